@@ -1,0 +1,16 @@
+/// The step kinds a playbook can name, in the router's own words.
+public enum StepKind: String, Sendable, CaseIterable {
+    case routingTable = "routing-table"
+    case interface = "interface"
+    case interfaceOptions = "interface-options"
+    case firewallZone = "firewall-zone"
+    case forwarding = "forwarding"
+    case redirect = "redirect"
+    case networkRule = "network-rule"
+    case file = "file"
+    case uciSection = "uci-section"
+    case uciOption = "uci-option"
+    case sysupgradeKeep = "sysupgrade-keep"
+
+    public static var names: [String] { allCases.map(\.rawValue) }
+}

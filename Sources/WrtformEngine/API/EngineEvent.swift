@@ -1,0 +1,23 @@
+/// What the engine reports while it works; the CLI renders these (a terminal shows progress, JSON
+/// collects them), tests record them. The engine itself never prints.
+public enum EngineEvent: Sendable {
+    case phase(String)
+    case wrote(runID: String, files: [String])
+    case reloaded(services: [String], revertAt: Int?)
+    case check(CheckResult)
+    case confirmed(runID: String)
+    case restored(runID: String, reason: String)
+    case warning(String)
+    case savedLocalJournal(path: String)
+}
+
+/// Receives engine events (as swift-format's findings go to a consumer the CLI provides).
+public protocol EngineEventConsumer: Sendable {
+    func handle(_ event: EngineEvent)
+}
+
+/// Drops every event.
+public struct IgnoreEvents: EngineEventConsumer {
+    public init() {}
+    public func handle(_ event: EngineEvent) {}
+}

@@ -1,0 +1,23 @@
+/// Builds the step of a playbook entry's kind, validating its fields.
+public enum StepCatalog {
+    public static func make(_ input: StepInput) throws -> any Step {
+        guard let kind = StepKind(rawValue: input.kind) else {
+            throw EngineError(
+                .invalidInput, "unknown step kind '\(input.kind)'", at: input.location,
+                hint: Suggestion.hint(for: input.kind, in: StepKind.names))
+        }
+        switch kind {
+        case .routingTable: return try RoutingTableStep(input)
+        case .interface: return try InterfaceStep(input)
+        case .interfaceOptions: return try InterfaceOptionsStep(input)
+        case .firewallZone: return try FirewallZoneStep(input)
+        case .forwarding: return try ForwardingStep(input)
+        case .redirect: return try RedirectStep(input)
+        case .networkRule: return try NetworkRuleStep(input)
+        case .file: return try FileStep(input)
+        case .uciSection: return try UCISectionStep(input)
+        case .uciOption: return try UCIOptionStep(input)
+        case .sysupgradeKeep: return try SysupgradeKeepStep(input)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+
+/// Carries out a plan: write (lock, compare-and-swap, journal) → reload (watchdog armed first) →
+/// verify and confirm over a new connection. Any failure after the write restores the journal, so
+/// the router ends as it was before or as planned — never a mix.
+public struct Applier: Sendable {
+    public var options: ApplyOptions
+    public var events: any EngineEventConsumer
+
+    public init(options: ApplyOptions, events: any EngineEventConsumer = IgnoreEvents()) {
+        self.options = options
+        self.events = events
+    }
+
+    public func apply(_ plan: Plan, to target: any RouterTarget) async throws -> ApplyResult {
+        try await apply(plan, to: target, undoing: nil)
+    }
+
+    /// `undoing`: the run a rollback plan undoes (its journal keeps no steps of its own).
+    func apply(_ plan: Plan, to target: any RouterTarget, undoing: String?) async throws -> ApplyResult {
+        guard plan.hasChanges else { return ApplyResult(runID: nil, status: .done) }
+        let runID = RunID.make()
+        let journal = RunJournal(
+            id: runID, time: Int(Date().timeIntervalSince1970), playbook: options.playbook, owner: options.owner,
+            steps: undoing != nil ? [] : plan.steps.filter { !$0.changes.isEmpty }.map { RunJournal.StepRecord(id: $0.id, kind: $0.kind.rawValue, changes: $0.changes) },
+            files: plan.files.map { RunJournal.FileRecord(path: $0.path, oldHash: $0.old.hash, newHash: $0.new.hash) },
+            services: plan.services, secretKeys: plan.secretKeys.sorted(), secretFiles: plan.secretFiles.sorted())
+        var transaction = WriteTransaction(
+            runID: runID, owner: options.owner,
+            files: plan.files.map { WriteTransaction.File(path: $0.path, expectedHash: $0.old.hash, new: $0.new) },
+            journal: try journal.encoded(),
+            summary: RunSummaryLine.make(time: journal.time, playbook: options.playbook, files: plan.files.map(\.path)),
+            services: plan.services, breakLock: options.breakLock)
+        if undoing != nil { transaction.kind = "rollback" }
+        try await write(transaction, journal: journal, to: target)
+        return try await reloadAndConfirm(
+            runID: runID, services: plan.services, checks: options.skipVerify ? [] : plan.postChecks + options.probes,
+            files: plan.files.map(\.path), target: target, rolledBackRun: undoing)
+    }
+
+    /// Step 1: the write round trip, turned into errors that say what to do.
+    func write(_ transaction: WriteTransaction, journal: RunJournal, to target: any RouterTarget) async throws {
+        events.handle(.phase("writing \(transaction.files.count) file(s) to \(target.name)"))
+        switch try await target.write(transaction) {
+        case .written:
+            events.handle(.wrote(runID: transaction.runID, files: transaction.files.map(\.path)))
+            saveLocalJournal(journal, target: target)
+        case .locked(let lock):
+            let age = lock.since > 0 ? " since \(Self.age(Int(Date().timeIntervalSince1970) - lock.since)) ago" : ""
+            throw EngineError(
+                .locked, "\(target.name) is locked by \(lock.owner) (run \(lock.runID), pid \(lock.pid))\(age); nothing was changed",
+                hint: "wait for that run to finish, or pass --force if it died")
+        case .changed(let paths):
+            throw EngineError(
+                .changedSincePlan, "\(paths.joined(separator: ", ")) changed on the router since the plan read it; nothing was changed",
+                hint: "plan again")
+        case .rejected(let path, let message):
+            throw EngineError(.applyFailed, "the router's uci rejected the new \(path): \(message); nothing was changed")
+        case .failed(let message):
+            throw EngineError(.applyFailed, "writing failed: \(message); the router's files were left as they were")
+        }
+    }
+
+    /// Steps 2 and 3: reload, then verify and confirm; restore on any failure.
+    func reloadAndConfirm(
+        runID: String, services: [String], checks: [PostCheck], files: [String], target: any RouterTarget, rolledBackRun: String?
+    ) async throws -> ApplyResult {
+        let reload: ReloadOutcome
+        do {
+            if !services.isEmpty { events.handle(.phase("reloading \(services.joined(separator: ", "))")) }
+            reload = try await target.reload(ReloadRequest(runID: runID, services: services, confirmTimeout: options.confirmTimeout))
+        } catch {
+            try await restore(runID, target: target, reason: "the reload did not finish: \(error)")
+        }
+        var revertAt: Int?
+        switch reload {
+        case .reloaded(let at):
+            revertAt = at
+            events.handle(.reloaded(services: services, revertAt: at))
+        case .failedAndRestored(let service, let output):
+            events.handle(.restored(runID: runID, reason: "reload of \(service) failed"))
+            throw EngineError(.applyFailed, "reload of \(service) failed (\(output)); the router restored its files and is back where it was")
+        case .skipped:
+            events.handle(.reloaded(services: [], revertAt: nil))
+        }
+
+        let outcome: FinishOutcome
+        do {
+            events.handle(.phase(checks.isEmpty ? "confirming" : "verifying \(checks.count) check(s), then confirming"))
+            var request = FinishRequest(runID: runID, checks: checks, pollTimeout: options.verifyTimeout)
+            request.rolledBackRun = rolledBackRun
+            outcome = try await target.finish(request)
+        } catch {
+            let when = revertAt.map { " The router will restore the old files by itself at \(Self.clock($0)) (router time)." } ?? ""
+            throw EngineError(
+                .applyFailed, "could not reach \(target.name) again after the reload: \(error).\(when)",
+                hint: "check how you reach the router; run `wrtform history` once it answers")
+        }
+        for result in outcome.results { events.handle(.check(result)) }
+        guard outcome.confirmed else {
+            let failed = outcome.results.filter { $0.status == .fail }.map(\.description)
+            try await restore(runID, target: target, reason: "verify failed: \(failed.joined(separator: "; "))")
+        }
+        events.handle(.confirmed(runID: runID))
+        return ApplyResult(runID: runID, status: .done, checks: outcome.results, filesWritten: files, servicesReloaded: services)
+    }
+
+    private func restore(_ runID: String, target: any RouterTarget, reason: String) async throws -> Never {
+        do {
+            try await target.restore(runID: runID, status: RunStatus.restored.rawValue)
+        } catch {
+            throw EngineError(
+                .applyFailed, "\(reason); restoring run \(runID) also failed (\(error))",
+                hint: "if the watchdog was armed the router restores itself; otherwise run `wrtform rollback \(runID)`")
+        }
+        events.handle(.restored(runID: runID, reason: reason))
+        throw EngineError(.applyFailed, "\(reason); the router's files were restored and it is back where it was")
+    }
+
+    private func saveLocalJournal(_ journal: RunJournal, target: any RouterTarget) {
+        guard let directory = options.localJournalDirectory else { return }
+        let folder = URL(fileURLWithPath: directory).appendingPathComponent(
+            String(target.name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }))
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let file = folder.appendingPathComponent("\(journal.id).json")
+            try Data(try journal.masked().encoded()).write(to: file)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+            events.handle(.savedLocalJournal(path: file.path))
+        } catch {
+            events.handle(.warning("could not keep a local copy of the journal in \(directory): \(error)"))
+        }
+    }
+
+    static func age(_ seconds: Int) -> String {
+        seconds < 120 ? "\(seconds) s" : seconds < 7200 ? "\(seconds / 60) min" : "\(seconds / 3600) h"
+    }
+
+    static func clock(_ epoch: Int) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(epoch))) + " UTC"
+    }
+}
+
+/// Run ids sort by time: 20261126T221500Z-1a2b.
+enum RunID {
+    static func make(now: Date = Date()) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        return formatter.string(from: now) + "-" + String(repeating: "0", count: 4 - suffix.count) + suffix
+    }
+}

@@ -1,0 +1,93 @@
+import WrtformUCI
+
+/// The rollback phase of a change: undo it on the router's CURRENT state, keeping edits made since.
+/// Whatever the change set that has been changed again since is a conflict, not overwritten.
+extension Change {
+    public enum RollbackOutcome: Sendable, Equatable {
+        case undone
+        /// Nothing left to undo (rolled back already, or removed by hand).
+        case alreadyUndone
+        case conflict(String)
+    }
+
+    public func rollback(in state: inout RouterState, force: Bool, secretKeys: Set<String>) throws -> RollbackOutcome {
+        switch self {
+        case .addSection(let file, let match, let options, _):
+            let document = try state.uci(file)
+            guard let section = match.find(in: document).first else { return .alreadyUndone }
+            let drifted = options.filter { !$0.value.isEquivalent(to: section[$0.key]) }
+            if !drifted.isEmpty && !force {
+                return .conflict("\(file): \(match) was changed since (\(describe(drifted.map(\.key), section, secretKeys)))")
+            }
+            try state.editUCI(file) { document in try uciEdit { try document.deleteSection(section.id) } }
+            return .undone
+
+        case .setOptions(let file, let match, let options):
+            let document = try state.uci(file)
+            guard let section = match.find(in: document).first else {
+                return force ? .alreadyUndone : .conflict("\(file): \(match) no longer exists")
+            }
+            var toRestore: [OptionChange] = []
+            var drifted: [String] = []
+            for option in options {
+                let current = section[option.key]
+                if UCIValue.same(current, option.new) {
+                    toRestore.append(option)
+                } else if UCIValue.same(current, option.old) {
+                    continue  // already back
+                } else {
+                    drifted.append(option.key)
+                    if force { toRestore.append(option) }
+                }
+            }
+            if !drifted.isEmpty && !force {
+                return .conflict("\(file): \(match) was changed since (\(describe(drifted, section, secretKeys)))")
+            }
+            if toRestore.isEmpty { return .alreadyUndone }
+            try state.editUCI(file) { document in
+                for option in toRestore {
+                    try uciEdit { try document.set(option.key, to: option.old, in: section.id) }
+                }
+            }
+            return .undone
+
+        case .removeSection(let file, let match, let options, let position):
+            let document = try state.uci(file)
+            if !match.find(in: document).isEmpty { return .alreadyUndone }
+            try state.editUCI(file) { document in
+                let at = position < document.sections.count ? position : nil
+                try uciEdit {
+                    try document.addSection(
+                        type: match.type, name: match.name, options: options.map { UCIOption($0.key, $0.value) }, at: at)
+                }
+            }
+            return .undone
+
+        case .addLine(let file, let line):
+            var current = state.file(file)
+            guard let content = current.content else { return .alreadyUndone }
+            var lines = String(decoding: content, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            guard let index = lines.lastIndex(where: { $0 == line }) else { return .alreadyUndone }
+            lines.remove(at: index)
+            current.content = Array(lines.joined(separator: "\n").utf8)
+            state.write(file, current)
+            return .undone
+
+        case .writeFile(let path, let old, let new):
+            let current = state.file(path)
+            if current.content == old.content && (!old.exists || current.mode == old.mode) { return .alreadyUndone }
+            if current.content != new.content && !force {
+                return .conflict("\(path) was changed since it was written")
+            }
+            state.write(path, old)
+            return .undone
+        }
+    }
+
+    private func describe(_ keys: [String], _ section: UCISection, _ secretKeys: Set<String>) -> String {
+        keys.map { key in
+            let value = secretKeys.contains(key) ? "(secret)" : (section[key]?.displayText ?? "unset")
+            return "\(key) is now \(value)"
+        }.joined(separator: ", ")
+    }
+}

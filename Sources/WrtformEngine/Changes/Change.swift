@@ -1,0 +1,48 @@
+import WrtformUCI
+
+/// One structured change a step's check asks for. Changes are journaled, so a rollback days later
+/// can undo exactly these — not restore whole files over edits made since.
+public enum Change: Sendable, Hashable, Codable {
+    /// A new UCI section (named or anonymous), inserted before the section at `position`, or appended.
+    case addSection(file: String, match: SectionMatch, options: [OptionSetting], position: Int?)
+    /// Options of an existing section set or removed.
+    case setOptions(file: String, match: SectionMatch, options: [OptionChange])
+    /// A section removed (what it held is kept so rollback can put it back).
+    case removeSection(file: String, match: SectionMatch, options: [OptionSetting], position: Int)
+    /// A line appended to a plain text file (rt_tables, sysupgrade.conf).
+    case addLine(file: String, line: String)
+    /// A whole file written (scripts, secrets), with what was there before.
+    case writeFile(path: String, old: FileState, new: FileState)
+
+    public var path: String {
+        switch self {
+        case .addSection(let file, _, _, _), .setOptions(let file, _, _), .removeSection(let file, _, _, _),
+            .addLine(let file, _):
+            return file
+        case .writeFile(let path, _, _):
+            return path
+        }
+    }
+
+    public var action: StepAction {
+        switch self {
+        case .addSection, .addLine: return .create
+        case .setOptions: return .update
+        case .removeSection: return .delete
+        case .writeFile(_, let old, _): return old.exists ? .update : .create
+        }
+    }
+}
+
+/// What a step does to the router, as a plan summarises it.
+public enum StepAction: String, Sendable, Codable, Comparable {
+    case noop = "no-op"
+    case create
+    case update
+    case delete
+
+    public static func < (lhs: StepAction, rhs: StepAction) -> Bool {
+        let order: [StepAction] = [.noop, .update, .create, .delete]
+        return (order.firstIndex(of: lhs) ?? 0) < (order.firstIndex(of: rhs) ?? 0)
+    }
+}

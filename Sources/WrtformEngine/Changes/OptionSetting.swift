@@ -1,0 +1,25 @@
+import WrtformUCI
+
+/// One option a step manages, in the order it is written.
+public struct OptionSetting: Sendable, Hashable, Codable {
+    public var key: String
+    public var value: UCIValue
+
+    public init(_ key: String, _ value: UCIValue) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// An option's value before and after a change (nil: unset).
+public struct OptionChange: Sendable, Hashable, Codable {
+    public var key: String
+    public var old: UCIValue?
+    public var new: UCIValue?
+
+    public init(key: String, old: UCIValue?, new: UCIValue?) {
+        self.key = key
+        self.old = old
+        self.new = new
+    }
+}

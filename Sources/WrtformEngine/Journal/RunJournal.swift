@@ -1,0 +1,75 @@
+import Foundation
+import WrtformUCI
+
+/// A run's record, kept on the router in /etc/wrtform/runs/RUN_ID/run.json (0600, on flash) so a later
+/// rollback — from any machine — can undo exactly what the run did. A copy with secrets masked is kept
+/// locally in ~/.local/state/wrtform/.
+public struct RunJournal: Sendable, Codable, Equatable {
+    public struct StepRecord: Sendable, Codable, Equatable {
+        public var id: String
+        public var kind: String
+        public var changes: [Change]
+    }
+
+    public struct FileRecord: Sendable, Codable, Equatable {
+        public var path: String
+        public var oldHash: String
+        public var newHash: String
+    }
+
+    public var id: String
+    public var time: Int
+    public var playbook: String
+    public var owner: String
+    public var steps: [StepRecord]
+    public var files: [FileRecord]
+    public var services: [String]
+    /// Option keys and files whose values are secret, so masked copies can be made from this record.
+    public var secretKeys: [String]
+    public var secretFiles: [String]
+
+    public func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return Array(try encoder.encode(self))
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws -> RunJournal {
+        try JSONDecoder().decode(RunJournal.self, from: Data(bytes))
+    }
+
+    /// The same record with every secret value replaced, for journals kept off the router.
+    public func masked() -> RunJournal {
+        var copy = self
+        let keys = Set(secretKeys)
+        let secretPaths = Set(secretFiles)
+        let hidden = UCIMask.hidden
+        copy.steps = steps.map { step in
+            var step = step
+            step.changes = step.changes.map { change in
+                switch change {
+                case .addSection(let file, let match, let options, let position):
+                    return .addSection(file: file, match: match, options: options.map { keys.contains($0.key) ? OptionSetting($0.key, hidden) : $0 }, position: position)
+                case .setOptions(let file, let match, let options):
+                    return .setOptions(file: file, match: match, options: options.map {
+                        keys.contains($0.key) ? OptionChange(key: $0.key, old: $0.old.map { _ in hidden }, new: $0.new.map { _ in hidden }) : $0
+                    })
+                case .removeSection(let file, let match, let options, let position):
+                    return .removeSection(file: file, match: match, options: options.map { keys.contains($0.key) ? OptionSetting($0.key, hidden) : $0 }, position: position)
+                case .writeFile(let path, var old, var new) where secretPaths.contains(path):
+                    old.content = old.content.map { _ in Array("(secret)".utf8) }
+                    new.content = new.content.map { _ in Array("(secret)".utf8) }
+                    return .writeFile(path: path, old: old, new: new)
+                default:
+                    return change
+                }
+            }
+            return step
+        }
+        return copy
+    }
+}
+
+enum UCIMask {
+    static let hidden = UCIValue.single("(secret)")
+}

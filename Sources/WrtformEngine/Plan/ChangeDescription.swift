@@ -1,0 +1,30 @@
+import WrtformUCI
+
+/// One line per change for plan output, with secret values masked.
+enum ChangeDescription {
+    static func line(for change: Change, secretKeys: Set<String>, secretFiles: Set<String>) -> String {
+        func value(_ key: String, _ value: UCIValue?) -> String {
+            guard let value else { return "unset" }
+            return secretKeys.contains(key) ? "(secret)" : value.displayText
+        }
+        switch change {
+        case .addSection(let file, let match, let options, _):
+            let shown = options.map { "\($0.key)=\(value($0.key, $0.value))" }.joined(separator: " ")
+            return "+ \(file): \(match.type)\(match.name.map { " '\($0)'" } ?? "") \(shown)"
+        case .setOptions(let file, let match, let options):
+            let shown = options.map { "\($0.key) \(value($0.key, $0.old)) → \(value($0.key, $0.new))" }.joined(separator: ", ")
+            return "~ \(file): \(match): \(shown)"
+        case .removeSection(let file, let match, _, _):
+            return "- \(file): \(match)"
+        case .addLine(let file, let line):
+            return "+ \(file): line '\(line.replacingTabs)'"
+        case .writeFile(let path, let old, let new):
+            let what = secretFiles.contains(path) ? "(secret content)" : "\(new.content?.count ?? 0) bytes"
+            return "\(old.exists ? "~" : "+") \(path): \(what), mode \(new.mode), owner \(new.owner)"
+        }
+    }
+}
+
+extension String {
+    var replacingTabs: String { split(separator: "\t", omittingEmptySubsequences: false).joined(separator: "\\t") }
+}

@@ -1,0 +1,51 @@
+/// The exact pending changes: per step, per file (as a diff, secrets masked), the services that will
+/// reload, and warnings. Nothing is written to make one.
+public struct Plan: Sendable {
+    public struct StepPlan: Sendable {
+        public var id: String
+        public var kind: StepKind
+        public var action: StepAction
+        public var changes: [Change]
+        /// One masked line per change, e.g. "+ zone [name='wan_pppoe'] in /etc/config/firewall".
+        public var summary: [String]
+    }
+
+    public struct FileChange: Sendable {
+        public var path: String
+        public var old: FileState
+        public var new: FileState
+        /// Unified diff with secret values masked ("" for a mode/owner-only change).
+        public var diff: String
+        public var isSecret: Bool
+    }
+
+    public var steps: [StepPlan]
+    public var files: [FileChange]
+    public var services: [String]
+    public var warnings: [String]
+    public var postChecks: [PostCheck]
+    public var secretKeys: Set<String>
+    public var secretFiles: Set<String>
+    /// The router as it was read, for the facts and the compare-and-swap.
+    public var snapshot: Snapshot
+
+    public var hasChanges: Bool { !files.isEmpty }
+
+    public var counts: (add: Int, change: Int, remove: Int) {
+        var add = 0, change = 0, remove = 0
+        for step in steps {
+            switch step.action {
+            case .create: add += 1
+            case .update: change += 1
+            case .delete: remove += 1
+            case .noop: break
+            }
+        }
+        return (add, change, remove)
+    }
+
+    public var summaryLine: String {
+        let c = counts
+        return hasChanges ? "Plan: \(c.add) to add, \(c.change) to change, \(c.remove) to remove." : "No changes: the router matches the playbook."
+    }
+}

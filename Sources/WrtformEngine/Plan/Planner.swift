@@ -1,0 +1,109 @@
+import WrtformUCI
+
+/// Makes a plan: every check runs locally, in graph order, on one snapshot of the router.
+public struct Planner: Sendable {
+    public var force: Bool
+
+    public init(force: Bool = false) {
+        self.force = force
+    }
+
+    /// The files a plan of `graph` must read: what the steps touch, plus the configs that references
+    /// are resolved against.
+    public static func paths(for graph: StepGraph) -> [String] {
+        var paths = Set([ConfigFile.network, ConfigFile.firewall, ConfigFile.rtTables])
+        for step in graph.ordered { paths.formUnion(step.files) }
+        return paths.sorted()
+    }
+
+    public func plan(_ graph: StepGraph, on snapshot: Snapshot) throws -> Plan {
+        if !snapshot.stagedChanges.isEmpty && !force {
+            throw EngineError(
+                .pendingChanges, "someone else is mid-change on the router: \(snapshot.stagedChanges.joined(separator: "; "))",
+                hint: "save/apply or revert them in LuCI (or `uci revert`), or pass --force to plan over them")
+        }
+        let initial = RouterState(files: snapshot.files)
+        try resolveReferences(graph, in: initial)
+
+        var state = initial
+        var steps: [Plan.StepPlan] = []
+        var secretKeys = UnifiedDiff.defaultSecretOptions
+        var secretFiles: Set<String> = []
+        for step in graph.ordered {
+            secretKeys.formUnion(step.secretKeys)
+            if step.writesSecretFile { secretFiles.formUnion(step.files) }
+        }
+        for step in graph.ordered {
+            let changes = try step.check(state)
+            for change in changes { try change.apply(to: &state) }
+            let action = changes.map(\.action).max() ?? .noop
+            steps.append(Plan.StepPlan(
+                id: step.id, kind: step.kind, action: action, changes: changes,
+                summary: changes.map { ChangeDescription.line(for: $0, secretKeys: secretKeys, secretFiles: secretFiles) }))
+        }
+
+        var files: [Plan.FileChange] = []
+        for path in state.paths {
+            let old = initial.file(path)
+            let new = state.file(path)
+            guard old != new else { continue }
+            let secret = secretFiles.contains(path)
+            let diff: String
+            if secret {
+                diff = "--- \(path)\n+++ \(path)\n(secret content hidden: \(old.content?.count ?? 0) → \(new.content?.count ?? 0) bytes)\n"
+            } else {
+                diff = UnifiedDiff.make(old: old.text, new: new.text, path: path, secretOptions: secretKeys)
+            }
+            files.append(Plan.FileChange(path: path, old: old, new: new, diff: diff, isSecret: secret))
+        }
+        let changedPaths = files.map(\.path)
+        let changedSteps = Set(steps.filter { $0.action != .noop }.map(\.id))
+        return Plan(
+            steps: steps, files: files, services: Services.toReload(for: changedPaths),
+            warnings: ConnectionGuard.warnings(for: steps, initial: initial, connectedAddress: snapshot.connectedAddress),
+            postChecks: graph.ordered.filter { changedSteps.contains($0.id) }.flatMap(\.postChecks),
+            secretKeys: secretKeys, secretFiles: secretFiles, snapshot: snapshot)
+    }
+
+    /// A zone, interface or table that neither exists nor is created by the playbook is an error now:
+    /// netifd silently drops a rule whose table is unknown, and fw4 skips a redirect whose zone is.
+    func resolveReferences(_ graph: StepGraph, in state: RouterState) throws {
+        var state = state
+        let provided = Set(graph.ordered.flatMap(\.provides))
+        let network = try state.uci(ConfigFile.network)
+        let firewall = try state.uci(ConfigFile.firewall)
+        let interfaces = network.sections(ofType: "interface").compactMap(\.name)
+        let zones = firewall.sections(ofType: "zone").compactMap { $0["name"]?.items.first }
+        let tables = RoutingTableStep.entries(state.file(ConfigFile.rtTables).text)
+        for step in graph.ordered {
+            for requirement in step.requires where !provided.contains(requirement.resource) {
+                let known: [String]
+                let exists: Bool
+                switch requirement.resource {
+                case .interface(let name):
+                    known = interfaces + provided.compactMap { if case .interface(let n) = $0 { return n } else { return nil } }
+                    exists = interfaces.contains(name)
+                case .zone(let name):
+                    known = zones + provided.compactMap { if case .zone(let n) = $0 { return n } else { return nil } }
+                    exists = zones.contains(name)
+                case .routingTable(let name):
+                    known = tables.map(\.name) + provided.compactMap { if case .routingTable(let n) = $0 { return n } else { return nil } }
+                    exists = tables.contains { $0.name == name || String($0.id) == name }
+                }
+                if !exists {
+                    throw EngineError(
+                        .unknownReference,
+                        "step '\(step.id)' refers to \(requirement.resource), which is neither on the router nor created by the playbook",
+                        at: requirement.location ?? step.location,
+                        hint: Suggestion.hint(for: Self.name(of: requirement.resource), in: known) ?? "add a step that creates it")
+                }
+            }
+        }
+    }
+
+    static func name(of resource: Resource) -> String {
+        switch resource {
+        case .interface(let name), .zone(let name), .routingTable(let name): return name
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import WrtformUCI
+
+/// Undoes an earlier run step by step, in reverse, on the router's CURRENT files: it removes the
+/// sections the run added and restores the values it changed, so unrelated edits made since are
+/// kept. Something the run set that was changed again since is a conflict (--force restores anyway).
+public struct Rollback: Sendable {
+    public var force: Bool
+
+    public init(force: Bool = false) {
+        self.force = force
+    }
+
+    /// The rollback as a plan (diffs, services), from a snapshot that read the run's journal.
+    public func plan(_ snapshot: Snapshot) throws -> Plan {
+        guard let journal = snapshot.journal else {
+            throw EngineError(.notFound, "there is no applied run to roll back", hint: "see `wrtform history`")
+        }
+        let secretKeys = Set(journal.secretKeys).union(UnifiedDiff.defaultSecretOptions)
+        let secretFiles = Set(journal.secretFiles)
+        let initial = RouterState(files: snapshot.files)
+        var state = initial
+        var steps: [Plan.StepPlan] = []
+        var conflicts: [String] = []
+        for step in journal.steps.reversed() {
+            var undone: [Change] = []
+            for change in step.changes.reversed() {
+                switch try change.rollback(in: &state, force: force, secretKeys: secretKeys) {
+                case .undone: undone.append(change)
+                case .alreadyUndone: break
+                case .conflict(let message): conflicts.append("step '\(step.id)': \(message)")
+                }
+            }
+            steps.append(Plan.StepPlan(
+                id: step.id, kind: StepKind(rawValue: step.kind) ?? .uciSection, action: undone.isEmpty ? .noop : .delete,
+                changes: undone,
+                summary: undone.map { "undo " + ChangeDescription.line(for: $0, secretKeys: secretKeys, secretFiles: secretFiles) }))
+        }
+        if !conflicts.isEmpty {
+            throw EngineError(
+                .conflict, "run \(journal.id) cannot be rolled back cleanly: \(conflicts.joined(separator: "; "))",
+                hint: "resolve these by hand, or pass --force to restore the run's old values anyway")
+        }
+        var files: [Plan.FileChange] = []
+        for path in state.paths {
+            let old = initial.file(path)
+            let new = state.file(path)
+            guard old != new else { continue }
+            let secret = secretFiles.contains(path)
+            let diff = secret
+                ? "--- \(path)\n+++ \(path)\n(secret content hidden)\n"
+                : UnifiedDiff.make(old: old.text, new: new.text, path: path, secretOptions: secretKeys)
+            files.append(Plan.FileChange(path: path, old: old, new: new, diff: diff, isSecret: secret))
+        }
+        return Plan(
+            steps: steps, files: files, services: Services.toReload(for: files.map(\.path)), warnings: [], postChecks: [],
+            secretKeys: secretKeys, secretFiles: secretFiles, snapshot: snapshot)
+    }
+
+    /// Writes the rollback like an apply (lock, compare-and-swap, journal, reload, confirm) and marks
+    /// the undone run rolled-back.
+    public func apply(_ plan: Plan, with applier: Applier, to target: any RouterTarget) async throws -> ApplyResult {
+        guard let journal = plan.snapshot.journal else {
+            throw EngineError(.notFound, "there is no applied run to roll back", hint: "see `wrtform history`")
+        }
+        var applier = applier
+        applier.options.playbook = "rollback of \(journal.id)"
+        return try await applier.apply(plan, to: target, undoing: journal.id)
+    }
+}

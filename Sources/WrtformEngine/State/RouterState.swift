@@ -1,0 +1,58 @@
+import WrtformUCI
+
+/// The files steps read and change, held in memory: plans run every check here, locally,
+/// on one snapshot read in a single round trip.
+public struct RouterState: Sendable {
+    public private(set) var files: [String: FileState]
+    private var parsed: [String: UCIFile] = [:]
+
+    public init(files: [String: FileState]) {
+        self.files = files
+    }
+
+    public func file(_ path: String) -> FileState {
+        files[path] ?? .absent
+    }
+
+    /// The parsed UCI file at `path` (an absent file is an empty one).
+    public mutating func uci(_ path: String) throws -> UCIFile {
+        if let cached = parsed[path] { return cached }
+        let state = file(path)
+        let document: UCIFile
+        if let content = state.content {
+            guard let text = String(validating: content, as: UTF8.self) else {
+                throw EngineError(.router, "\(path) is not valid UTF-8", hint: "fix the file on the router; wrtform will not rewrite it")
+            }
+            do {
+                document = try UCIFile(parsing: text, path: path)
+            } catch {
+                throw EngineError(.router, "\(error)", hint: "fix \(path) on the router first; wrtform will not rewrite a file uci cannot read")
+            }
+        } else {
+            document = UCIFile()
+        }
+        parsed[path] = document
+        return document
+    }
+
+    /// Edits the UCI file at `path`, keeping the text in step with the model.
+    @discardableResult
+    public mutating func editUCI<T>(_ path: String, _ body: (inout UCIFile) throws -> T) throws -> T {
+        var document = try uci(path)
+        let result = try body(&document)
+        parsed[path] = document
+        var state = file(path)
+        state.content = Array(document.text.utf8)
+        if !file(path).exists { state.mode = "0644"; state.owner = "0:0" }
+        files[path] = state
+        return result
+    }
+
+    /// Replaces a whole file (plain files: rt_tables, scripts).
+    public mutating func write(_ path: String, _ state: FileState) {
+        parsed[path] = nil
+        files[path] = state
+    }
+
+    public var paths: [String] { files.keys.sorted() }
+}

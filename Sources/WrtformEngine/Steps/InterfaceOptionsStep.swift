@@ -1,0 +1,32 @@
+/// Sets options on an interface that already exists (the recipe's `wan` metric 1); it fails clearly,
+/// at plan time, if the interface does not exist rather than creating a half-configured one.
+public struct InterfaceOptionsStep: Step {
+    public let id: String
+    public let location: SourceLocation?
+    public let name: String
+    public let options: [OptionSetting]
+    public let secretKeys: Set<String>
+    public let requires: [Requirement]
+    public var kind: StepKind { .interfaceOptions }
+    public var files: [String] { [ConfigFile.network] }
+
+    public init(_ input: StepInput) throws {
+        id = input.id
+        location = input.location
+        name = try input.requiredString("name")
+        try InterfaceStep.validateName(name, input: input)
+        options = try input.options(excluding: ["name"])
+        guard !options.isEmpty else {
+            throw EngineError(.invalidInput, "interface-options step '\(id)' sets no options", at: location)
+        }
+        try InterfaceStep.validate(options, input: input, interface: name)
+        secretKeys = input.secretOptionKeys
+        requires = [Requirement(.interface(name), at: input.location(of: "name"))]
+            + InterfaceStep.tableRequirements(options, input: input)
+    }
+
+    public func check(_ state: RouterState) throws -> [Change] {
+        try SectionEnsure(file: ConfigFile.network, match: SectionMatch(type: "interface", name: name), options: options)
+            .check(state, stepID: id, location: location, mustExist: true)
+    }
+}

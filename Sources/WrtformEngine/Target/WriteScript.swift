@@ -1,0 +1,130 @@
+/// The one-round-trip write: lock, compare-and-swap, journal, temp files, rename. New bytes travel on
+/// stdin (never in argv, so secrets stay out of `ps`), sliced from one payload by offset.
+enum WriteScript {
+    struct Payload {
+        var script: String
+        var stdin: [UInt8]
+    }
+
+    static func make(_ transaction: WriteTransaction) -> Payload {
+        let j = Shell.journal(transaction.runID)
+        var stdin: [UInt8] = []
+        func add(_ bytes: [UInt8]) -> (offset: Int, count: Int) {
+            let offset = stdin.count
+            stdin += bytes
+            return (offset, bytes.count)
+        }
+        let journal = add(transaction.journal)
+        let restore = add(Array(JournalScripts.restore(transaction).utf8))
+        let reload = add(Array(JournalScripts.reload(services: transaction.services).utf8))
+        let contents = transaction.files.map { add($0.new.content ?? []) }
+
+        var s = Shell.prelude
+        s += """
+        J=\(Shell.quote(j))
+        L=\(Shell.lock)
+        mkdir -p /var/lock
+        [ \(transaction.breakLock ? 1 : 0) = 1 ] && rm -rf "$L"
+        if ! mkdir "$L" 2>/dev/null; then echo "LOCKED $(tr '\\n' '\\t' < "$L/owner" 2>/dev/null)"; exit 0; fi
+        printf '%s\\n' \(Shell.quote(transaction.owner)) "$$" "$(date +%s)" \(Shell.quote(transaction.runID)) > "$L/owner"
+        changed=""
+        check() {
+            if [ -e "$1" ]; then h=$(sha256sum "$1" | cut -d' ' -f1); else h=absent; fi
+            [ "$h" = "$2" ] || changed="$changed\t$1"
+        }
+
+        """
+        for file in transaction.files {
+            s += "check \(Shell.quote(file.path)) \(Shell.quote(file.expectedHash))\n"
+        }
+        s += """
+        if [ -n "$changed" ]; then rm -rf "$L"; echo "CHANGED$changed"; exit 0; fi
+        temps=""
+        fail() { rm -f $temps; [ -d "$J" ] && echo aborted > "$J/status"; rm -rf "$L"; echo "FAILED $1"; exit 0; }
+        mkdir -p "$J/files" && chmod 700 /etc/wrtform \(Shell.runs) "$J" "$J/files" || fail "cannot create the journal $J"
+        cat > "$J/payload" || fail "cannot store the payload in $J (no space left?)"
+        [ "$(wc -c < "$J/payload")" -eq \(stdin.count) ] || fail "the payload arrived short, or the disk is full"
+        slice() { tail -c +$(( $1 + 1 )) "$J/payload" | head -c "$2"; }
+        slice \(journal.offset) \(journal.count) > "$J/run.json" || fail "cannot write $J/run.json"
+        slice \(restore.offset) \(restore.count) > "$J/restore" || fail "cannot write $J/restore"
+        slice \(reload.offset) \(reload.count) > "$J/reload" || fail "cannot write $J/reload"
+        echo \(Shell.quote(transaction.kind)) > "$J/kind"
+        printf '%s\\n' \(Shell.quote(transaction.summary)) > "$J/summary"
+        echo writing > "$J/status"
+
+        """
+        s += "printf '%s\\n'" + transaction.files.map { " " + Shell.quote($0.path) }.joined() + " > \"$J/paths\" || fail \"cannot write $J/paths\"\n"
+        for (index, file) in transaction.files.enumerated() {
+            s += "if [ -e \(Shell.quote(file.path)) ]; then cp -p \(Shell.quote(file.path)) \"$J/files/\(index)\" || fail \"cannot journal \(file.path)\"; fi\n"
+        }
+        s += "sync\n"
+        for (index, file) in transaction.files.enumerated() where file.new.content != nil {
+            let directory = Shell.quote(parent(of: file.path))
+            let base = file.path.split(separator: "/").last.map(String.init) ?? "file"
+            let template = Shell.quote(parent(of: file.path) + "/." + base + ".wrtform-XXXXXX")
+            s += """
+            mkdir -p \(directory) || fail "cannot create \(parent(of: file.path))"
+            t\(index)=$(mktemp \(template)) || fail "cannot create a temp file in \(parent(of: file.path))"
+            temps="$temps $t\(index)"
+            slice \(contents[index].offset) \(contents[index].count) > "$t\(index)" && [ "$(wc -c < "$t\(index)")" -eq \(contents[index].count) ] || fail "cannot write \(file.path) (no space left?)"
+            chmod \(file.new.mode) "$t\(index)" && chown \(file.new.owner) "$t\(index)" || fail "cannot set mode/owner of \(file.path)"
+
+            """
+            if file.path.hasPrefix("/etc/config/") {
+                s += """
+                if command -v uci >/dev/null 2>&1; then
+                    d=$(mktemp -d /tmp/.wrtform-uci-XXXXXX) || fail "cannot create a temp dir"
+                    cp "$t\(index)" "$d/\(base)"
+                    e=$(uci -c "$d" show \(Shell.quote(base)) 2>&1 >/dev/null)
+                    rm -rf "$d"
+                    if [ -n "$e" ]; then rm -f $temps; echo aborted > "$J/status"; rm -rf "$L"; echo "REJECTED \(file.path)\t$(echo "$e" | head -1)"; exit 0; fi
+                fi
+
+                """
+            }
+        }
+        s += "sync\n"
+        for (index, file) in transaction.files.enumerated() {
+            if file.new.content != nil {
+                s += "mv -f \"$t\(index)\" \(Shell.quote(file.path)) || { sh \"$J/restore\"; fail \"cannot rename into \(file.path)\"; }\n"
+            } else {
+                s += "rm -f \(Shell.quote(file.path)) || { sh \"$J/restore\"; fail \"cannot remove \(file.path)\"; }\n"
+            }
+        }
+        s += """
+        sync
+        rm -f "$J/payload"
+        echo pending > "$J/status"
+        echo WRITTEN
+
+        """
+        return Payload(script: s, stdin: stdin)
+    }
+
+    static func parse(_ output: [UInt8]) -> WriteOutcome {
+        let text = String(decoding: output, as: UTF8.self)
+        for line in text.split(separator: "\n").map(String.init) {
+            if line == "WRITTEN" { return .written }
+            if line.hasPrefix("LOCKED") {
+                let parts = String(line.dropFirst(7)).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+                return .locked(LockInfo(
+                    owner: parts.first.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown", pid: parts.count > 1 ? parts[1] : "?",
+                    since: parts.count > 2 ? Int(parts[2]) ?? 0 : 0, runID: parts.count > 3 ? parts[3] : "?"))
+            }
+            if line.hasPrefix("CHANGED") {
+                return .changed(line.dropFirst(7).split(separator: "\t").map(String.init))
+            }
+            if line.hasPrefix("REJECTED ") {
+                let parts = line.dropFirst(9).split(separator: "\t", maxSplits: 1).map(String.init)
+                return .rejected(path: parts.first ?? "", message: parts.count > 1 ? parts[1] : "")
+            }
+            if line.hasPrefix("FAILED ") { return .failed(String(line.dropFirst(7))) }
+        }
+        return .failed("the router gave no answer to the write")
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+}

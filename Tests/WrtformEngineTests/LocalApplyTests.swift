@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import WrtformEngine
+
+/// Apply and rollback on the local-directory target: the same journal, lock and compare-and-swap
+/// logic a router gets, without services.
+@Suite struct LocalApplyTests {
+    let applier = Applier(options: ApplyOptions(owner: "tester@host", playbook: "ocn", confirmTimeout: nil))
+
+    func planAndApply(_ graph: StepGraph, _ target: LocalDirectoryTarget) async throws -> (Plan, ApplyResult) {
+        let snapshot = try await target.snapshot(paths: Planner.paths(for: graph), run: nil)
+        let plan = try Planner().plan(graph, on: snapshot)
+        return (plan, try await applier.apply(plan, to: target))
+    }
+
+    @Test func applyIsIdempotentAndRollsBack() async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        let before = copy.etc()
+        let target = try LocalDirectoryTarget(root: copy.root)
+        let graph = try StepBuilder.ocn()
+        let (_, first) = try await planAndApply(graph, target)
+        #expect(first.status == .done)
+        #expect(first.filesWritten.count == 7)
+        #expect(copy.read("/etc/wrtform/ddns.secret") == StepBuilder.ddnsPassword + "\n")
+        let (second, again) = try await planAndApply(graph, target)
+        #expect(!second.hasChanges)
+        #expect(again.runID == nil)
+
+        let history = try await target.snapshot(paths: [], run: nil).runs
+        #expect(history.map(\.status) == [.done])
+
+        let rollbackSnapshot = try await target.snapshot(paths: [], run: "last")
+        let undo = try Rollback().plan(rollbackSnapshot)
+        _ = try await Rollback().apply(undo, with: applier, to: target)
+        let after = copy.etc()
+        #expect(Set(after.keys) == Set(before.keys))
+        for (path, data) in before { #expect(after[path] == data, "\(path) differs after rollback") }
+        #expect(after["/etc/wrtform/ddns.secret"] == nil)
+        // Rolling back again finds nothing to undo.
+        let none = try await target.snapshot(paths: [], run: "last")
+        #expect(none.journal == nil)
+    }
+
+    @Test func rollbackKeepsUnrelatedEditsAndStopsOnConflicts() async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        let target = try LocalDirectoryTarget(root: copy.root)
+        _ = try await planAndApply(try StepBuilder.ocn(), target)
+        // Days later, by hand: an unrelated option, and a change to something the run set.
+        var network = copy.read("/etc/config/network")
+        network = network.replacingOccurrences(of: "\toption ip6assign '60'\n", with: "\toption ip6assign '60'\n\toption hostname 'kept'\n")
+        try copy.write("/etc/config/network", network)
+        let firewall = copy.read("/etc/config/firewall").replacingOccurrences(of: "\toption dest_ip '192.168.1.5'\n", with: "\toption dest_ip '192.168.1.6'\n")
+        try copy.write("/etc/config/firewall", firewall)
+
+        let snapshot = try await target.snapshot(paths: [], run: "last")
+        let error = #expect(throws: EngineError.self) { try Rollback().plan(snapshot) }
+        #expect(error?.kind == .conflict)
+        #expect(error?.message.contains("dest_ip is now '192.168.1.6'") == true)
+
+        let forced = try Rollback(force: true).plan(snapshot)
+        _ = try await Rollback(force: true).apply(forced, with: applier, to: target)
+        let restored = copy.read("/etc/config/network")
+        #expect(restored.contains("option hostname 'kept'"))
+        #expect(!restored.contains("wanppp"))
+        #expect(!copy.read("/etc/config/firewall").contains("wan_pppoe"))
+    }
+
+    @Test func lockAndCompareAndSwap() async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        let target = try LocalDirectoryTarget(root: copy.root)
+        let graph = try StepBuilder.ocn()
+        let snapshot = try await target.snapshot(paths: Planner.paths(for: graph), run: nil)
+        let plan = try Planner().plan(graph, on: snapshot)
+
+        try copy.write("/var/lock/wrtform/owner", "alice@laptop\n4242\n\(Int(Date().timeIntervalSince1970) - 30)\nRUN1\n")
+        let locked = await #expect(throws: EngineError.self) { try await applier.apply(plan, to: target) }
+        #expect(locked?.kind == .locked)
+        #expect(locked?.message.contains("locked by alice@laptop (run RUN1, pid 4242) since 30 s ago") == true)
+        try FileManager.default.removeItem(at: copy.root.appendingPathComponent("var/lock/wrtform"))
+
+        let before = copy.etc()
+        try copy.write("/etc/config/firewall", copy.read("/etc/config/firewall") + "\n# edited meanwhile\n")
+        let changed = await #expect(throws: EngineError.self) { try await applier.apply(plan, to: target) }
+        #expect(changed?.kind == .changedSincePlan)
+        #expect(changed?.message.hasPrefix("/etc/config/firewall changed on the router since the plan read it") == true)
+        #expect(copy.read("/etc/config/network") == String(decoding: before["/etc/config/network"] ?? Data(), as: UTF8.self))
+    }
+
+    @Test func localJournalIsMasked() async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("wrtform-state-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: state) }
+        let target = try LocalDirectoryTarget(root: copy.root)
+        var options = applier.options
+        options.localJournalDirectory = state.path
+        let graph = try StepBuilder.ocn()
+        let plan = try Planner().plan(graph, on: try await target.snapshot(paths: Planner.paths(for: graph), run: nil))
+        let result = try await Applier(options: options).apply(plan, to: target)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: state.path).filter { $0.hasSuffix(".json") }
+        #expect(files.count == 1)
+        let text = try String(contentsOf: state.appendingPathComponent(try #require(files.first)), encoding: .utf8)
+        #expect(text.contains(try #require(result.runID)))
+        #expect(!text.contains(StepBuilder.pppoePassword))
+        #expect(!text.contains("ddns-S3cr3t"))
+        // The router's own journal keeps what rollback needs (0600, in 0700 directories).
+        let journal = copy.root.appendingPathComponent("etc/wrtform/runs/\(try #require(result.runID))")
+        let mode = try FileManager.default.attributesOfItem(atPath: journal.path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o700)
+    }
+}

@@ -1,0 +1,127 @@
+/// Line surgery behind `UCIFile`'s edits: which lines belong to a section, splitting lines that hold several
+/// commands, and writing new lines uci-style. Works on a copy; the file takes the result only after it reads back as
+/// intended.
+struct UCIEditor {
+    var lines: [UCILine]
+    let model: UCIModel
+    var nextID: Int
+    let lineEnding: Substring
+
+    /// A blank separator line.
+    var blankLine: UCILine {
+        UCILine(rendered: "", command: nil, eol: lineEnding)
+    }
+
+    /// A new command with a fresh id.
+    mutating func command(_ kind: UCICommand.Kind) -> UCICommand {
+        defer { nextID += 1 }
+        return UCICommand(kind: kind, id: nextID, offset: -1)
+    }
+
+    // MARK: - Ownership
+
+    /// For each line, the section each of its commands belongs to (nil for `package`).
+    func owners() -> [[UCISection.ID?]] {
+        var current: UCISection.ID?
+        return lines.map { line in
+            line.commands.map { command in
+                switch command.kind {
+                case .package:
+                    return nil
+                case .config:
+                    current = model.sectionOfConfig[command.id]
+                    return current
+                case .option, .list:
+                    return current
+                }
+            }
+        }
+    }
+
+    /// The line ranges of a section: for each `config` line of it, the comment lines directly above (when a blank
+    /// line precedes them) through its last option line. Comments after the last option belong to the gap.
+    func spans(of section: UCISection.ID) -> [ClosedRange<Int>] {
+        let owners = owners()
+        var spans: [ClosedRange<Int>] = []
+        var index = 0
+        while index < lines.count {
+            let opensSection = zip(lines[index].commands, owners[index]).contains { command, owner in
+                if case .config = command.kind { return owner == section }
+                return false
+            }
+            guard opensSection else {
+                index += 1
+                continue
+            }
+            let start = index
+            var end = index
+            var next = index + 1
+            while next < lines.count && !lines[next].commands.contains(where: { if case .config = $0.kind { true } else { false } }) {
+                if owners[next].contains(section) {
+                    end = next
+                }
+                next += 1
+            }
+            spans.append(attachedCommentStart(above: start)...end)
+            index = next
+        }
+        return spans
+    }
+
+    /// The first of the comment lines directly above `line`, when a blank line separates them from what precedes;
+    /// else `line` itself. Such comments describe the section below them, so they move and go with it.
+    func attachedCommentStart(above line: Int) -> Int {
+        var top = line
+        while top > 0 && lines[top - 1].isComment {
+            top -= 1
+        }
+        if top < line && top > 0 && lines[top - 1].isBlank {
+            return top
+        }
+        return line
+    }
+
+    // MARK: - Splitting
+
+    /// Puts every command of `section` on a line of its own: a line holding several commands (joined by `;`) is
+    /// rewritten uci-style, one line per command, keeping the commands' ids.
+    mutating func splitLines(touching section: UCISection.ID) {
+        let owners = owners()
+        var out: [UCILine] = []
+        out.reserveCapacity(lines.count + 4)
+        for (index, line) in lines.enumerated() {
+            if line.commands.count > 1 && owners[index].contains(section) {
+                out += rendered(line.commands, replacing: line)
+            } else {
+                out.append(line)
+            }
+        }
+        lines = out
+    }
+
+    /// Commands written uci-style, one per line, in place of `line`; the last keeps the line's trailing comment and
+    /// line end.
+    func rendered(_ commands: [UCICommand], replacing line: UCILine) -> [UCILine] {
+        commands.enumerated().map { index, command in
+            UCILine(rendered: UCIRenderer.line(for: command.kind), command: command,
+                    comment: index == commands.count - 1 ? line.comment : "",
+                    eol: index == commands.count - 1 ? line.eol : lineEnding)
+        }
+    }
+
+    /// Gives the line at `index` a line end, so a line can follow it. A last line without one can read differently
+    /// once it ends in a newline (a trailing backslash or `;`), so it is checked and rewritten uci-style if so.
+    mutating func ensureLineEnd(at index: Int) {
+        let line = lines[index]
+        guard line.eol.isEmpty else { return }
+        let text = String(line.text) + lineEnding
+        if line.commands.isEmpty || UCIParser.commands(of: text, insideSection: true) == line.commands.map(\.kind) {
+            lines[index] = UCILine(text: Substring(text), commands: line.commands, comment: line.comment,
+                                   eol: lineEnding, plainSuffix: line.plainSuffix)
+        } else {
+            var ended = line
+            ended.eol = lineEnding
+            lines.replaceSubrange(index...index, with: rendered(line.commands, replacing: ended))
+        }
+    }
+}

@@ -194,6 +194,57 @@ import Glibc
     }
 }
 
+/// The delaying proxy, against a small echo server and the virtual router's SSH server.
+@Suite struct DelayingProxyTests {
+    @Test func forwardsBothWaysNoSoonerThanTheDelay() throws {
+        let echo = try EchoServer()
+        defer { echo.stop() }
+        let proxy = try DelayingProxy(targetHost: "127.0.0.1", targetPort: echo.port, delay: .milliseconds(150))
+        defer { proxy.stop() }
+        let connection = try Loopback.Connection(port: proxy.port)
+        let start = ContinuousClock.now
+        try connection.send("ping\n")
+        #expect(try connection.readLine() == "ping")
+        // A round trip crosses the proxy twice; it cannot be faster than that (no upper bound asserted).
+        #expect(ContinuousClock.now - start >= .milliseconds(300))
+        let bulk = String(repeating: "0123456789", count: 20_000)
+        try connection.send(bulk + "\n")
+        #expect(try connection.readLine() == bulk)
+        #expect(proxy.connectionCount == 1)
+    }
+
+    @Test func cutAllDropsOpenConnectionsAndKeepsAccepting() async throws {
+        try await withVirtualRouter { router in
+            let proxy = try DelayingProxy(targetHost: router.host, targetPort: router.port, delay: .milliseconds(5))
+            defer { proxy.stop() }
+            let first = try Loopback.Connection(port: proxy.port)
+            #expect(try first.readLine()?.hasPrefix("SSH-2.0-dropbear") == true)
+            #expect(proxy.activeConnectionCount == 1)
+            proxy.cutAll()
+            // dropbear sends its key exchange right after the banner and then waits for us;
+            // reaching end of stream (not the 5 s read timeout) shows the cut.
+            try first.readToEnd()
+            let second = try Loopback.Connection(port: proxy.port)
+            #expect(try second.readLine()?.hasPrefix("SSH-2.0-dropbear") == true)
+            #expect(proxy.connectionCount == 2)
+        }
+    }
+
+    @Test func targetDownClosesTheClientAndStopEndsListening() throws {
+        // Take the target's port first and free it after, so the proxy's own port differs from it.
+        let echo = try EchoServer()
+        let proxy = try DelayingProxy(targetHost: "127.0.0.1", targetPort: echo.port, delay: .zero)
+        echo.stop()
+        let connection = try Loopback.Connection(port: proxy.port)
+        #expect(try connection.readLine() == nil)
+        #expect(proxy.connectionCount == 1)
+        let proxyPort = proxy.port
+        proxy.stop()
+        proxy.stop()
+        #expect(throws: (any Error).self) { try Loopback.Connection(port: proxyPort) }
+    }
+}
+
 /// Where the test run finds the fixtures (same rule as the router itself).
 enum FixturePath {
     static var routers: URL {
@@ -228,28 +279,114 @@ enum Loopback {
 
     /// Connects to 127.0.0.1:port and returns the first line the server sends.
     static func banner(port: Int) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Refused() }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        guard let line = try Connection(port: port).readLine() else { throw Refused() }
+        return line
+    }
+
+    /// A blocking client socket with a 5 s read timeout.
+    final class Connection {
+        let fd: Int32
+
+        init(port: Int) throws {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw Refused() }
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard connected == 0 else {
+                close(fd)
+                throw Refused()
             }
         }
-        guard connected == 0 else { throw Refused() }
-        var line = [UInt8]()
-        var byte: UInt8 = 0
-        while line.count < 256, read(fd, &byte, 1) == 1 {
-            if byte == UInt8(ascii: "\n") { break }
-            line.append(byte)
+
+        deinit { close(fd) }
+
+        func send(_ text: String) throws {
+            var bytes = Array(text.utf8)[...]
+            while !bytes.isEmpty {
+                let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                guard sent > 0 else { throw Refused() }
+                bytes = bytes.dropFirst(sent)
+            }
         }
-        guard !line.isEmpty else { throw Refused() }
-        return String(decoding: line, as: UTF8.self)
+
+        /// Reads until the peer closes; throws on timeout or error.
+        func readToEnd() throws {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(fd, &buffer, buffer.count)
+                if count == 0 { return }
+                guard count > 0 else { throw Refused() }
+            }
+        }
+
+        /// The next line without its newline, or nil at end of stream.
+        func readLine() throws -> String? {
+            var line = [UInt8]()
+            var byte: UInt8 = 0
+            while true {
+                let count = read(fd, &byte, 1)
+                if count == 0 { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
+                guard count == 1 else { throw Refused() }
+                if byte == UInt8(ascii: "\n") { return String(decoding: line, as: UTF8.self) }
+                line.append(byte)
+            }
+        }
+    }
+}
+
+/// A one-connection-at-a-time TCP echo server on 127.0.0.1.
+final class EchoServer: Sendable {
+    let port: Int
+    private let listener: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 8) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard ok else { throw Loopback.Refused() }
+        listener = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let listening = fd
+        Thread.detachNewThread {
+            while true {
+                let client = accept(listening, nil, nil)
+                if client < 0 { return }
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let count = read(client, &buffer, buffer.count)
+                    if count <= 0 { break }
+                    var offset = 0
+                    while offset < count {
+                        let sent = buffer[offset..<count].withUnsafeBytes {
+                            Glibc.send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                        }
+                        if sent <= 0 { break }
+                        offset += sent
+                    }
+                }
+                close(client)
+            }
+        }
+    }
+
+    func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
     }
 }

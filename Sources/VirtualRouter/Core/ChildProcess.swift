@@ -40,6 +40,8 @@ struct ChildProcess: Sendable {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
 
+        closeInheritedDescriptors(&actions)
+
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -67,6 +69,22 @@ struct ChildProcess: Sendable {
                 remedy: "run `bash .ci/setup` to install the virtual router's tools"))
         }
         return .success(pid)
+    }
+
+    /// Keeps the child from inheriting our other descriptors (a test's SSH socket held open by
+    /// a sandbox would hide the close from the server). glibc ≥ 2.34 has closefrom for spawn;
+    /// Swift's Glibc module doesn't export it, so it is looked up at run time.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+            let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+            _ = closeFrom(&actions, 3)
+            return
+        }
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for name in descriptors {
+            if let fd = Int32(name), fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+        }
     }
 
     /// Runs a tool to completion and returns its combined output; throws when it fails.

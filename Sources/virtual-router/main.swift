@@ -1,4 +1,62 @@
+import Foundation
 import VirtualRouter
 
-// Starts a virtual OpenWrt router by hand (see README).
-print("virtual-router: not yet available")
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Starts a virtual OpenWrt router by hand and waits for Ctrl-C (see README).
+//   virtual-router [FIXTURE]      FIXTURE: a directory under Fixtures/routers (default openwrt-24.10)
+
+let arguments = CommandLine.arguments.dropFirst()
+if arguments.contains("-h") || arguments.contains("--help") {
+    print("usage: virtual-router [FIXTURE]   (a directory under Fixtures/routers; default openwrt-24.10)")
+    exit(0)
+}
+var options = VirtualRouter.Options()
+if let fixture = arguments.first { options.fixture = fixture }
+
+// Ctrl-C and SIGTERM stop the router (its sandbox dies with us anyway: bwrap --die-with-parent).
+signal(SIGINT, SIG_IGN)
+signal(SIGTERM, SIG_IGN)
+let stopSignals = [SIGINT, SIGTERM].map { number in
+    let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+    source.resume()
+    return source
+}
+
+let router: VirtualRouter
+do {
+    router = try await VirtualRouter.start(options)
+} catch {
+    FileHandle.standardError.write(Data("virtual-router: \(error)\n".utf8))
+    exit(1)
+}
+
+print("""
+    Virtual OpenWrt router '\(options.fixture)' is up.
+      host:          \(router.host)
+      port:          \(router.port)
+      known_hosts:   \(router.knownHostsFile)
+      host key:      \(router.hostKeyFingerprint)
+      identity:      \(router.clientKeyFile)   (user root)
+      password:      \(router.rootPassword)
+      filesystem:    \(router.root.path)
+      records:       \(router.recordDirectory.path)
+    Try:
+      ssh -o UserKnownHostsFile=\(router.knownHostsFile) -i \(router.clientKeyFile) -p \(router.port) root@\(router.host)
+    Ctrl-C stops it.
+    """)
+fflush(nil)  // flush stdout even when it is a file or pipe
+
+await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+    for source in stopSignals {
+        source.setEventHandler {
+            // Cancel every source first so a second signal cannot resume twice.
+            for source in stopSignals { source.cancel() }
+            continuation.resume()
+        }
+    }
+}
+router.stop()
+print("virtual-router: stopped")

@@ -1,0 +1,356 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A virtual OpenWrt 24.10 router for tests: Debian's dropbear and a static busybox in a
+/// bubblewrap sandbox, listening on 127.0.0.1, with /etc copied from a fixture.
+///
+/// Service reloads are recorded instead of performed, and every command root's shell is asked
+/// to run is logged, so tests can assert what wrtform did to the router — and that it did nothing.
+/// Call `stop()` (or use `withVirtualRouter`); `deinit` stops it too.
+public final class VirtualRouter: Sendable {
+    /// How to set the router up.
+    public struct Options: Sendable {
+        /// A directory name under Fixtures/routers/.
+        public var fixture: String = "openwrt-24.10"
+        /// root's password (password authentication is enabled, as on a stock router).
+        public var rootPassword: String = "wrtform-test"
+
+        public init() {}
+
+        public init(fixture: String, rootPassword: String = "wrtform-test") {
+            self.fixture = fixture
+            self.rootPassword = rootPassword
+        }
+    }
+
+    /// Always the loopback address: the SSH server shares the host's network.
+    public let host = "127.0.0.1"
+    public let port: Int
+    /// `[127.0.0.1]:PORT ssh-ed25519 …` for the host key the router started with.
+    public let knownHostsFile: String
+    /// An OpenSSH-format ed25519 private key (no passphrase) authorized for root.
+    public let clientKeyFile: String
+    public let rootPassword: String
+    /// The sandbox's `/` on the host: tests read and edit the router's files through it.
+    public let root: URL
+    /// Where the recording stand-ins write (command log, service calls, syslog, behaviors).
+    public let recordDirectory: URL
+    /// Everything this router keeps on the host; removed by `stop()`.
+    public let stateDirectory: URL
+
+    private let tools: HostTools
+    private let tree: RouterTree
+    private let state: Mutex<State>
+
+    private struct State {
+        var server: ChildProcess?
+        var fingerprint: String
+        var stopped = false
+    }
+
+    static let hostKeyPath = "etc/dropbear/dropbear_ed25519_host_key"
+    static let pidFilePath = "tmp/run/dropbear.pid"
+
+    /// The current host key's fingerprint as OpenSSH prints it (`SHA256:…`, no padding).
+    public var hostKeyFingerprint: String { state.withLock { $0.fingerprint } }
+
+    /// Whether the SSH server is up (false after `killSSHServer()`, or when a behavior script killed it).
+    public var isSSHServerRunning: Bool {
+        state.withLock { state in
+            guard let server = state.server else { return false }
+            if server.poll() != nil {
+                state.server = nil
+                return false
+            }
+            return true
+        }
+    }
+
+    private init(
+        port: Int, knownHostsFile: String, clientKeyFile: String, rootPassword: String, stateDirectory: URL,
+        tools: HostTools, tree: RouterTree, server: ChildProcess, fingerprint: String
+    ) {
+        self.port = port
+        self.knownHostsFile = knownHostsFile
+        self.clientKeyFile = clientKeyFile
+        self.rootPassword = rootPassword
+        self.root = tree.root
+        self.recordDirectory = tree.record
+        self.stateDirectory = stateDirectory
+        self.tools = tools
+        self.tree = tree
+        self.state = Mutex(State(server: server, fingerprint: fingerprint))
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Builds the router's filesystem, makes its keys, and starts its SSH server on a free port.
+    public static func start(_ options: Options = Options()) async throws -> VirtualRouter {
+        let tools = try HostTools.locate()
+        let fixture = try FixtureLocator.fixture(named: options.fixture)
+        let stateDirectory = try makeStateDirectory()
+        var server: ChildProcess?
+        do {
+            let hash = try ChildProcess.run([tools.busybox, "mkpasswd", "-m", "sha512", options.rootPassword])
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let tree = try RouterTree.build(
+                in: stateDirectory, fixture: fixture, tools: tools, rootPasswordHash: hash)
+
+            let keys = stateDirectory.appendingPathComponent("keys", isDirectory: true)
+            try FileManager.default.createDirectory(
+                at: keys, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let clientKey = keys.appendingPathComponent("id_ed25519").path
+            _ = try ChildProcess.run([
+                tools.sshKeygen, "-q", "-t", "ed25519", "-N", "", "-C", "wrtform-test@virtual-router", "-f", clientKey,
+            ])
+            let clientPublicKey = try String(contentsOfFile: clientKey + ".pub", encoding: .utf8)
+            try tree.write("etc/dropbear/authorized_keys", clientPublicKey, mode: 0o600)
+
+            let hostKey = try makeHostKey(tools: tools, tree: tree)
+            let (child, port) = try await launchOnFreePort(tools: tools, tree: tree, stateDirectory: stateDirectory)
+            server = child
+
+            let knownHosts = keys.appendingPathComponent("known_hosts").path
+            try Data("[127.0.0.1]:\(port) \(hostKey.publicKey)\n".utf8).write(to: URL(fileURLWithPath: knownHosts))
+
+            return VirtualRouter(
+                port: port, knownHostsFile: knownHosts, clientKeyFile: clientKey, rootPassword: options.rootPassword,
+                stateDirectory: stateDirectory, tools: tools, tree: tree, server: child,
+                fingerprint: hostKey.fingerprint)
+        } catch {
+            server?.kill()
+            try? FileManager.default.removeItem(at: stateDirectory)
+            throw error
+        }
+    }
+
+    /// Stops the SSH server and everything running in the sandbox, and removes the state
+    /// directory. Safe to call more than once.
+    public func stop() {
+        let (first, server) = state.withLock { state -> (Bool, ChildProcess?) in
+            let first = !state.stopped
+            state.stopped = true
+            let server = state.server
+            state.server = nil
+            return (first, server)
+        }
+        server?.kill()
+        if first {
+            try? FileManager.default.removeItem(at: stateDirectory)
+        }
+    }
+
+    /// Kills the SSH server and every process in the sandbox (open sessions drop at once),
+    /// like a router that went away. `restartSSHServer()` brings it back.
+    public func killSSHServer() throws {
+        let server = try state.withLock { state -> ChildProcess? in
+            guard !state.stopped else { throw Self.stoppedError("killSSHServer") }
+            let server = state.server
+            state.server = nil
+            return server
+        }
+        server?.kill()
+    }
+
+    /// Starts the SSH server again on the same port with the same host key (after
+    /// `killSSHServer()`, or after a behavior script killed it).
+    public func restartSSHServer() async throws {
+        try killSSHServer()
+        let child = try await Self.relaunch(tools: tools, tree: tree, stateDirectory: stateDirectory, port: port)
+        try adopt(child)
+    }
+
+    /// Restarts the SSH server with a NEW host key on the same port; `knownHostsFile` keeps the
+    /// old one, so a client checking it must refuse to connect.
+    public func replaceHostKey() async throws {
+        try killSSHServer()
+        try FileManager.default.removeItem(at: tree.url(Self.hostKeyPath))
+        let hostKey = try Self.makeHostKey(tools: tools, tree: tree)
+        state.withLock { $0.fingerprint = hostKey.fingerprint }
+        let child = try await Self.relaunch(tools: tools, tree: tree, stateDirectory: stateDirectory, port: port)
+        try adopt(child)
+    }
+
+    /// Makes a stubbed service (`network`, `firewall`, `reload_config`) behave as given from
+    /// its next call on.
+    public func setServiceBehavior(_ behavior: ServiceBehavior, for service: String) throws {
+        guard RouterScripts.stubbedServices.contains(where: { $0.service == service }) else {
+            throw VirtualRouterError(
+                .badRecord, "'\(service)' is not a stubbed service",
+                remedy: "use one of: \(RouterScripts.stubbedServices.map(\.service).joined(separator: ", "))")
+        }
+        let file = recordDirectory
+            .appendingPathComponent(RouterScripts.behaviorDirectoryName)
+            .appendingPathComponent(service)
+        if let script = RouterScripts.behaviorScript(behavior) {
+            try Data(script.utf8).write(to: file, options: .atomic)
+        } else if FileManager.default.fileExists(atPath: file.path) {
+            try FileManager.default.removeItem(at: file)
+        }
+    }
+
+    /// Every call of a stubbed service so far, oldest first.
+    public func serviceCalls() throws -> [ServiceCall] {
+        try RecordParser.serviceCalls(readRecord(RouterScripts.serviceLogName))
+    }
+
+    /// Every command root's shell was asked to run (`ash -c COMMAND`) so far, oldest first.
+    public func commandLog() throws -> [String] {
+        RecordParser.commands(try readRecord(RouterScripts.commandLogName))
+    }
+
+    /// Lines written with `logger` on the router, in logread's format.
+    public func logMessages() throws -> [String] {
+        let text = String(decoding: try readRecord(RouterScripts.syslogName), as: UTF8.self)
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// Runs an ash script inside the router's sandbox without SSH (not recorded in
+    /// `commandLog()` unless the script itself runs `/bin/ash -c`). For test setup and checks.
+    public func runInSandbox(_ script: String) throws -> SandboxRun {
+        let arguments = SandboxCommand.arguments(
+            tools: tools, tree: tree, command: ["/bin/busybox", "ash", "-c", script])
+        let (termination, output) = try ChildProcess.runCapturing(arguments)
+        switch termination {
+        case .exited(let code): return SandboxRun(exitCode: code, output: output)
+        case .signaled(let signal): return SandboxRun(exitCode: 128 + signal, output: output)
+        }
+    }
+
+    // MARK: - Machinery
+
+    private func adopt(_ child: ChildProcess) throws {
+        let adopted = state.withLock { state -> Bool in
+            guard !state.stopped else { return false }
+            state.server = child
+            return true
+        }
+        if !adopted {
+            child.kill()
+            throw Self.stoppedError("restart the SSH server")
+        }
+    }
+
+    private func readRecord(_ name: String) throws -> Data {
+        let file = recordDirectory.appendingPathComponent(name)
+        do {
+            return try Data(contentsOf: file)
+        } catch {
+            throw VirtualRouterError(
+                .badRecord, "cannot read \(file.path): \(error)",
+                remedy: "was the router stopped? read records before stop()")
+        }
+    }
+
+    private static func stoppedError(_ action: String) -> VirtualRouterError {
+        VirtualRouterError(.stopped, "cannot \(action): the router was stopped", remedy: "start a new one")
+    }
+
+    private static func makeStateDirectory() throws -> URL {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((base + "/wrtform-router.XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ buffer in
+            buffer.baseAddress.flatMap { mkdtemp($0) }
+        }) else {
+            throw VirtualRouterError(
+                .sandboxFailed, "cannot create a state directory under \(base): \(String(cString: strerror(errno)))")
+        }
+        return URL(fileURLWithPath: String(cString: made), isDirectory: true)
+    }
+
+    private static func makeHostKey(tools: HostTools, tree: RouterTree) throws -> (publicKey: String, fingerprint: String) {
+        let keyFile = tree.url(hostKeyPath).path
+        let output = try ChildProcess.run([tools.dropbearkey, "-t", "ed25519", "-f", keyFile])
+        var publicKey: String?
+        var fingerprint: String?
+        for line in output.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            if words.count >= 2, words[0] == "ssh-ed25519" {
+                publicKey = "ssh-ed25519 \(words[1])"
+            } else if line.hasPrefix("Fingerprint:"), let last = words.last, last.hasPrefix("SHA256:") {
+                fingerprint = String(last)
+            }
+        }
+        guard let publicKey, let fingerprint else {
+            throw VirtualRouterError(.toolFailed, "dropbearkey printed no public key or SHA256 fingerprint: \(output)")
+        }
+        return (publicKey, fingerprint)
+    }
+
+    /// Starts dropbear on a free port, retrying when another process takes the port first.
+    private static func launchOnFreePort(tools: HostTools, tree: RouterTree, stateDirectory: URL) async throws -> (ChildProcess, Int) {
+        for _ in 0..<20 {
+            let port = try FreePort.pick()
+            if let child = try await launch(tools: tools, tree: tree, stateDirectory: stateDirectory, port: port) {
+                return (child, port)
+            }
+        }
+        throw VirtualRouterError(
+            .sandboxFailed, "no free loopback port for the SSH server after 20 tries",
+            remedy: "check what is listening on 127.0.0.1 (ss -ltnp)")
+    }
+
+    /// Starts dropbear on `port` again, waiting a little if the port is briefly taken.
+    private static func relaunch(tools: HostTools, tree: RouterTree, stateDirectory: URL, port: Int) async throws -> ChildProcess {
+        for _ in 0..<50 {
+            if let child = try await launch(tools: tools, tree: tree, stateDirectory: stateDirectory, port: port) {
+                return child
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw VirtualRouterError(
+            .sandboxFailed, "port \(port) stayed taken: the SSH server could not restart on it",
+            remedy: "check what is listening on 127.0.0.1:\(port) (ss -ltnp)")
+    }
+
+    /// Starts the sandbox with dropbear listening on `port`. Returns nil when the port is taken.
+    /// Ready means dropbear wrote its pid file, which it does only after it listens.
+    private static func launch(tools: HostTools, tree: RouterTree, stateDirectory: URL, port: Int) async throws -> ChildProcess? {
+        let pidFile = tree.url(pidFilePath)
+        try? FileManager.default.removeItem(at: pidFile)
+        let log = stateDirectory.appendingPathComponent("dropbear.log")
+        let logStart = (try? FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int) ?? 0
+        let command = [
+            "/usr/sbin/dropbear", "-F", "-E",
+            "-p", "127.0.0.1:\(port)",
+            "-r", "/" + hostKeyPath,
+            "-P", "/var/run/dropbear.pid",
+        ]
+        let child = try ChildProcess.spawn(
+            SandboxCommand.arguments(tools: tools, tree: tree, command: command), outputFile: log.path)
+        let deadline = ContinuousClock.now + .seconds(20)
+        do {
+            while true {
+                if let termination = child.poll() {
+                    let text = newLogText(log, from: logStart)
+                    if text.contains("Address already in use") { return nil }
+                    throw VirtualRouterError(
+                        .sandboxFailed, "the sandboxed SSH server ended (\(termination)) before listening: \(text)",
+                        remedy: "check bubblewrap works here (`bwrap --ro-bind / / true`)")
+                }
+                if let pid = try? String(contentsOf: pidFile, encoding: .utf8), !pid.isEmpty {
+                    return child
+                }
+                if ContinuousClock.now > deadline {
+                    throw VirtualRouterError(
+                        .sandboxFailed, "the sandboxed SSH server did not listen within 20 s: \(newLogText(log, from: logStart))")
+                }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        } catch {
+            child.kill()
+            throw error
+        }
+    }
+
+    private static func newLogText(_ log: URL, from offset: Int) -> String {
+        guard let data = try? Data(contentsOf: log), data.count > offset else { return "" }
+        return String(decoding: data[offset...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -21,7 +21,7 @@ import WrtformEngine
         let graph = try StepBuilder.ocn()
         let (_, first) = try await planAndApply(graph, target)
         #expect(first.status == .done)
-        #expect(first.filesWritten.count == 7)
+        #expect(first.filesWritten.count == 6)
         #expect(copy.read("/etc/wrtform/ddns.secret") == StepBuilder.ddnsPassword + "\n")
         let (second, again) = try await planAndApply(graph, target)
         #expect(!second.hasChanges)

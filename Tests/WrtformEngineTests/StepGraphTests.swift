@@ -62,7 +62,7 @@ import WrtformEngine
         }
         #expect(newline?.message.contains("control character") == true)
         let configPath = #expect(throws: EngineError.self) {
-            try StepBuilder.step("f", "file", ["path": "/etc/config/network~", "content": "x"])
+            try StepBuilder.step("f", "file", ["path": "/etc/config/network2", "content": "x"])
         }
         #expect(configPath?.hint == "use uci-section or uci-option steps")
     }

@@ -5,6 +5,7 @@ enum FinishScript {
     static func make(_ request: FinishRequest) -> String {
         var s = Shell.prelude
         s += "J=\(Shell.quote(Shell.journal(request.runID)))\nL=\(Shell.lock)\n"
+        s += JournalScripts.clearBootHook
         s += """
         netifd=0; command -v ubus >/dev/null 2>&1 && netifd=1
         deadline=$(( $(date +%s) + \(request.pollTimeout) ))
@@ -40,6 +41,7 @@ enum FinishScript {
                 s += "    echo rolled-back > \(Shell.quote(Shell.journal(rolledBackRun) + "/status"))\n"
             }
             s += """
+                clear_boot_hook
                 rm -rf "$L"
                 echo CONFIRMED
             fi
@@ -71,13 +73,14 @@ enum FinishScript {
 /// The failure path: restore a run from its journal, reload, mark it, release the lock.
 enum RestoreScript {
     static func make(runID: String, status: String) -> String {
-        Shell.prelude + """
+        Shell.prelude + JournalScripts.clearBootHook + """
         J=\(Shell.quote(Shell.journal(runID)))
         [ -f "$J/restore" ] || { echo "MISSING"; exit 0; }
         [ -f "$J/watchdog.pid" ] && kill "$(cat "$J/watchdog.pid")" 2>/dev/null
         sh "$J/restore"
         sh "$J/reload" >/dev/null 2>&1 </dev/null
         echo \(Shell.quote(status)) > "$J/status"
+        clear_boot_hook
         rm -rf \(Shell.lock)
         echo RESTORED
 

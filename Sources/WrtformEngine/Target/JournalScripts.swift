@@ -8,14 +8,16 @@ enum JournalScripts {
         r() {
             if [ -f "$J/files/$1" ]; then
                 t=$(mktemp "${2%/*}/.wrtform-restore-XXXXXX") && cp -p "$J/files/$1" "$t" && mv -f "$t" "$2"
-            else
+            elif [ "$3" = absent ]; then
                 rm -f "$2"
             fi
         }
 
         """
+        // A file that existed but has no journal copy was never replaced (copies are synced before
+        // any rename): leave it. Only files that did not exist before are removed.
         for (index, file) in transaction.files.enumerated() {
-            s += "r \(index) \(Shell.quote(file.path))\n"
+            s += "r \(index) \(Shell.quote(file.path)) \(file.expectedHash == "absent" ? "absent" : "existed")\n"
         }
         s += "sync\n"
         return s
@@ -32,4 +34,30 @@ enum JournalScripts {
         default: return "/etc/init.d/\(service) reload"
         }
     }
+
+    /// Installed while a run awaits confirmation: OpenWrt runs /etc/uci-defaults scripts early at
+    /// boot and deletes those that exit 0, so a reboot inside the confirm window still restores.
+    static let bootHookPath = "/etc/uci-defaults/99-wrtform-restore"
+
+    static let bootHook = """
+        # wrtform: restore runs that were never confirmed (the router rebooted while waiting).
+        for d in \(Shell.runs)/*; do
+            [ -f "$d/status" ] || continue
+            case "$(cat "$d/status")" in
+                pending|writing) sh "$d/restore" && echo reverted > "$d/status" && logger -t wrtform "run ${d##*/} restored at boot" ;;
+            esac
+        done
+        rm -rf \(Shell.lock)
+        exit 0
+
+        """
+
+    /// Removes the boot hook once no run awaits confirmation.
+    static let clearBootHook = """
+        clear_boot_hook() {
+            for d in \(Shell.runs)/*; do [ "$(cat "$d/status" 2>/dev/null)" = pending ] && return 0; done
+            rm -f \(bootHookPath)
+        }
+
+        """
 }

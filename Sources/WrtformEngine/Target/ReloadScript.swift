@@ -12,6 +12,8 @@ enum ReloadScript {
             [ "$(cat "$J/status" 2>/dev/null)" = pending ] || exit 0
             sh "$J/restore"
             echo reverted > "$J/status"
+            for d in \(Shell.runs)/*; do [ "$(cat "$d/status" 2>/dev/null)" = pending ] && p=1; done
+            [ -n "$p" ] || rm -f \(JournalScripts.bootHookPath)
             sh "$J/reload" >/dev/null 2>&1
             rm -rf \(Shell.lock)
             logger -t wrtform "run ${J##*/} was not confirmed in time: its files were restored" 2>/dev/null
@@ -21,11 +23,13 @@ enum ReloadScript {
 
             """
         }
+        s += JournalScripts.clearBootHook
         s += """
         unwind() {
             sh "$J/restore"
             sh "$J/reload" >/dev/null 2>&1
             echo restored > "$J/status"
+            clear_boot_hook
             [ -f "$J/watchdog.pid" ] && kill "$(cat "$J/watchdog.pid")" 2>/dev/null
             rm -rf "$L"
         }

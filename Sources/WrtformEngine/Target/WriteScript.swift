@@ -17,9 +17,10 @@ enum WriteScript {
         let journal = add(transaction.journal)
         let restore = add(Array(JournalScripts.restore(transaction).utf8))
         let reload = add(Array(JournalScripts.reload(services: transaction.services).utf8))
+        let bootHook = add(Array(JournalScripts.bootHook.utf8))
         let contents = transaction.files.map { add($0.new.content ?? []) }
 
-        var s = Shell.prelude
+        var s = Shell.prelude + JournalScripts.clearBootHook
         s += """
         J=\(Shell.quote(j))
         L=\(Shell.lock)
@@ -40,7 +41,7 @@ enum WriteScript {
         s += """
         if [ -n "$changed" ]; then rm -rf "$L"; echo "CHANGED$changed"; exit 0; fi
         temps=""
-        fail() { rm -f $temps; [ -d "$J" ] && echo aborted > "$J/status"; rm -rf "$L"; echo "FAILED $1"; exit 0; }
+        fail() { rm -f $temps; [ -d "$J" ] && echo aborted > "$J/status"; clear_boot_hook; rm -rf "$L"; echo "FAILED $1"; exit 0; }
         mkdir -p "$J/files" && chmod 700 /etc/wrtform \(Shell.runs) "$J" "$J/files" || fail "cannot create the journal $J"
         cat > "$J/payload" || fail "cannot store the payload in $J (no space left?)"
         [ "$(wc -c < "$J/payload")" -eq \(stdin.count) ] || fail "the payload arrived short, or the disk is full"
@@ -57,7 +58,11 @@ enum WriteScript {
         for (index, file) in transaction.files.enumerated() {
             s += "if [ -e \(Shell.quote(file.path)) ]; then cp -p \(Shell.quote(file.path)) \"$J/files/\(index)\" || fail \"cannot journal \(file.path)\"; fi\n"
         }
-        s += "sync\n"
+        s += """
+        mkdir -p /etc/uci-defaults && slice \(bootHook.offset) \(bootHook.count) > /etc/uci-defaults/.wrtform-restore && mv -f /etc/uci-defaults/.wrtform-restore \(JournalScripts.bootHookPath) || fail "cannot install the boot-time restore hook"
+        sync
+
+        """
         for (index, file) in transaction.files.enumerated() where file.new.content != nil {
             let directory = Shell.quote(parent(of: file.path))
             let base = file.path.split(separator: "/").last.map(String.init) ?? "file"
@@ -77,7 +82,7 @@ enum WriteScript {
                     cp "$t\(index)" "$d/\(base)"
                     e=$(uci -c "$d" show \(Shell.quote(base)) 2>&1 >/dev/null)
                     rm -rf "$d"
-                    if [ -n "$e" ]; then rm -f $temps; echo aborted > "$J/status"; rm -rf "$L"; echo "REJECTED \(file.path)\t$(echo "$e" | head -1)"; exit 0; fi
+                    if [ -n "$e" ]; then rm -f $temps; echo aborted > "$J/status"; clear_boot_hook; rm -rf "$L"; echo "REJECTED \(file.path)\t$(echo "$e" | head -1)"; exit 0; fi
                 fi
 
                 """

@@ -1,0 +1,35 @@
+import WrtformSSH
+
+/// Runs scripts over an SSH connection. The script itself travels on stdin, ahead of the payload:
+/// dropbear refuses exec commands over 9000 bytes, and a short command line keeps what we run out
+/// of `ps`. `dd bs=1` reads exactly the script's bytes, leaving the payload for the script.
+struct SSHScriptRunner: ScriptRunner {
+    let connection: SSHConnection
+
+    static func command(scriptLength: Int) -> String {
+        "exec /bin/sh -c \"$(dd bs=1 count=\(scriptLength) 2>/dev/null)\""
+    }
+
+    func run(_ script: String, stdin: [UInt8], timeout: Duration?) async throws -> ScriptResult {
+        let bytes = Array(script.utf8)
+        let result = try await connection.exec(Self.command(scriptLength: bytes.count), stdin: bytes + stdin, timeout: timeout)
+        return ScriptResult(stdout: result.stdout, stderr: result.stderr, status: result.exitStatus)
+    }
+
+    func close() async {
+        await connection.close()
+    }
+}
+
+extension SSHRouterTarget {
+    /// A router reached over SSH; each connection checks the host key and logs in afresh.
+    public init(
+        _ target: SSHTarget, hostKeyPolicy: HostKeyPolicy, credentials: SSHCredentials,
+        connectTimeout: Duration = .seconds(10), commandTimeout: Duration = .seconds(120)
+    ) {
+        self.init(name: target.description, timeout: commandTimeout) {
+            SSHScriptRunner(connection: try await SSHConnection.connect(
+                to: target, hostKeyPolicy: hostKeyPolicy, credentials: credentials, connectTimeout: connectTimeout))
+        }
+    }
+}

@@ -1,2 +1,7 @@
 // Benchmarks print numbers; nothing here asserts a time.
-print("wrtform-bench: no benchmarks yet")
+// Usage: wrtform-bench <benchmark>. Add a benchmark as one `case` line.
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "uci": UCIBenchmark.run()
+default: print("usage: wrtform-bench <benchmark>   benchmarks: uci")
+}

@@ -17,4 +17,7 @@ struct UCICommand: Sendable, Equatable {
     var id: Int
     /// Byte offset of the keyword in the text it was parsed from, for error messages; -1 once written by an edit.
     var offset: Int
+    /// Bytes of the value argument of an option or list in the text it was parsed from (quotes included), for masking
+    /// secrets in diffs; nil once written by an edit or when the value is absent.
+    var valueRange: Range<Int>? = nil
 }

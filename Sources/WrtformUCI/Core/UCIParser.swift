@@ -177,11 +177,13 @@ struct UCIParser {
                 try skipKeyword(end: end, missing: missing)
                 let name = try nextArgument(required: true, role: .optionName, missing: missing)
                 let value = try nextArgument(required: false, role: .value, missing: "")
+                let valueEnd = lastTokenEnd
                 try assertEndOfCommand(after: "\(word) NAME VALUE")
                 let kind: UCICommand.Kind = keyword == .option
                     ? .option(key: name.value, value: value.value)
                     : .list(key: name.value, value: value.value)
-                let command = appendCommand(kind, offset: keywordOffset)
+                let command = appendCommand(kind, offset: keywordOffset,
+                                            valueRange: valueEnd > value.start ? value.start..<valueEnd : nil)
                 do {
                     try builder.apply(command)
                 } catch {
@@ -208,8 +210,8 @@ struct UCIParser {
     }
 
     @discardableResult
-    private mutating func appendCommand(_ kind: UCICommand.Kind, offset: Int) -> UCICommand {
-        let command = UCICommand(kind: kind, id: nextID, offset: offset)
+    private mutating func appendCommand(_ kind: UCICommand.Kind, offset: Int, valueRange: Range<Int>? = nil) -> UCICommand {
+        let command = UCICommand(kind: kind, id: nextID, offset: offset, valueRange: valueRange)
         nextID += 1
         lineCommands.append(command)
         lineCommandEnd = lastTokenEnd

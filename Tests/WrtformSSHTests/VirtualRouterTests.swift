@@ -192,6 +192,25 @@ import Glibc
             #expect(!served.contains(router.hostKeyFingerprint))
         }
     }
+
+    @Test func behaviorScriptCanCutTheRouterOff() async throws {
+        try await withVirtualRouter { router in
+            let before = try router.runInSandbox("pidof dropbear")
+            #expect(before.exitCode == 0)
+            try router.setServiceBehavior(.run("killall dropbear"), for: "network")
+            // Runs inside the live sandbox, as a reload over SSH would: dropbear (the sandbox's
+            // main process) dies and takes every process of the router with it, the stub included.
+            let run = try router.runInSandbox("/etc/init.d/network reload; sleep 5; echo survived")
+            #expect(!run.output.contains("survived"))
+            #expect(try router.serviceCalls().map(\.arguments) == [["reload"]])
+            #expect(!router.isSSHServerRunning)
+            #expect(throws: (any Error).self) { try Loopback.banner(port: router.port) }
+
+            try router.setServiceBehavior(.succeed, for: "network")
+            try await router.restartSSHServer()
+            #expect(try Loopback.banner(port: router.port).hasPrefix("SSH-2.0-dropbear"))
+        }
+    }
 }
 
 /// The delaying proxy, against a small echo server and the virtual router's SSH server.

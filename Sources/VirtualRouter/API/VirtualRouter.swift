@@ -211,12 +211,26 @@ public final class VirtualRouter: Sendable {
         return text.split(separator: "\n").map(String.init)
     }
 
-    /// Runs an ash script inside the router's sandbox without SSH (not recorded in
-    /// `commandLog()` unless the script itself runs `/bin/ash -c`). For test setup and checks.
+    /// Runs an ash script inside the router without SSH, for test setup and checks: inside the
+    /// running sandbox (it sees and can kill the SSH server and its sessions), or, while the SSH
+    /// server is down, in a fresh sandbox over the same files. Not recorded in `commandLog()`
+    /// unless the script itself runs `/bin/ash -c`.
     public func runInSandbox(_ script: String) throws -> SandboxRun {
-        let arguments = SandboxCommand.arguments(
-            tools: tools, tree: tree, command: ["/bin/busybox", "ash", "-c", script])
-        let (termination, output) = try ChildProcess.runCapturing(arguments)
+        let shell = ["/bin/busybox", "env", "-i", "PATH=\(SandboxCommand.path)", "HOME=/root", "/bin/busybox", "ash", "-c", script]
+        let server = state.withLock { $0.server }
+        let arguments: [String]
+        if let server, server.poll() == nil, let initPID = SandboxProcesses.child(of: server.pid) {
+            arguments = [tools.nsenter, "--target", String(initPID), "--mount", "--pid", "--uts", "--ipc", "--root", "--wd", "--"]
+                + shell
+        } else {
+            arguments = SandboxCommand.arguments(tools: tools, tree: tree, command: shell)
+        }
+        // Output goes to a file, not a pipe: a process the script leaves running in the router
+        // (a hanging stub in the background) would hold a pipe open and block us forever.
+        let outputFile = stateDirectory.appendingPathComponent("run-\(UUID().uuidString).out")
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        let termination = try ChildProcess.spawn(arguments, outputFile: outputFile.path).waitForExit()
+        let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
         switch termination {
         case .exited(let code): return SandboxRun(exitCode: code, output: output)
         case .signaled(let signal): return SandboxRun(exitCode: 128 + signal, output: output)
@@ -252,16 +266,38 @@ public final class VirtualRouter: Sendable {
         VirtualRouterError(.stopped, "cannot \(action): the router was stopped", remedy: "start a new one")
     }
 
+    static let stateDirectoryPrefix = "wrtform-router."
+    static let ownerFileName = "owner.pid"
+
     private static func makeStateDirectory() throws -> URL {
         let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((base + "/wrtform-router.XXXXXX").utf8CString)
+        removeAbandonedStateDirectories(in: base)
+        var template = Array((base + "/" + stateDirectoryPrefix + "XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ buffer in
             buffer.baseAddress.flatMap { mkdtemp($0) }
         }) else {
             throw VirtualRouterError(
                 .sandboxFailed, "cannot create a state directory under \(base): \(String(cString: strerror(errno)))")
         }
-        return URL(fileURLWithPath: String(cString: made), isDirectory: true)
+        let directory = URL(fileURLWithPath: String(cString: made), isDirectory: true)
+        try Data("\(getpid())\n".utf8).write(to: directory.appendingPathComponent(ownerFileName))
+        return directory
+    }
+
+    /// A test process killed outright (SIGKILL, a crash) takes its sandboxes with it (bwrap
+    /// --die-with-parent) but cannot remove its state directories; the next start does, for
+    /// every one whose owner process is gone.
+    private static func removeAbandonedStateDirectories(in base: String) {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+        for entry in entries where entry.hasPrefix(stateDirectoryPrefix) {
+            let directory = base + "/" + entry
+            guard let text = try? String(contentsOfFile: directory + "/" + ownerFileName, encoding: .utf8),
+                let owner = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            else { continue }
+            if kill(owner, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: directory)
+            }
+        }
     }
 
     private static func makeHostKey(tools: HostTools, tree: RouterTree) throws -> (publicKey: String, fingerprint: String) {

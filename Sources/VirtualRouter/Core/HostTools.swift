@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The host programs the virtual router borrows, found on the host at start.
 struct HostTools: Sendable {
@@ -8,18 +9,31 @@ struct HostTools: Sendable {
     var busybox: String
     var flock: String
     var sshKeygen: String
+    /// util-linux nsenter, to run test commands inside the running sandbox.
+    var nsenter: String
     /// Shared libraries dropbear, flock and busybox need (absolute host paths, as ldd names them).
     var libraries: [String]
     /// Busybox applets and where busybox installs each (e.g. "usr/bin/awk").
     var appletPaths: [String: String]
 
+    /// Found once per process: the host does not change under a test run.
+    private static let found = Mutex<HostTools?>(nil)
+
     static func locate() throws -> HostTools {
+        if let tools = found.withLock({ $0 }) { return tools }
+        let tools = try search()
+        found.withLock { $0 = tools }
+        return tools
+    }
+
+    private static func search() throws -> HostTools {
         let bwrap = try find("bwrap", package: "bubblewrap")
         let dropbear = try find("dropbear", package: "dropbear-bin")
         let dropbearkey = try find("dropbearkey", package: "dropbear-bin")
         let busybox = try findBusybox()
         let flock = try find("flock", package: "util-linux")
         let sshKeygen = try find("ssh-keygen", package: "openssh-client")
+        let nsenter = try find("nsenter", package: "util-linux")
         var libraries: [String] = []
         for binary in [dropbear, flock, busybox] {
             for library in try sharedLibraries(of: binary) where !libraries.contains(library) {
@@ -34,7 +48,7 @@ struct HostTools: Sendable {
         }
         return HostTools(
             bwrap: bwrap, dropbear: dropbear, dropbearkey: dropbearkey, busybox: busybox,
-            flock: flock, sshKeygen: sshKeygen, libraries: libraries, appletPaths: appletPaths)
+            flock: flock, sshKeygen: sshKeygen, nsenter: nsenter, libraries: libraries, appletPaths: appletPaths)
     }
 
     /// Where `.ci/setup` unpacks Debian's `busybox` package.

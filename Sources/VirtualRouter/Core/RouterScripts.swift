@@ -20,13 +20,16 @@ enum RouterScripts {
     ]
 
     /// root's login shell: records the `-c` command (NUL-terminated, one `printf` so concurrent
-    /// sessions don't interleave), then becomes busybox ash.
+    /// sessions don't interleave), then becomes busybox ash (a login shell when given nothing).
     static let loginShell = """
         #!/bin/busybox ash
         # wrtform virtual router: root's shell. Records each command it is asked to run, then is ash.
         if [ "$1" = "-c" ]; then
         \tprintf '%s\\0' "$2" >> \(recordMount)/\(commandLogName)
+        \texec /bin/busybox ash "$@"
         fi
+        # An interactive login (dropbear runs the shell as "-ash"; a script cannot see that).
+        [ $# -eq 0 ] && exec /bin/busybox ash -l
         exec /bin/busybox ash "$@"
 
         """

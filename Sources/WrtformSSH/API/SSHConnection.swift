@@ -1,0 +1,132 @@
+import Foundation
+
+/// A logged-in SSH connection to a router, over libssh2.
+///
+/// libssh2 blocks, so each connection runs on its own thread (its actor executor), never on
+/// Swift's cooperative pool: connections in parallel really run in parallel, and a slow
+/// router stalls only its own connection. Commands on one connection run one at a time.
+public actor SSHConnection {
+    public nonisolated let target: SSHTarget
+    /// The host key the router proved it holds.
+    public nonisolated let hostKey: HostKey
+    /// Whether the host key was unknown and has just been added to known_hosts (accept-new).
+    public nonisolated let recordedHostKey: Bool
+
+    /// Commands run so far (each is at least one round trip); the engine's tests count them.
+    public private(set) var execCount = 0
+
+    private let executor: ConnectionExecutor
+    private let session: Session
+    private let wakeup: Wakeup
+    private var keepaliveTask: Task<Void, Never>?
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        executor.asUnownedSerialExecutor()
+    }
+
+    /// Connects, checks the host key with `hostKeyPolicy` before sending any credential, and
+    /// logs in with `credentials` (agent, then identity files, then password).
+    ///
+    /// - Parameters:
+    ///   - connectTimeout: for everything up to a logged-in connection.
+    ///   - keepaliveInterval: how often to prove the connection alive when quiet (also between
+    ///     commands); a command gives up after three intervals without a word from the router.
+    ///     nil disables keepalives.
+    public static func connect(
+        to target: SSHTarget, hostKeyPolicy: HostKeyPolicy, credentials: SSHCredentials,
+        connectTimeout: Duration = .seconds(10), keepaliveInterval: Duration? = .seconds(15)
+    ) async throws -> SSHConnection {
+        let executor = ConnectionExecutor(name: "wrtform-ssh \(target)")
+        let wakeup = Wakeup()
+        do {
+            let opened = try await withTaskCancellationHandler {
+                try await executor.run {
+                    try Connector.open(
+                        target: target, policy: hostKeyPolicy, credentials: credentials,
+                        connectTimeout: connectTimeout, keepaliveInterval: keepaliveInterval, wakeup: wakeup)
+                }
+            } onCancel: {
+                wakeup.signal()
+            }
+            let connection = SSHConnection(opened: opened, executor: executor, wakeup: wakeup)
+            await connection.startKeepalive(keepaliveInterval)
+            return connection
+        } catch {
+            executor.shutdown()
+            throw error
+        }
+    }
+
+    private init(opened: sending Connector.Opened, executor: ConnectionExecutor, wakeup: Wakeup) {
+        self.target = opened.session.target
+        self.hostKey = opened.hostKey
+        self.recordedHostKey = opened.recordedHostKey
+        self.session = opened.session
+        self.executor = executor
+        self.wakeup = wakeup
+    }
+
+    deinit {
+        keepaliveTask?.cancel()
+        executor.shutdown()
+    }
+
+    /// Runs `command` (sent as UTF-8 bytes) with `stdin`, and returns its stdout, stderr and
+    /// exit status. A non-zero exit is returned, not thrown.
+    ///
+    /// stdin is written while output is read, then EOF is sent. When `timeout` passes, or the
+    /// calling Task is cancelled, the command's channel is closed without waiting for it (it
+    /// may still run on the router: libssh2 1.10 cannot send signals) and `SSHError`
+    /// `.commandTimedOut` (or `CancellationError`) is thrown; `isConnected` then says whether
+    /// the connection survived.
+    public func exec(_ command: String, stdin: [UInt8] = [], timeout: Duration? = nil) async throws -> ExecResult {
+        guard session.isOpen else { throw session.closedError() }
+        execCount += 1
+        wakeup.reset()
+        let session = self.session
+        let wakeup = self.wakeup
+        return try await withTaskCancellationHandler {
+            var run = CommandRun(session: session, timeout: timeout)
+            return try run.execute(Array(command.utf8), stdin: stdin)
+        } onCancel: {
+            wakeup.signal()
+        }
+    }
+
+    /// Whether commands can still be run (false after `close()`, a lost connection, or a
+    /// timed-out command whose channel could not be closed).
+    public var isConnected: Bool { session.isOpen }
+
+    /// Times this connection waited for the router to answer: about one per network round
+    /// trip, which the benchmark reports.
+    public var roundTrips: Int { session.roundTrips }
+
+    /// Says goodbye to the server and closes the socket. Further commands throw `.closed`.
+    public func close() {
+        keepaliveTask?.cancel()
+        keepaliveTask = nil
+        session.teardown(reason: "it was closed", graceful: true)
+    }
+
+    // MARK: - Keepalive between commands
+
+    private func startKeepalive(_ interval: Duration?) {
+        guard let interval else { return }
+        keepaliveTask = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self, !Task.isCancelled else { return }
+                await self.keepaliveWhileIdle()
+            }
+        }
+    }
+
+    private func keepaliveWhileIdle() {
+        guard session.isOpen else { return }
+        do {
+            _ = try session.sendKeepaliveIfDue()
+        } catch {
+            // The session is torn down; the next command reports it.
+        }
+    }
+}

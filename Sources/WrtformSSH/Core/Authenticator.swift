@@ -1,0 +1,235 @@
+internal import CLibSSH2
+import Foundation
+
+/// Logs in with what the caller offered, in OpenSSH's order: the agent's keys, the identity
+/// files, then the password. Offers only the methods the server lists, and on failure
+/// explains in one line what was tried and what to try next. Never puts a password or
+/// passphrase into a message.
+struct Authenticator {
+    let session: Session
+    let credentials: SSHCredentials
+    let deadline: Deadline
+    let timeout: Duration
+
+    /// What was tried, for the failure message.
+    private struct Attempts {
+        var agentKeys = 0
+        var agentNote: String?
+        var refusedKeys: [String] = []
+        var unusableKeys: [String] = []
+        var passwordRefused = false
+    }
+
+    func authenticate() throws {
+        let target = session.target
+        let user = target.user
+        let userLength = UInt32(clamping: user.utf8.count)
+
+        let list = try session.retryPointer(until: deadline, timeout: timeout) {
+            libssh2_userauth_list($0, user, userLength)
+        }
+        guard let list else {
+            if let handle = session.handle, libssh2_userauth_authenticated(handle) != 0 { return }  // "none" accepted
+            throw failure("did not list its login methods")
+        }
+        let methods = Set(String(cString: list).split(separator: ",").map(String.init))
+        var attempts = Attempts()
+
+        if methods.contains("publickey") {
+            if credentials.agent, try tryAgent(user: user, attempts: &attempts) { return }
+            for path in credentials.identityFiles {
+                if try tryIdentityFile(IdentityFile(path: path), user: user, attempts: &attempts) { return }
+            }
+        }
+        if let password = credentials.password {
+            if methods.contains("password") {
+                if try tryPassword(password, user: user) { return }
+                attempts.passwordRefused = true
+            } else if methods.contains("keyboard-interactive") {
+                if try tryKeyboardInteractive(password, user: user) { return }
+                attempts.passwordRefused = true
+            }
+        }
+        throw SSHError(.authenticationFailed, target, Self.explain(attempts, methods: methods, credentials: credentials))
+    }
+
+    // MARK: - Methods
+
+    private func tryAgent(user: String, attempts: inout Attempts) throws -> Bool {
+        guard let socketPath = credentials.agentSocket ?? ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"],
+            !socketPath.isEmpty
+        else {
+            attempts.agentNote = "no ssh-agent (SSH_AUTH_SOCK is not set)"
+            return false
+        }
+        guard let handle = session.handle, let agent = libssh2_agent_init(handle) else { return false }
+        defer { libssh2_agent_free(agent) }
+        libssh2_agent_set_identity_path(agent, socketPath)
+        guard libssh2_agent_connect(agent) == 0 else {
+            attempts.agentNote = "the ssh-agent at \(LocalPath.abbreviate(socketPath)) did not answer"
+            return false
+        }
+        defer { _ = libssh2_agent_disconnect(agent) }
+        let listed = try session.retry(until: deadline, timeout: timeout) { _ in libssh2_agent_list_identities(agent) }
+        guard listed == 0 else {
+            attempts.agentNote = "the ssh-agent did not list its keys"
+            return false
+        }
+        var previous: UnsafeMutablePointer<libssh2_agent_publickey>?
+        while true {
+            var identity: UnsafeMutablePointer<libssh2_agent_publickey>?
+            guard libssh2_agent_get_identity(agent, &identity, previous) == 0, let identity else { break }
+            previous = identity
+            attempts.agentKeys += 1
+            let code = try session.retry(until: deadline, timeout: timeout) { _ in
+                libssh2_agent_userauth(agent, user, identity)
+            }
+            if code == 0 { return true }
+            try rethrowIfTransport(code)
+        }
+        if attempts.agentKeys == 0 { attempts.agentNote = "the ssh-agent holds no keys" }
+        return false
+    }
+
+    private func tryIdentityFile(_ file: IdentityFile, user: String, attempts: inout Attempts) throws -> Bool {
+        var passphrase = ""
+        switch file.inspect() {
+        case .unreadable(let reason):
+            attempts.unusableKeys.append("\(file.displayPath) (\(reason))")
+            return false
+        case .encrypted:
+            guard let given = credentials.passphrase?(file.path) else {
+                attempts.unusableKeys.append("\(file.displayPath) (encrypted; no passphrase given)")
+                return false
+            }
+            passphrase = given
+        case .plain:
+            break
+        }
+        let userLength = UInt32(clamping: user.utf8.count)
+        let privateKey = file.fullPath
+        let code = try session.retry(until: deadline, timeout: timeout) {
+            libssh2_userauth_publickey_fromfile_ex($0, user, userLength, nil, privateKey, passphrase)
+        }
+        switch code {
+        case 0:
+            return true
+        case LIBSSH2_ERROR_AUTHENTICATION_FAILED, LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED:
+            attempts.refusedKeys.append(file.displayPath)
+            return false
+        case LIBSSH2_ERROR_FILE, LIBSSH2_ERROR_KEYFILE_AUTH_FAILED, LIBSSH2_ERROR_METHOD_NOT_SUPPORTED:
+            let reason = passphrase.isEmpty ? "unsupported key format" : "wrong passphrase or unsupported key format"
+            attempts.unusableKeys.append("\(file.displayPath) (\(reason))")
+            return false
+        default:
+            try rethrowIfTransport(code)
+            attempts.unusableKeys.append("\(file.displayPath) (\(session.lastErrorMessage))")
+            return false
+        }
+    }
+
+    private func tryPassword(_ password: String, user: String) throws -> Bool {
+        let userLength = UInt32(clamping: user.utf8.count)
+        let passwordLength = UInt32(clamping: password.utf8.count)
+        let code = try session.retry(until: deadline, timeout: timeout) {
+            libssh2_userauth_password_ex($0, user, userLength, password, passwordLength, nil)
+        }
+        switch code {
+        case 0:
+            return true
+        case LIBSSH2_ERROR_AUTHENTICATION_FAILED:
+            return false
+        case LIBSSH2_ERROR_PASSWORD_EXPIRED:
+            throw failure("accepted the password but it has expired; log in once with ssh and set a new one")
+        default:
+            try rethrowIfTransport(code)
+            return false
+        }
+    }
+
+    /// keyboard-interactive with every prompt answered by the password (what dropbear and
+    /// PAM-based servers ask for when they do not offer plain `password`).
+    private func tryKeyboardInteractive(_ password: String, user: String) throws -> Bool {
+        guard let handle = session.handle, let abstract = libssh2_session_abstract(handle) else { return false }
+        let box = PasswordBox(password)
+        abstract.pointee = Unmanaged.passUnretained(box).toOpaque()
+        defer { abstract.pointee = nil }
+        let userLength = UInt32(clamping: user.utf8.count)
+        let code = try withExtendedLifetime(box) {
+            try session.retry(until: deadline, timeout: timeout) {
+                libssh2_userauth_keyboard_interactive_ex($0, user, userLength) { _, _, _, _, count, _, responses, abstract in
+                    guard let responses, let context = abstract?.pointee else { return }
+                    let box = Unmanaged<PasswordBox>.fromOpaque(context).takeUnretainedValue()
+                    for index in 0..<Int(max(0, count)) {
+                        // libssh2 frees each answer with free().
+                        let answer = box.password.withCString { strdup($0) }
+                        responses[index].text = answer
+                        responses[index].length = answer.map { UInt32(strlen($0)) } ?? 0
+                    }
+                }
+            }
+        }
+        if code == 0 { return true }
+        try rethrowIfTransport(code)
+        return false
+    }
+
+    // MARK: - Machinery
+
+    private func rethrowIfTransport(_ code: Int32) throws {
+        if LibSSH2.isTransportError(code) {
+            throw session.lost("while logging in (the server may limit login attempts)")
+        }
+    }
+
+    private func failure(_ message: String) -> SSHError {
+        SSHError(.authenticationFailed, session.target, message)
+    }
+
+    /// One line: what was refused, what could not be used, and what to try.
+    private static func explain(_ attempts: Attempts, methods: Set<String>, credentials: SSHCredentials) -> String {
+        let acceptsPassword = methods.contains("password") || methods.contains("keyboard-interactive")
+        let acceptsKeys = methods.contains("publickey")
+        var refused: [String] = []
+        if !attempts.refusedKeys.isEmpty {
+            let keys = (attempts.refusedKeys.count == 1 ? "key " : "keys ") + attempts.refusedKeys.joined(separator: ", ")
+            refused.append(attempts.agentKeys > 0 ? "\(keys) (and the agent's \(Self.count(attempts.agentKeys, "key")))" : keys)
+        } else if attempts.agentKeys > 0 {
+            refused.append("the agent's \(Self.count(attempts.agentKeys, "key"))")
+        }
+        if attempts.passwordRefused { refused.append("the password") }
+
+        var message = refused.isEmpty ? "accepted no login" : "refused " + refused.joined(separator: " and ")
+        if !attempts.unusableKeys.isEmpty {
+            message += "; could not use " + attempts.unusableKeys.joined(separator: ", ")
+        }
+        if refused.isEmpty && attempts.unusableKeys.isEmpty {
+            let note = attempts.agentNote.map { " (\($0))" } ?? ""
+            message += ": nothing to offer\(note)"
+        }
+
+        let hint: String
+        if attempts.passwordRefused {
+            hint = acceptsKeys ? "check it or use --identity" : "check it"
+        } else if credentials.password == nil && acceptsPassword {
+            hint = "try --password"
+        } else if credentials.password != nil && !acceptsPassword {
+            hint = "it does not accept passwords (it offers: \(methods.sorted().joined(separator: ","))); use --identity with a key in /etc/dropbear/authorized_keys"
+        } else if acceptsKeys {
+            hint = "use --identity with a key listed in the router's /etc/dropbear/authorized_keys"
+        } else {
+            hint = "it offers only: \(methods.sorted().joined(separator: ","))"
+        }
+        return message + "; " + hint
+    }
+
+    private static func count(_ number: Int, _ noun: String) -> String {
+        number == 1 ? "1 \(noun)" : "\(number) \(noun)s"
+    }
+}
+
+/// Carries the password to the keyboard-interactive callback through libssh2's abstract pointer.
+private final class PasswordBox {
+    let password: String
+    init(_ password: String) { self.password = password }
+}

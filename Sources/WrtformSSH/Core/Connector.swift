@@ -1,0 +1,29 @@
+/// The login sequence: TCP, SSH handshake, host-key decision, authentication. Runs on the
+/// connection's own thread, all of it within one connect deadline.
+enum Connector {
+    struct Opened {
+        var session: Session
+        var hostKey: HostKey
+        var recordedHostKey: Bool
+    }
+
+    static func open(
+        target: SSHTarget, policy: HostKeyPolicy, credentials: SSHCredentials,
+        connectTimeout: Duration, keepaliveInterval: Duration?, wakeup: Wakeup
+    ) throws -> Opened {
+        let deadline = Deadline(after: connectTimeout)
+        let socket = try TCPConnector.connect(to: target, deadline: deadline, timeout: connectTimeout, wakeup: wakeup)
+        let session = try Session(target: target, socket: socket, wakeup: wakeup)
+        do {
+            try session.handshake(until: deadline, timeout: connectTimeout)
+            let verdict = try HostKeyVerifier.verify(session, policy: policy)
+            try Authenticator(session: session, credentials: credentials, deadline: deadline, timeout: connectTimeout)
+                .authenticate()
+            session.enableKeepalive(keepaliveInterval)
+            return Opened(session: session, hostKey: verdict.key, recordedHostKey: verdict.recorded)
+        } catch {
+            session.teardown(reason: "the login failed", graceful: session.isOpen)
+            throw error
+        }
+    }
+}

@@ -34,7 +34,9 @@ import WrtformEngine
         #expect(shown.contains("(secret)"))
         // untouched files keep their bytes: the unchanged sections of network are verbatim.
         let before = copy.read("/etc/config/network")
-        #expect(network.hasPrefix(before.trimmingCharacters(in: .newlines)))
+        let untouched = try #require(before.components(separatedBy: "config interface 'wan'").first)
+        #expect(network.hasPrefix(untouched))
+        #expect(network.hasPrefix(before.replacingOccurrences(of: "\toption proto 'dhcp'\n", with: "\toption proto 'dhcp'\n\toption metric '1'\n")))
     }
 
     @Test func unknownZoneIsAPlanError() async throws {

@@ -92,7 +92,7 @@ import WrtformEngine
             let error = await #expect(throws: EngineError.self) {
                 try await Applier(options: options()).apply(try await plan(graph, target), to: target)
             }
-            #expect(error?.message.contains("reload of firewall failed (exit 3)") == true)
+            #expect(error?.message == "reload of firewall failed (exit 3); the router restored its files and is back where it was")
             #expect(error?.message.contains("back where it was") == true)
             #expect(router.etc() == before)
             #expect(!router.exists("/var/lock/wrtform"))
@@ -145,8 +145,12 @@ import WrtformEngine
                 waited += 1
             }
             let other = router.sshTarget()
+            let forward = try StepGraph([.init(step: try StepBuilder.step(
+                "web", "redirect", ["src": "wan", "src_dport": "8080", "dest_ip": "192.168.1.20", "dest_port": "80"]))])
+            let otherPlan = try await plan(forward, other)
+            #expect(otherPlan.warnings.contains { $0.contains("locked by tester@ci") })
             let error = await #expect(throws: EngineError.self) {
-                try await Applier(options: ApplyOptions(owner: "bob@laptop", playbook: "x")).apply(try await plan(graph, other), to: other)
+                try await Applier(options: ApplyOptions(owner: "bob@laptop", playbook: "x")).apply(otherPlan, to: other)
             }
             #expect(error?.kind == .locked)
             #expect(error?.message.contains("locked by tester@ci") == true)

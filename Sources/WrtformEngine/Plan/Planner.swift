@@ -57,10 +57,17 @@ public struct Planner: Sendable {
             files.append(Plan.FileChange(path: path, old: old, new: new, diff: diff, isSecret: secret))
         }
         let changedPaths = files.map(\.path)
+        var warnings = ConnectionGuard.warnings(for: steps, initial: initial, connectedAddress: snapshot.connectedAddress)
+        if let lock = snapshot.lock {
+            warnings.insert("the router is locked by \(lock.owner) (run \(lock.runID)): apply will wait for no one and refuse", at: 0)
+        }
+        for run in snapshot.runs where run.status == .pending || run.status == .writing {
+            warnings.insert("run \(run.id) is still waiting for confirmation: the router restores it unless it is confirmed", at: 0)
+        }
         let changedSteps = Set(steps.filter { $0.action != .noop }.map(\.id))
         return Plan(
             steps: steps, files: files, services: Services.toReload(for: changedPaths),
-            warnings: ConnectionGuard.warnings(for: steps, initial: initial, connectedAddress: snapshot.connectedAddress),
+            warnings: warnings,
             postChecks: graph.ordered.filter { changedSteps.contains($0.id) }.flatMap(\.postChecks),
             secretKeys: secretKeys, secretFiles: secretFiles, snapshot: snapshot)
     }

@@ -55,7 +55,7 @@ enum ReloadScript {
             if line == "RELOADED" { return .reloaded(revertAt: revertAt) }
             if line.hasPrefix("FAILED ") {
                 let parts = line.dropFirst(7).split(separator: " ").map(String.init)
-                let rest = lines.joined(separator: "\n").trimmingSpaces
+                let rest = lines.map(\.trimmingSpaces).filter { !$0.isEmpty }.joined(separator: " / ")
                 return .failedAndRestored(service: parts.first ?? "?", output: "exit \(parts.count > 1 ? parts[1] : "?")" + (rest.isEmpty ? "" : ": \(rest)"))
             }
         }

@@ -35,6 +35,17 @@ enum ReloadScript {
         }
 
         """
+        if request.services.contains("firewall") {
+            // fw4 renders a drop-everything ruleset from a file it cannot parse and still exits 0:
+            // check the new config before loading it.
+            s += """
+            if command -v fw4 >/dev/null 2>&1; then
+                out=$(fw4 check 2>&1 </dev/null); rc=$?
+                if [ $rc -ne 0 ] || printf '%s' "$out" | grep -qiE 'error|syntax'; then unwind; echo "FAILED fw4-check $rc"; printf '%s\\n' "$out" | tail -n 5; exit 0; fi
+            fi
+
+            """
+        }
         for service in request.services {
             s += """
             out=$(\(JournalScripts.command(for: service)) 2>&1 </dev/null); rc=$?

@@ -272,18 +272,12 @@ final class DDNSHookHarness {
 
     // MARK: Events
 
-    /// How one hotplug event went: the hook's exit status and how long netifd would have waited.
-    struct Event {
-        let status: Int32
-        let duration: Duration
-    }
-
-    /// Runs the hook for one interface event as /sbin/hotplug-call would, and waits for it (not
-    /// for its background job). A hook still running after `timeout` is killed: it would have
-    /// held up netifd's event queue.
+    /// Runs the hook for one interface event as /sbin/hotplug-call would, waits for it (not for
+    /// its background job) and returns its exit status. A hook still running after `timeout` is
+    /// killed: it would have held up netifd's event queue.
     @discardableResult
     func fire(_ action: String, interface: String = DDNSHookHarness.interface, _ extra: [String: String] = [:],
-              timeout: Duration = .seconds(20)) async throws -> Event {
+              timeout: Duration = .seconds(20)) async throws -> Int32 {
         var environment = [
             "PATH": path("bin"),
             "ACTION": action,
@@ -308,7 +302,7 @@ final class DDNSHookHarness {
             try await Task.sleep(for: .milliseconds(10))
         }
         // WEXITSTATUS, spelled out: the macro does not come through to Swift.
-        return Event(status: (status >> 8) & 0xff, duration: clock.now - started)
+        return (status >> 8) & 0xff
     }
 
     /// Starts a process with stdio on /dev/null. Not Foundation's Process: on Linux it learns of

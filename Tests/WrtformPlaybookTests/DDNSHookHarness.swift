@@ -111,10 +111,24 @@ final class DDNSHookHarness {
 
     private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
+    /// Writes through a close-on-exec descriptor. Tests run in parallel: a descriptor without
+    /// it leaks into whatever another test starts meanwhile, and while that process lives,
+    /// executing the file (the wget and logger stand-ins, the CGI) fails with ETXTBSY.
     private func write(_ text: String, to name: String, mode: Int) throws {
         let file = path(name)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
-        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file)
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode))
+        guard fd >= 0 else { throw Failure(description: "cannot write \(file): \(String(cString: strerror(errno)))") }
+        defer { Glibc.close(fd) }
+        let bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes[done...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw Failure(description: "cannot write \(file): \(String(cString: strerror(errno)))") }
+            done += n
+        }
+        guard fchmod(fd, mode_t(mode)) == 0 else {
+            throw Failure(description: "cannot chmod \(file): \(String(cString: strerror(errno)))")
+        }
     }
 
     private func prepareFiles() throws {

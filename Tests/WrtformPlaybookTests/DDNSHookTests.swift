@@ -105,7 +105,7 @@ import Testing
             try await hook.waitUntilQuiet()
             #expect(hook.requests().count == 1)
             #expect(hook.log().filter { $0 == Self.logLine("www.example.jp: 203.0.113.7 unchanged; nothing sent") }
-                .count == 2)
+                .count == 2, "log: \(hook.log())")
 
             try hook.setAddress(.peer("203.0.113.42", peer: "203.0.113.1"))
             try await hook.fire("ifupdate", ["IFUPDATE_ADDRESSES": "1"])

@@ -6,8 +6,41 @@ public struct Wrtform: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "wrtform",
         abstract: "Plan, apply and roll back OpenWrt configuration over SSH.",
-        subcommands: []
+        discussion: """
+            A playbook (YAML) says what the router should have; wrtform reads the router in one round trip,
+            shows the exact changes as diffs (plan), writes them with a journal and a router-side watchdog
+            (apply), and can undo them later without clobbering edits made since (rollback).
+            """,
+        subcommands: [
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, RollbackCommand.self, HistoryCommand.self,
+            GraphCommand.self, FactsCommand.self, DoctorCommand.self,
+        ]
     )
 
     public init() {}
+
+    /// Parses and runs a command line, printing through `Console.current`; returns the exit code.
+    public static func run(arguments: [String]) async -> Int32 {
+        let console = Console.current
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return WrtformExit.success
+        } catch let exit as ExitWith {
+            return exit.code
+        } catch {
+            let code = exitCode(for: error).rawValue
+            let message = fullMessage(for: error)
+            if code == 0 {
+                console.out(message + "\n")
+            } else {
+                console.err(message + "\n")
+            }
+            return code == 0 ? 0 : WrtformExit.failure
+        }
+    }
 }

@@ -1,4 +1,5 @@
+import Foundation
 import WrtformCommands
 
-// The whole executable: parse the command line and run the command.
-await Wrtform.main()
+// The whole executable: run the command line, exit with its status.
+exit(await Wrtform.run(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,96 @@
+import ArgumentParser
+import WrtformEngine
+
+extension Wrtform {
+    struct ApplyCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "apply",
+            abstract: "Plan, ask, then write the changes with a journal and a router-side watchdog.",
+            discussion: """
+                Shows the plan and asks before writing (without --yes it refuses when stdin is not a terminal).
+                The write is one round trip: lock, compare-and-swap against what the plan read, journal, write.
+                Before reloading, a watchdog on the router arms: unless wrtform confirms over a NEW connection
+                within --confirm-timeout seconds, the router restores every file by itself.
+
+                Examples:
+                  wrtform apply Playbooks/ocn-dualstack-pppoe.yml --host 192.168.1.1
+                  wrtform apply Playbooks/port-forward.yml --host 192.168.1.1 --yes --json
+                """)
+
+        @OptionGroup var playbook: PlaybookOptions
+        @OptionGroup var target: TargetOptions
+        @Flag(help: "Apply without asking.") var yes = false
+        @Flag(help: "Print one JSON document instead of text (needs --yes).") var json = false
+        @Flag(help: "Plan over others' uncommitted changes, and break a lock left by a run that died.") var force = false
+        @Option(help: "Seconds the router waits for confirmation before restoring by itself.") var confirmTimeout: Int = 90
+        @Flag(help: "Do not arm the router-side watchdog (not recommended: a change that cuts you off stays).") var noConfirm = false
+        @Flag(help: "Skip the post-reload checks.") var skipVerify = false
+
+        func validate() throws {
+            if json && !yes { throw ValidationError("--json needs --yes (there is no one to ask)") }
+            if !(10...3600).contains(confirmTimeout) { throw ValidationError("--confirm-timeout must be 10-3600 seconds") }
+        }
+
+        func run() async throws {
+            let console = Console.current
+            var report = json ? JSONReport(command: "apply") : nil
+            try await reportingErrors(Printer(console: console), json: report) {
+                try await PlanSession.run(playbook: playbook, target: target, force: force, console: console) { session in
+                let printer = session.printer
+                var plan = session.plan
+                let options = ApplyOptions(
+                    owner: LocalState.owner(console.environment), playbook: session.loaded.playbook.name,
+                    confirmTimeout: noConfirm ? nil : confirmTimeout, skipVerify: skipVerify,
+                    breakLock: force, localJournalDirectory: LocalState.directory(console.environment))
+                let applier = Applier(options: options, events: EventPrinter(printer: printer, quiet: json))
+                if noConfirm && !json { printer.warning("--no-confirm: no watchdog; if this change cuts you off, the router keeps it") }
+                for attempt in 1...3 {
+                    if !json { PlanRenderer(printer: printer).render(plan, target: session.router.name) }
+                    guard plan.hasChanges else {
+                        if var done = report {
+                            done.target = session.router.name
+                            done.add(plan)
+                            done.status = "no-changes"
+                            printer.line(done.encoded())
+                        } else {
+                            printer.line("Nothing to apply: no files written, no services reloaded.")
+                        }
+                        return
+                    }
+                    if !yes {
+                        guard console.isInteractive else {
+                            printer.error("refusing to apply without --yes: stdin is not a terminal")
+                            throw ExitWith(code: WrtformExit.failure)
+                        }
+                        console.out("Apply these changes to \(session.router.name)? Type 'yes': ")
+                        guard console.readLine() == "yes" else {
+                            printer.line("Nothing was changed.")
+                            throw ExitWith(code: WrtformExit.failure)
+                        }
+                    }
+                    do {
+                        let result = try await applier.apply(plan, to: session.router)
+                        if var done = report {
+                            done.target = session.router.name
+                            done.add(plan)
+                            done.runID = result.runID
+                            done.status = result.status.rawValue
+                            done.checks = result.checks.map { .init(description: $0.description, status: $0.status.rawValue) }
+                            printer.line(done.encoded())
+                        } else {
+                            printer.line(printer.styled("Applied run \(result.runID ?? "-"): \(result.filesWritten.count) file(s) written, "
+                                + "\(result.servicesReloaded.isEmpty ? "nothing reloaded" : "reloaded " + result.servicesReloaded.joined(separator: ", ")).", .bold))
+                        }
+                        return
+                    } catch let error as EngineError where error.kind == .changedSincePlan && attempt < 3 {
+                        printer.warning("\(error.message); planning again")
+                        plan = try await session.replan(force: force)
+                        let earlier = report?.warnings ?? []
+                        report?.warnings = earlier + [error.message]
+                    }
+                }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import WrtformEngine
+
+extension Wrtform {
+    struct FactsCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "facts",
+            abstract: "Show what the router is and has, read in one round trip.",
+            discussion: """
+                The OpenWrt release, host name, which of uci, jsonfilter, ubus, ifstatus, nft, fw4 exist, the package
+                manager, and the config files.
+
+                Examples:
+                  wrtform facts --host 192.168.1.1
+                  wrtform facts --host 192.168.1.1 --json
+                """)
+
+        @OptionGroup var target: TargetOptions
+        @Flag(help: "Print one JSON document instead of text.") var json = false
+
+        func run() async throws {
+            let console = Console.current
+            let printer = Printer(console: console)
+            let report = json ? JSONReport(command: "facts") : nil
+            try await reportingErrors(printer, json: report) {
+                let router = try await TargetConnector.connect(target, console: console)
+                let snapshot: Snapshot
+                do {
+                    snapshot = try await router.snapshot(paths: [], run: nil)
+                    await TargetConnector.close(router)
+                } catch {
+                    await TargetConnector.close(router)
+                    throw error
+                }
+                let facts = snapshot.facts
+                if var report {
+                    report.target = router.name
+                    report.facts = facts
+                    printer.line(report.encoded())
+                    return
+                }
+                printer.line("target:    \(router.name)")
+                printer.line("release:   \(facts.release["DISTRIB_DESCRIPTION"] ?? facts.release["DISTRIB_RELEASE"] ?? "unknown (no /etc/openwrt_release)")")
+                printer.line("hostname:  \(facts.hostname.isEmpty ? "unknown" : facts.hostname)")
+                printer.line("tools:     " + facts.tools.keys.sorted().map { "\($0) \(facts.tools[$0] == true ? "yes" : "no")" }.joined(separator: ", "))
+                printer.line("packages:  \(facts.packageManager)")
+                printer.line("configs:   \(facts.configs.joined(separator: ", "))")
+            }
+        }
+    }
+}

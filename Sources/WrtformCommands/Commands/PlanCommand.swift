@@ -1,0 +1,42 @@
+import ArgumentParser
+import WrtformEngine
+
+extension Wrtform {
+    struct PlanCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "plan",
+            abstract: "Show the exact changes a playbook would make; write nothing.",
+            discussion: """
+                Reads the router once (one SSH round trip) and prints, per step, what it would create or change,
+                then each file's diff (secrets masked), the services that would reload, and a summary.
+                Exit status: 0 nothing pending, 2 changes pending, 1 error.
+
+                Examples:
+                  wrtform plan Playbooks/ocn-dualstack-pppoe.yml --host 192.168.1.1
+                  wrtform plan Playbooks/port-forward.yml --root ./backup --json
+                """)
+
+        @OptionGroup var playbook: PlaybookOptions
+        @OptionGroup var target: TargetOptions
+        @Flag(help: "Print one JSON document instead of text.") var json = false
+        @Flag(help: "Plan even though someone else has uncommitted changes on the router.") var force = false
+
+        func run() async throws {
+            let console = Console.current
+            let report = json ? JSONReport(command: "plan") : nil
+            let code = try await reportingErrors(Printer(console: console), json: report) {
+                try await PlanSession.run(playbook: playbook, target: target, force: force, console: console) { session in
+                if var report {
+                    report.target = session.router.name
+                    report.add(session.plan)
+                    session.printer.line(report.encoded())
+                } else {
+                    PlanRenderer(printer: session.printer).render(session.plan, target: session.router.name)
+                }
+                return session.plan.hasChanges ? WrtformExit.changesPending : WrtformExit.success
+                }
+            }
+            if code != WrtformExit.success { throw ExitWith(code: code) }
+        }
+    }
+}

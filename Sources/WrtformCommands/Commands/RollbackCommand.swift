@@ -1,0 +1,83 @@
+import ArgumentParser
+import WrtformEngine
+
+extension Wrtform {
+    struct RollbackCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rollback",
+            abstract: "Undo an earlier apply, keeping edits made since.",
+            discussion: """
+                Undoes the last applied run (or RUN_ID) step by step, in reverse: removes the sections it added and
+                restores the values it changed. A value changed again since is a conflict: wrtform stops and shows
+                it (--force restores the run's old value anyway). Rolling back twice does nothing the second time.
+
+                Examples:
+                  wrtform rollback --host 192.168.1.1 --dry-run
+                  wrtform rollback 20261126T221500Z-1a2b --host 192.168.1.1 --yes
+                """)
+
+        @Argument(help: "The run to undo (see `wrtform history`); default: the last applied run.") var runID: String?
+        @OptionGroup var target: TargetOptions
+        @Flag(help: "Roll back without asking.") var yes = false
+        @Flag(help: "Show the rollback's diff; write nothing.") var dryRun = false
+        @Flag(help: "Restore the run's old values even where they were changed since.") var force = false
+        @Flag(help: "Print one JSON document instead of text.") var json = false
+        @Option(help: "Seconds the router waits for confirmation before restoring by itself.") var confirmTimeout: Int = 90
+
+        func run() async throws {
+            let console = Console.current
+            let printer = Printer(console: console)
+            let report = json ? JSONReport(command: "rollback") : nil
+            try await reportingErrors(printer, json: report) {
+                let router = try await TargetConnector.connect(target, console: console)
+                do {
+                    try await rollback(router, printer: printer, console: console, report: report)
+                    await TargetConnector.close(router)
+                } catch {
+                    await TargetConnector.close(router)
+                    throw error
+                }
+            }
+        }
+
+        private func rollback(_ router: any RouterTarget, printer: Printer, console: Console, report: JSONReport?) async throws {
+            let snapshot = try await router.snapshot(paths: [], run: runID ?? "last")
+            guard snapshot.journal != nil else {
+                if let runID {
+                    throw EngineError(.notFound, "\(router.name) has no run \(runID)", hint: "see `wrtform history`")
+                }
+                if var report { report.status = "nothing-to-roll-back"; printer.line(report.encoded()) } else {
+                    printer.line("Nothing to roll back: no applied run is left on \(router.name).")
+                }
+                return
+            }
+            let plan = try Rollback(force: force).plan(snapshot)
+            if !json { PlanRenderer(printer: printer).render(plan, target: router.name) }
+            guard plan.hasChanges, !dryRun else {
+                if var report { report.add(plan); report.status = dryRun ? "dry-run" : "nothing-to-roll-back"; printer.line(report.encoded()) }
+                else if !plan.hasChanges { printer.line("Nothing to roll back: the run's changes are already undone.") }
+                return
+            }
+            if !yes {
+                guard console.isInteractive else {
+                    printer.error("refusing to roll back without --yes: stdin is not a terminal")
+                    throw ExitWith(code: WrtformExit.failure)
+                }
+                console.out("Roll back these changes on \(router.name)? Type 'yes': ")
+                guard console.readLine() == "yes" else { printer.line("Nothing was changed."); throw ExitWith(code: WrtformExit.failure) }
+            }
+            let options = ApplyOptions(
+                owner: LocalState.owner(console.environment), playbook: "rollback", confirmTimeout: confirmTimeout,
+                localJournalDirectory: LocalState.directory(console.environment))
+            let result = try await Rollback(force: force).apply(plan, with: Applier(options: options, events: EventPrinter(printer: printer, quiet: json)), to: router)
+            if var report {
+                report.add(plan)
+                report.runID = result.runID
+                report.status = result.status.rawValue
+                printer.line(report.encoded())
+            } else {
+                printer.line(printer.styled("Rolled back run \(snapshot.journal?.id ?? "?") (as run \(result.runID ?? "-")).", .bold))
+            }
+        }
+    }
+}

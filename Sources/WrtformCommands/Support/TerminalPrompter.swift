@@ -1,0 +1,23 @@
+import Foundation
+import WrtformPlaybook
+
+/// Asks for a secret on the terminal with echo off.
+struct TerminalPrompter: SecretPrompter {
+    var console: Console
+
+    func prompt(_ message: String) throws -> String {
+        console.err(message + ": ")
+        var saved = termios()
+        let isTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
+        if isTerminal {
+            var silent = saved
+            silent.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(STDIN_FILENO, TCSANOW, &silent)
+        }
+        defer {
+            if isTerminal { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+            console.err("\n")
+        }
+        return console.readLine() ?? ""
+    }
+}

@@ -1,0 +1,308 @@
+import Foundation
+import WrtformEngine
+
+/// The state of one load: variables, secrets (resolved on first use), and the playbook's place.
+struct LoadContext {
+    struct Variable {
+        var field: InputField
+        var location: SourceLocation
+    }
+
+    var file: String
+    var directory: String
+    var resolution: SecretResolution
+    var vars: [String: Variable] = [:]
+    var secrets: [String: SecretSource] = [:]
+    private var resolved: [String: String] = [:]
+
+    init(file: String, directory: String, resolution: SecretResolution) {
+        self.file = file
+        self.directory = directory
+        self.resolution = resolution
+    }
+
+    var resolvedSecretValues: [String] { Array(resolved.values) }
+
+    static func checkName(_ name: String, at location: SourceLocation, what: String) throws {
+        guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ ($0.isLetter || $0.isNumber || $0 == "_") && $0.isASCII }) else {
+            throw EngineError(.invalidInput, "'\(name)' is not a valid \(what) name (letters, digits, _)", at: location)
+        }
+    }
+
+    static func field(_ node: YAMLNode) throws -> InputField {
+        switch node {
+        case .scalar(let text, let location): return InputField(.scalar(text), at: location)
+        case .list(let items, let location): return InputField(.list(try items.map(field)), at: location)
+        case .map(let entries, let location):
+            var map: [String: InputField] = [:]
+            for entry in entries {
+                var value = try field(entry.value)
+                value.location = value.location ?? entry.keyLocation
+                map[entry.key] = value
+            }
+            return InputField(.map(map), at: location)
+        }
+    }
+
+    mutating func applyOverrides(_ overrides: [String: String]) throws {
+        for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
+            guard var variable = vars[name] else {
+                throw EngineError(
+                    .invalidInput, "--var \(name): the playbook has no variable '\(name)'",
+                    hint: Suggestion.hint(for: name, in: vars.keys.sorted()) ?? "variables: \(vars.keys.sorted().joined(separator: ", "))")
+            }
+            let location = SourceLocation(file: "--var", line: 1, column: 1)
+            if case .list = variable.field.value {
+                // A list variable takes a comma-separated override: --var forward_ports=443,8443
+                variable.field = InputField(.list(value.split(separator: ",").map { InputField(.scalar(String($0)), at: location) }), at: location)
+            } else {
+                variable.field = InputField(.scalar(value), at: location)
+            }
+            vars[name] = variable
+        }
+    }
+
+    func plainScalar(_ node: YAMLNode, what: String) throws -> String {
+        guard case .scalar(let text, _) = node else {
+            throw EngineError(.invalidInput, "\(what) must be a single value", at: node.location)
+        }
+        return text
+    }
+
+    // MARK: Steps
+
+    /// A step entry, or one per item with `for_each: LIST_VARIABLE` (the item is `{{ item }}` and
+    /// the id gets `-ITEM` appended).
+    mutating func steps(_ node: YAMLNode) throws -> [PlaybookStep] {
+        guard case .map(let entries, _) = node, let loop = entries.first(where: { $0.key == "for_each" }) else {
+            return [try step(node)]
+        }
+        guard case .scalar(let name, let location) = loop.value else {
+            throw EngineError(.invalidInput, "for_each names one list variable", at: loop.value.location)
+        }
+        guard let variable = vars[name] else {
+            throw EngineError(.unknownReference, "for_each: unknown variable '\(name)'", at: location, hint: Suggestion.hint(for: name, in: vars.keys.sorted()))
+        }
+        guard case .list(let items) = variable.field.value else {
+            throw EngineError(.invalidInput, "for_each: variable '\(name)' is not a list", at: location)
+        }
+        let saved = vars["item"]
+        defer { vars["item"] = saved }
+        var result: [PlaybookStep] = []
+        for item in items {
+            guard case .scalar(let text) = item.value else {
+                throw EngineError(.invalidInput, "for_each: the items of '\(name)' must be single values", at: item.location ?? location)
+            }
+            vars["item"] = Variable(field: item, location: location)
+            result.append(try step(node, idSuffix: "-" + text))
+        }
+        return result
+    }
+
+    mutating func step(_ node: YAMLNode, idSuffix: String = "") throws -> PlaybookStep {
+        guard case .map(let entries, let location) = node else {
+            throw EngineError(.invalidInput, "a step must be a mapping: - id: NAME, then one step kind", at: node.location)
+        }
+        func entry(_ key: String) -> YAMLNode.Entry? { entries.first { $0.key == key } }
+        guard let idEntry = entry("id"), case .scalar(let baseID, let idLocation) = idEntry.value, !baseID.isEmpty else {
+            throw EngineError(.invalidInput, "a step needs an id", at: location, hint: "start it with - id: NAME")
+        }
+        let id = baseID + idSuffix
+        guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }) else {
+            throw EngineError(.invalidInput, "step id '\(id)' may hold only letters, digits, _ . -", at: idLocation)
+        }
+        var kinds: [YAMLNode.Entry] = []
+        for entry in entries where !PlaybookLoader.stepKeys.contains(entry.key) {
+            guard StepKind(rawValue: entry.key) != nil else {
+                let candidates = StepKind.names + PlaybookLoader.stepKeys
+                let hint = Suggestion.hint(for: entry.key, in: candidates)
+                let message = hint.map { _ in "unknown step kind '\(entry.key)'" } ?? "unknown key '\(entry.key)' in step '\(id)'"
+                throw EngineError(.invalidInput, message, at: entry.keyLocation, hint: hint ?? "step kinds: \(StepKind.names.joined(separator: ", "))")
+            }
+            kinds.append(entry)
+        }
+        guard kinds.count == 1, let kindEntry = kinds.first else {
+            throw EngineError(
+                .invalidInput, kinds.isEmpty ? "step '\(id)' has no step kind" : "step '\(id)' has \(kinds.count) step kinds (\(kinds.map(\.key).joined(separator: ", ")))",
+                at: kinds.dropFirst().first?.keyLocation ?? location, hint: "give each step exactly one of: \(StepKind.names.joined(separator: ", "))")
+        }
+
+        var needs: [String] = []
+        var needsLocations: [SourceLocation?] = []
+        if let needsEntry = entry("needs") {
+            let items: [YAMLNode]
+            switch needsEntry.value {
+            case .list(let list, _): items = list
+            case .scalar: items = [needsEntry.value]
+            case .map: throw EngineError(.invalidInput, "needs must be a list of step ids", at: needsEntry.value.location)
+            }
+            for item in items {
+                guard case .scalar(let need, let needLocation) = item else {
+                    throw EngineError(.invalidInput, "needs must be a list of step ids", at: item.location)
+                }
+                needs.append(need)
+                needsLocations.append(needLocation)
+            }
+        }
+
+        var skipped = false
+        if let whenEntry = entry("when") {
+            guard case .scalar(let name, let whenLocation) = whenEntry.value else {
+                throw EngineError(.invalidInput, "when names one variable", at: whenEntry.value.location)
+            }
+            guard let variable = vars[name] else {
+                throw EngineError(
+                    .unknownReference, "when: unknown variable '\(name)'", at: whenLocation, hint: Suggestion.hint(for: name, in: vars.keys.sorted()))
+            }
+            guard case .scalar(let value) = variable.field.value else {
+                throw EngineError(.invalidInput, "when: variable '\(name)' must be true or false", at: whenLocation)
+            }
+            switch value.lowercased() {
+            case "true", "yes", "on", "1": skipped = false
+            case "false", "no", "off", "0", "": skipped = true
+            default: throw EngineError(.invalidInput, "when: variable '\(name)' is '\(value)', not true or false", at: whenLocation)
+            }
+        }
+
+        guard case .map(let fieldEntries, _) = kindEntry.value else {
+            throw EngineError(.invalidInput, "the fields of \(kindEntry.key) step '\(id)' must be a mapping", at: kindEntry.value.location)
+        }
+        var fields: [String: InputField] = [:]
+        if !skipped {
+            for fieldEntry in fieldEntries {
+                var value = try substitute(try Self.field(fieldEntry.value), multiline: kindEntry.key == "file" && fieldEntry.key == "content")
+                value.location = value.location ?? fieldEntry.keyLocation
+                fields[fieldEntry.key] = value
+            }
+            if kindEntry.key == StepKind.file.rawValue, let template = fields.removeValue(forKey: "template") {
+                fields["content"] = try render(template)
+            }
+        }
+        let input = StepInput(id: id, kind: kindEntry.key, fields: fields, location: idLocation, baseDirectory: directory)
+        return PlaybookStep(input: input, needs: needs, needsLocations: needsLocations, skipped: skipped, location: idLocation)
+    }
+
+    // MARK: Substitution
+
+    mutating func substitute(_ field: InputField, multiline: Bool) throws -> InputField {
+        switch field.value {
+        case .list(let items):
+            var result: [InputField] = []
+            for item in items {
+                let substituted = try substitute(item, multiline: false)
+                // A list variable standing alone inside a list is spliced in.
+                if case .list(let inner) = substituted.value, case .scalar = item.value { result += inner } else { result.append(substituted) }
+            }
+            return InputField(.list(result), at: field.location, isSecret: result.contains { $0.isSecret })
+        case .map(let entries):
+            var result: [String: InputField] = [:]
+            for (key, value) in entries { result[key] = try substitute(value, multiline: false) }
+            return InputField(.map(result), at: field.location, isSecret: result.values.contains { $0.isSecret })
+        case .scalar(let text):
+            let location = field.location ?? SourceLocation(file: file, line: 1, column: 1)
+            let substituted = try substitute(text, at: location)
+            if case .scalar(let value) = substituted.value {
+                if value.unicodeScalars.contains("\u{0}") {
+                    throw EngineError(.invalidInput, "a value cannot contain NUL", at: location)
+                }
+                if !multiline && (value.contains("\n") || value.contains("\r")) {
+                    throw EngineError(
+                        .invalidInput, substituted.isSecret ? "a secret value cannot contain a newline" : "a value cannot contain a newline",
+                        at: location, hint: "only a file step's content may span lines")
+                }
+            }
+            return substituted
+        }
+    }
+
+    mutating func substitute(_ text: String, at location: SourceLocation, intoScript: Bool = false) throws -> InputField {
+        let pieces = try Template.pieces(text, at: location)
+        if pieces.count == 1, case .name(let name, let offset) = pieces[0] {
+            var value = try lookup(name, at: Template.offset(location, in: text, by: offset))
+            value.location = location
+            return value
+        }
+        var result = ""
+        var secret = false
+        for piece in pieces {
+            switch piece {
+            case .text(let part): result += part
+            case .name(let name, let offset):
+                let at = Template.offset(location, in: text, by: offset)
+                let value = try lookup(name, at: at)
+                guard case .scalar(let scalar) = value.value else {
+                    throw EngineError(.invalidInput, "variable '\(name)' is a list or mapping: it can only stand alone in a value", at: at)
+                }
+                if intoScript && (scalar.contains("'") || scalar.contains("\n") || scalar.contains("\\")) {
+                    throw EngineError(
+                        .invalidInput, "'\(name)' contains a quote, backslash or newline, which a template cannot hold safely", at: at,
+                        hint: value.isSecret ? "keep secrets in files the template reads" : "change the value")
+                }
+                result += scalar
+                secret = secret || value.isSecret
+            }
+        }
+        return InputField(.scalar(result), at: location, isSecret: secret)
+    }
+
+    mutating func lookup(_ name: String, at location: SourceLocation) throws -> InputField {
+        if let variable = vars[name] { return variable.field }
+        if let source = secrets[name] {
+            if let value = resolved[name] { return InputField(.scalar(value), at: location, isSecret: true) }
+            let value: String
+            switch resolution {
+            case .placeholders: value = "secret-\(name)"
+            case .resolve(let environment, let prompter): value = try source.resolve(environment: environment, prompter: prompter)
+            }
+            resolved[name] = value
+            return InputField(.scalar(value), at: location, isSecret: true)
+        }
+        throw EngineError(
+            .unknownReference, "unknown variable '\(name)'", at: location,
+            hint: Suggestion.hint(for: name, in: (Array(vars.keys) + Array(secrets.keys)).sorted()) ?? "define it under vars: or secrets:")
+    }
+
+    /// Reads a file step's template beside the playbook and renders it.
+    mutating func render(_ template: InputField) throws -> InputField {
+        guard case .scalar(let relative) = template.value else {
+            throw EngineError(.invalidInput, "template must be a file name", at: template.location)
+        }
+        let path = relative.hasPrefix("/") ? relative : directory + "/" + relative
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EngineError(.notFound, "template file '\(relative)' does not exist (looked for \(path))", at: template.location)
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        var rendered = try substituteTemplate(text, file: relative)
+        rendered.location = template.location
+        return rendered
+    }
+
+    private mutating func substituteTemplate(_ text: String, file: String) throws -> InputField {
+        let result = try substitute(text, at: SourceLocation(file: file, line: 1, column: 1), intoScript: true)
+        if case .scalar(let value) = result.value, value.unicodeScalars.contains("\u{0}") {
+            throw EngineError(.invalidInput, "template \(file) contains NUL")
+        }
+        return result
+    }
+
+    // MARK: Probes
+
+    func probes(_ node: YAMLNode?) throws -> [PostCheck] {
+        guard let node else { return [] }
+        guard case .list(let items, _) = node else {
+            throw EngineError(.invalidInput, "probes must be a list of { name, command }", at: node.location)
+        }
+        return try items.map { item in
+            guard case .map(let entries, _) = item,
+                case .scalar(let name, _)? = entries.first(where: { $0.key == "name" })?.value,
+                case .scalar(let command, let commandLocation)? = entries.first(where: { $0.key == "command" })?.value
+            else {
+                throw EngineError(.invalidInput, "a probe needs a name and a command", at: item.location)
+            }
+            if command.contains("{{") {
+                throw EngineError(.invalidInput, "probe commands take no {{ }} substitution (they are shell)", at: commandLocation)
+            }
+            return PostCheck(name, command: command, needsNetifd: false)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import WrtformEngine
+
+/// Where a secret comes from — never the playbook itself.
+struct SecretSource {
+    enum Kind {
+        case environment(String)
+        case file(String)
+        case prompt(String)
+    }
+
+    var name: String
+    var kind: Kind
+    var location: SourceLocation
+
+    init(name: String, node: YAMLNode) throws {
+        self.name = name
+        location = node.location
+        guard case .map(let entries, _) = node, entries.count == 1, let entry = entries.first,
+            case .scalar(let value, let valueLocation) = entry.value
+        else {
+            throw EngineError(
+                .invalidInput, "secret '\(name)' must say where it comes from: { env: VAR }, { file: PATH } or { prompt: TEXT }",
+                at: node.location, hint: "secret values are never written in a playbook")
+        }
+        location = valueLocation
+        switch entry.key {
+        case "env": kind = .environment(value)
+        case "file": kind = .file(value)
+        case "prompt": kind = .prompt(value)
+        default:
+            throw EngineError(
+                .invalidInput, "secret '\(name)' has an unknown source '\(entry.key)'", at: entry.keyLocation,
+                hint: Suggestion.hint(for: entry.key, in: ["env", "file", "prompt"]) ?? "use env, file or prompt")
+        }
+    }
+
+    /// The value; errors name the source, never a value.
+    func resolve(environment: [String: String], prompter: (any SecretPrompter)?) throws -> String {
+        let value: String
+        switch kind {
+        case .environment(let variable):
+            guard let found = environment[variable], !found.isEmpty else {
+                throw EngineError(
+                    .invalidInput, "secret '\(name)' needs the environment variable \(variable), which is not set", at: location,
+                    hint: "export \(variable)=… before running wrtform")
+            }
+            value = found
+        case .file(let path):
+            let expanded = (path as NSString).expandingTildeInPath
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: expanded),
+                let data = FileManager.default.contents(atPath: expanded)
+            else {
+                throw EngineError(.invalidInput, "secret '\(name)' reads \(path), which cannot be read", at: location, hint: "create it with mode 0600")
+            }
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
+            if mode & 0o077 != 0 {
+                throw EngineError(
+                    .invalidInput, "secret '\(name)' reads \(path), which others can read (mode 0\(String(mode & 0o777, radix: 8)))",
+                    at: location, hint: "chmod 600 \(path)")
+            }
+            var text = String(decoding: data, as: UTF8.self)
+            while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+            value = text
+        case .prompt(let message):
+            guard let prompter else {
+                throw EngineError(
+                    .invalidInput, "secret '\(name)' is asked for on a terminal, and stdin is not one", at: location,
+                    hint: "give it with env: or file: for unattended runs")
+            }
+            value = try prompter.prompt(message)
+        }
+        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+            throw EngineError(.invalidInput, "secret '\(name)' contains a control character (newline, NUL, …)", at: location)
+        }
+        return value
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import WrtformEngine
+
+/// `{{ name }}` substitution. A string that is exactly one placeholder takes the variable's value
+/// whole (so a list can be passed as a list); inside a longer string, only scalars fit.
+struct Template {
+    enum Piece {
+        case text(String)
+        case name(String, offset: Int)
+    }
+
+    static func pieces(_ text: String, at location: SourceLocation) throws -> [Piece] {
+        var pieces: [Piece] = []
+        var rest = Substring(text)
+        var consumed = 0
+        while let open = rest.range(of: "{{") {
+            let before = rest[..<open.lowerBound]
+            if !before.isEmpty { pieces.append(.text(String(before))) }
+            let afterOpen = rest[open.upperBound...]
+            guard let close = afterOpen.range(of: "}}") else {
+                throw EngineError(.invalidInput, "'{{' without a closing '}}'", at: offset(location, in: text, by: consumed + before.count),
+                    hint: "write {{ name }}")
+            }
+            let name = afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw EngineError(.invalidInput, "'{{\(afterOpen[..<close.lowerBound])}}' is not a variable reference",
+                    at: offset(location, in: text, by: consumed + before.count), hint: "write {{ name }} with a variable's name")
+            }
+            pieces.append(.name(name, offset: consumed + before.count))
+            consumed = text.distance(from: text.startIndex, to: close.upperBound)
+            rest = afterOpen[close.upperBound...]
+        }
+        if !rest.isEmpty { pieces.append(.text(String(rest))) }
+        return pieces
+    }
+
+    /// The location of a character within a scalar: same line, shifted column (exact for one-line values).
+    static func offset(_ location: SourceLocation, in text: String, by characters: Int) -> SourceLocation {
+        let prefix = text.prefix(characters)
+        guard let lastNewline = prefix.lastIndex(of: "\n") else {
+            return SourceLocation(file: location.file, line: location.line, column: location.column + characters)
+        }
+        let lines = prefix.filter { $0 == "\n" }.count
+        return SourceLocation(file: location.file, line: location.line + lines, column: prefix.distance(from: lastNewline, to: prefix.endIndex))
+    }
+}

@@ -8,7 +8,9 @@ public enum Suggestion {
             let distance = editDistance(word.lowercased(), candidate.lowercased())
             if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
         }
-        return best?.0
+        if let best { return best.0 }
+        // A name typed short: "server" for "server_ip".
+        return candidates.filter { $0.lowercased().hasPrefix(word.lowercased()) && word.count >= 3 }.min { $0.count < $1.count }
     }
 
     public static func hint(for word: String, in candidates: [String]) -> String? {

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import VirtualRouter
+
+/// Bad input gets one clear line: what is wrong, where, what to do — and nothing on the router changes.
+@Suite struct CLIErrorTests {
+    func playbook(_ text: String) throws -> String {
+        let directory = try CLI.temporaryDirectory()
+        let path = directory.appendingPathComponent("ocn.yml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func typoInStepKind() async throws {
+        let path = try playbook("""
+            name: typo
+            steps:
+              - id: zone
+                firewal-zone: { name: wan_pppoe }
+            """)
+        let result = await CLI.run(["validate", path])
+        #expect(result.code == 1)
+        #expect(result.stderr == "error: ocn.yml:4:5: unknown step kind 'firewal-zone' (did you mean 'firewall-zone'?)\n")
+    }
+
+    @Test func invalidValues() async throws {
+        let badIP = try playbook("""
+            steps:
+              - id: fwd
+                redirect: { src: wan, src_dport: 443, dest_ip: 192.168.1.500 }
+            """)
+        let ip = await CLI.run(["validate", badIP])
+        #expect(ip.stderr == "error: ocn.yml:3:52: '192.168.1.500' is not a valid IPv4 address\n")
+        let badPort = try playbook("""
+            steps:
+              - id: fwd
+                redirect: { src: wan, src_dport: 70000, dest_ip: 192.168.1.5 }
+            """)
+        let port = await CLI.run(["validate", badPort])
+        #expect(port.stderr == "error: ocn.yml:3:38: port 70000 is out of range (1-65535)\n")
+    }
+
+    @Test func missingSecretNamesTheVariable() async throws {
+        // (withVirtualRouter's body may throw; the router must see no command at all.)
+        try await withVirtualRouter { router in
+            var environment = CLI.environment()
+            environment["WRTFORM_DDNS_PASSWORD"] = nil
+            let result = await CLI.run(["plan", CLI.ocn] + CLI.target(router), environment: environment)
+            #expect(result.code == 1)
+            #expect(result.stderr.hasPrefix("error: ocn-dualstack-pppoe.yml:"))
+            #expect(result.stderr.contains("secret 'ddns_password' needs the environment variable WRTFORM_DDNS_PASSWORD, which is not set (export WRTFORM_DDNS_PASSWORD=… before running wrtform)"))
+            let log = try router.commandLog()
+            #expect(log.isEmpty)
+        }
+    }
+
+    @Test func unknownHostKeyIsRefusedWithItsFingerprint() async throws {
+        try await withVirtualRouter { router in
+            let empty = try CLI.temporaryDirectory().appendingPathComponent("known_hosts")
+            try Data().write(to: empty)
+            let target = ["--host", router.host, "--port", String(router.port), "--identity", router.clientKeyFile, "--known-hosts", empty.path]
+            let result = await CLI.run(["facts"] + target)
+            #expect(result.code == 1)
+            #expect(result.stderr.contains(router.hostKeyFingerprint))
+            #expect(result.stderr.contains("--accept-new-host-key"))
+            #expect(result.stderr.split(separator: "\n").count >= 1)
+            #expect(try router.commandLog().isEmpty)
+            let accepted = await CLI.run(["facts", "--accept-new-host-key"] + target)
+            #expect(accepted.code == 0)
+            #expect(try String(contentsOf: empty, encoding: .utf8).contains("[\(router.host)]:\(router.port)"))
+        }
+    }
+
+    @Test func wrongKeyAndNoRouter() async throws {
+        try await withVirtualRouter { router in
+            let other = try CLI.temporaryDirectory().appendingPathComponent("id_other")
+            try FileManager.default.copyItem(atPath: router.clientKeyFile, toPath: other.path)
+            try await withVirtualRouter { second in
+                // The second router's key is not authorized on the first.
+                let target = ["--host", router.host, "--port", String(router.port), "--identity", second.clientKeyFile, "--known-hosts", router.knownHostsFile]
+                let result = await CLI.run(["facts"] + target)
+                #expect(result.code == 1)
+                #expect(result.stderr.contains("refused"))
+                #expect(result.stderr.contains("--password"))
+            }
+        }
+        let nothing = await CLI.run(["facts", "--host", "127.0.0.1", "--port", "1", "--known-hosts", "/dev/null", "--connect-timeout", "2"])
+        #expect(nothing.code == 1)
+        #expect(nothing.stderr.hasPrefix("error: "))
+    }
+
+    @Test func missingTargetAndBadVar() async throws {
+        let none = await CLI.run(["plan", CLI.ocn])
+        #expect(none.code == 1)
+        #expect(none.stderr.contains("name the router: --host ADDRESS (or --inventory FILE --limit NAME, or --root DIR for a local directory)"))
+        let badVar = await CLI.run(["validate", CLI.ocn, "--var", "server=192.168.1.9"])
+        #expect(badVar.stderr == "error: --var server: the playbook has no variable 'server' (did you mean 'server_ip'?)\n")
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import VirtualRouter
+import WrtformCommands
 
 #if canImport(Glibc)
 import Glibc
@@ -7,11 +8,18 @@ import Glibc
 
 // Starts a virtual OpenWrt router by hand and waits for Ctrl-C (see README).
 //   virtual-router [FIXTURE]      FIXTURE: a directory under Fixtures/routers (default openwrt-24.10)
+//   virtual-router demo [PLAYBOOK] plans PLAYBOOK (default the OCN one) against a fresh router, then stops it
 
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.contains("-h") || arguments.contains("--help") {
-    print("usage: virtual-router [FIXTURE]   (a directory under Fixtures/routers; default openwrt-24.10)")
+    print("""
+        usage: virtual-router [FIXTURE]          start a router (a directory under Fixtures/routers; default openwrt-24.10)
+               virtual-router demo [PLAYBOOK]    plan PLAYBOOK (default Playbooks/ocn-dualstack-pppoe.yml) against a fresh one
+        """)
     exit(0)
+}
+if arguments.first == "demo" {
+    exit(await Demo.run(playbook: arguments.dropFirst().first ?? "Playbooks/ocn-dualstack-pppoe.yml"))
 }
 var options = VirtualRouter.Options()
 if let fixture = arguments.first { options.fixture = fixture }
@@ -44,7 +52,7 @@ print("""
       filesystem:    \(router.root.path)
       records:       \(router.recordDirectory.path)
     Try:
-      ssh -o UserKnownHostsFile=\(router.knownHostsFile) -i \(router.clientKeyFile) -p \(router.port) root@\(router.host)
+      swift run wrtform facts --host \(router.host) --port \(router.port) --identity \(router.clientKeyFile) --known-hosts \(router.knownHostsFile)
     Ctrl-C stops it.
     """)
 fflush(nil)  // flush stdout even when it is a file or pipe

@@ -3,5 +3,6 @@
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "uci": UCIBenchmark.run()
-default: print("usage: wrtform-bench <benchmark>   benchmarks: uci")
+case "engine": try await EngineBenchmark.run()
+default: print("usage: wrtform-bench <benchmark>   benchmarks: uci, engine")
 }

@@ -1,0 +1,83 @@
+import Foundation
+import VirtualRouter
+import WrtformEngine
+import WrtformPlaybook
+import WrtformSSH
+
+/// Wall time and exec round trips of facts, plan and apply of the OCN playbook against a virtual
+/// router behind a proxy that adds 25 ms each way, beside the floor (connect + one exec).
+enum EngineBenchmark {
+    static func run(iterations: Int = 5) async throws {
+        let router = try await VirtualRouter.start()
+        defer { router.stop() }
+        let proxy = try DelayingProxy(targetHost: router.host, targetPort: router.port, delay: .milliseconds(25))
+        defer { proxy.stop() }
+        let sshTarget = SSHTarget(host: "127.0.0.1", port: proxy.port, user: "root")
+        let policy = HostKeyPolicy.fingerprint(router.hostKeyFingerprint)
+        let credentials = SSHCredentials(agent: false, identityFiles: [router.clientKeyFile])
+        func target() -> SSHRouterTarget {
+            SSHRouterTarget(sshTarget, hostKeyPolicy: policy, credentials: credentials)
+        }
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let environment = ["WRTFORM_PPPOE_USERNAME": "bench@ocn", "WRTFORM_PPPOE_PASSWORD": "bench-pppoe", "WRTFORM_DDNS_PASSWORD": "bench-ddns"]
+        let playbook = try PlaybookLoader().load(
+            path: repository.appendingPathComponent("Playbooks/ocn-dualstack-pppoe.yml").path,
+            secrets: .resolve(environment: environment, prompter: nil))
+        let graph = try StepGraph(playbook.steps.filter { !$0.skipped }.map { entry in
+            StepGraph.Node(step: try StepCatalog.make(entry.input), needs: entry.needs.map { ($0, nil) })
+        })
+        let clock = ContinuousClock()
+        print("wrtform-bench engine: OCN playbook, virtual router behind a proxy adding 25 ms each way (\(iterations) runs, median)")
+
+        var floor: [Duration] = []
+        var floorWaits = 0
+        for _ in 0..<iterations {
+            let start = clock.now
+            let connection = try await SSHConnection.connect(to: sshTarget, hostKeyPolicy: policy, credentials: credentials)
+            _ = try await connection.exec("true")
+            floor.append(clock.now - start)
+            floorWaits = await connection.roundTrips
+            await connection.close()
+        }
+        report("floor: connect + 1 exec", floor, execs: 1, waits: floorWaits)
+
+        var facts: [Duration] = []
+        for _ in 0..<iterations {
+            let router = target()
+            let start = clock.now
+            _ = try await router.snapshot(paths: [], run: nil)
+            facts.append(clock.now - start)
+            await router.close()
+        }
+        report("facts: connect + snapshot", facts, execs: 1)
+
+        var plans: [Duration] = []
+        var applies: [Duration] = []
+        var applyExecs = 0
+        for _ in 0..<iterations {
+            let router = target()
+            let start = clock.now
+            let snapshot = try await router.snapshot(paths: Planner.paths(for: graph), run: nil)
+            let plan = try Planner().plan(graph, on: snapshot)
+            plans.append(clock.now - start)
+            let applier = Applier(options: ApplyOptions(owner: "bench", playbook: "ocn", confirmTimeout: 90, verifyTimeout: 1))
+            _ = try await applier.apply(plan, to: router)
+            applies.append(clock.now - start)
+            applyExecs = await router.roundTrips()
+            // Undo, so the next iteration applies again.
+            let undo = try Rollback().plan(try await router.snapshot(paths: [], run: "last"))
+            _ = try await Rollback().apply(undo, with: applier, to: router)
+            await router.close()
+        }
+        report("plan: connect + snapshot + local checks", plans, execs: 1)
+        report("plan + apply (write, reload, verify+confirm on a new connection)", applies, execs: applyExecs)
+    }
+
+    static func report(_ what: String, _ samples: [Duration], execs: Int, waits: Int? = nil) {
+        let sorted = samples.sorted()
+        let median = sorted[sorted.count / 2]
+        let ms = Double(median.components.seconds) * 1000 + Double(median.components.attoseconds) / 1e15
+        let extra = waits.map { ", \($0) network waits" } ?? ""
+        print(String(format: "  %-66@ %7.1f ms  (%d exec round trip%@%@)", what as NSString, ms, execs, execs == 1 ? "" : "s", extra))
+    }
+}

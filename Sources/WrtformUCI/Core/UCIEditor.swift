@@ -110,12 +110,15 @@ struct UCIEditor {
     }
 
     /// Gives the line at `index` a line end, so a line can follow it. A last line without one can read differently
-    /// once it ends in a newline (a trailing backslash or `;`), so it is checked and rewritten uci-style if so.
+    /// once it ends in a newline and has a line after it (a trailing backslash would pull that line in, a trailing
+    /// `;` becomes an error), so it is checked with a line after it and rewritten uci-style if it reads differently.
     mutating func ensureLineEnd(at index: Int) {
         let line = lines[index]
         guard line.eol.isEmpty else { return }
         let text = String(line.text) + lineEnding
-        if line.commands.isEmpty || UCIParser.commands(of: text, insideSection: true) == line.commands.map(\.kind) {
+        let probe: UCICommand.Kind = .config(type: "probe", name: nil)
+        if line.commands.isEmpty
+            || UCIParser.commands(of: text + "config probe\n", insideSection: true) == line.commands.map(\.kind) + [probe] {
             lines[index] = UCILine(text: Substring(text), commands: line.commands, comment: line.comment,
                                    eol: lineEnding, plainSuffix: line.plainSuffix)
         } else {

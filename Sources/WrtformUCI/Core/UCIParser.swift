@@ -283,6 +283,7 @@ struct UCIParser {
         skipWhitespace()
         let start = pos
         let startOffset = fileOffset(start)
+        let previousEnd = lastTokenEnd
         var empty: Bool
         if at(pos) == UCISyntax.semicolon {
             lastSemicolon = startOffset
@@ -295,7 +296,8 @@ struct UCIParser {
             empty = scratch.isEmpty
         }
         if empty && required {
-            throw error(.missingArgument, at: lastTokenEnd, missing)
+            // Point at an empty '' where one was written, else just after the previous word.
+            throw error(.missingArgument, at: lastTokenEnd != previousEnd ? startOffset : previousEnd, missing)
         }
         if !empty {
             switch role {

@@ -18,7 +18,17 @@ extension UCIFile {
         if old[key] == value { return }
 
         var editor = UCIEditor(lines: lines, model: model, nextID: nextID, lineEnding: lineEnding)
-        editor.splitLines(touching: section)
+        // Lines holding this key's commands together with others, and lines shared with another section, are split
+        // so the key's lines can be replaced or removed whole; other lines of the section stay as written.
+        editor.splitLines { commands, owners in
+            UCIEditor.sharesLine(owners, with: section) || zip(commands, owners).contains { command, owner in
+                guard owner == section else { return false }
+                switch command.kind {
+                case .option(let name, _), .list(let name, _): return name == key
+                default: return false
+                }
+            }
+        }
         let owners = editor.owners()
         let anchor = model.anchors[section]?[key]
         var anchorLine: Int?
@@ -134,7 +144,7 @@ extension UCIFile {
             editor.lines += added
         } else {
             let target = model.sections[position].id
-            editor.splitLines(touching: target)
+            editor.splitLines { _, owners in UCIEditor.sharesLine(owners, with: target) }
             guard let at = editor.spans(of: target).first?.lowerBound else {
                 throw editError(.inconsistentEdit, "section \(model.sections[position].uciName) has no config line; nothing was changed")
             }
@@ -152,21 +162,28 @@ extension UCIFile {
         return id
     }
 
-    /// Deletes a section: its lines (with the comment lines directly above it, see `text(of:)`) and one blank line
-    /// that separated it from its neighbours. Everything else stays byte for byte.
+    /// Deletes a section: its lines (with the comment lines directly above it, see `text(of:)`) and the blank line
+    /// above it (or, for the first section of the file, below it). Everything else stays byte for byte.
     public mutating func deleteSection(_ id: UCISection.ID) throws(UCIError) {
         guard let position = model.positionByID[id] else {
             throw editError(.unknownSection, "no \(id) in this file (deleted, or from another file): look the section up again")
         }
         var editor = UCIEditor(lines: lines, model: model, nextID: nextID, lineEnding: lineEnding)
-        editor.splitLines(touching: id)
+        editor.splitLines { _, owners in UCIEditor.sharesLine(owners, with: id) }
         var removed: Set<Int> = []
+        let lines = editor.lines
         for span in editor.spans(of: id) {
             removed.formUnion(span)
-            if span.lowerBound > 0 && editor.lines[span.lowerBound - 1].isBlank && !removed.contains(span.lowerBound - 1) {
-                removed.insert(span.lowerBound - 1)
-            } else if span.upperBound + 1 < editor.lines.count && editor.lines[span.upperBound + 1].isBlank {
-                removed.insert(span.upperBound + 1)
+            // The blank line separating it: the one above; for a section at the very top, the one below, unless
+            // that blank line sets off a comment which would then read as the file's header.
+            let above = span.lowerBound - 1
+            let below = span.upperBound + 1
+            if above >= 0 {
+                if lines[above].isBlank && !removed.contains(above) {
+                    removed.insert(above)
+                }
+            } else if below < lines.count && lines[below].isBlank && !(below + 1 < lines.count && lines[below + 1].isComment) {
+                removed.insert(below)
             }
         }
         editor.lines = editor.lines.enumerated().filter { !removed.contains($0.offset) }.map(\.element)

@@ -83,20 +83,27 @@ struct UCIEditor {
 
     // MARK: - Splitting
 
-    /// Puts every command of `section` on a line of its own: a line holding several commands (joined by `;`) is
-    /// rewritten uci-style, one line per command, keeping the commands' ids.
-    mutating func splitLines(touching section: UCISection.ID) {
+    /// Rewrites lines that hold several commands (joined by `;`) uci-style, one line per command, keeping the
+    /// commands' ids, where `split` says so for the line's commands and their sections. Other lines stay as they are.
+    mutating func splitLines(where split: (_ commands: [UCICommand], _ owners: [UCISection.ID?]) -> Bool) {
         let owners = owners()
+        guard lines.indices.contains(where: { lines[$0].commands.count > 1 && split(lines[$0].commands, owners[$0]) }) else { return }
         var out: [UCILine] = []
         out.reserveCapacity(lines.count + 4)
         for (index, line) in lines.enumerated() {
-            if line.commands.count > 1 && owners[index].contains(section) {
+            if line.commands.count > 1 && split(line.commands, owners[index]) {
                 out += rendered(line.commands, replacing: line)
             } else {
                 out.append(line)
             }
         }
         lines = out
+    }
+
+    /// Whether a line holds commands of `section` and of something else (another section, or a package line): the
+    /// only lines that must be split before `section`'s lines can be moved or removed whole.
+    static func sharesLine(_ owners: [UCISection.ID?], with section: UCISection.ID) -> Bool {
+        owners.contains(section) && owners.contains { $0 != section }
     }
 
     /// Commands written uci-style, one per line, in place of `line`; the last keeps the line's trailing comment and

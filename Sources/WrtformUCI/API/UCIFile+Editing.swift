@@ -235,13 +235,34 @@ extension UCIFile {
         return bytes.dropFirst(3).allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
-    /// Takes the edited lines if they read back as `expected` (ids, types, names, options, order); else leaves the
-    /// file unchanged and throws. The read-back is how uci would load the new text, so what is written is what the
-    /// router will see.
+    /// Takes the edited lines if their text reads back as `expected` (ids, types, names, options, order); else
+    /// leaves the file unchanged and throws. The new text is parsed afresh, as uci will load it, and must give the
+    /// same lines holding the same commands as the edit meant: what is written is what the router will see, and the
+    /// next edit works on an exact picture of the text.
     private mutating func commit(_ editor: UCIEditor, expecting expected: [UCISection]) throws(UCIError) {
+        let newText = joinedText(editor.lines)
+        var parser = UCIParser(text: newText, path: path)
+        var reread: [UCILine]
+        do {
+            reread = try parser.parse()
+        } catch {
+            throw editError(.inconsistentEdit, "the edited file would not load (\(error.message)); nothing was changed")
+        }
+        let sameLines = reread.count == editor.lines.count && zip(reread, editor.lines).allSatisfy { got, meant in
+            got.commands.map(\.kind) == meant.commands.map(\.kind)
+        }
+        guard sameLines else {
+            throw editError(.inconsistentEdit, "the edited text would read as different lines than intended; nothing was changed")
+        }
+        // Keep the edit's command ids (section IDs, option places) on the freshly read lines.
+        for index in reread.indices {
+            for command in reread[index].commands.indices {
+                reread[index].commands[command].id = editor.lines[index].commands[command].id
+            }
+        }
         let rebuilt: UCIModel
         do {
-            rebuilt = try UCIModel.build(editor.lines)
+            rebuilt = try UCIModel.build(reread)
         } catch {
             throw editError(.inconsistentEdit, "the edited file would not load (\(error)); nothing was changed")
         }
@@ -251,10 +272,10 @@ extension UCIFile {
         guard same else {
             throw editError(.inconsistentEdit, "the edited file would read back differently than intended (an explicit section name equal to a cfgXXYYYY name?); nothing was changed")
         }
-        lines = editor.lines
+        lines = reread
         model = rebuilt
         nextID = editor.nextID
-        text = joinedText(lines)
+        text = newText
     }
 
     private func editError(_ kind: UCIError.Kind, _ message: String) -> UCIError {

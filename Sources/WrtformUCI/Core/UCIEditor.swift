@@ -116,21 +116,25 @@ struct UCIEditor {
         }
     }
 
-    /// Gives the line at `index` a line end, so a line can follow it. A last line without one can read differently
-    /// once it ends in a newline and has a line after it (a trailing backslash would pull that line in, a trailing
-    /// `;` becomes an error), so it is checked with a line after it and rewritten uci-style if it reads differently.
+    /// Makes the line at `index` one another line can follow: only the file's last line can be open, when it has no
+    /// line end or ends in a backslash continuation that met the end of the file. Such a line is checked with a
+    /// line after it and, if it would read differently (pull that line in, or end in an error like a trailing `;`),
+    /// rewritten uci-style.
     mutating func ensureLineEnd(at index: Int) {
+        guard index == lines.count - 1 else { return }
         let line = lines[index]
-        guard line.eol.isEmpty else { return }
-        let text = String(line.text) + lineEnding
+        let text = line.eol.isEmpty ? String(line.text) + lineEnding : String(line.text)
+        let eol = line.eol.isEmpty ? lineEnding : line.eol
         let probe: UCICommand.Kind = .config(type: "probe", name: nil)
         if line.commands.isEmpty
             || UCIParser.commands(of: text + "config probe\n", insideSection: true) == line.commands.map(\.kind) + [probe] {
-            lines[index] = UCILine(text: Substring(text), commands: line.commands, comment: line.comment,
-                                   eol: lineEnding, plainSuffix: line.plainSuffix)
+            if line.eol.isEmpty {
+                lines[index] = UCILine(text: Substring(text), commands: line.commands, comment: line.comment,
+                                       eol: eol, plainSuffix: line.plainSuffix)
+            }
         } else {
             var ended = line
-            ended.eol = lineEnding
+            ended.eol = eol
             lines.replaceSubrange(index...index, with: rendered(line.commands, replacing: ended))
         }
     }

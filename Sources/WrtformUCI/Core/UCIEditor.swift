@@ -15,7 +15,7 @@ struct UCIEditor {
     /// A new command with a fresh id.
     mutating func command(_ kind: UCICommand.Kind) -> UCICommand {
         defer { nextID += 1 }
-        return UCICommand(kind: kind, id: nextID, offset: -1)
+        return UCICommand(kind: kind, id: nextID)
     }
 
     // MARK: - Ownership
@@ -129,8 +129,7 @@ struct UCIEditor {
         if line.commands.isEmpty
             || UCIParser.commands(of: text + "config probe\n", insideSection: true) == line.commands.map(\.kind) + [probe] {
             if line.eol.isEmpty {
-                lines[index] = UCILine(text: Substring(text), commands: line.commands, comment: line.comment,
-                                       eol: eol, plainSuffix: line.plainSuffix)
+                lines[index] = UCILine(text: Substring(text), commands: line.commands, comment: line.comment, eol: eol)
             }
         } else {
             var ended = line

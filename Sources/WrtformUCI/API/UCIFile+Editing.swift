@@ -30,7 +30,7 @@ extension UCIFile {
             }
         }
         let owners = editor.owners()
-        let anchor = model.anchors[section]?[key]
+        let anchor = model.anchor(of: key, inSectionAt: position)
         var anchorLine: Int?
         var keyLines: Set<Int> = []
         for (index, line) in editor.lines.enumerated() where line.commands.count == 1 && owners[index].first == section {

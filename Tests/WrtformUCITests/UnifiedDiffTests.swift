@@ -58,6 +58,21 @@ struct UnifiedDiffTests {
                 == "--- p\n+++ p\n@@ -1,2 +1,2 @@\n a\r\n-b\r\n+c\r\n")
     }
 
+    @Test func minimalAroundSmallEditsWholesaleForHugeOnes() {
+        // A few lines changed among many: only those lines.
+        var edited = numbered(3000)
+        edited[1000] = "X\n"
+        edited.insert("Y\n", at: 2000)
+        let small = UnifiedDiff.make(old: numbered(3000).joined(), new: edited.joined(), path: "p")
+        #expect(small.split(separator: "\n").filter { $0.hasPrefix("-") || $0.hasPrefix("+") }.count == 2 + 3)
+        // Everything different: shown as replaced, still a correct diff.
+        let other = (1...1500).map { "other \($0)\n" }
+        let huge = UnifiedDiff.make(old: numbered(1500).joined(), new: other.joined(), path: "p")
+        #expect(huge.hasPrefix("--- p\n+++ p\n@@ -1,1500 +1,1500 @@\n-l1\n"))
+        #expect(huge.split(separator: "\n").filter { $0.hasPrefix("-") }.count == 1500 + 1)
+        #expect(huge.split(separator: "\n").filter { $0.hasPrefix("+") }.count == 1500 + 1)
+    }
+
     @Test func aChangedPasswordIsMaskedOnBothSides() {
         let old = "config interface 'wanppp'\n\toption proto 'pppoe'\n\toption username 'u'\n\toption password 'hunter2'\n"
         let new = "config interface 'wanppp'\n\toption proto 'pppoe'\n\toption username 'v'\n\toption password 'swordfish'\n"

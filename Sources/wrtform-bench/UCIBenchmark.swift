@@ -41,6 +41,35 @@ enum UCIBenchmark {
         print("uci: parse+serialize  median \(format(median(roundTripTimes))) ms/iteration")
         print("uci: one set() edit   median \(format(median(editTimes))) ms/iteration (whole-file re-read included)")
         print("uci: (checksum \(checksum))")
+        small()
+    }
+
+    /// A router-sized file (20 sections, like a firewall config): per-operation cost, many repetitions.
+    static func small(repetitions: Int = 2000) {
+        let text = generatedFile(sections: 20)
+        let clock = ContinuousClock()
+        var parsed: UCIFile?
+        let parse = clock.measure {
+            for _ in 0..<repetitions {
+                parsed = try? UCIFile(parsing: text)
+            }
+        }
+        guard var file = parsed else { return }
+        let target = file.sections[10].id
+        var value = 0
+        let edit = clock.measure {
+            for _ in 0..<repetitions {
+                value += 1
+                try? file.set("target", to: .single("v\(value)"), in: target)
+            }
+        }
+        var diffLength = 0
+        let diff = clock.measure {
+            for _ in 0..<repetitions {
+                diffLength &+= UnifiedDiff.make(old: text, new: file.text, path: "/etc/config/firewall").utf8.count
+            }
+        }
+        print("uci: 20-section file (\(text.utf8.count) bytes): parse \(format(milliseconds(parse) * 1000 / Double(repetitions))) µs, set() \(format(milliseconds(edit) * 1000 / Double(repetitions))) µs, diff \(format(milliseconds(diff) * 1000 / Double(repetitions))) µs (mean of \(repetitions); diff bytes \(diffLength / repetitions))")
     }
 
     /// A firewall-like file: zones, forwardings, rules with lists and comments, redirects, in stock and uci-commit style.

@@ -18,9 +18,19 @@ extension UCIFile {
         if old[key] == value { return }
 
         var editor = UCIEditor(lines: lines, model: model, nextID: nextID, lineEnding: lineEnding)
-        editor.splitLines(touching: section)
+        // Lines holding this key's commands together with others, and lines shared with another section, are split
+        // so the key's lines can be replaced or removed whole; other lines of the section stay as written.
+        editor.splitLines { commands, owners in
+            UCIEditor.sharesLine(owners, with: section) || zip(commands, owners).contains { command, owner in
+                guard owner == section else { return false }
+                switch command.kind {
+                case .option(let name, _), .list(let name, _): return name == key
+                default: return false
+                }
+            }
+        }
         let owners = editor.owners()
-        let anchor = model.anchors[section]?[key]
+        let anchor = model.anchor(of: key, inSectionAt: position)
         var anchorLine: Int?
         var keyLines: Set<Int> = []
         for (index, line) in editor.lines.enumerated() where line.commands.count == 1 && owners[index].first == section {
@@ -134,7 +144,7 @@ extension UCIFile {
             editor.lines += added
         } else {
             let target = model.sections[position].id
-            editor.splitLines(touching: target)
+            editor.splitLines { _, owners in UCIEditor.sharesLine(owners, with: target) }
             guard let at = editor.spans(of: target).first?.lowerBound else {
                 throw editError(.inconsistentEdit, "section \(model.sections[position].uciName) has no config line; nothing was changed")
             }
@@ -152,21 +162,28 @@ extension UCIFile {
         return id
     }
 
-    /// Deletes a section: its lines (with the comment lines directly above it, see `text(of:)`) and one blank line
-    /// that separated it from its neighbours. Everything else stays byte for byte.
+    /// Deletes a section: its lines (with the comment lines directly above it, see `text(of:)`) and the blank line
+    /// above it (or, for the first section of the file, below it). Everything else stays byte for byte.
     public mutating func deleteSection(_ id: UCISection.ID) throws(UCIError) {
         guard let position = model.positionByID[id] else {
             throw editError(.unknownSection, "no \(id) in this file (deleted, or from another file): look the section up again")
         }
         var editor = UCIEditor(lines: lines, model: model, nextID: nextID, lineEnding: lineEnding)
-        editor.splitLines(touching: id)
+        editor.splitLines { _, owners in UCIEditor.sharesLine(owners, with: id) }
         var removed: Set<Int> = []
+        let lines = editor.lines
         for span in editor.spans(of: id) {
             removed.formUnion(span)
-            if span.lowerBound > 0 && editor.lines[span.lowerBound - 1].isBlank && !removed.contains(span.lowerBound - 1) {
-                removed.insert(span.lowerBound - 1)
-            } else if span.upperBound + 1 < editor.lines.count && editor.lines[span.upperBound + 1].isBlank {
-                removed.insert(span.upperBound + 1)
+            // The blank line separating it: the one above; for a section at the very top, the one below, unless
+            // that blank line sets off a comment which would then read as the file's header.
+            let above = span.lowerBound - 1
+            let below = span.upperBound + 1
+            if above >= 0 {
+                if lines[above].isBlank && !removed.contains(above) {
+                    removed.insert(above)
+                }
+            } else if below < lines.count && lines[below].isBlank && !(below + 1 < lines.count && lines[below + 1].isComment) {
+                removed.insert(below)
             }
         }
         editor.lines = editor.lines.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
@@ -218,13 +235,34 @@ extension UCIFile {
         return bytes.dropFirst(3).allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
-    /// Takes the edited lines if they read back as `expected` (ids, types, names, options, order); else leaves the
-    /// file unchanged and throws. The read-back is how uci would load the new text, so what is written is what the
-    /// router will see.
+    /// Takes the edited lines if their text reads back as `expected` (ids, types, names, options, order); else
+    /// leaves the file unchanged and throws. The new text is parsed afresh, as uci will load it, and must give the
+    /// same lines holding the same commands as the edit meant: what is written is what the router will see, and the
+    /// next edit works on an exact picture of the text.
     private mutating func commit(_ editor: UCIEditor, expecting expected: [UCISection]) throws(UCIError) {
+        let newText = joinedText(editor.lines)
+        var parser = UCIParser(text: newText, path: path)
+        var reread: [UCILine]
+        do {
+            reread = try parser.parse()
+        } catch {
+            throw editError(.inconsistentEdit, "the edited file would not load (\(error.message)); nothing was changed")
+        }
+        let sameLines = reread.count == editor.lines.count && zip(reread, editor.lines).allSatisfy { got, meant in
+            got.commands.map(\.kind) == meant.commands.map(\.kind)
+        }
+        guard sameLines else {
+            throw editError(.inconsistentEdit, "the edited text would read as different lines than intended; nothing was changed")
+        }
+        // Keep the edit's command ids (section IDs, option places) on the freshly read lines.
+        for index in reread.indices {
+            for command in reread[index].commands.indices {
+                reread[index].commands[command].id = editor.lines[index].commands[command].id
+            }
+        }
         let rebuilt: UCIModel
         do {
-            rebuilt = try UCIModel.build(editor.lines)
+            rebuilt = try UCIModel.build(reread)
         } catch {
             throw editError(.inconsistentEdit, "the edited file would not load (\(error)); nothing was changed")
         }
@@ -234,10 +272,10 @@ extension UCIFile {
         guard same else {
             throw editError(.inconsistentEdit, "the edited file would read back differently than intended (an explicit section name equal to a cfgXXYYYY name?); nothing was changed")
         }
-        lines = editor.lines
+        lines = reread
         model = rebuilt
         nextID = editor.nextID
-        text = joinedText(lines)
+        text = newText
     }
 
     private func editError(_ kind: UCIError.Kind, _ message: String) -> UCIError {

@@ -101,6 +101,21 @@ public struct UCIFile: Sendable, Equatable {
         return out
     }
 
+    /// Byte ranges of `text(of:)`'s pieces within `text`.
+    func byteRanges(of id: UCISection.ID) -> [Range<Int>] {
+        guard model.positionByID[id] != nil else { return [] }
+        let editor = UCIEditor(lines: lines, model: model, nextID: nextID, lineEnding: lineEnding)
+        var starts: [Int] = []
+        starts.reserveCapacity(lines.count + 1)
+        var offset = 0
+        for line in lines {
+            starts.append(offset)
+            offset += line.text.utf8.count
+        }
+        starts.append(offset)
+        return editor.spans(of: id).map { starts[$0.lowerBound]..<starts[$0.upperBound + 1] }
+    }
+
     func joinedText(_ lines: [UCILine]) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count + 256)

@@ -70,12 +70,13 @@ public enum UnifiedDiff {
         case (true, true):
             if oldShown[old] == newShown[new] { return oldShown[old] }
             let indent = oldLines[old].prefix { $0 == " " || $0 == "\t" }
-            return String(indent) + SecretMasker.mask + (oldLines[old].hasSuffix("\n") ? "\n" : "")
+            return String(indent) + SecretMasker.mask + (oldLines[old].utf8.last == UCISyntax.newline ? "\n" : "")
         }
     }
 
     private static func line(_ marker: String, _ text: String) -> String {
-        if text.hasSuffix("\n") {
+        // By bytes: "\r\n" is one Character, so String.hasSuffix("\n") would miss it.
+        if text.utf8.last == UCISyntax.newline {
             return marker + text
         }
         return marker + text + "\n\\ No newline at end of file\n"

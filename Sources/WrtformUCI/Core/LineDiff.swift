@@ -8,8 +8,8 @@ enum LineDiff {
     }
 
     /// Past this many differing lines the middle is shown as replaced wholesale: still a correct diff, and the
-    /// search stays small.
-    static let maximumEditDistance = 4000
+    /// search's memory (which grows with the square of the differing lines) stays a few megabytes.
+    static let maximumEditDistance = 1000
 
     static func operations<T: Hashable>(_ old: [T], _ new: [T]) -> [Operation] {
         var prefix = 0

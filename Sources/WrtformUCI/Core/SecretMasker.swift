@@ -116,7 +116,11 @@ enum SecretMasker {
         }
         for (position, word) in words.enumerated().dropLast() where ["option", "list", "o", "l"].contains(word.text) {
             if secrets.contains(words[position + 1].text.lowercased()) {
-                return words[position + 1].end
+                var valueStart = words[position + 1].end
+                while valueStart < end && (bytes[valueStart] == UCISyntax.space || bytes[valueStart] == UCISyntax.tab) {
+                    valueStart += 1
+                }
+                return valueStart
             }
         }
         return nil

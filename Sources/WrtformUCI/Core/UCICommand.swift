@@ -15,8 +15,6 @@ struct UCICommand: Sendable, Equatable {
     /// Unique within a file value; the id of the `config` command that creates a section is the section's ID, and
     /// the id of the command that creates an option marks where that option sits.
     var id: Int
-    /// Byte offset of the keyword in the text it was parsed from, for error messages; -1 once written by an edit.
-    var offset: Int
     /// Bytes of the value argument of an option or list in the text it was parsed from (quotes included), for masking
     /// secrets in diffs; nil once written by an edit or when the value is absent.
     var valueRange: Range<Int>? = nil

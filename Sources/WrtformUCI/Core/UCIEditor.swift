@@ -15,7 +15,7 @@ struct UCIEditor {
     /// A new command with a fresh id.
     mutating func command(_ kind: UCICommand.Kind) -> UCICommand {
         defer { nextID += 1 }
-        return UCICommand(kind: kind, id: nextID, offset: -1)
+        return UCICommand(kind: kind, id: nextID)
     }
 
     // MARK: - Ownership
@@ -83,20 +83,27 @@ struct UCIEditor {
 
     // MARK: - Splitting
 
-    /// Puts every command of `section` on a line of its own: a line holding several commands (joined by `;`) is
-    /// rewritten uci-style, one line per command, keeping the commands' ids.
-    mutating func splitLines(touching section: UCISection.ID) {
+    /// Rewrites lines that hold several commands (joined by `;`) uci-style, one line per command, keeping the
+    /// commands' ids, where `split` says so for the line's commands and their sections. Other lines stay as they are.
+    mutating func splitLines(where split: (_ commands: [UCICommand], _ owners: [UCISection.ID?]) -> Bool) {
         let owners = owners()
+        guard lines.indices.contains(where: { lines[$0].commands.count > 1 && split(lines[$0].commands, owners[$0]) }) else { return }
         var out: [UCILine] = []
         out.reserveCapacity(lines.count + 4)
         for (index, line) in lines.enumerated() {
-            if line.commands.count > 1 && owners[index].contains(section) {
+            if line.commands.count > 1 && split(line.commands, owners[index]) {
                 out += rendered(line.commands, replacing: line)
             } else {
                 out.append(line)
             }
         }
         lines = out
+    }
+
+    /// Whether a line holds commands of `section` and of something else (another section, or a package line): the
+    /// only lines that must be split before `section`'s lines can be moved or removed whole.
+    static func sharesLine(_ owners: [UCISection.ID?], with section: UCISection.ID) -> Bool {
+        owners.contains(section) && owners.contains { $0 != section }
     }
 
     /// Commands written uci-style, one per line, in place of `line`; the last keeps the line's trailing comment and
@@ -109,18 +116,24 @@ struct UCIEditor {
         }
     }
 
-    /// Gives the line at `index` a line end, so a line can follow it. A last line without one can read differently
-    /// once it ends in a newline (a trailing backslash or `;`), so it is checked and rewritten uci-style if so.
+    /// Makes the line at `index` one another line can follow: only the file's last line can be open, when it has no
+    /// line end or ends in a backslash continuation that met the end of the file. Such a line is checked with a
+    /// line after it and, if it would read differently (pull that line in, or end in an error like a trailing `;`),
+    /// rewritten uci-style.
     mutating func ensureLineEnd(at index: Int) {
+        guard index == lines.count - 1 else { return }
         let line = lines[index]
-        guard line.eol.isEmpty else { return }
-        let text = String(line.text) + lineEnding
-        if line.commands.isEmpty || UCIParser.commands(of: text, insideSection: true) == line.commands.map(\.kind) {
-            lines[index] = UCILine(text: Substring(text), commands: line.commands, comment: line.comment,
-                                   eol: lineEnding, plainSuffix: line.plainSuffix)
+        let text = line.eol.isEmpty ? String(line.text) + lineEnding : String(line.text)
+        let eol = line.eol.isEmpty ? lineEnding : line.eol
+        let probe: UCICommand.Kind = .config(type: "probe", name: nil)
+        if line.commands.isEmpty
+            || UCIParser.commands(of: text + "config probe\n", insideSection: true) == line.commands.map(\.kind) + [probe] {
+            if line.eol.isEmpty {
+                lines[index] = UCILine(text: Substring(text), commands: line.commands, comment: line.comment, eol: eol)
+            }
         } else {
             var ended = line
-            ended.eol = lineEnding
+            ended.eol = eol
             lines.replaceSubrange(index...index, with: rendered(line.commands, replacing: ended))
         }
     }

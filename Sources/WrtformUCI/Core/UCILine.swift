@@ -7,21 +7,18 @@ struct UCILine: Sendable {
     /// The exact bytes, line end included.
     var text: Substring
     var commands: [UCICommand]
-    /// What follows the last command and is worth keeping when the command is rewritten: a trailing comment with the
-    /// whitespace before it (empty when there is none).
+    /// What follows the last command and is kept when the line's commands are rewritten: a trailing comment with the
+    /// whitespace before it. Empty when there is none, or when anything else follows the last command (a `;`, a
+    /// backslash), which a rewrite drops.
     var comment: Substring
     /// "\n", "\r\n", or "" for a last line without line end.
     var eol: Substring
-    /// Whether everything after the last command is whitespace, a comment and the line end, so the command's text can
-    /// be rewritten alone and the rest kept.
-    var plainSuffix: Bool
 
-    init(text: Substring, commands: [UCICommand], comment: Substring, eol: Substring, plainSuffix: Bool) {
+    init(text: Substring, commands: [UCICommand], comment: Substring, eol: Substring) {
         self.text = text
         self.commands = commands
         self.comment = comment
         self.eol = eol
-        self.plainSuffix = plainSuffix
     }
 
     /// A line written by an edit: one command rendered uci-style.
@@ -30,7 +27,6 @@ struct UCILine: Sendable {
         self.commands = command.map { [$0] } ?? []
         self.comment = comment
         self.eol = eol
-        self.plainSuffix = true
     }
 
     /// Only whitespace: uci skips it.

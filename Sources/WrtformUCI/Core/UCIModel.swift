@@ -7,8 +7,14 @@ struct UCIModel: Sendable {
     var positionByName: [String: Int] = [:]
     /// The section each `config` command opens (a named section declared twice is one section).
     var sectionOfConfig: [Int: UCISection.ID] = [:]
-    /// For each section, the command that created each option: the option's place in the section.
-    var anchors: [UCISection.ID: [String: Int]] = [:]
+    /// For each section (by position), the command that created each of its options (in `options` order): where
+    /// the option sits in the text.
+    var anchors: [[Int]] = []
+
+    /// The command that created option `key` of the section at `position`.
+    func anchor(of key: String, inSectionAt position: Int) -> Int? {
+        sections[position].options.firstIndex { $0.key == key }.map { anchors[position][$0] }
+    }
 
     /// Replays commands in file order the way libuci does while loading; used after every edit.
     static func build(_ lines: [UCILine]) throws(UCIModelBuilder.Failure) -> UCIModel {
@@ -120,6 +126,7 @@ struct UCIModelBuilder {
     func finish() -> UCIModel {
         var model = UCIModel()
         model.sections.reserveCapacity(drafts.count)
+        model.anchors.reserveCapacity(drafts.count)
         model.sectionOfConfig = sectionOfConfig
         for draft in drafts where draft.id >= 0 {
             let id = UCISection.ID(raw: draft.id)
@@ -132,11 +139,7 @@ struct UCIModelBuilder {
             if let name = draft.name, model.positionByName[name] == nil {
                 model.positionByName[name] = position
             }
-            var anchors: [String: Int] = [:]
-            for option in draft.options {
-                anchors[option.key] = option.anchor
-            }
-            model.anchors[id] = anchors
+            model.anchors.append(draft.options.map(\.anchor))
         }
         return model
     }

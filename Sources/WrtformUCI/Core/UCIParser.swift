@@ -36,11 +36,11 @@ struct UCIParser {
     private(set) var builder = UCIModelBuilder()
     private(set) var nextID: Int
 
-    init(text: String, path: String, firstID: Int = 0) {
+    init(text: String, path: String) {
         self.text = text
         self.bytes = Array(text.utf8)
         self.path = path
-        self.nextID = firstID
+        self.nextID = 0
     }
 
     /// Reads a whole file.
@@ -92,7 +92,7 @@ struct UCIParser {
         }
         let eol = text.utf8.suffix(end - eolStart)
         guard !lineCommands.isEmpty else {
-            return UCILine(text: text, commands: [], comment: "", eol: Substring(eol), plainSuffix: true)
+            return UCILine(text: text, commands: [], comment: "", eol: Substring(eol))
         }
         // What follows the last command: kept when the command is rewritten if it is only whitespace and a comment.
         let suffixStart = min(max(lineCommandEnd, start), eolStart)
@@ -117,7 +117,7 @@ struct UCIParser {
             let to = utf8.index(utf8.startIndex, offsetBy: eolStart - start)
             comment = text[from..<to]
         }
-        return UCILine(text: text, commands: lineCommands, comment: comment, eol: Substring(eol), plainSuffix: plain)
+        return UCILine(text: text, commands: lineCommands, comment: comment, eol: Substring(eol))
     }
 
     // MARK: - uci_parse_line
@@ -153,13 +153,13 @@ struct UCIParser {
                 try skipKeyword(end: end, missing: "package needs a name, e.g. package network")
                 let name = try nextArgument(required: true, role: .packageName, missing: "package needs a name, e.g. package network")
                 try assertEndOfCommand(after: "package NAME")
-                appendCommand(.package(name.value), offset: keywordOffset)
+                appendCommand(.package(name.value))
             case .config:
                 try skipKeyword(end: end, missing: "config needs a section type, e.g. config interface 'lan'")
                 let type = try nextArgument(required: true, role: .type, missing: "config needs a section type, e.g. config interface 'lan'")
                 let name = try nextArgument(required: false, role: .sectionName, missing: "")
                 try assertEndOfCommand(after: "config TYPE 'NAME'")
-                let command = appendCommand(.config(type: type.value, name: name.isEmpty ? nil : name.value), offset: keywordOffset)
+                let command = appendCommand(.config(type: type.value, name: name.isEmpty ? nil : name.value))
                 do {
                     try builder.apply(command)
                 } catch {
@@ -182,8 +182,7 @@ struct UCIParser {
                 let kind: UCICommand.Kind = keyword == .option
                     ? .option(key: name.value, value: value.value)
                     : .list(key: name.value, value: value.value)
-                let command = appendCommand(kind, offset: keywordOffset,
-                                            valueRange: valueEnd > value.start ? value.start..<valueEnd : nil)
+                let command = appendCommand(kind, valueRange: valueEnd > value.start ? value.start..<valueEnd : nil)
                 do {
                     try builder.apply(command)
                 } catch {
@@ -193,25 +192,24 @@ struct UCIParser {
         }
     }
 
+    /// uci's keywords: the first letter alone or the whole word.
     private static func keyword(_ word: ArraySlice<UInt8>) -> Keyword? {
         guard let first = word.first else { return nil }
         let keyword: Keyword
-        let long: StaticString
+        let spelled: String
         switch first {
-        case UInt8(ascii: "p"): (keyword, long) = (.package, "package")
-        case UInt8(ascii: "c"): (keyword, long) = (.config, "config")
-        case UInt8(ascii: "o"): (keyword, long) = (.option, "option")
-        case UInt8(ascii: "l"): (keyword, long) = (.list, "list")
+        case UInt8(ascii: "p"): (keyword, spelled) = (.package, "package")
+        case UInt8(ascii: "c"): (keyword, spelled) = (.config, "config")
+        case UInt8(ascii: "o"): (keyword, spelled) = (.option, "option")
+        case UInt8(ascii: "l"): (keyword, spelled) = (.list, "list")
         default: return nil
         }
-        if word.count == 1 { return keyword }
-        let spelled = UnsafeBufferPointer(start: long.utf8Start, count: long.utf8CodeUnitCount)
-        return word.elementsEqual(spelled) ? keyword : nil
+        return word.count == 1 || word.elementsEqual(spelled.utf8) ? keyword : nil
     }
 
     @discardableResult
-    private mutating func appendCommand(_ kind: UCICommand.Kind, offset: Int, valueRange: Range<Int>? = nil) -> UCICommand {
-        let command = UCICommand(kind: kind, id: nextID, offset: offset, valueRange: valueRange)
+    private mutating func appendCommand(_ kind: UCICommand.Kind, valueRange: Range<Int>? = nil) -> UCICommand {
+        let command = UCICommand(kind: kind, id: nextID, valueRange: valueRange)
         nextID += 1
         lineCommands.append(command)
         lineCommandEnd = lastTokenEnd
@@ -283,6 +281,7 @@ struct UCIParser {
         skipWhitespace()
         let start = pos
         let startOffset = fileOffset(start)
+        let previousEnd = lastTokenEnd
         var empty: Bool
         if at(pos) == UCISyntax.semicolon {
             lastSemicolon = startOffset
@@ -295,7 +294,8 @@ struct UCIParser {
             empty = scratch.isEmpty
         }
         if empty && required {
-            throw error(.missingArgument, at: lastTokenEnd, missing)
+            // Point at an empty '' where one was written, else just after the previous word.
+            throw error(.missingArgument, at: lastTokenEnd != previousEnd ? startOffset : previousEnd, missing)
         }
         if !empty {
             switch role {

@@ -78,6 +78,7 @@ enum EngineBenchmark {
         let median = sorted[sorted.count / 2]
         let ms = Double(median.components.seconds) * 1000 + Double(median.components.attoseconds) / 1e15
         let extra = waits.map { ", \($0) network waits" } ?? ""
-        print(String(format: "  %-66@ %7.1f ms  (%d exec round trip%@%@)", what as NSString, ms, execs, execs == 1 ? "" : "s", extra))
+        let label = what.padding(toLength: 66, withPad: " ", startingAt: 0)
+        print("  \(label) \(String(format: "%7.1f", ms)) ms  (\(execs) exec round trip\(execs == 1 ? "" : "s")\(extra))")
     }
 }

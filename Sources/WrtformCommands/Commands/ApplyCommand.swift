@@ -40,7 +40,7 @@ extension Wrtform {
                 var plan = session.plan
                 let options = ApplyOptions(
                     owner: LocalState.owner(console.environment), playbook: session.loaded.playbook.name,
-                    confirmTimeout: noConfirm ? nil : confirmTimeout, skipVerify: skipVerify,
+                    confirmTimeout: noConfirm ? nil : confirmTimeout, skipVerify: skipVerify, probes: session.loaded.playbook.probes,
                     breakLock: force, localJournalDirectory: LocalState.directory(console.environment))
                 let applier = Applier(options: options, events: EventPrinter(printer: printer, quiet: json))
                 if noConfirm && !json { printer.warning("--no-confirm: no watchdog; if this change cuts you off, the router keeps it") }

@@ -7,8 +7,9 @@ struct PlanRenderer {
     func render(_ plan: Plan, target: String) {
         let release = plan.snapshot.facts.release["DISTRIB_DESCRIPTION"].map { " (\($0))" } ?? ""
         printer.line(printer.styled("Target: \(target)\(release)", .bold))
-        for warning in plan.snapshot.runs.filter({ $0.status == .pending || $0.status == .reverted }) {
-            printer.warning("run \(warning.id) is \(warning.status.rawValue) (see `wrtform history`)")
+        // The newest run tells whether the last apply stood: say first if the router undid it.
+        if let last = plan.snapshot.runs.last, last.status == .reverted || last.status == .restored {
+            printer.warning("the last run, \(last.id), was \(last.status.rawValue): the router put its files back (see `wrtform history`)")
         }
         printer.line()
         for step in plan.steps {

@@ -25,6 +25,7 @@ extension Wrtform {
         @Option(help: "Seconds the router waits for confirmation before restoring by itself.") var confirmTimeout: Int = 90
         @Flag(help: "Do not arm the router-side watchdog (not recommended: a change that cuts you off stays).") var noConfirm = false
         @Flag(help: "Skip the post-reload checks.") var skipVerify = false
+        @Option(help: "Seconds to keep polling post-reload checks and health probes that fail.") var verifyTimeout: Int = 30
 
         func validate() throws {
             if json && !yes { throw ValidationError("--json needs --yes (there is no one to ask)") }
@@ -40,7 +41,7 @@ extension Wrtform {
                 var plan = session.plan
                 let options = ApplyOptions(
                     owner: LocalState.owner(console.environment), playbook: session.loaded.playbook.name,
-                    confirmTimeout: noConfirm ? nil : confirmTimeout, skipVerify: skipVerify, probes: session.loaded.playbook.probes,
+                    confirmTimeout: noConfirm ? nil : confirmTimeout, skipVerify: skipVerify, probes: session.loaded.playbook.probes, verifyTimeout: verifyTimeout,
                     breakLock: force, localJournalDirectory: LocalState.directory(console.environment))
                 let applier = Applier(options: options, events: EventPrinter(printer: printer, quiet: json))
                 if noConfirm && !json { printer.warning("--no-confirm: no watchdog; if this change cuts you off, the router keeps it") }

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import VirtualRouter
+
+/// Health probes and the warning about cutting our own session, through the CLI.
+@Suite struct CLIVerifyTests {
+    func read(_ router: VirtualRouter, _ path: String) -> String {
+        (try? String(contentsOf: router.root.appendingPathComponent(String(path.dropFirst())), encoding: .utf8)) ?? "<absent>"
+    }
+
+    func playbook(_ text: String) throws -> String {
+        let path = try CLI.temporaryDirectory().appendingPathComponent("probe.yml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func failingHealthProbeRestoresTheRouter() async throws {
+        let path = try playbook("""
+            name: forward-with-probe
+            steps:
+              - id: web
+                redirect: { src: wan, src_dport: 8080, dest_ip: 192.168.1.20, dest_port: 80 }
+            probes:
+              - name: the web server answers
+                command: "false"
+            """)
+        try await withVirtualRouter { router in
+            let before = read(router, "/etc/config/firewall")
+            let result = await CLI.run(["apply", path, "--yes", "--verify-timeout", "2"] + CLI.target(router))
+            #expect(result.code == 1)
+            #expect(result.stdout.contains("FAIL the web server answers"))
+            #expect(result.stderr.contains("verify failed: the web server answers; the router's files were restored and it is back where it was"))
+            #expect(read(router, "/etc/config/firewall") == before)
+            let skipped = await CLI.run(["apply", path, "--yes", "--skip-verify"] + CLI.target(router))
+            #expect(skipped.code == 0)
+            #expect(read(router, "/etc/config/firewall").contains("option dest_ip '192.168.1.20'"))
+        }
+    }
+
+    @Test func warnsBeforeChangingTheInterfaceWeArriveThrough() async throws {
+        // The virtual router is reached on 127.0.0.1, the address of its `loopback` interface.
+        let path = try playbook("""
+            steps:
+              - id: lo
+                interface-options: { name: loopback, metric: 5 }
+            """)
+        try await withVirtualRouter { router in
+            let result = await CLI.run(["plan", path] + CLI.target(router))
+            #expect(result.code == 2)
+            #expect(result.stderr.contains("warning: step 'lo' changes interface 'loopback', which this SSH session arrives through (127.0.0.1)"))
+        }
+    }
+}

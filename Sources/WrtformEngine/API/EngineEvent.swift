@@ -10,14 +10,3 @@ public enum EngineEvent: Sendable {
     case warning(String)
     case savedLocalJournal(path: String)
 }
-
-/// Receives engine events (as swift-format's findings go to a consumer the CLI provides).
-public protocol EngineEventConsumer: Sendable {
-    func handle(_ event: EngineEvent)
-}
-
-/// Drops every event.
-public struct IgnoreEvents: EngineEventConsumer {
-    public init() {}
-    public func handle(_ event: EngineEvent) {}
-}

@@ -73,10 +73,3 @@ public struct InterfaceStep: Step {
         }
     }
 }
-
-enum RoutingTables {
-    /// Names and numbers ip(8) knows without rt_tables.
-    static func isBuiltIn(_ table: String) -> Bool {
-        ["main", "local", "default", "unspec"].contains(table)
-    }
-}

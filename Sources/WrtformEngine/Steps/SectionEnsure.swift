@@ -35,10 +35,3 @@ struct SectionEnsure: Sendable {
         return changes.isEmpty ? [] : [.setOptions(file: file, match: match, options: changes)]
     }
 }
-
-enum ConfigFile {
-    static let network = "/etc/config/network"
-    static let firewall = "/etc/config/firewall"
-    static let rtTables = "/etc/iproute2/rt_tables"
-    static let sysupgrade = "/etc/sysupgrade.conf"
-}

@@ -87,14 +87,3 @@ public enum Validate {
         return nil
     }
 }
-
-public enum AddressFamily: String, Sendable, Codable {
-    case ipv4
-    case ipv6
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-    var isASCIILetter: Bool { isASCII && isLetter }
-    var isASCIIAlnum: Bool { isASCIIDigit || isASCIILetter }
-}

@@ -1,0 +1,18 @@
+/// A run's state, kept in its journal on the router.
+public enum RunStatus: String, Sendable, Codable {
+    /// Files being written; a crash here leaves the journal to restore from.
+    case writing
+    /// Written and reloaded, waiting for confirmation (the watchdog restores it unless confirmed).
+    case pending
+    /// Confirmed: the change stands.
+    case done
+    /// Put back by wrtform after a failure.
+    case restored
+    /// Put back by the router's watchdog or boot hook: it was never confirmed.
+    case reverted
+    /// Undone later by `wrtform rollback`.
+    case rolledBack = "rolled-back"
+    /// Nothing was changed (the lock or compare-and-swap refused).
+    case aborted
+    case unknown
+}

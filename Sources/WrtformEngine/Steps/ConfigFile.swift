@@ -1,0 +1,7 @@
+/// The files the built-in step kinds manage.
+enum ConfigFile {
+    static let network = "/etc/config/network"
+    static let firewall = "/etc/config/firewall"
+    static let rtTables = "/etc/iproute2/rt_tables"
+    static let sysupgrade = "/etc/sysupgrade.conf"
+}

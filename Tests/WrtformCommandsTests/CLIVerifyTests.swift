@@ -51,3 +51,21 @@ import VirtualRouter
         }
     }
 }
+
+/// On a terminal, apply asks and only a typed "yes" writes.
+@Suite struct CLIConfirmationTests {
+    @Test func onlyYesApplies() async throws {
+        try await withVirtualRouter { router in
+            let declined = await CLI.run(["apply", CLI.ocn] + CLI.target(router), input: ["no"], interactive: true)
+            #expect(declined.code == 1)
+            #expect(declined.stdout.contains("Apply these changes to root@127.0.0.1:\(router.port)? Type 'yes': "))
+            #expect(declined.stdout.contains("Nothing was changed."))
+            let callsBefore = try router.serviceCalls()
+            #expect(callsBefore.isEmpty)
+            let accepted = await CLI.run(["apply", CLI.ocn] + CLI.target(router), input: ["yes"], interactive: true)
+            #expect(accepted.code == 0, "\(accepted.stderr)")
+            let calls = try router.serviceCalls().map(\.service)
+            #expect(calls == ["network", "firewall"])
+        }
+    }
+}

@@ -58,17 +58,7 @@ extension Wrtform {
                         }
                         return
                     }
-                    if !yes {
-                        guard console.isInteractive else {
-                            printer.error("refusing to apply without --yes: stdin is not a terminal")
-                            throw ExitWith(code: WrtformExit.failure)
-                        }
-                        console.out("Apply these changes to \(session.router.name)? Type 'yes': ")
-                        guard console.readLine() == "yes" else {
-                            printer.line("Nothing was changed.")
-                            throw ExitWith(code: WrtformExit.failure)
-                        }
-                    }
+                    if !yes { try Confirmation.ask("Apply these changes to \(session.router.name)?", action: "apply", printer: printer) }
                     do {
                         let result = try await applier.apply(plan, to: session.router)
                         if var done = report {

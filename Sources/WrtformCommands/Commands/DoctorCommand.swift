@@ -30,14 +30,8 @@ extension Wrtform {
                     throw EngineError(.invalidInput, "\(playbook.playbook) has no PPPoE interface step for doctor to check")
                 }
                 let doctor = Doctor(setup: setup)
-                let router = try await TargetConnector.connect(target, console: console)
-                let snapshot: Snapshot
-                do {
-                    snapshot = try await router.snapshot(paths: doctor.paths, run: nil, probes: doctor.probes)
-                    await TargetConnector.close(router)
-                } catch {
-                    await TargetConnector.close(router)
-                    throw error
+                let (router, snapshot) = try await TargetConnector.withRouter(target, console: console) { router in
+                    (router, try await router.snapshot(paths: doctor.paths, run: nil, probes: doctor.probes))
                 }
                 let findings = doctor.examine(snapshot)
                 if report != nil {

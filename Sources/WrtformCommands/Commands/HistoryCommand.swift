@@ -23,14 +23,8 @@ extension Wrtform {
             let printer = Printer(console: console)
             let report = json ? JSONReport(command: "history") : nil
             try await reportingErrors(printer, json: report) {
-                let router = try await TargetConnector.connect(target, console: console)
-                let snapshot: Snapshot
-                do {
-                    snapshot = try await router.snapshot(paths: [], run: nil)
-                    await TargetConnector.close(router)
-                } catch {
-                    await TargetConnector.close(router)
-                    throw error
+                let (router, snapshot) = try await TargetConnector.withRouter(target, console: console) { router in
+                    (router, try await router.snapshot(paths: [], run: nil))
                 }
                 if var report {
                     report.target = router.name

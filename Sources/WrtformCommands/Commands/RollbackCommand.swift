@@ -29,13 +29,8 @@ extension Wrtform {
             let printer = Printer(console: console)
             let report = json ? JSONReport(command: "rollback") : nil
             try await reportingErrors(printer, json: report) {
-                let router = try await TargetConnector.connect(target, console: console)
-                do {
+                try await TargetConnector.withRouter(target, console: console) { router in
                     try await rollback(router, printer: printer, console: console, report: report)
-                    await TargetConnector.close(router)
-                } catch {
-                    await TargetConnector.close(router)
-                    throw error
                 }
             }
         }
@@ -58,14 +53,7 @@ extension Wrtform {
                 else if !plan.hasChanges { printer.line("Nothing to roll back: the run's changes are already undone.") }
                 return
             }
-            if !yes {
-                guard console.isInteractive else {
-                    printer.error("refusing to roll back without --yes: stdin is not a terminal")
-                    throw ExitWith(code: WrtformExit.failure)
-                }
-                console.out("Roll back these changes on \(router.name)? Type 'yes': ")
-                guard console.readLine() == "yes" else { printer.line("Nothing was changed."); throw ExitWith(code: WrtformExit.failure) }
-            }
+            if !yes { try Confirmation.ask("Roll back these changes on \(router.name)?", action: "roll back", printer: printer) }
             let options = ApplyOptions(
                 owner: LocalState.owner(console.environment), playbook: "rollback", confirmTimeout: confirmTimeout,
                 localJournalDirectory: LocalState.directory(console.environment))

@@ -51,6 +51,19 @@ enum TargetConnector {
             connectTimeout: .seconds(options.connectTimeout))
     }
 
+    /// Connects, runs `body`, and always closes the connection.
+    static func withRouter<T>(_ options: TargetOptions, console: Console, _ body: (any RouterTarget) async throws -> T) async throws -> T {
+        let router = try await connect(options, console: console)
+        do {
+            let result = try await body(router)
+            await close(router)
+            return result
+        } catch {
+            await close(router)
+            throw error
+        }
+    }
+
     static func close(_ target: any RouterTarget) async {
         if let ssh = target as? SSHRouterTarget { await ssh.close() }
     }

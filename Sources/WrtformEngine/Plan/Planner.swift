@@ -42,20 +42,7 @@ public struct Planner: Sendable {
                 summary: changes.map { ChangeDescription.line(for: $0, secretKeys: secretKeys, secretFiles: secretFiles) }))
         }
 
-        var files: [Plan.FileChange] = []
-        for path in state.paths {
-            let old = initial.file(path)
-            let new = state.file(path)
-            guard old != new else { continue }
-            let secret = secretFiles.contains(path)
-            let diff: String
-            if secret {
-                diff = "--- \(path)\n+++ \(path)\n(secret content hidden: \(old.content?.count ?? 0) → \(new.content?.count ?? 0) bytes)\n"
-            } else {
-                diff = UnifiedDiff.make(old: old.text, new: new.text, path: path, secretOptions: secretKeys)
-            }
-            files.append(Plan.FileChange(path: path, old: old, new: new, diff: diff, isSecret: secret))
-        }
+        let files = Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
         let changedPaths = files.map(\.path)
         var warnings = ConnectionGuard.warnings(for: steps, initial: initial, connectedAddress: snapshot.connectedAddress)
         if let lock = snapshot.lock {

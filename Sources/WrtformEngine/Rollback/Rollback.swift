@@ -40,17 +40,7 @@ public struct Rollback: Sendable {
                 .conflict, "run \(journal.id) cannot be rolled back cleanly: \(conflicts.joined(separator: "; "))",
                 hint: "resolve these by hand, or pass --force to restore the run's old values anyway")
         }
-        var files: [Plan.FileChange] = []
-        for path in state.paths {
-            let old = initial.file(path)
-            let new = state.file(path)
-            guard old != new else { continue }
-            let secret = secretFiles.contains(path)
-            let diff = secret
-                ? "--- \(path)\n+++ \(path)\n(secret content hidden)\n"
-                : UnifiedDiff.make(old: old.text, new: new.text, path: path, secretOptions: secretKeys)
-            files.append(Plan.FileChange(path: path, old: old, new: new, diff: diff, isSecret: secret))
-        }
+        let files = Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
         return Plan(
             steps: steps, files: files, services: Services.toReload(for: files.map(\.path)), warnings: [], postChecks: [],
             secretKeys: secretKeys, secretFiles: secretFiles, snapshot: snapshot)

@@ -1,0 +1,18 @@
+import WrtformUCI
+
+extension Plan.FileChange {
+    /// Every file that differs between two states, with its diff — secret values masked, and a
+    /// secret file's content not shown at all.
+    static func between(_ initial: RouterState, _ final: RouterState, secretKeys: Set<String>, secretFiles: Set<String>) -> [Plan.FileChange] {
+        final.paths.compactMap { path in
+            let old = initial.file(path)
+            let new = final.file(path)
+            guard old != new else { return nil }
+            let secret = secretFiles.contains(path)
+            let diff = secret
+                ? "--- \(path)\n+++ \(path)\n(secret content hidden: \(old.content?.count ?? 0) → \(new.content?.count ?? 0) bytes)\n"
+                : UnifiedDiff.make(old: old.text, new: new.text, path: path, secretOptions: secretKeys)
+            return Plan.FileChange(path: path, old: old, new: new, diff: diff, isSecret: secret)
+        }
+    }
+}

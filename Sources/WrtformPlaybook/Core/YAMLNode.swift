@@ -74,8 +74,16 @@ indirect enum YAMLNode {
             return EngineError(.invalidInput, "YAML syntax: \(problem)", at: location(mark, file), hint: "check indentation and quoting")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return EngineError(.invalidInput, "'\(duplicates.joined(separator: "', '"))' appears twice in a mapping", at: location(context.mark, file))
+        case .reader(let problem, let offset, _, let yaml):
+            // libyaml counts the offset in bytes; turn it into a line and column.
+            let prefix = yaml.utf8.prefix(offset ?? 0)
+            let line = prefix.filter { $0 == UInt8(ascii: "\n") }.count + 1
+            let column = prefix.count - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0) + 1
+            return EngineError(
+                .invalidInput, "YAML: \(problem)", at: SourceLocation(file: file, line: line, column: column),
+                hint: "remove the control character or invalid byte")
         default:
-            return EngineError(.invalidInput, "\(file): YAML could not be read: \(error)")
+            return EngineError(.invalidInput, "YAML could not be read", at: SourceLocation(file: file, line: 1, column: 1))
         }
     }
 }

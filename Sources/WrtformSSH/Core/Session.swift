@@ -154,6 +154,13 @@ final class Session {
         guard code == 0 else {
             let detail = lastErrorMessage
             teardown(reason: "the handshake failed", graceful: false)
+            if code == LIBSSH2_ERROR_BANNER_RECV || code == LIBSSH2_ERROR_SOCKET_DISCONNECT
+                || code == LIBSSH2_ERROR_SOCKET_RECV
+            {
+                throw SSHError(
+                    .handshakeFailed, target,
+                    "closed the connection before the SSH handshake (\(detail)); dropbear turns away a sixth simultaneous not-yet-logged-in connection from one address — open fewer at once, or retry")
+            }
             throw SSHError(
                 .handshakeFailed, target,
                 "failed the SSH handshake (\(detail)); is this an SSH server, and does it offer ed25519, ECDSA or RSA host keys?")

@@ -108,8 +108,9 @@ public actor SSHConnection {
     /// timed-out command whose channel could not be closed).
     public var isConnected: Bool { session.isOpen }
 
-    /// Times this connection waited for the router to answer: about one per network round
-    /// trip, which the benchmark reports.
+    /// Round trips so far, counted as the times the connection sent something and then had to
+    /// wait for the router's answer. An upper estimate: output that was already on its way when
+    /// we sent (say, EOF after the exec request) also counts. The benchmark reports it.
     public var roundTrips: Int { session.roundTrips }
 
     /// Says goodbye to the server and closes the socket. Further commands throw `.closed`.

@@ -48,6 +48,19 @@ import WrtformSSH
         }
     }
 
+    @Test func commandsThatStopReadingStdinEarlyStillFinish() async throws {
+        try await withVirtualRouter { router in
+            let connection = try await SSHTestSupport.connect(router)
+            let input = SSHTestSupport.randomBytes(2 * 1024 * 1024)
+            let ignored = try await connection.exec("true", stdin: input, timeout: .seconds(30))
+            #expect(ignored.exitStatus == 0)
+            let head = try await connection.exec("head -c 10", stdin: input, timeout: .seconds(30))
+            #expect(head.stdout == Array(input.prefix(10)))
+            #expect(try await connection.exec("echo fine").stdoutText == "fine\n")
+            await connection.close()
+        }
+    }
+
     @Test func fourMiBOnStderrWithLittleOnStdoutDoesNotHang() async throws {
         try await withVirtualRouter { router in
             let connection = try await SSHTestSupport.connect(router)

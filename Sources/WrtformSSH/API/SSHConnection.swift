@@ -79,30 +79,43 @@ public actor SSHConnection {
     /// may still run on the router: libssh2 1.10 cannot send signals) and `SSHError`
     /// `.commandTimedOut` (or `CancellationError`) is thrown; `isConnected` then says whether
     /// the connection survived.
-    public func exec(_ command: String, stdin: [UInt8] = [], timeout: Duration? = nil) async throws -> ExecResult {
-        guard session.isOpen else { throw session.closedError() }
-        execCount += 1
-        wakeup.reset()
-        let session = self.session
+    public nonisolated func exec(_ command: String, stdin: [UInt8] = [], timeout: Duration? = nil) async throws
+        -> ExecResult
+    {
+        // Nonisolated on purpose: withTaskCancellationHandler's operation closure, when written
+        // inside the actor, ran on the cooperative pool (Swift 6.3), not on this actor's thread.
+        // From here, `await self.run` is a real hop onto the connection's thread.
         let wakeup = self.wakeup
         return try await withTaskCancellationHandler {
-            var run = CommandRun(session: session, timeout: timeout)
-            return try run.execute(Array(command.utf8), stdin: stdin)
+            try await self.run(Array(command.utf8), stdin: stdin, timeout: timeout)
         } onCancel: {
             wakeup.signal()
         }
+    }
+
+    private func run(_ command: [UInt8], stdin: [UInt8], timeout: Duration?) throws -> ExecResult {
+        assert(executor.isCurrentThread, "libssh2 work must run on the connection's own thread")
+        guard session.isOpen else { throw session.closedError() }
+        execCount += 1
+        // Clears a wakeup left by an earlier command; a cancellation that came before this
+        // point is still seen through Task.isCancelled.
+        wakeup.reset()
+        var run = CommandRun(session: session, timeout: timeout)
+        return try run.execute(command, stdin: stdin)
     }
 
     /// Whether commands can still be run (false after `close()`, a lost connection, or a
     /// timed-out command whose channel could not be closed).
     public var isConnected: Bool { session.isOpen }
 
-    /// Times this connection waited for the router to answer: about one per network round
-    /// trip, which the benchmark reports.
+    /// Round trips so far, counted as the times the connection sent something and then had to
+    /// wait for the router's answer. An upper estimate: output that was already on its way when
+    /// we sent (say, EOF after the exec request) also counts. The benchmark reports it.
     public var roundTrips: Int { session.roundTrips }
 
     /// Says goodbye to the server and closes the socket. Further commands throw `.closed`.
     public func close() {
+        assert(executor.isCurrentThread, "libssh2 work must run on the connection's own thread")
         keepaliveTask?.cancel()
         keepaliveTask = nil
         session.teardown(reason: "it was closed", graceful: true)

@@ -150,22 +150,18 @@ struct Authenticator {
     /// keyboard-interactive with every prompt answered by the password (what dropbear and
     /// PAM-based servers ask for when they do not offer plain `password`).
     private func tryKeyboardInteractive(_ password: String, user: String) throws -> Bool {
-        guard let handle = session.handle, let abstract = libssh2_session_abstract(handle) else { return false }
-        let box = PasswordBox(password)
-        abstract.pointee = Unmanaged.passUnretained(box).toOpaque()
-        defer { abstract.pointee = nil }
+        let context = session.context
+        context.password = password
+        defer { context.password = nil }
         let userLength = UInt32(clamping: user.utf8.count)
-        let code = try withExtendedLifetime(box) {
-            try session.retry(until: deadline, timeout: timeout) {
-                libssh2_userauth_keyboard_interactive_ex($0, user, userLength) { _, _, _, _, count, _, responses, abstract in
-                    guard let responses, let context = abstract?.pointee else { return }
-                    let box = Unmanaged<PasswordBox>.fromOpaque(context).takeUnretainedValue()
-                    for index in 0..<Int(max(0, count)) {
-                        // libssh2 frees each answer with free().
-                        let answer = box.password.withCString { strdup($0) }
-                        responses[index].text = answer
-                        responses[index].length = answer.map { UInt32(strlen($0)) } ?? 0
-                    }
+        let code = try session.retry(until: deadline, timeout: timeout) {
+            libssh2_userauth_keyboard_interactive_ex($0, user, userLength) { _, _, _, _, count, _, responses, abstract in
+                guard let responses, let password = SessionContext.from(abstract)?.password else { return }
+                for index in 0..<Int(max(0, count)) {
+                    // libssh2 frees each answer with free().
+                    let answer = password.withCString { strdup($0) }
+                    responses[index].text = answer
+                    responses[index].length = answer.map { UInt32(strlen($0)) } ?? 0
                 }
             }
         }
@@ -226,10 +222,4 @@ struct Authenticator {
     private static func count(_ number: Int, _ noun: String) -> String {
         number == 1 ? "1 \(noun)" : "\(number) \(noun)s"
     }
-}
-
-/// Carries the password to the keyboard-interactive callback through libssh2's abstract pointer.
-private final class PasswordBox {
-    let password: String
-    init(_ password: String) { self.password = password }
 }

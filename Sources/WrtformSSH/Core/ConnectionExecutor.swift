@@ -58,13 +58,17 @@ final class ConnectionExecutor: SerialExecutor, @unchecked Sendable {
         UnownedSerialExecutor(ordinary: self)
     }
 
-    func checkIsolated() {
+    /// Whether the caller runs on this executor's thread.
+    var isCurrentThread: Bool {
         condition.lock()
         let owner = thread
         condition.unlock()
-        guard let owner, pthread_equal(owner, pthread_self()) != 0 else {
-            preconditionFailure("not on the SSH connection's thread")
-        }
+        guard let owner else { return false }
+        return pthread_equal(owner, pthread_self()) != 0
+    }
+
+    func checkIsolated() {
+        precondition(isCurrentThread, "not on the SSH connection's thread")
     }
 
     private func add(_ work: Work) {

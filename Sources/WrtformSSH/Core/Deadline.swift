@@ -19,12 +19,12 @@ struct Deadline: Sendable {
 }
 
 extension Duration {
-    /// `2 s`, `0.5 s`, `250 ms` — for messages.
+    /// `250 ms`, `2 s`, `7.5 s` — for messages.
     var shortDescription: String {
         let (seconds, attoseconds) = components
         let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         if ms < 1000 { return "\(ms) ms" }
-        if ms % 1000 == 0 { return "\(ms / 1000) s" }
-        return "\(Double(ms) / 1000) s"
+        let tenths = (ms + 50) / 100
+        return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
     }
 }

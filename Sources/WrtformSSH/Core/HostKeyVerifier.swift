@@ -33,10 +33,10 @@ enum HostKeyVerifier {
                 return Verdict(key: key, recorded: false)
             case .mismatch(let line):
                 let location = line.map { "\(file.displayPath):\($0)" } ?? file.displayPath
-                let remedy = line.map { "delete line \($0) of \(file.displayPath)" } ?? "remove its entry from \(file.displayPath)"
+                let remedy = line.map { "delete line \($0) there" } ?? "remove its entry there"
                 throw SSHError(
                     .hostKeyChanged, target,
-                    "HOST KEY CHANGED: it offers \(key), but \(location) holds a different key for \(name) — someone may be intercepting the connection, or the router was reset or reinstalled; refusing. If the change is expected, \(remedy) (ssh-keygen -R '\(name)' -f \(file.displayPath)) and connect again",
+                    "HOST KEY CHANGED: it offers \(key), but \(location) holds a different key for \(name) — someone may be intercepting the connection, or the router was reset; refusing. If the change is expected, \(remedy) (or: ssh-keygen -R '\(name)' -f \(file.displayPath)) and connect again",
                     hostKey: key)
             case .notFound:
                 if acceptNew {

@@ -18,8 +18,10 @@ final class Session {
     private var socket: Int32
     /// Why the session ended; nil while it is usable.
     private(set) var closeReason: String?
-    /// How many times the session waited for the router to answer (an estimate of round trips).
+    /// Round trips: times the session sent something and then had to wait for the answer.
     private(set) var roundTrips = 0
+    /// Reached by libssh2's callbacks; kept alive here.
+    let context = SessionContext()
     /// Keepalive interval during commands and between them; nil disables keepalives.
     var keepaliveInterval: Duration?
     /// The last time the socket had something to read.
@@ -39,6 +41,7 @@ final class Session {
             throw SSHError(.handshakeFailed, target, "could not be reached: libssh2 failed to initialise (out of memory?)")
         }
         self.handle = handle
+        context.install(on: handle)
         libssh2_session_set_blocking(handle, 0)
         _ = libssh2_session_method_pref(handle, LIBSSH2_METHOD_HOSTKEY, LibSSH2.hostKeyPreference)
     }
@@ -101,7 +104,10 @@ final class Session {
         let ready = poll(&fds, nfds_t(fds.count), timeout)
         if ready > 0, fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
             lastInbound = .now
-            if events & Int16(POLLIN) != 0 { roundTrips += 1 }
+            if events & Int16(POLLIN) != 0 && context.sentSinceAnswer {
+                roundTrips += 1
+                context.sentSinceAnswer = false
+            }
         }
     }
 
@@ -154,6 +160,13 @@ final class Session {
         guard code == 0 else {
             let detail = lastErrorMessage
             teardown(reason: "the handshake failed", graceful: false)
+            if code == LIBSSH2_ERROR_BANNER_RECV || code == LIBSSH2_ERROR_SOCKET_DISCONNECT
+                || code == LIBSSH2_ERROR_SOCKET_RECV
+            {
+                throw SSHError(
+                    .handshakeFailed, target,
+                    "closed the connection before the SSH handshake (\(detail)); dropbear turns away a sixth simultaneous not-yet-logged-in connection from one address — open fewer at once, or retry")
+            }
             throw SSHError(
                 .handshakeFailed, target,
                 "failed the SSH handshake (\(detail)); is this an SSH server, and does it offer ed25519, ECDSA or RSA host keys?")

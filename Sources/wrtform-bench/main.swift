@@ -4,5 +4,6 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "uci": UCIBenchmark.run()
 case "engine": try await EngineBenchmark.run()
-default: print("usage: wrtform-bench <benchmark>   benchmarks: uci, engine")
+case "ssh": try await runSSHBenchmark()
+default: print("usage: wrtform-bench <benchmark>   benchmarks: uci, ssh, engine")
 }

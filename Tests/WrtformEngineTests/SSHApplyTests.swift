@@ -144,6 +144,8 @@ import WrtformEngine
                 try await Task.sleep(for: .milliseconds(100))
                 waited += 1
             }
+            // Only the call in progress hangs; the restore's reload after the timeout must not.
+            try router.setServiceBehavior(.succeed, for: "network")
             let other = router.sshTarget()
             let forward = try StepGraph([.init(step: try StepBuilder.step(
                 "web", "redirect", ["src": "wan", "src_dport": "8080", "dest_ip": "192.168.1.20", "dest_port": "80"]))])
@@ -155,7 +157,6 @@ import WrtformEngine
             #expect(error?.kind == .locked)
             #expect(error?.message.contains("locked by tester@ci") == true)
             // The first run's reload hangs past its timeout: it restores and releases the lock.
-            try router.setServiceBehavior(.succeed, for: "network")
             let firstError = await #expect(throws: EngineError.self) { try await first.value }
             #expect(firstError?.message.contains("back where it was") == true)
             #expect(!router.exists("/var/lock/wrtform"))

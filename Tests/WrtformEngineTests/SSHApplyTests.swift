@@ -144,8 +144,6 @@ import WrtformEngine
                 try await Task.sleep(for: .milliseconds(100))
                 waited += 1
             }
-            // Only the call in progress hangs; the restore's reload after the timeout must not.
-            try router.setServiceBehavior(.succeed, for: "network")
             let other = router.sshTarget()
             let forward = try StepGraph([.init(step: try StepBuilder.step(
                 "web", "redirect", ["src": "wan", "src_dport": "8080", "dest_ip": "192.168.1.20", "dest_port": "80"]))])

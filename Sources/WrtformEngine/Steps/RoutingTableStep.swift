@@ -9,8 +9,8 @@ public struct RoutingTableStep: Step {
     public var files: [String] { [ConfigFile.rtTables] }
     public var provides: [Resource] { [.routingTable(name), .routingTable(String(tableID))] }
 
-    /// The file OpenWrt ships (package/base-files), used when the router has none.
-    static let stockContent = "#\n# reserved values\n#\n128\tprelocal\n255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n#\n# local\n#\n"
+    /// What a router without the file gets: the reserved tables, then ours.
+    static let stockContent = "# Routing tables: number, then name (written by wrtform; the reserved ones first).\n255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n"
 
     public init(_ input: StepInput) throws {
         try input.allowOnly(["id", "name"])

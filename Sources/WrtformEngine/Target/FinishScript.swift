@@ -70,7 +70,7 @@ enum FinishScript {
     }
 }
 
-/// The failure path: restore a run from its journal, reload, mark it, release the lock.
+/// The failure path: restore a run from its journal, mark it, release the lock, then reload.
 enum RestoreScript {
     static func make(runID: String, status: String) -> String {
         Shell.prelude + JournalScripts.clearBootHook + """
@@ -78,10 +78,11 @@ enum RestoreScript {
         [ -f "$J/restore" ] || { echo "MISSING"; exit 0; }
         [ -f "$J/watchdog.pid" ] && kill "$(cat "$J/watchdog.pid")" 2>/dev/null
         sh "$J/restore"
-        sh "$J/reload" >/dev/null 2>&1 </dev/null
         echo \(Shell.quote(status)) > "$J/status"
         clear_boot_hook
         rm -rf \(Shell.lock)
+        # The files are back; reload detached, so a reload that hangs cannot hold us (or the lock).
+        start-stop-daemon -S -b -x /bin/sh -- "$J/reload"
         echo RESTORED
 
         """

@@ -35,8 +35,9 @@ struct SecretSource {
         }
     }
 
-    /// The value; errors name the source, never a value.
-    func resolve(environment: [String: String], prompter: (any SecretPrompter)?) throws -> String {
+    /// The value; errors name the source, never a value. A relative file path is relative to the
+    /// playbook's directory, as templates are.
+    func resolve(environment: [String: String], prompter: (any SecretPrompter)?, directory: String) throws -> String {
         let value: String
         switch kind {
         case .environment(let variable):
@@ -47,7 +48,10 @@ struct SecretSource {
             }
             value = found
         case .file(let path):
-            let expanded = (path as NSString).expandingTildeInPath
+            var expanded = (path as NSString).expandingTildeInPath
+            if !expanded.hasPrefix("/") { expanded = directory + "/" + expanded }
+            // The mode that matters is the file's own, not a symlink's (always 0777).
+            expanded = URL(fileURLWithPath: expanded).resolvingSymlinksInPath().path
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: expanded),
                 let data = FileManager.default.contents(atPath: expanded)
             else {
@@ -60,7 +64,8 @@ struct SecretSource {
                     at: location, hint: "chmod 600 \(path)")
             }
             var text = String(decoding: data, as: UTF8.self)
-            while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+            // By scalar: "\r\n" is one Character, which hasSuffix("\n") would not see.
+            while let last = text.unicodeScalars.last, last == "\n" || last == "\r" { text.unicodeScalars.removeLast() }
             value = text
         case .prompt(let message):
             guard let prompter else {

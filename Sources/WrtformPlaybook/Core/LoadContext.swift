@@ -257,7 +257,11 @@ struct LoadContext {
                 let at = Template.offset(location, in: text, by: offset)
                 let value = try lookup(name, at: at)
                 guard case .scalar(let scalar) = value.value else {
-                    throw EngineError(.invalidInput, "variable '\(name)' is a list or mapping: it can only stand alone in a value", at: at)
+                    throw EngineError(
+                        .invalidInput,
+                        intoScript
+                            ? "variable '\(name)' is a list or mapping, which a template cannot hold"
+                            : "variable '\(name)' is a list or mapping: it can only stand alone in a value", at: at)
                 }
                 if intoScript && (scalar.contains("'") || scalar.contains("\n") || scalar.contains("\\")) {
                     throw EngineError(
@@ -299,17 +303,12 @@ struct LoadContext {
             throw EngineError(.notFound, "template file '\(relative)' does not exist (looked for \(path))", at: template.location)
         }
         let text = String(decoding: data, as: UTF8.self)
-        var rendered = try substituteTemplate(text, file: relative)
+        if text.unicodeScalars.contains("\u{0}") {
+            throw EngineError(.invalidInput, "template file '\(relative)' contains NUL", at: template.location)
+        }
+        var rendered = try substitute(text, at: SourceLocation(file: relative, line: 1, column: 1), intoScript: true)
         rendered.location = template.location
         return rendered
-    }
-
-    private mutating func substituteTemplate(_ text: String, file: String) throws -> InputField {
-        let result = try substitute(text, at: SourceLocation(file: file, line: 1, column: 1), intoScript: true)
-        if case .scalar(let value) = result.value, value.unicodeScalars.contains("\u{0}") {
-            throw EngineError(.invalidInput, "template \(file) contains NUL")
-        }
-        return result
     }
 
     // MARK: Probes

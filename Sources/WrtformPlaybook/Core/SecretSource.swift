@@ -48,20 +48,21 @@ struct SecretSource {
             }
             value = found
         case .file(let path):
-            var expanded = (path as NSString).expandingTildeInPath
-            if !expanded.hasPrefix("/") { expanded = directory + "/" + expanded }
+            var absolute = (path as NSString).expandingTildeInPath
+            if !absolute.hasPrefix("/") { absolute = directory + "/" + absolute }
             // The mode that matters is the file's own, not a symlink's (always 0777).
-            expanded = URL(fileURLWithPath: expanded).resolvingSymlinksInPath().path
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: expanded),
-                let data = FileManager.default.contents(atPath: expanded)
+            let target = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: target),
+                let data = FileManager.default.contents(atPath: target)
             else {
-                throw EngineError(.invalidInput, "secret '\(name)' reads \(path), which cannot be read", at: location, hint: "create it with mode 0600")
+                throw EngineError(
+                    .invalidInput, "secret '\(name)' reads \(path), which cannot be read", at: location, hint: "create \(absolute) with mode 0600")
             }
             let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
             if mode & 0o077 != 0 {
                 throw EngineError(
                     .invalidInput, "secret '\(name)' reads \(path), which others can read (mode 0\(String(mode & 0o777, radix: 8)))",
-                    at: location, hint: "chmod 600 \(path)")
+                    at: location, hint: "chmod 600 \(absolute)")
             }
             var text = String(decoding: data, as: UTF8.self)
             // By scalar: "\r\n" is one Character, which hasSuffix("\n") would not see.

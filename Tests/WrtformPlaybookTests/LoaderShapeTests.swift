@@ -256,6 +256,22 @@ import WrtformPlaybook
         #expect(substituted.description == "ocn.yml:4:26: probe commands take no {{ }} substitution (they are shell)")
     }
 
+    @Test func windowsLineEndings() throws {
+        let yaml = "vars:\r\n  a: 1\r\nsteps:\r\n  - id: x\r\n    file:\r\n      path: /etc/x\r\n      content: |\r\n        hi\r\n        {{ b }}\r\n"
+        let error = try Loader.error(yaml)
+        #expect(error.description == "ocn.yml:9:9: unknown variable 'b' (did you mean 'a'?)")
+        let duplicate = try Loader.error("vars: {}\r\nsteps: []\r\nvars: {}\r\n")
+        #expect(duplicate.description == "ocn.yml:3:1: 'vars' appears twice in this mapping (first at line 1)")
+    }
+
+    @Test func emptySectionsAreAbsent() throws {
+        let playbook = try Loader.load("vars:\n# none yet\nsecrets:\nprobes:\nsteps: []\n")
+        #expect(playbook.vars.isEmpty)
+        #expect(playbook.probes.isEmpty)
+        let noSteps = try Loader.error("vars:\nsteps:\n")
+        #expect(noSteps.description == "ocn.yml:1:1: the playbook has no steps (add a steps: list)")
+    }
+
     @Test func nameAndDescriptionDefaultToTheFile() throws {
         let playbook = try Loader.load("steps: []\n", file: "guest.yml")
         #expect(playbook.name == "guest")

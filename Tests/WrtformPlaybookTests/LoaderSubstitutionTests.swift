@@ -251,6 +251,8 @@ import WrtformPlaybook
         let list = try templateError(
             Self.templated.replacingOccurrences(of: "interface: wanppp", with: "interface: [wanppp]"))
         #expect(list.description == "templates/hook:3:8: variable 'interface' is a list or mapping, which a template cannot hold")
+        let crlf = try templateError(template: "#!/bin/sh\r\n\r\nX='{{ nope }}'\r\n")
+        #expect(crlf.description == "templates/hook:3:4: unknown variable 'nope' (define it under vars: or secrets:)")
         let nul = try templateError(template: "a\u{0}b\n")
         #expect(nul.description == "ocn.yml:8:17: template file 'templates/hook' contains NUL")
     }

@@ -29,7 +29,12 @@ public struct PlaybookLoader: Sendable {
                 .invalidInput, "unknown key '\(entry.key)' at the top of the playbook", at: entry.keyLocation,
                 hint: Suggestion.hint(for: entry.key, in: Self.topLevelKeys) ?? "known keys: \(Self.topLevelKeys.joined(separator: ", "))")
         }
-        func value(_ key: String) -> YAMLNode? { entries.first { $0.key == key }?.value }
+        // A key with nothing after it (`vars:` with every line commented out) is as good as absent.
+        func value(_ key: String) -> YAMLNode? {
+            guard let node = entries.first(where: { $0.key == key })?.value else { return nil }
+            if case .scalar("", _) = node { return nil }
+            return node
+        }
 
         var context = LoadContext(file: file, directory: url.deletingLastPathComponent().path, resolution: secrets)
         context.vars = try Self.vars(value("vars"))

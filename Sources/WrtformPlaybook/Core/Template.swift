@@ -39,10 +39,10 @@ struct Template {
     /// in a folded or quoted multi-line value the column is approximate.
     static func offset(_ location: SourceLocation, in text: String, by characters: Int) -> SourceLocation {
         let prefix = text.prefix(characters)
-        guard let lastNewline = prefix.lastIndex(of: "\n") else {
+        guard let lastNewline = prefix.lastIndex(where: \.isNewline) else {
             return SourceLocation(file: location.file, line: location.line, column: location.column + characters)
         }
-        let lines = prefix.filter { $0 == "\n" }.count
+        let lines = prefix.filter(\.isNewline).count
         return SourceLocation(
             file: location.file, line: location.line + lines,
             column: location.column - 1 + prefix.distance(from: lastNewline, to: prefix.endIndex))

@@ -36,8 +36,12 @@ indirect enum YAMLNode {
             throw Self.error(error, file: file, text: text)
         }
         guard let node else { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        return try convert(node, file: file, lines: lines)
+        return try convert(node, file: file, lines: lines(text))
+    }
+
+    /// The lines as libyaml counts them: split on the scalar "\n", since "\r\n" is a single Character.
+    private static func lines(_ text: String) -> [String] {
+        text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(Substring($0)) }
     }
 
     private static func location(_ mark: Mark?, _ file: String) -> SourceLocation {
@@ -46,12 +50,13 @@ indirect enum YAMLNode {
 
     /// Where a scalar's text starts, so a `{{ name }}` inside it is reported at its own column:
     /// after the opening quote, or on the first content line of a `|` or `>` block.
-    private static func contentLocation(_ scalar: Node.Scalar, _ file: String, lines: [Substring]) -> SourceLocation {
+    private static func contentLocation(_ scalar: Node.Scalar, _ file: String, lines: [String]) -> SourceLocation {
         let start = location(scalar.mark, file)
         switch scalar.style {
         case .singleQuoted, .doubleQuoted:
             return SourceLocation(file: file, line: start.line, column: start.column + 1)
         case .literal, .folded:
+            guard start.line < lines.count else { return start }
             for index in start.line..<lines.count {
                 let line = lines[index]
                 guard line.contains(where: { $0 != " " && $0 != "\r" }) else { continue }
@@ -63,7 +68,7 @@ indirect enum YAMLNode {
         }
     }
 
-    private static func convert(_ node: Node, file: String, lines: [Substring]) throws -> YAMLNode {
+    private static func convert(_ node: Node, file: String, lines: [String]) throws -> YAMLNode {
         switch node {
         case .scalar(let scalar):
             return .scalar(scalar.string, contentLocation(scalar, file, lines: lines))
@@ -120,7 +125,7 @@ indirect enum YAMLNode {
     /// Yams reports a duplicate key at its first occurrence; the mistake is usually the second one,
     /// in the same block mapping: a later line at the same indentation, before the mapping ends.
     private static func secondKey(_ key: String, after first: SourceLocation, in text: String) -> SourceLocation? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = lines(text)
         let indent = first.column - 1
         guard first.line < lines.count else { return nil }
         for index in first.line..<lines.count {

@@ -214,6 +214,12 @@ import WrtformPlaybook
         #expect(step.writesSecretFile == false)
     }
 
+    @Test func contentAndTemplateTogetherAreRefused() throws {
+        let yaml = Self.templated + "\n      content: \"#!/bin/sh\\n\"\n"
+        let error = try templateError(yaml)
+        #expect(error.description == "ocn.yml:8:17: file step 'hook' has both content and template (keep one of them)")
+    }
+
     @Test func missingTemplateIsReportedAtTheTemplateValue() throws {
         let directory = try LoaderDirectory()
         defer { directory.remove() }

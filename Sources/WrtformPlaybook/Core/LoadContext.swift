@@ -187,6 +187,11 @@ struct LoadContext {
                 fields[fieldEntry.key] = value
             }
             if kindEntry.key == StepKind.file.rawValue, let template = fields.removeValue(forKey: "template") {
+                if fields["content"] != nil {
+                    throw EngineError(
+                        .invalidInput, "file step '\(id)' has both content and template", at: template.location,
+                        hint: "keep one of them")
+                }
                 fields["content"] = try render(template)
             }
         }

@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "WrtformSSHTests", dependencies: ["WrtformSSH", "VirtualRouter"]),
         .testTarget(name: "WrtformUCITests", dependencies: ["WrtformUCI"]),
         .testTarget(name: "WrtformEngineTests", dependencies: ["WrtformEngine", "WrtformUCI", "VirtualRouter"]),
-        .testTarget(name: "WrtformPlaybookTests", dependencies: ["WrtformPlaybook", "WrtformEngine"]),
+        .testTarget(name: "WrtformPlaybookTests", dependencies: ["WrtformPlaybook", "WrtformEngine"], exclude: ["Fixtures"]),
         .testTarget(name: "WrtformCommandsTests", dependencies: [
             "WrtformCommands", "WrtformEngine", "VirtualRouter",
         ]),

@@ -203,6 +203,12 @@ import Glibc
             let run = try router.runInSandbox("/etc/init.d/network reload; sleep 5; echo survived")
             #expect(!run.output.contains("survived"))
             #expect(try router.serviceCalls().map(\.arguments) == [["reload"]])
+            // The server's exit is noticed asynchronously: give it a bounded moment under load.
+            var waited = 0
+            while router.isSSHServerRunning && waited < 50 {
+                try await Task.sleep(for: .milliseconds(100))
+                waited += 1
+            }
             #expect(!router.isSSHServerRunning)
             #expect(throws: (any Error).self) { try Loopback.banner(port: router.port) }
 

@@ -39,7 +39,7 @@ public struct Inventory: Sendable {
             for field in fields {
                 guard known.contains(field.key) else {
                     throw EngineError(.invalidInput, "unknown key '\(field.key)' for host '\(entry.key)'", at: field.keyLocation,
-                        hint: Suggestion.hint(for: field.key, in: known))
+                        hint: Suggestion.hint(for: field.key, in: known) ?? "known keys: \(known.joined(separator: ", "))")
                 }
                 guard case .scalar(let text, let valueLocation) = field.value else {
                     throw EngineError(.invalidInput, "\(field.key) must be a single value", at: field.value.location)

@@ -29,12 +29,17 @@ public struct PlaybookLoader: Sendable {
                 .invalidInput, "unknown key '\(entry.key)' at the top of the playbook", at: entry.keyLocation,
                 hint: Suggestion.hint(for: entry.key, in: Self.topLevelKeys) ?? "known keys: \(Self.topLevelKeys.joined(separator: ", "))")
         }
-        func value(_ key: String) -> YAMLNode? { entries.first { $0.key == key }?.value }
+        // A key with nothing after it (`vars:` with every line commented out) is as good as absent.
+        func value(_ key: String) -> YAMLNode? {
+            guard let node = entries.first(where: { $0.key == key })?.value else { return nil }
+            if case .scalar("", _) = node { return nil }
+            return node
+        }
 
         var context = LoadContext(file: file, directory: url.deletingLastPathComponent().path, resolution: secrets)
         context.vars = try Self.vars(value("vars"))
-        try context.applyOverrides(overrides)
         context.secrets = try Self.secretSources(value("secrets"), vars: context.vars)
+        try context.applyOverrides(overrides)
 
         guard let stepsNode = value("steps") else {
             throw EngineError(.invalidInput, "the playbook has no steps", at: root.location, hint: "add a steps: list")
@@ -44,20 +49,48 @@ public struct PlaybookLoader: Sendable {
         }
         var steps: [PlaybookStep] = []
         var seen: [String: SourceLocation] = [:]
-        for step in try stepNodes.flatMap({ try context.steps($0) }) {
-            if let first = seen[step.input.id] {
-                throw EngineError(.invalidInput, "duplicate step id '\(step.input.id)' (first at line \(first.line))", at: step.input.location)
+        // A for_each step's id as written stands for all its copies in `needs`.
+        var loops: [String: [String]] = [:]
+        for node in stepNodes {
+            let expanded = try context.steps(node)
+            if case .map(let entries, _) = node, entries.contains(where: { $0.key == "for_each" }),
+                case .scalar(let baseID, _)? = entries.first(where: { $0.key == "id" })?.value
+            {
+                loops[baseID, default: []] += expanded.map(\.input.id)
             }
-            seen[step.input.id] = step.input.location ?? stepsNode.location
-            steps.append(step)
+            for step in expanded {
+                if let first = seen[step.input.id] {
+                    throw EngineError(.invalidInput, "duplicate step id '\(step.input.id)' (first at line \(first.line))", at: step.input.location)
+                }
+                seen[step.input.id] = step.input.location ?? stepsNode.location
+                steps.append(step)
+            }
         }
         let ids = steps.map(\.input.id)
-        for step in steps {
-            for (index, need) in step.needs.enumerated() where !ids.contains(need) {
-                throw EngineError(
-                    .unknownReference, "step '\(step.input.id)' needs unknown step '\(need)'", at: step.needsLocations[index] ?? step.location,
-                    hint: Suggestion.hint(for: need, in: ids))
+        let skipped = Set(steps.filter(\.skipped).map(\.input.id))
+        for (position, step) in steps.enumerated() {
+            var needs: [String] = []
+            var locations: [SourceLocation?] = []
+            for (index, need) in step.needs.enumerated() {
+                let location = step.needsLocations.indices.contains(index) ? step.needsLocations[index] : step.location
+                let targets: [String]
+                if ids.contains(need) {
+                    targets = [need]
+                } else if let copies = loops[need] {
+                    targets = copies
+                } else {
+                    throw EngineError(
+                        .unknownReference, "step '\(step.input.id)' needs unknown step '\(need)'", at: location ?? step.location,
+                        hint: Suggestion.hint(for: need, in: ids + loops.keys.sorted()))
+                }
+                // A step switched off by `when` is not run, so nothing waits for it.
+                for target in targets where !skipped.contains(target) && !needs.contains(target) {
+                    needs.append(target)
+                    locations.append(location)
+                }
             }
+            steps[position].needs = needs
+            steps[position].needsLocations = locations
         }
         let probes = try context.probes(value("probes"))
         let name = try value("name").map { try context.plainScalar($0, what: "name") } ?? url.deletingPathExtension().lastPathComponent
@@ -75,9 +108,26 @@ public struct PlaybookLoader: Sendable {
         var vars: [String: LoadContext.Variable] = [:]
         for entry in entries {
             try LoadContext.checkName(entry.key, at: entry.keyLocation, what: "variable")
-            vars[entry.key] = LoadContext.Variable(field: try LoadContext.field(entry.value), location: entry.keyLocation)
+            let field = try LoadContext.field(entry.value)
+            if let reference = Self.firstPlaceholder(in: field) {
+                throw EngineError(
+                    .invalidInput, "variable '\(entry.key)' refers to another variable; vars hold plain values", at: reference,
+                    hint: "write the value itself, and use {{ }} in the steps")
+            }
+            vars[entry.key] = LoadContext.Variable(field: field, location: entry.keyLocation)
         }
         return vars
+    }
+
+    /// Where a `{{` occurs in a variable's value, if anywhere.
+    static func firstPlaceholder(in field: InputField) -> SourceLocation? {
+        switch field.value {
+        case .scalar(let text):
+            guard let range = text.range(of: "{{"), let location = field.location else { return nil }
+            return Template.offset(location, in: text, by: text.distance(from: text.startIndex, to: range.lowerBound))
+        case .list(let items): return items.lazy.compactMap(firstPlaceholder).first
+        case .map(let entries): return entries.keys.sorted().lazy.compactMap { entries[$0].flatMap(firstPlaceholder) }.first
+        }
     }
 
     static func secretSources(_ node: YAMLNode?, vars: [String: LoadContext.Variable]) throws -> [String: SecretSource] {

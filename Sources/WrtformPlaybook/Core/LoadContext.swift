@@ -47,14 +47,23 @@ struct LoadContext {
     mutating func applyOverrides(_ overrides: [String: String]) throws {
         for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
             guard var variable = vars[name] else {
+                if secrets[name] != nil {
+                    throw EngineError(
+                        .invalidInput, "--var \(name): '\(name)' is a secret, not a variable",
+                        hint: "secrets come from the environment, a file or a prompt, never the command line")
+                }
                 throw EngineError(
                     .invalidInput, "--var \(name): the playbook has no variable '\(name)'",
                     hint: Suggestion.hint(for: name, in: vars.keys.sorted()) ?? "variables: \(vars.keys.sorted().joined(separator: ", "))")
             }
-            let location = SourceLocation(file: "--var", line: 1, column: 1)
+            let location = SourceLocation(file: "--var \(name)", line: 1, column: 1)
+            if value.contains("{{") {
+                throw EngineError(.invalidInput, "--var \(name): a value cannot refer to {{ variables }}", hint: "give the value itself")
+            }
             if case .list = variable.field.value {
                 // A list variable takes a comma-separated override: --var forward_ports=443,8443
-                variable.field = InputField(.list(value.split(separator: ",").map { InputField(.scalar(String($0)), at: location) }), at: location)
+                let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                variable.field = InputField(.list(items.map { InputField(.scalar($0), at: location) }), at: location)
             } else {
                 variable.field = InputField(.scalar(value), at: location)
             }
@@ -114,10 +123,13 @@ struct LoadContext {
         var kinds: [YAMLNode.Entry] = []
         for entry in entries where !PlaybookLoader.stepKeys.contains(entry.key) {
             guard StepKind(rawValue: entry.key) != nil else {
-                let candidates = StepKind.names + PlaybookLoader.stepKeys
-                let hint = Suggestion.hint(for: entry.key, in: candidates)
-                let message = hint.map { _ in "unknown step kind '\(entry.key)'" } ?? "unknown key '\(entry.key)' in step '\(id)'"
-                throw EngineError(.invalidInput, message, at: entry.keyLocation, hint: hint ?? "step kinds: \(StepKind.names.joined(separator: ", "))")
+                // A near-miss of a kind is a misspelt kind; of id/needs/when/for_each, a misspelt key.
+                let closest = Suggestion.closest(to: entry.key, in: StepKind.names + PlaybookLoader.stepKeys)
+                let message = closest.map { StepKind(rawValue: $0) != nil } == true
+                    ? "unknown step kind '\(entry.key)'" : "unknown key '\(entry.key)' in step '\(id)'"
+                throw EngineError(
+                    .invalidInput, message, at: entry.keyLocation,
+                    hint: closest.map { "did you mean '\($0)'?" } ?? "a step has id, needs, when, for_each and one of: \(StepKind.names.joined(separator: ", "))")
             }
             kinds.append(entry)
         }
@@ -151,8 +163,8 @@ struct LoadContext {
                 throw EngineError(.invalidInput, "when names one variable", at: whenEntry.value.location)
             }
             guard let variable = vars[name] else {
-                throw EngineError(
-                    .unknownReference, "when: unknown variable '\(name)'", at: whenLocation, hint: Suggestion.hint(for: name, in: vars.keys.sorted()))
+                let hint = name.contains("{{") ? "when names the variable bare: when: NAME" : Suggestion.hint(for: name, in: vars.keys.sorted())
+                throw EngineError(.unknownReference, "when: unknown variable '\(name)'", at: whenLocation, hint: hint)
             }
             guard case .scalar(let value) = variable.field.value else {
                 throw EngineError(.invalidInput, "when: variable '\(name)' must be true or false", at: whenLocation)
@@ -175,6 +187,11 @@ struct LoadContext {
                 fields[fieldEntry.key] = value
             }
             if kindEntry.key == StepKind.file.rawValue, let template = fields.removeValue(forKey: "template") {
+                if fields["content"] != nil {
+                    throw EngineError(
+                        .invalidInput, "file step '\(id)' has both content and template", at: template.location,
+                        hint: "keep one of them")
+                }
                 fields["content"] = try render(template)
             }
         }
@@ -201,23 +218,37 @@ struct LoadContext {
         case .scalar(let text):
             let location = field.location ?? SourceLocation(file: file, line: 1, column: 1)
             let substituted = try substitute(text, at: location)
-            if case .scalar(let value) = substituted.value {
-                if value.unicodeScalars.contains("\u{0}") {
-                    throw EngineError(.invalidInput, "a value cannot contain NUL", at: location)
-                }
-                if !multiline && (value.contains("\n") || value.contains("\r")) {
-                    throw EngineError(
-                        .invalidInput, substituted.isSecret ? "a secret value cannot contain a newline" : "a value cannot contain a newline",
-                        at: location, hint: "only a file step's content may span lines")
-                }
-            }
+            try Self.checkCharacters(substituted, multiline: multiline, at: location)
             return substituted
+        }
+    }
+
+    /// NUL never, newlines only in a file's content — also inside a list or mapping a variable
+    /// brought in whole.
+    static func checkCharacters(_ field: InputField, multiline: Bool, at location: SourceLocation) throws {
+        switch field.value {
+        case .scalar(let value):
+            if value.unicodeScalars.contains("\u{0}") {
+                throw EngineError(.invalidInput, field.isSecret ? "a secret value cannot contain NUL" : "a value cannot contain NUL", at: location)
+            }
+            if !multiline && value.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
+                throw EngineError(
+                    .invalidInput, field.isSecret ? "a secret value cannot contain a newline" : "a value cannot contain a newline",
+                    at: location, hint: "only a file step's content may span lines")
+            }
+        case .list(let items):
+            for item in items { try checkCharacters(item, multiline: false, at: item.location ?? location) }
+        case .map(let entries):
+            for key in entries.keys.sorted() {
+                if let item = entries[key] { try checkCharacters(item, multiline: false, at: item.location ?? location) }
+            }
         }
     }
 
     mutating func substitute(_ text: String, at location: SourceLocation, intoScript: Bool = false) throws -> InputField {
         let pieces = try Template.pieces(text, at: location)
-        if pieces.count == 1, case .name(let name, let offset) = pieces[0] {
+        // A template is text: its placeholders always go through the checks below.
+        if !intoScript, pieces.count == 1, case .name(let name, let offset) = pieces[0] {
             var value = try lookup(name, at: Template.offset(location, in: text, by: offset))
             value.location = location
             return value
@@ -231,7 +262,11 @@ struct LoadContext {
                 let at = Template.offset(location, in: text, by: offset)
                 let value = try lookup(name, at: at)
                 guard case .scalar(let scalar) = value.value else {
-                    throw EngineError(.invalidInput, "variable '\(name)' is a list or mapping: it can only stand alone in a value", at: at)
+                    throw EngineError(
+                        .invalidInput,
+                        intoScript
+                            ? "variable '\(name)' is a list or mapping, which a template cannot hold"
+                            : "variable '\(name)' is a list or mapping: it can only stand alone in a value", at: at)
                 }
                 if intoScript && (scalar.contains("'") || scalar.contains("\n") || scalar.contains("\\")) {
                     throw EngineError(
@@ -252,7 +287,8 @@ struct LoadContext {
             let value: String
             switch resolution {
             case .placeholders: value = "secret-\(name)"
-            case .resolve(let environment, let prompter): value = try source.resolve(environment: environment, prompter: prompter)
+            case .resolve(let environment, let prompter):
+                value = try source.resolve(environment: environment, prompter: prompter, directory: directory)
             }
             resolved[name] = value
             return InputField(.scalar(value), at: location, isSecret: true)
@@ -272,17 +308,12 @@ struct LoadContext {
             throw EngineError(.notFound, "template file '\(relative)' does not exist (looked for \(path))", at: template.location)
         }
         let text = String(decoding: data, as: UTF8.self)
-        var rendered = try substituteTemplate(text, file: relative)
+        if text.unicodeScalars.contains("\u{0}") {
+            throw EngineError(.invalidInput, "template file '\(relative)' contains NUL", at: template.location)
+        }
+        var rendered = try substitute(text, at: SourceLocation(file: relative, line: 1, column: 1), intoScript: true)
         rendered.location = template.location
         return rendered
-    }
-
-    private mutating func substituteTemplate(_ text: String, file: String) throws -> InputField {
-        let result = try substitute(text, at: SourceLocation(file: file, line: 1, column: 1), intoScript: true)
-        if case .scalar(let value) = result.value, value.unicodeScalars.contains("\u{0}") {
-            throw EngineError(.invalidInput, "template \(file) contains NUL")
-        }
-        return result
     }
 
     // MARK: Probes
@@ -293,6 +324,11 @@ struct LoadContext {
             throw EngineError(.invalidInput, "probes must be a list of { name, command }", at: node.location)
         }
         return try items.map { item in
+            if case .map(let entries, _) = item, let unknown = entries.first(where: { !["name", "command"].contains($0.key) }) {
+                throw EngineError(
+                    .invalidInput, "unknown key '\(unknown.key)' in a probe", at: unknown.keyLocation,
+                    hint: Suggestion.hint(for: unknown.key, in: ["name", "command"]) ?? "a probe has a name and a command")
+            }
             guard case .map(let entries, _) = item,
                 case .scalar(let name, _)? = entries.first(where: { $0.key == "name" })?.value,
                 case .scalar(let command, let commandLocation)? = entries.first(where: { $0.key == "command" })?.value

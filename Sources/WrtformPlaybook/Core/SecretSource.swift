@@ -35,8 +35,9 @@ struct SecretSource {
         }
     }
 
-    /// The value; errors name the source, never a value.
-    func resolve(environment: [String: String], prompter: (any SecretPrompter)?) throws -> String {
+    /// The value; errors name the source, never a value. A relative file path is relative to the
+    /// playbook's directory, as templates are.
+    func resolve(environment: [String: String], prompter: (any SecretPrompter)?, directory: String) throws -> String {
         let value: String
         switch kind {
         case .environment(let variable):
@@ -47,20 +48,25 @@ struct SecretSource {
             }
             value = found
         case .file(let path):
-            let expanded = (path as NSString).expandingTildeInPath
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: expanded),
-                let data = FileManager.default.contents(atPath: expanded)
+            var absolute = (path as NSString).expandingTildeInPath
+            if !absolute.hasPrefix("/") { absolute = directory + "/" + absolute }
+            // The mode that matters is the file's own, not a symlink's (always 0777).
+            let target = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: target),
+                let data = FileManager.default.contents(atPath: target)
             else {
-                throw EngineError(.invalidInput, "secret '\(name)' reads \(path), which cannot be read", at: location, hint: "create it with mode 0600")
+                throw EngineError(
+                    .invalidInput, "secret '\(name)' reads \(path), which cannot be read", at: location, hint: "create \(absolute) with mode 0600")
             }
             let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
             if mode & 0o077 != 0 {
                 throw EngineError(
                     .invalidInput, "secret '\(name)' reads \(path), which others can read (mode 0\(String(mode & 0o777, radix: 8)))",
-                    at: location, hint: "chmod 600 \(path)")
+                    at: location, hint: "chmod 600 \(absolute)")
             }
             var text = String(decoding: data, as: UTF8.self)
-            while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+            // By scalar: "\r\n" is one Character, which hasSuffix("\n") would not see.
+            while let last = text.unicodeScalars.last, last == "\n" || last == "\r" { text.unicodeScalars.removeLast() }
             value = text
         case .prompt(let message):
             guard let prompter else {

@@ -34,13 +34,17 @@ struct Template {
         return pieces
     }
 
-    /// The location of a character within a scalar: same line, shifted column (exact for one-line values).
+    /// The location of a character within a scalar that starts at `location`. Later lines keep the
+    /// first line's indentation, as a `|` block's lines do (a template file's start at column 1);
+    /// in a folded or quoted multi-line value the column is approximate.
     static func offset(_ location: SourceLocation, in text: String, by characters: Int) -> SourceLocation {
         let prefix = text.prefix(characters)
-        guard let lastNewline = prefix.lastIndex(of: "\n") else {
+        guard let lastNewline = prefix.lastIndex(where: \.isNewline) else {
             return SourceLocation(file: location.file, line: location.line, column: location.column + characters)
         }
-        let lines = prefix.filter { $0 == "\n" }.count
-        return SourceLocation(file: location.file, line: location.line + lines, column: prefix.distance(from: lastNewline, to: prefix.endIndex))
+        let lines = prefix.filter(\.isNewline).count
+        return SourceLocation(
+            file: location.file, line: location.line + lines,
+            column: location.column - 1 + prefix.distance(from: lastNewline, to: prefix.endIndex))
     }
 }

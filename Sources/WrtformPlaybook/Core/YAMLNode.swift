@@ -33,22 +33,47 @@ indirect enum YAMLNode {
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw Self.error(error, file: file)
+            throw Self.error(error, file: file, text: text)
         }
         guard let node else { return nil }
-        return try convert(node, file: file)
+        return try convert(node, file: file, lines: lines(text))
+    }
+
+    /// The lines as libyaml counts them: split on the scalar "\n", since "\r\n" is a single Character.
+    private static func lines(_ text: String) -> [String] {
+        text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(Substring($0)) }
     }
 
     private static func location(_ mark: Mark?, _ file: String) -> SourceLocation {
         SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    private static func convert(_ node: Node, file: String) throws -> YAMLNode {
+    /// Where a scalar's text starts, so a `{{ name }}` inside it is reported at its own column:
+    /// after the opening quote, or on the first content line of a `|` or `>` block.
+    private static func contentLocation(_ scalar: Node.Scalar, _ file: String, lines: [String]) -> SourceLocation {
+        let start = location(scalar.mark, file)
+        switch scalar.style {
+        case .singleQuoted, .doubleQuoted:
+            return SourceLocation(file: file, line: start.line, column: start.column + 1)
+        case .literal, .folded:
+            guard start.line < lines.count else { return start }
+            for index in start.line..<lines.count {
+                let line = lines[index]
+                guard line.contains(where: { $0 != " " && $0 != "\r" }) else { continue }
+                return SourceLocation(file: file, line: index + 1, column: line.prefix { $0 == " " }.count + 1)
+            }
+            return start
+        default:
+            return start
+        }
+    }
+
+    private static func convert(_ node: Node, file: String, lines: [String]) throws -> YAMLNode {
         switch node {
         case .scalar(let scalar):
-            return .scalar(scalar.string, location(scalar.mark, file))
+            return .scalar(scalar.string, contentLocation(scalar, file, lines: lines))
         case .sequence(let sequence):
-            return .list(try sequence.map { try convert($0, file: file) }, location(sequence.mark, file))
+            return .list(try sequence.map { try convert($0, file: file, lines: lines) }, location(sequence.mark, file))
         case .mapping(let mapping):
             var entries: [Entry] = []
             for (key, value) in mapping {
@@ -60,7 +85,7 @@ indirect enum YAMLNode {
                         .invalidInput, "'\(keyScalar.string)' appears twice in this mapping (first at line \(first.keyLocation.line))",
                         at: location(keyScalar.mark, file))
                 }
-                entries.append(Entry(key: keyScalar.string, keyLocation: location(keyScalar.mark, file), value: try convert(value, file: file)))
+                entries.append(Entry(key: keyScalar.string, keyLocation: location(keyScalar.mark, file), value: try convert(value, file: file, lines: lines)))
             }
             return .map(entries, location(mapping.mark, file))
         case .alias(let alias):
@@ -68,22 +93,54 @@ indirect enum YAMLNode {
         }
     }
 
-    private static func error(_ error: YamlError, file: String) -> EngineError {
+    private static func error(_ error: YamlError, file: String, text: String) -> EngineError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return EngineError(.invalidInput, "YAML syntax: \(problem)", at: location(mark, file), hint: "check indentation and quoting")
+        case .reader(let problem, let offset, _, _):
+            // Yams' own description quotes the offending line; the message stays one line.
+            return EngineError(.invalidInput, "YAML syntax: \(problem)", at: offset.flatMap { readerLocation(byteOffset: $0, in: text, file: file) })
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return EngineError(.invalidInput, "'\(duplicates.joined(separator: "', '"))' appears twice in a mapping", at: location(context.mark, file))
-        case .reader(let problem, let offset, _, let yaml):
-            // libyaml counts the offset in bytes; turn it into a line and column.
-            let prefix = yaml.utf8.prefix(offset ?? 0)
-            let line = prefix.filter { $0 == UInt8(ascii: "\n") }.count + 1
-            let column = prefix.count - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0) + 1
-            return EngineError(
-                .invalidInput, "YAML: \(problem)", at: SourceLocation(file: file, line: line, column: column),
-                hint: "remove the control character or invalid byte")
+            let key = duplicates.first ?? ""
+            let first = location(context.mark, file)
+            guard let second = secondKey(key, after: first, in: text) else {
+                return EngineError(.invalidInput, "'\(key)' appears twice in a mapping", at: first)
+            }
+            return EngineError(.invalidInput, "'\(key)' appears twice in this mapping (first at line \(first.line))", at: second)
         default:
             return EngineError(.invalidInput, "YAML could not be read", at: SourceLocation(file: file, line: 1, column: 1))
         }
+    }
+
+    /// libyaml reports reader problems (control characters, bad UTF-8) as a byte offset.
+    private static func readerLocation(byteOffset: Int, in text: String, file: String) -> SourceLocation? {
+        let utf8 = text.utf8
+        guard let index = utf8.index(utf8.startIndex, offsetBy: byteOffset, limitedBy: utf8.endIndex) else { return nil }
+        let before = text.unicodeScalars[..<index]
+        let line = before.filter { $0 == "\n" }.count + 1
+        let column = before.distance(from: before.lastIndex(of: "\n").map { before.index(after: $0) } ?? before.startIndex, to: before.endIndex) + 1
+        return SourceLocation(file: file, line: line, column: column)
+    }
+
+    /// Yams reports a duplicate key at its first occurrence; the mistake is usually the second one,
+    /// in the same block mapping: a later line at the same indentation, before the mapping ends.
+    private static func secondKey(_ key: String, after first: SourceLocation, in text: String) -> SourceLocation? {
+        let lines = lines(text)
+        let indent = first.column - 1
+        guard first.line < lines.count else { return nil }
+        for index in first.line..<lines.count {
+            let line = lines[index]
+            let spaces = line.prefix { $0 == " " }.count
+            let rest = line.dropFirst(spaces)
+            if rest.isEmpty || rest.hasPrefix("#") || rest.allSatisfy({ $0 == "\r" }) { continue }
+            if spaces < indent { return nil }
+            guard spaces == indent else { continue }
+            for spelling in [key, "\"\(key)\"", "'\(key)'"] where rest.hasPrefix(spelling) {
+                if rest.dropFirst(spelling.count).drop(while: { $0 == " " }).hasPrefix(":") {
+                    return SourceLocation(file: first.file, line: index + 1, column: first.column)
+                }
+            }
+        }
+        return nil
     }
 }

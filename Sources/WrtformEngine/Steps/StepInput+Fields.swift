@@ -1,3 +1,4 @@
+import Foundation
 import WrtformUCI
 
 /// Typed reads of a step's fields; every error points at the field's own location.
@@ -6,8 +7,13 @@ extension StepInput {
         fields[key]?.location ?? location
     }
 
+    /// An error about a field. A secret field's value is never quoted: it is replaced by "(secret)".
     func error(_ key: String, _ message: String, hint: String? = nil) -> EngineError {
-        EngineError(.invalidInput, message, at: location(of: key), hint: hint)
+        var message = message
+        if let field = fields[key], field.isSecret, case .scalar(let value) = field.value, !value.isEmpty {
+            message = message.replacingOccurrences(of: value, with: "(secret)")
+        }
+        return EngineError(.invalidInput, message, at: location(of: key), hint: hint)
     }
 
     func isSecret(_ key: String) -> Bool {

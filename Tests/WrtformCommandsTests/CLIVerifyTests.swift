@@ -69,3 +69,28 @@ import VirtualRouter
         }
     }
 }
+
+/// `--inventory FILE --limit NAME` names the router instead of the connection options.
+@Suite struct CLIInventoryTests {
+    @Test func inventoryEntryReachesTheRouter() async throws {
+        try await withVirtualRouter { router in
+            let directory = try CLI.temporaryDirectory()
+            let inventory = directory.appendingPathComponent("routers.yml")
+            try """
+                hosts:
+                  home:
+                    host: \(router.host)
+                    port: \(router.port)
+                    user: root
+                    identity: \(router.clientKeyFile)
+                    known_hosts: \(router.knownHostsFile)
+                """.write(to: inventory, atomically: true, encoding: .utf8)
+            let facts = await CLI.run(["facts", "--inventory", inventory.path, "--limit", "home"])
+            #expect(facts.code == 0, "\(facts.stderr)")
+            #expect(facts.stdout.contains("target:    root@\(router.host):\(router.port)"))
+            let typo = await CLI.run(["facts", "--inventory", inventory.path, "--limit", "hom"])
+            #expect(typo.code == 1)
+            #expect(typo.stderr == "error: the inventory \(inventory.path) has no host 'hom' (did you mean 'home'?)\n")
+        }
+    }
+}

@@ -9,13 +9,20 @@ public struct DoctorSetup: Sendable {
     public var redirectPorts: [String]
     public var forwardingSource: String?
     public var hookPath: String?
+    /// The hook as the playbook writes it (octal mode, sha256 of the content), to tell an edited or
+    /// stale hook from ours; nil: not known, not compared.
+    public var hookMode: String?
+    public var hookHash: String?
+    /// The tag the hook logs under (`logger -t TAG`), for its last log line; nil: it does not log.
+    public var logTag: String?
     /// Fully qualified names the DDNS hook keeps pointed at the PPPoE address.
     public var hostnames: [String]
     public var maxMTU: Int
 
     public init(
         pppoeInterface: String, wanInterface: String? = nil, zone: String? = nil, table: String? = nil, ruleSource: String? = nil,
-        redirectPorts: [String] = [], forwardingSource: String? = nil, hookPath: String? = nil, hostnames: [String] = [], maxMTU: Int = 1454
+        redirectPorts: [String] = [], forwardingSource: String? = nil, hookPath: String? = nil, hookMode: String? = nil,
+        hookHash: String? = nil, logTag: String? = nil, hostnames: [String] = [], maxMTU: Int = 1454
     ) {
         self.pppoeInterface = pppoeInterface
         self.wanInterface = wanInterface
@@ -25,6 +32,9 @@ public struct DoctorSetup: Sendable {
         self.redirectPorts = redirectPorts
         self.forwardingSource = forwardingSource
         self.hookPath = hookPath
+        self.hookMode = hookMode
+        self.hookHash = hookHash
+        self.logTag = logTag
         self.hostnames = hostnames
         self.maxMTU = maxMTU
     }
@@ -42,12 +52,40 @@ public struct DoctorSetup: Sendable {
         zone = zoneStep?.name
         let tableName = pppoe.options.first { $0.key == "ip4table" }?.value.items.first
         table = tableName
-        let rule = steps.compactMap { $0 as? NetworkRuleStep }.first { $0.match.options["lookup"]?.items.first == tableName }
+        let rule = steps.compactMap { $0 as? NetworkRuleStep }.first { $0.family == .ipv4 && $0.match.options["lookup"]?.items.first == tableName }
         ruleSource = rule?.match.options["src"]?.items.first
-        redirectPorts = steps.compactMap { $0 as? RedirectStep }.filter { $0.source == zoneStep?.name }.map(\.sourcePort)
-        forwardingSource = steps.compactMap { $0 as? ForwardingStep }.first { $0.destination == zoneStep?.name }?.source
-        hookPath = steps.compactMap { $0 as? FileStep }.first { $0.path.hasPrefix("/etc/hotplug.d/iface/") }?.path
+        redirectPorts = zoneStep == nil ? [] : steps.compactMap { $0 as? RedirectStep }.filter { $0.source == zoneStep?.name }.map(\.sourcePort)
+        forwardingSource = zoneStep == nil ? nil : steps.compactMap { $0 as? ForwardingStep }.first { $0.destination == zoneStep?.name }?.source
+        let hook = steps.compactMap { $0 as? FileStep }.first { $0.path.hasPrefix("/etc/hotplug.d/iface/") }
+        hookPath = hook?.path
+        hookMode = hook?.mode
+        hookHash = hook.map { SHA256.hex($0.content) }
+        logTag = hook.flatMap { Self.loggerTag(in: String(decoding: $0.content, as: UTF8.self)) }
         self.hostnames = hostnames
         maxMTU = 1454
+    }
+
+    /// The first literal tag a script logs under: `logger -t wrtform-ddns …` (also `-tTAG`, quoted).
+    static func loggerTag(in script: String) -> String? {
+        for line in script.split(whereSeparator: \.isNewline) {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let logger = words.firstIndex(where: { $0 == "logger" || $0.hasSuffix("/logger") }) else { continue }
+            var index = logger + 1
+            while index < words.count {
+                let word = words[index]
+                var tag: String?
+                if word == "-t", index + 1 < words.count { tag = words[index + 1] } else if word.hasPrefix("-t"), word.count > 2 { tag = String(word.dropFirst(2)) }
+                if let tag {
+                    let bare = tag.trimming("'\"")
+                    return isTag(bare) ? bare : nil
+                }
+                index += 1
+            }
+        }
+        return nil
+    }
+
+    static func isTag(_ text: String) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0.isASCIIAlnum || "_.-".contains($0) }
     }
 }

@@ -53,17 +53,21 @@ public struct InterfaceStep: Step {
                 guard let mtu = Int(value), (576...9216).contains(mtu) else {
                     throw input.error("mtu", "mtu '\(value)' is out of range (576-9216)")
                 }
-            case "proto" where value == "pppoe" || value == "pppoa" || value == "pptp" || value == "l2tp":
-                // The device is `pppoe-NAME`, and Linux limits device names to 15 characters.
-                if interface.count > 9 {
-                    throw input.error(
-                        "name", "PPP interface name '\(interface)' is longer than 9 characters (its device pppoe-\(interface) would exceed 15)",
-                        hint: "use a shorter name, e.g. 'wanppp'")
+            case "proto":
+                if let problem = pppDeviceProblem(interface: interface, proto: value) {
+                    throw input.error("name", problem, hint: "use a shorter name, e.g. 'wanppp'")
                 }
             default:
                 break
             }
         }
+    }
+
+    /// The device of a PPP interface is `PROTO-NAME` (`pppoe-wanppp`), and Linux limits device names to
+    /// 15 characters (IFNAMSIZ 16): a longer interface name never comes up.
+    static func pppDeviceProblem(interface: String, proto: String) -> String? {
+        guard ["pppoe", "pppoa", "pptp", "l2tp"].contains(proto), interface.count > 9 else { return nil }
+        return "PPP interface name '\(interface)' is longer than 9 characters (its device pppoe-\(interface) would exceed 15)"
     }
 
     static func tableRequirements(_ options: [OptionSetting], input: StepInput) -> [Requirement] {

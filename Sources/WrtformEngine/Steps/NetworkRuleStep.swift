@@ -59,7 +59,37 @@ public struct NetworkRuleStep: Step {
     }
 
     public func check(_ state: RouterState) throws -> [Change] {
-        try SectionEnsure(file: ConfigFile.network, match: match, options: options).check(state, stepID: id, location: location)
+        var state = state
+        let document = try state.uci(ConfigFile.network)
+        if match.find(in: document).isEmpty, let fix = bareSourceFix(in: document) { return fix }
+        return try SectionEnsure(file: ConfigFile.network, match: match, options: options).check(state, stepID: id, location: location)
+    }
+
+    /// The same rule written by hand (or by the original recipe) with a bare `src` is this rule with the
+    /// trap in it: fix it in place rather than add a second rule beside it, which would leave every host
+    /// following the table. The change is journaled by what stays the same (the section's name, or its
+    /// other match options), so apply and rollback find the section before and after `src` changes.
+    func bareSourceFix(in document: UCIFile) -> [Change]? {
+        guard let source = match.options["src"]?.items.first, source.hasSuffix("/32") || source.hasSuffix("/128") else { return nil }
+        var bareOptions = match.options
+        bareOptions["src"] = .single(String(source.split(separator: "/")[0]))
+        let found = document.sections(ofType: match.type, matching: bareOptions)
+        guard found.count == 1, let section = found.first else { return nil }
+        var stable = match.options
+        stable["src"] = nil
+        let stableMatch: SectionMatch
+        if let name = section.name {
+            stableMatch = SectionMatch(type: match.type, name: name)
+        } else {
+            guard !stable.isEmpty else { return nil }
+            stableMatch = SectionMatch(type: match.type, options: stable)
+        }
+        guard stableMatch.find(in: document).count == 1 else { return nil }
+        let changes = options.compactMap { option -> OptionChange? in
+            let current = section[option.key]
+            return UCIValue.same(current, option.value) ? nil : OptionChange(key: option.key, old: current, new: option.value)
+        }
+        return [.setOptions(file: ConfigFile.network, match: stableMatch, options: changes)]
     }
 
     public var postChecks: [PostCheck] {

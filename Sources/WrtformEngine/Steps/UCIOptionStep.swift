@@ -29,6 +29,12 @@ public struct UCIOptionStep: Step {
         guard let section = document.section(at: reference) else {
             throw EngineError(.notFound, "step '\(id)': \(file) has no section \(reference)", at: location)
         }
+        if file == ConfigFile.network, section.type == "interface", let name = section.name,
+            let proto = options.first(where: { $0.key == "proto" })?.value.items.first,
+            let problem = InterfaceStep.pppDeviceProblem(interface: name, proto: proto)
+        {
+            throw EngineError(.invalidInput, "step '\(id)': \(problem)", at: location, hint: "use a shorter name, e.g. 'wanppp'")
+        }
         // Journal the section by something that survives other edits: its name, or its current options.
         let match: SectionMatch
         if let name = section.name {

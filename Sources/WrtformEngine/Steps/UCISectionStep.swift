@@ -29,6 +29,12 @@ public struct UCISectionStep: Step {
             throw EngineError(.invalidInput, "uci-section step '\(id)' needs a 'name' or a 'match' to find its section again", at: input.location)
         }
         match = SectionMatch(type: type, name: name, options: Dictionary(matchOptions.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+        // The escape hatch must not get around the PPP device-name limit the interface step enforces.
+        if file == ConfigFile.network, type == "interface", let name, let proto = options.first(where: { $0.key == "proto" })?.value.items.first,
+            let problem = InterfaceStep.pppDeviceProblem(interface: name, proto: proto)
+        {
+            throw input.error("name", problem, hint: "use a shorter name, e.g. 'wanppp'")
+        }
         let secretFields = (try input.map("options") ?? [:]).filter { $0.value.isSecret }.map(\.key)
         secretKeys = Set(secretFields).union(["password", "key", "psk"])
     }

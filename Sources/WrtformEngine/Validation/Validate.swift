@@ -25,6 +25,19 @@ public enum Validate {
         return doubleColons == 1 ? groups.count < capacity : groups.count == capacity
     }
 
+    /// Whether an ISP could have given this IPv4 address to a PPPoE session as a public one: not
+    /// private, shared (CGNAT 100.64/10), loopback, link-local, documentation, benchmarking or reserved.
+    public static func isPublicIPv4(_ text: String) -> Bool {
+        guard ipv4(text) else { return false }
+        let o = text.split(separator: ".").compactMap { Int($0) }
+        switch (o[0], o[1], o[2]) {
+        case (0, _, _), (10, _, _), (127, _, _): return false
+        case (100, 64...127, _), (169, 254, _), (172, 16...31, _), (192, 168, _): return false
+        case (192, 0, 0), (192, 0, 2), (198, 18...19, _), (198, 51, 100), (203, 0, 113): return false
+        default: return o[0] < 224
+        }
+    }
+
     /// An address with an optional prefix length ("192.168.1.5", "10.0.0.0/8", "2001:db8::/32").
     public static func prefix(_ text: String, family: AddressFamily) -> String? {
         let pieces = text.split(separator: "/", omittingEmptySubsequences: false)

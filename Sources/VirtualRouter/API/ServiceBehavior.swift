@@ -8,6 +8,7 @@ public enum ServiceBehavior: Sendable, Equatable {
     /// Never return (until the router stops or the caller gives up).
     case hang
     /// Run this ash script inside the router (sourced by the stub; it may `exit N`).
-    /// For example `killall dropbear` makes the router unreachable mid-apply.
+    /// For example `kill $(cat /var/run/dropbear.pid)` makes the router unreachable mid-apply:
+    /// its SSH server stops while the router (and everything else running in it) carries on.
     case run(String)
 }

@@ -18,12 +18,17 @@ public final class VirtualRouter: Sendable {
         public var fixture: String = "openwrt-24.10"
         /// root's password (password authentication is enabled, as on a stock router).
         public var rootPassword: String = "wrtform-test"
+        /// Small RAM disks over paths of the router (path → size in bytes), so a test can fill
+        /// them up ("no space left on device"). What is written there lives in the running sandbox
+        /// only: read it with `runInSandbox`; a restart after `killSSHServer()` starts them empty.
+        public var tmpfs: [String: Int] = [:]
 
         public init() {}
 
-        public init(fixture: String, rootPassword: String = "wrtform-test") {
+        public init(fixture: String, rootPassword: String = "wrtform-test", tmpfs: [String: Int] = [:]) {
             self.fixture = fixture
             self.rootPassword = rootPassword
+            self.tmpfs = tmpfs
         }
     }
 
@@ -41,9 +46,13 @@ public final class VirtualRouter: Sendable {
     public let recordDirectory: URL
     /// Everything this router keeps on the host; removed by `stop()`.
     public let stateDirectory: URL
+    /// Where `recordDirectory` is mounted inside the router: scripts a test gives the router
+    /// (behaviors) can leave marks there for the test to see, or wait for files it puts there.
+    public let recordMount = RouterScripts.recordMount
 
     private let tools: HostTools
     private let tree: RouterTree
+    private let tmpfs: [String: Int]
     private let state: Mutex<State>
 
     private struct State {
@@ -58,21 +67,19 @@ public final class VirtualRouter: Sendable {
     /// The current host key's fingerprint as OpenSSH prints it (`SHA256:…`, no padding).
     public var hostKeyFingerprint: String { state.withLock { $0.fingerprint } }
 
-    /// Whether the SSH server is up (false after `killSSHServer()`, or when a behavior script killed it).
+    /// Whether the SSH server is up (false after `killSSHServer()`, or when a behavior script
+    /// killed dropbear — the router itself may still run then: see `isRunning`).
     public var isSSHServerRunning: Bool {
-        state.withLock { state in
-            guard let server = state.server else { return false }
-            if server.poll() != nil {
-                state.server = nil
-                return false
-            }
-            return true
-        }
+        guard let server = liveServer() else { return false }
+        return SandboxProcesses.isDropbearRunning(inSandboxOf: server.pid)
     }
+
+    /// Whether the router (the sandbox and what runs in it) is up, with or without its SSH server.
+    public var isRunning: Bool { liveServer() != nil }
 
     private init(
         port: Int, knownHostsFile: String, clientKeyFile: String, rootPassword: String, stateDirectory: URL,
-        tools: HostTools, tree: RouterTree, server: ChildProcess, fingerprint: String
+        tools: HostTools, tree: RouterTree, tmpfs: [String: Int], server: ChildProcess, fingerprint: String
     ) {
         self.port = port
         self.knownHostsFile = knownHostsFile
@@ -83,6 +90,7 @@ public final class VirtualRouter: Sendable {
         self.stateDirectory = stateDirectory
         self.tools = tools
         self.tree = tree
+        self.tmpfs = tmpfs
         self.state = Mutex(State(server: server, fingerprint: fingerprint))
     }
 
@@ -113,7 +121,8 @@ public final class VirtualRouter: Sendable {
             try tree.write("etc/dropbear/authorized_keys", clientPublicKey, mode: 0o600)
 
             let hostKey = try makeHostKey(tools: tools, tree: tree)
-            let (child, port) = try await launchOnFreePort(tools: tools, tree: tree, stateDirectory: stateDirectory)
+            let (child, port) = try await launchOnFreePort(
+                tools: tools, tree: tree, tmpfs: options.tmpfs, stateDirectory: stateDirectory)
             server = child
 
             let knownHosts = keys.appendingPathComponent("known_hosts").path
@@ -121,7 +130,7 @@ public final class VirtualRouter: Sendable {
 
             return VirtualRouter(
                 port: port, knownHostsFile: knownHosts, clientKeyFile: clientKey, rootPassword: options.rootPassword,
-                stateDirectory: stateDirectory, tools: tools, tree: tree, server: child,
+                stateDirectory: stateDirectory, tools: tools, tree: tree, tmpfs: options.tmpfs, server: child,
                 fingerprint: hostKey.fingerprint)
         } catch {
             server?.kill()
@@ -158,11 +167,17 @@ public final class VirtualRouter: Sendable {
         server?.kill()
     }
 
-    /// Starts the SSH server again on the same port with the same host key (after
-    /// `killSSHServer()`, or after a behavior script killed it).
+    /// Starts the SSH server again on the same port with the same host key. After a behavior
+    /// script killed dropbear, only dropbear starts again: everything else still running in the
+    /// router (a watchdog, a hung reload) keeps running, as on a real router. After
+    /// `killSSHServer()` (or while dropbear runs) the whole router starts afresh.
     public func restartSSHServer() async throws {
+        if let server = liveServer(), !SandboxProcesses.isDropbearRunning(inSandboxOf: server.pid) {
+            try await respawnDropbear()
+            return
+        }
         try killSSHServer()
-        let child = try await Self.relaunch(tools: tools, tree: tree, stateDirectory: stateDirectory, port: port)
+        let child = try await Self.relaunch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, port: port)
         try adopt(child)
     }
 
@@ -173,7 +188,7 @@ public final class VirtualRouter: Sendable {
         try FileManager.default.removeItem(at: tree.url(Self.hostKeyPath))
         let hostKey = try Self.makeHostKey(tools: tools, tree: tree)
         state.withLock { $0.fingerprint = hostKey.fingerprint }
-        let child = try await Self.relaunch(tools: tools, tree: tree, stateDirectory: stateDirectory, port: port)
+        let child = try await Self.relaunch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, port: port)
         try adopt(child)
     }
 
@@ -192,6 +207,29 @@ public final class VirtualRouter: Sendable {
             try Data(script.utf8).write(to: file, options: .atomic)
         } else if FileManager.default.fileExists(atPath: file.path) {
             try FileManager.default.removeItem(at: file)
+        }
+    }
+
+    /// Makes a busybox applet of the router (`mv`, `sync`, `sha256sum`, …) behave as given from
+    /// its next call on, for fault injection: `.run(script)` sources the script (which may pause,
+    /// count calls or `exit N`) and then runs the applet; `.fail(N)` exits N without running it;
+    /// `.hang` never returns; `.succeed` puts the plain applet back. Builtins of ash (echo,
+    /// printf, test, kill) cannot be wrapped.
+    public func setAppletBehavior(_ behavior: ServiceBehavior, for applet: String) throws {
+        guard BusyboxApplets.openWrt.contains(applet), let path = tools.appletPaths[applet] else {
+            throw VirtualRouterError(
+                .badRecord, "'\(applet)' is not a busybox applet of the router",
+                remedy: "use one of: \(BusyboxApplets.openWrt.sorted().joined(separator: ", "))")
+        }
+        let file = recordDirectory
+            .appendingPathComponent(RouterScripts.behaviorDirectoryName)
+            .appendingPathComponent(RouterScripts.appletBehaviorName(applet))
+        if let script = RouterScripts.behaviorScript(behavior) {
+            try Data(script.utf8).write(to: file, options: .atomic)
+            try tree.replaceApplet(path, with: RouterScripts.appletWrapper(applet))
+        } else {
+            try tree.replaceApplet(path, with: nil)
+            if FileManager.default.fileExists(atPath: file.path) { try FileManager.default.removeItem(at: file) }
         }
     }
 
@@ -223,7 +261,7 @@ public final class VirtualRouter: Sendable {
             arguments = [tools.nsenter, "--target", String(initPID), "--mount", "--pid", "--uts", "--ipc", "--root", "--wd", "--"]
                 + shell
         } else {
-            arguments = SandboxCommand.arguments(tools: tools, tree: tree, command: shell)
+            arguments = SandboxCommand.arguments(tools: tools, tree: tree, tmpfs: tmpfs, command: shell)
         }
         // Output goes to a file, not a pipe: a process the script leaves running in the router
         // (a hanging stub in the background) would hold a pipe open and block us forever.
@@ -238,6 +276,46 @@ public final class VirtualRouter: Sendable {
     }
 
     // MARK: - Machinery
+
+    /// The sandbox's outer bwrap while the router runs (with or without dropbear).
+    private func liveServer() -> ChildProcess? {
+        state.withLock { state in
+            guard let server = state.server else { return nil }
+            if server.poll() != nil {
+                state.server = nil
+                return nil
+            }
+            return server
+        }
+    }
+
+    /// Asks the sandbox's init for dropbear again and waits until it listens (see `SandboxInit`).
+    private func respawnDropbear() async throws {
+        let pidFile = tree.url(Self.pidFilePath)
+        let wanted = recordDirectory.appendingPathComponent(SandboxInit.wantedFileName)
+        let log = stateDirectory.appendingPathComponent("dropbear.log")
+        for _ in 0..<50 {
+            try? FileManager.default.removeItem(at: pidFile)
+            let logStart = (try? FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int) ?? 0
+            try Data(UUID().uuidString.utf8).write(to: wanted, options: .atomic)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while true {
+                guard liveServer() != nil else { throw Self.stoppedError("restart the SSH server: the router stopped") }
+                if let pid = try? String(contentsOf: pidFile, encoding: .utf8), !pid.isEmpty { return }
+                if Self.newLogText(log, from: logStart).contains("Address already in use") { break }
+                if ContinuousClock.now > deadline {
+                    throw VirtualRouterError(
+                        .sandboxFailed, "the SSH server did not listen again within 20 s: \(Self.newLogText(log, from: logStart))")
+                }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            // The port is still taken for a moment (a session of the old server): ask again.
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw VirtualRouterError(
+            .sandboxFailed, "port \(port) stayed taken: the SSH server could not restart on it",
+            remedy: "check what is listening on 127.0.0.1:\(port) (ss -ltnp)")
+    }
 
     private func adopt(_ child: ChildProcess) throws {
         let adopted = state.withLock { state -> Bool in
@@ -320,10 +398,12 @@ public final class VirtualRouter: Sendable {
     }
 
     /// Starts dropbear on a free port, retrying when another process takes the port first.
-    private static func launchOnFreePort(tools: HostTools, tree: RouterTree, stateDirectory: URL) async throws -> (ChildProcess, Int) {
+    private static func launchOnFreePort(
+        tools: HostTools, tree: RouterTree, tmpfs: [String: Int], stateDirectory: URL
+    ) async throws -> (ChildProcess, Int) {
         for _ in 0..<20 {
             let port = try FreePort.pick()
-            if let child = try await launch(tools: tools, tree: tree, stateDirectory: stateDirectory, port: port) {
+            if let child = try await launch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, port: port) {
                 return (child, port)
             }
         }
@@ -333,9 +413,11 @@ public final class VirtualRouter: Sendable {
     }
 
     /// Starts dropbear on `port` again, waiting a little if the port is briefly taken.
-    private static func relaunch(tools: HostTools, tree: RouterTree, stateDirectory: URL, port: Int) async throws -> ChildProcess {
+    private static func relaunch(
+        tools: HostTools, tree: RouterTree, tmpfs: [String: Int], stateDirectory: URL, port: Int
+    ) async throws -> ChildProcess {
         for _ in 0..<50 {
-            if let child = try await launch(tools: tools, tree: tree, stateDirectory: stateDirectory, port: port) {
+            if let child = try await launch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, port: port) {
                 return child
             }
             try await Task.sleep(for: .milliseconds(100))
@@ -345,33 +427,34 @@ public final class VirtualRouter: Sendable {
             remedy: "check what is listening on 127.0.0.1:\(port) (ss -ltnp)")
     }
 
-    /// Starts the sandbox with dropbear listening on `port`. Returns nil when the port is taken.
-    /// Ready means dropbear wrote its pid file, which it does only after it listens.
-    private static func launch(tools: HostTools, tree: RouterTree, stateDirectory: URL, port: Int) async throws -> ChildProcess? {
+    /// Starts the sandbox (its init, which starts dropbear listening on `port`). Returns nil
+    /// when the port is taken. Ready means dropbear wrote its pid file, which it does only after
+    /// it listens.
+    private static func launch(
+        tools: HostTools, tree: RouterTree, tmpfs: [String: Int], stateDirectory: URL, port: Int
+    ) async throws -> ChildProcess? {
         let pidFile = tree.url(pidFilePath)
         try? FileManager.default.removeItem(at: pidFile)
         let log = stateDirectory.appendingPathComponent("dropbear.log")
         let logStart = (try? FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int) ?? 0
-        let command = [
-            "/usr/sbin/dropbear", "-F", "-E",
-            "-p", "127.0.0.1:\(port)",
-            "-r", "/" + hostKeyPath,
-            "-P", "/var/run/dropbear.pid",
-        ]
+        let command = SandboxInit.command(port: port, hostKeyPath: "/" + hostKeyPath, pidFile: "/var/run/dropbear.pid")
         let child = try ChildProcess.spawn(
-            SandboxCommand.arguments(tools: tools, tree: tree, command: command), outputFile: log.path)
+            SandboxCommand.arguments(tools: tools, tree: tree, tmpfs: tmpfs, command: command), outputFile: log.path)
         let deadline = ContinuousClock.now + .seconds(20)
         do {
             while true {
                 if let termination = child.poll() {
-                    let text = newLogText(log, from: logStart)
-                    if text.contains("Address already in use") { return nil }
                     throw VirtualRouterError(
-                        .sandboxFailed, "the sandboxed SSH server ended (\(termination)) before listening: \(text)",
+                        .sandboxFailed, "the sandbox ended (\(termination)) before its SSH server listened: \(newLogText(log, from: logStart))",
                         remedy: "check bubblewrap works here (`bwrap --ro-bind / / true`)")
                 }
                 if let pid = try? String(contentsOf: pidFile, encoding: .utf8), !pid.isEmpty {
                     return child
+                }
+                // dropbear could not listen; the init waits for another try: end this sandbox.
+                if newLogText(log, from: logStart).contains("Address already in use") {
+                    child.kill()
+                    return nil
                 }
                 if ContinuousClock.now > deadline {
                     throw VirtualRouterError(

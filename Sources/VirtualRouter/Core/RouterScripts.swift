@@ -146,6 +146,23 @@ enum RouterScripts {
 
         """
 
+    /// The behavior file of a wrapped applet (inside the behavior directory).
+    static func appletBehaviorName(_ applet: String) -> String { "applet-" + applet }
+
+    /// Stands in for a busybox applet while a test gives it a behavior (`setAppletBehavior`):
+    /// sources the behavior (which may pause, fail or exit), then is the applet.
+    static func appletWrapper(_ applet: String) -> String {
+        """
+        #!/bin/busybox ash
+        # wrtform virtual router: \(applet), wrapped for a fault-injection test. Does what
+        # \(recordMount)/\(behaviorDirectoryName)/\(appletBehaviorName(applet)) says, then is \(applet).
+        b=\(recordMount)/\(behaviorDirectoryName)/\(appletBehaviorName(applet))
+        [ -f "$b" ] && . "$b"
+        exec /bin/busybox \(applet) "$@"
+
+        """
+    }
+
     /// What a stub does for each `ServiceBehavior` (sourced from the stub).
     static func behaviorScript(_ behavior: ServiceBehavior) -> String? {
         switch behavior {

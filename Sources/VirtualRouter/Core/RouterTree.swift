@@ -45,9 +45,7 @@ struct RouterTree: Sendable {
         }
         for applet in BusyboxApplets.openWrt.sorted() {
             guard let path = tools.appletPaths[applet], !tree.exists(path) else { continue }
-            let depth = path.split(separator: "/").count - 1
-            let target = String(repeating: "../", count: depth) + "bin/busybox"
-            try tree.symlink(path, to: depth == 1 && path.hasPrefix("bin/") ? "busybox" : target)
+            try tree.symlink(path, to: appletLinkTarget(path))
         }
 
         try tree.write("bin/ash", RouterScripts.loginShell, mode: 0o755)
@@ -63,6 +61,29 @@ struct RouterTree: Sendable {
     }
 
     func url(_ path: String) -> URL { root.appendingPathComponent(path) }
+
+    /// Where an applet's symlink at `path` (e.g. "usr/bin/awk") points: busybox, relatively.
+    static func appletLinkTarget(_ path: String) -> String {
+        let depth = path.split(separator: "/").count - 1
+        return depth == 1 && path.hasPrefix("bin/") ? "busybox" : String(repeating: "../", count: depth) + "bin/busybox"
+    }
+
+    /// Puts `text` (mode 0755) or, with nil, the applet's busybox symlink at `path`, replacing
+    /// what is there in one rename, so a router running the applet never finds it missing.
+    func replaceApplet(_ path: String, with text: String?) throws {
+        let temporary = url(path + ".vr-\(UUID().uuidString)")
+        if let text {
+            try Data(text.utf8).write(to: temporary)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temporary.path)
+        } else {
+            try FileManager.default.createSymbolicLink(atPath: temporary.path, withDestinationPath: Self.appletLinkTarget(path))
+        }
+        guard rename(temporary.path, url(path).path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw VirtualRouterError(.sandboxFailed, "cannot replace /\(path) in the router: \(reason)")
+        }
+    }
 
     func exists(_ path: String) -> Bool {
         var info = stat()

@@ -3,11 +3,12 @@
 /// Mount and pid namespaces (plus ipc and uts, for the hostname); the host network, so the
 /// SSH server listens on the host's loopback. The sandbox's `/` is the router tree; only the
 /// borrowed programs and the libraries dropbear and flock need come from the host, read-only.
+/// `tmpfs`: small RAM disks over paths of the router (path → bytes), for no-space tests.
 enum SandboxCommand {
     static let hostname = "OpenWrt"
     static let path = "/usr/sbin:/usr/bin:/sbin:/bin"
 
-    static func arguments(tools: HostTools, tree: RouterTree, command: [String]) -> [String] {
+    static func arguments(tools: HostTools, tree: RouterTree, tmpfs: [String: Int] = [:], command: [String]) -> [String] {
         var arguments = [
             tools.bwrap,
             "--die-with-parent",
@@ -21,6 +22,9 @@ enum SandboxCommand {
         ]
         for library in tools.libraries {
             arguments += ["--ro-bind", library, library]
+        }
+        for (path, bytes) in tmpfs.sorted(by: { $0.key < $1.key }) {
+            arguments += ["--size", String(bytes), "--tmpfs", path]
         }
         arguments += [
             "--proc", "/proc",

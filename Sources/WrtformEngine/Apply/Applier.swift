@@ -38,10 +38,18 @@ public struct Applier: Sendable {
             files: plan.files.map(\.path), target: target, rolledBackRun: undoing)
     }
 
-    /// Step 1: the write round trip, turned into errors that say what to do.
+    /// Step 1: the write round trip, turned into errors that say what to do. The write arms the
+    /// router's watchdog itself (before it replaces anything), so a client that dies right after
+    /// it is covered too.
     func write(_ transaction: WriteTransaction, journal: RunJournal, to target: any RouterTarget) async throws {
         events.handle(.phase("writing \(transaction.files.count) file(s) to \(target.name)"))
-        switch try await target.write(transaction) {
+        let outcome: WriteOutcome
+        do {
+            outcome = try await WatchdogWindow.$seconds.withValue(options.confirmTimeout) { try await target.write(transaction) }
+        } catch {
+            try await settleLostWrite(transaction.runID, target: target, error: error)
+        }
+        switch outcome {
         case .written:
             events.handle(.wrote(runID: transaction.runID, files: transaction.files.map(\.path)))
             saveLocalJournal(journal, target: target)
@@ -58,6 +66,26 @@ public struct Applier: Sendable {
             throw EngineError(.applyFailed, "the router's uci rejected the new \(path): \(message); nothing was changed")
         case .failed(let message):
             throw EngineError(.applyFailed, "writing failed: \(message); the router's files were left as they were")
+        }
+    }
+
+    /// The write round trip broke off (connection lost, timed out): whether the router wrote is
+    /// unknown. Ask over a fresh connection, restoring whatever the write did.
+    private func settleLostWrite(_ runID: String, target: any RouterTarget, error: any Error) async throws -> Never {
+        let what = "the write did not come back (\(error))"
+        switch await attempt({ try await target.restore(runID: runID, status: RunStatus.restored.rawValue) }) {
+        case .success:
+            events.handle(.restored(runID: runID, reason: what))
+            throw EngineError(.applyFailed, "\(what); the router's files were restored and it is back where it was")
+        case .failure(let settled as EngineError) where settled.kind == .notFound:
+            throw EngineError(.applyFailed, "\(what); the router replaced no file, nothing was changed")
+        case .failure(let settled):
+            let window = options.confirmTimeout.map {
+                " If the write went through, the router's watchdog restores the old files by itself within \($0) s of it."
+            } ?? ""
+            throw EngineError(
+                .applyFailed, "\(what), and asking the router again failed (\(settled)).\(window)",
+                hint: "check how you reach the router; run `wrtform history` once it answers")
         }
     }
 
@@ -91,10 +119,8 @@ public struct Applier: Sendable {
             request.rolledBackRun = rolledBackRun
             outcome = try await target.finish(request)
         } catch {
-            let when = revertAt.map { " The router will restore the old files by itself at \(Self.clock($0)) (router time)." } ?? ""
-            throw EngineError(
-                .applyFailed, "could not reach \(target.name) again after the reload: \(error).\(when)",
-                hint: "check how you reach the router; run `wrtform history` once it answers")
+            return try await settleLostConfirmation(
+                runID, target: target, error: error, revertAt: revertAt, files: files, services: services)
         }
         for result in outcome.results { events.handle(.check(result)) }
         guard outcome.confirmed else {
@@ -105,16 +131,48 @@ public struct Applier: Sendable {
         return ApplyResult(runID: runID, status: .done, checks: outcome.results, filesWritten: files, servicesReloaded: services)
     }
 
+    /// Verify-and-confirm broke off, or came too late: the run may be confirmed, waiting, or
+    /// restored by the watchdog. One more fresh connection settles it — restoring a run still
+    /// waiting, as the watchdog would. If the router cannot be reached, its watchdog restores it.
+    private func settleLostConfirmation(
+        _ runID: String, target: any RouterTarget, error: any Error, revertAt: Int?, files: [String], services: [String]
+    ) async throws -> ApplyResult {
+        switch await attempt({ try await target.restore(runID: runID, status: RunStatus.restored.rawValue) }) {
+        case .success:
+            events.handle(.restored(runID: runID, reason: "\(error)"))
+            throw EngineError(.applyFailed, "could not confirm on \(target.name): \(error); the router's files were restored and it is back where it was")
+        case .failure(let settled as EngineError) where settled.kind == .conflict:
+            // The confirmation went through; only its answer was lost.
+            events.handle(.confirmed(runID: runID))
+            return ApplyResult(runID: runID, status: .done, filesWritten: files, servicesReloaded: services)
+        case .failure:
+            let when = revertAt.map { " The router will restore the old files by itself at \(Self.clock($0)) (router time)." } ?? ""
+            throw EngineError(
+                .applyFailed, "could not reach \(target.name) again after the reload: \(error).\(when)",
+                hint: "check how you reach the router; run `wrtform history` once it answers")
+        }
+    }
+
     private func restore(_ runID: String, target: any RouterTarget, reason: String) async throws -> Never {
         do {
             try await target.restore(runID: runID, status: RunStatus.restored.rawValue)
         } catch {
+            let window = options.confirmTimeout.map { "the router's watchdog restores it by itself within \($0) s; if not, " } ?? ""
             throw EngineError(
                 .applyFailed, "\(reason); restoring run \(runID) also failed (\(error))",
-                hint: "if the watchdog was armed the router restores itself; otherwise run `wrtform rollback \(runID)`")
+                hint: "\(window)run `wrtform rollback \(runID)` once the router answers")
         }
         events.handle(.restored(runID: runID, reason: reason))
         throw EngineError(.applyFailed, "\(reason); the router's files were restored and it is back where it was")
+    }
+
+    private func attempt(_ body: () async throws -> Void) async -> Result<Void, any Error> {
+        do {
+            try await body()
+            return .success(())
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func saveLocalJournal(_ journal: RunJournal, target: any RouterTarget) {

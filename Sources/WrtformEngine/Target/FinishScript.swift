@@ -1,11 +1,9 @@
 /// The verify-and-confirm round trip: poll the checks until they pass or time out, then confirm
-/// (stop the watchdog, mark the run done, release the lock). Run over a NEW connection: proof the
+/// (mark the run done, stop the watchdog, release the lock). Run over a NEW connection: proof the
 /// way we came in still works after the reload.
 enum FinishScript {
     static func make(_ request: FinishRequest) -> String {
-        var s = Shell.prelude
-        s += "J=\(Shell.quote(Shell.journal(request.runID)))\nL=\(Shell.lock)\n"
-        s += JournalScripts.clearBootHook
+        var s = Shell.prelude + Shell.runFunctions(request.runID)
         s += """
         netifd=0; command -v ubus >/dev/null 2>&1 && netifd=1
         deadline=$(( $(date +%s) + \(request.pollTimeout) ))
@@ -21,6 +19,9 @@ enum FinishScript {
             }
             s += "if ( \(check.command) ) >/dev/null 2>&1 </dev/null; then results=\"$results \(index):OK\"; else results=\"$results \(index):FAIL\"; all=0; fi\n"
         }
+        // The results go out before the confirmation: if we are gone by now, writing them kills
+        // this script (SIGPIPE) and the run stays unconfirmed, for the watchdog — a confirmation
+        // nobody hears of would leave wrtform reporting a failure for a change that stands.
         s += """
             [ $all = 1 ] && break
             [ "$(date +%s)" -ge "$deadline" ] && break
@@ -32,18 +33,22 @@ enum FinishScript {
         if request.confirm {
             s += """
             if [ $all = 1 ]; then
-                [ -f "$J/watchdog.pid" ] && kill "$(cat "$J/watchdog.pid")" 2>/dev/null
-                rm -f "$J/watchdog.pid"
-                echo done > "$J/status"
+                # Claim the decision first: the watchdog may be restoring already (then it is too late).
+                if [ "$(cat "$J/status" 2>/dev/null)" = pending ] && mkdir "$J/decided" 2>/dev/null; then
+                    echo done > "$J/status"
+                    stop_watchdog
 
             """
             if let rolledBackRun = request.rolledBackRun {
-                s += "    echo rolled-back > \(Shell.quote(Shell.journal(rolledBackRun) + "/status"))\n"
+                s += "        echo rolled-back > \(Shell.quote(Shell.journal(rolledBackRun) + "/status"))\n"
             }
             s += """
-                clear_boot_hook
-                rm -rf "$L"
-                echo CONFIRMED
+                    clear_boot_hook
+                    release_lock
+                    echo CONFIRMED
+                else
+                    echo "LATE $(cat "$J/status" 2>/dev/null)"
+                fi
             fi
 
             """
@@ -51,9 +56,10 @@ enum FinishScript {
         return s
     }
 
-    static func parse(_ output: [UInt8], checks: [PostCheck]) -> FinishOutcome {
+    static func parse(_ output: [UInt8], checks: [PostCheck]) -> (outcome: FinishOutcome, late: String?) {
         var results: [CheckResult] = []
         var confirmed = false
+        var late: String?
         for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
             if line.hasPrefix("R") {
                 for item in line.dropFirst().split(separator: " ") {
@@ -65,26 +71,8 @@ enum FinishScript {
                 }
             }
             if line == "CONFIRMED" { confirmed = true }
+            if line.hasPrefix("LATE") { late = String(line.dropFirst(4)).trimmingSpaces }
         }
-        return FinishOutcome(results: results, confirmed: confirmed)
-    }
-}
-
-/// The failure path: restore a run from its journal, mark it, release the lock, then reload.
-enum RestoreScript {
-    static func make(runID: String, status: String) -> String {
-        Shell.prelude + JournalScripts.clearBootHook + """
-        J=\(Shell.quote(Shell.journal(runID)))
-        [ -f "$J/restore" ] || { echo "MISSING"; exit 0; }
-        [ -f "$J/watchdog.pid" ] && kill "$(cat "$J/watchdog.pid")" 2>/dev/null
-        sh "$J/restore"
-        echo \(Shell.quote(status)) > "$J/status"
-        clear_boot_hook
-        rm -rf \(Shell.lock)
-        # The files are back; reload detached, so a reload that hangs cannot hold us (or the lock).
-        start-stop-daemon -S -b -x /bin/sh -- "$J/reload"
-        echo RESTORED
-
-        """
+        return (FinishOutcome(results: results, confirmed: confirmed), late)
     }
 }

@@ -1,15 +1,51 @@
 /// Scripts kept in each run's journal on the router, so the watchdog, the boot hook and wrtform itself
 /// restore a run the same way, with nothing but busybox.
 enum JournalScripts {
-    /// Puts every file the run changed back as it was (or removes it if it did not exist), atomically.
+    /// Waits while this run's write is still in progress (the lock names its pid): a restore, or
+    /// a look at the run's status, must not race a write the client lost sight of — copying back
+    /// a journal half written would put half-files in place.
+    static let waitForWriter = """
+        wait_for_writer() {
+            [ "$(sed -n 4p "$L/owner" 2>/dev/null)" = "$RUN" ] || return 0
+            w=$(sed -n 2p "$L/owner" 2>/dev/null); n=0
+            while [ "$w" != "${caller:-}" ] && ours "$w" && [ $n -lt 120 ]; do sleep 1; n=$((n + 1)); done
+            return 0
+        }
+
+        """
+
+    /// Puts every file the run changed back as it was (or removes it if it did not exist), each
+    /// atomically; exits 1 if a file could not be put back. `$1`: the pid of the run's own script
+    /// calling it (the write or the reload), never waited for nor stopped.
     static func restore(_ transaction: WriteTransaction) -> String {
-        var s = "J=\(Shell.quote(Shell.journal(transaction.runID)))\n"
+        var s = "# wrtform: puts back the files run \(transaction.runID) changed.\n"
+        s += Shell.runFunctions(transaction.runID) + waitForWriter
         s += """
+        caller=${1:-}
+        wait_for_writer
+        # A reload of this run still going (hung, or cut off from wrtform) is stopped first: left
+        # running, it could load the new files again, or restore and unlock later, out of turn.
+        rl=$(cat "$J/reloader" 2>/dev/null)
+        [ "$rl" != "$caller" ] && ours "$rl" && kill -9 "$rl" 2>/dev/null
+        # Files are replaced only once the journal is complete: before that, nothing changed.
+        [ -f "$J/journaled" ] || exit 0
+        failed=0
         r() {
-            if [ -f "$J/files/$1" ]; then
-                t=$(mktemp "${2%/*}/.wrtform-restore-XXXXXX") && cp -p "$J/files/$1" "$t" && mv -f "$t" "$2"
+            f="$J/files/$1"
+            if [ -f "$f" ]; then
+                m=; o=
+                [ -f "$f.meta" ] && read -r m o < "$f.meta"
+                t=$(mktemp "${2%/*}/.wrtform-restore-XXXXXX") || t=
+                if [ -n "$t" ]; then
+                    if [ -n "$m" ]; then cat "$f" > "$t" && chmod "$m" "$t" && chown "$o" "$t"; else cp -p "$f" "$t"; fi && mv -f "$t" "$2" && return 0
+                    rm -f "$t"
+                fi
+                # No room for a second copy (a full flash): write over the file; its own blocks go first.
+                cat "$f" > "$2" && { [ -z "$m" ] || { chmod "$m" "$2"; chown "$o" "$2"; }; } && return 0
+                echo "wrtform: cannot restore $2" >&2
+                failed=1
             elif [ "$3" = absent ]; then
-                rm -f "$2"
+                rm -f "$2" || failed=1
             fi
         }
 
@@ -19,7 +55,7 @@ enum JournalScripts {
         for (index, file) in transaction.files.enumerated() {
             s += "r \(index) \(Shell.quote(file.path)) \(file.expectedHash == "absent" ? "absent" : "existed")\n"
         }
-        s += "sync\n"
+        s += "sync\nexit $failed\n"
         return s
     }
 
@@ -35,19 +71,64 @@ enum JournalScripts {
         }
     }
 
+    /// Restores the run unless it is confirmed in time. Started detached (`start-stop-daemon -b`,
+    /// so it outlives our SSH session) with the seconds to wait; the reload re-arms it by writing
+    /// seconds into `$J/rearm`. It counts seconds rather than waiting for a wall-clock time: a
+    /// router's clock jumps when NTP first syncs.
+    static func watchdog(runID: String) -> String {
+        "# wrtform: restores run \(runID) unless it is confirmed in time.\n" + Shell.runFunctions(runID) + """
+        left=$1
+        while :; do
+            if [ -f "$J/rearm" ]; then left=$(cat "$J/rearm"); rm -f "$J/rearm"; fi
+            [ "$left" -gt 0 ] 2>/dev/null || break
+            sleep 1
+            left=$((left - 1))
+        done
+        rm -f "$J/watchdog.pid"
+        case "$(cat "$J/status" 2>/dev/null)" in pending|writing) ;; *) exit 0 ;; esac
+        # The confirmation and this watchdog race for the decision; whoever makes the directory
+        # first wins, and the other stands down — never a confirmed run restored halfway.
+        mkdir "$J/decided" 2>/dev/null || exit 0
+        if sh "$J/restore" $$; then
+            echo reverted > "$J/status"
+            clear_boot_hook
+            release_lock
+            logger -t wrtform "run $RUN was not confirmed in time: its files were restored" 2>/dev/null
+        else
+            logger -t wrtform "run $RUN was not confirmed in time, and some files could not be restored; the boot hook tries again" 2>/dev/null
+        fi
+        sh "$J/reload" >/dev/null 2>&1 </dev/null
+        exit 0
+
+        """
+    }
+
     /// Installed while a run awaits confirmation: OpenWrt runs /etc/uci-defaults scripts early at
     /// boot and deletes those that exit 0, so a reboot inside the confirm window still restores.
     static let bootHookPath = "/etc/uci-defaults/99-wrtform-restore"
 
     static let bootHook = """
         # wrtform: restore runs that were never confirmed (the router rebooted while waiting).
-        for d in \(Shell.runs)/*; do
-            [ -f "$d/status" ] || continue
-            case "$(cat "$d/status")" in
-                pending|writing) sh "$d/restore" && echo reverted > "$d/status" && logger -t wrtform "run ${d##*/} restored at boot" ;;
+        # Newest first; exits 1 (kept for the next boot) if a file could not be put back.
+        failed=0
+        for d in $(ls -d \(Shell.runs)/* 2>/dev/null | sort -r); do
+            [ -f "$d/restore" ] || continue
+            case "$(cat "$d/status" 2>/dev/null)" in
+                pending|writing)
+                    # Process ids written down before the reboot mean nothing now.
+                    rm -f "$d/reloader" "$d/watchdog.pid"
+                    mkdir "$d/decided" 2>/dev/null
+                    if sh "$d/restore"; then
+                        echo reverted > "$d/status"
+                        logger -t wrtform "run ${d##*/} restored at boot"
+                    else
+                        failed=1
+                        logger -t wrtform "run ${d##*/} could not be fully restored at boot; trying again at the next boot"
+                    fi ;;
             esac
         done
         rm -rf \(Shell.lock)
+        [ $failed = 0 ] || exit 1
         exit 0
 
         """
@@ -55,7 +136,9 @@ enum JournalScripts {
     /// Removes the boot hook once no run awaits confirmation.
     static let clearBootHook = """
         clear_boot_hook() {
-            for d in \(Shell.runs)/*; do [ "$(cat "$d/status" 2>/dev/null)" = pending ] && return 0; done
+            for d in \(Shell.runs)/*; do
+                case "$(cat "$d/status" 2>/dev/null)" in pending|writing) return 0 ;; esac
+            done
             rm -f \(bootHookPath)
         }
 

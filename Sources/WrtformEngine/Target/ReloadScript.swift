@@ -1,40 +1,39 @@
-/// The reload round trip: arm the watchdog first (so even a reload that cuts us off is undone), then
-/// reload each service; if one fails, restore the journal and reload again, right there on the router.
+/// The reload round trip: re-arm the watchdog (armed by the write; started here if it was not), so
+/// even a reload that cuts us off is undone, then reload each service; if one fails, restore the
+/// journal and reload again, right there on the router.
 enum ReloadScript {
     static func make(_ request: ReloadRequest) -> String {
-        var s = Shell.prelude
-        s += "J=\(Shell.quote(Shell.journal(request.runID)))\nL=\(Shell.lock)\n"
+        var s = Shell.prelude + Shell.runFunctions(request.runID)
+        s += """
+        # Written down so a restore can stop this script if we lose sight of it (a reload that
+        # hangs, a connection cut): left running, it could reload or restore out of turn.
+        echo $$ > "$J/reloader"
+        unwind() {
+            mkdir "$J/decided" 2>/dev/null
+            stop_watchdog
+            sh "$J/restore" $$
+            echo restored > "$J/status"
+            clear_boot_hook
+            release_lock
+            rm -f "$J/reloader"
+            reload_detached
+        }
+        st=$(cat "$J/status" 2>/dev/null)
+        if [ "$st" != pending ] || [ -d "$J/decided" ]; then rm -f "$J/reloader"; echo "GONE ${st:-missing}"; exit 0; fi
+
+        """
         if let timeout = request.confirmTimeout {
             s += """
-            cat > "$J/watchdog" <<'WRTFORM_WATCHDOG'
-            J=$1
-            sleep $2
-            [ "$(cat "$J/status" 2>/dev/null)" = pending ] || exit 0
-            sh "$J/restore"
-            echo reverted > "$J/status"
-            for d in \(Shell.runs)/*; do [ "$(cat "$d/status" 2>/dev/null)" = pending ] && p=1; done
-            [ -n "$p" ] || rm -f \(JournalScripts.bootHookPath)
-            sh "$J/reload" >/dev/null 2>&1
-            rm -rf \(Shell.lock)
-            logger -t wrtform "run ${J##*/} was not confirmed in time: its files were restored" 2>/dev/null
-            WRTFORM_WATCHDOG
-            start-stop-daemon -S -b -m -p "$J/watchdog.pid" -x /bin/sh -- "$J/watchdog" "$J" \(timeout) || { echo "FAILED watchdog 1"; exit 0; }
+            w=$(cat "$J/watchdog.pid" 2>/dev/null)
+            if ours "$w"; then
+                echo \(timeout) > "$J/rearm"
+            else
+                start-stop-daemon -S -b -m -p "$J/watchdog.pid" -x /bin/sh -- "$J/watchdog" \(timeout) >/dev/null 2>&1 </dev/null || { unwind; echo "FAILED watchdog 1"; exit 0; }
+            fi
             echo "A $(( $(date +%s) + \(timeout) ))"
 
             """
         }
-        s += JournalScripts.clearBootHook
-        s += """
-        unwind() {
-            sh "$J/restore"
-            sh "$J/reload" >/dev/null 2>&1
-            echo restored > "$J/status"
-            clear_boot_hook
-            [ -f "$J/watchdog.pid" ] && kill "$(cat "$J/watchdog.pid")" 2>/dev/null
-            rm -rf "$L"
-        }
-
-        """
         if request.services.contains("firewall") {
             // fw4 renders a drop-everything ruleset from a file it cannot parse and still exits 0:
             // check the new config before loading it.
@@ -53,23 +52,28 @@ enum ReloadScript {
 
             """
         }
-        s += "echo RELOADED\n"
+        s += "rm -f \"$J/reloader\"\necho RELOADED\n"
         return s
     }
 
-    static func parse(_ output: [UInt8]) -> ReloadOutcome {
+    static func parse(_ output: [UInt8]) throws -> ReloadOutcome {
         var revertAt: Int?
         var lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while let line = lines.first {
             lines.removeFirst()
             if line.hasPrefix("A ") { revertAt = Int(line.dropFirst(2)) }
             if line == "RELOADED" { return .reloaded(revertAt: revertAt) }
+            if line.hasPrefix("GONE ") {
+                throw EngineError(
+                    .applyFailed, "the run was no longer waiting to be reloaded (its status is \(line.dropFirst(5))): the router's watchdog had already restored it",
+                    hint: "a longer --confirm-timeout gives a slow link more time")
+            }
             if line.hasPrefix("FAILED ") {
                 let parts = line.dropFirst(7).split(separator: " ").map(String.init)
                 let rest = lines.map(\.trimmingSpaces).filter { !$0.isEmpty }.joined(separator: " / ")
                 return .failedAndRestored(service: parts.first ?? "?", output: "exit \(parts.count > 1 ? parts[1] : "?")" + (rest.isEmpty ? "" : ": \(rest)"))
             }
         }
-        return .failedAndRestored(service: "?", output: "the router gave no answer to the reload")
+        throw EngineError(.router, "the router gave no answer to the reload")
     }
 }

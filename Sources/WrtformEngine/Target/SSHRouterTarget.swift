@@ -66,30 +66,57 @@ public actor SSHRouterTarget: RouterTarget {
     }
 
     public func write(_ transaction: WriteTransaction) async throws -> WriteOutcome {
-        let payload = WriteScript.make(transaction)
+        let payload = WriteScript.make(transaction, watchdog: WatchdogWindow.seconds)
         let result = try await run(payload.script, stdin: payload.stdin)
         try expectClean(result, "write")
-        return WriteScript.parse(result.stdout)
+        let outcome = WriteScript.parse(result.stdout)
+        if case .failed(let message) = outcome {
+            return .failed(message + Self.reason(result.stderr))
+        }
+        return outcome
+    }
+
+    /// Why a command on the router failed, from what it printed: ": no space left on the router"
+    /// for a full flash (the usual cause), else its first line of complaint.
+    static func reason(_ stderr: [UInt8]) -> String {
+        let lines = String(decoding: stderr, as: UTF8.self).split(separator: "\n").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+        if lines.contains(where: { $0.contains("No space left on device") }) { return ": no space left on the router" }
+        return lines.first.map { ": \($0)" } ?? ""
     }
 
     public func reload(_ request: ReloadRequest) async throws -> ReloadOutcome {
         if request.services.isEmpty && request.confirmTimeout == nil { return .reloaded(revertAt: nil) }
         let result = try await run(ReloadScript.make(request))
         try expectClean(result, "reload")
-        return ReloadScript.parse(result.stdout)
+        return try ReloadScript.parse(result.stdout)
     }
 
     public func finish(_ request: FinishRequest) async throws -> FinishOutcome {
         let result = try await run(FinishScript.make(request), fresh: true)
         try expectClean(result, "verify")
-        return FinishScript.parse(result.stdout, checks: request.checks)
+        let (outcome, late) = FinishScript.parse(result.stdout, checks: request.checks)
+        if let late {
+            throw EngineError(
+                .applyFailed, "the confirmation came too late: the router's watchdog had already begun restoring run \(request.runID) (status \(late.isEmpty ? "unknown" : late))",
+                hint: "a longer --confirm-timeout gives the checks more time")
+        }
+        return outcome
     }
 
+    /// Throws `.notFound` when the run never replaced a file (nothing to restore) and `.conflict`
+    /// when it was confirmed meanwhile (it stands).
     public func restore(runID: String, status: String) async throws {
         let result = try await run(RestoreScript.make(runID: runID, status: status), fresh: true)
         try expectClean(result, "restore")
-        if !String(decoding: result.stdout, as: UTF8.self).contains("RESTORED") {
-            throw EngineError(.router, "\(name): run \(runID) has no journal to restore from")
+        let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+        if lines.contains("RESTORED") { return }
+        if lines.contains("MISSING") || lines.contains("ABORTED") {
+            throw EngineError(.notFound, "\(name): run \(runID) replaced no file on the router")
         }
+        if lines.contains("DONE") {
+            throw EngineError(.conflict, "\(name): run \(runID) was confirmed; it stands")
+        }
+        let failure = lines.first { $0.hasPrefix("FAILED ") }.map { String($0.dropFirst(7)) } ?? "no answer"
+        throw EngineError(.router, "\(name): restoring run \(runID) failed: \(failure)\(Self.reason(result.stderr))")
     }
 }

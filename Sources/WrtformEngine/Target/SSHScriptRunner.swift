@@ -10,8 +10,16 @@ struct SSHScriptRunner: ScriptRunner {
         "exec /bin/sh -c \"$(dd bs=1 count=\(scriptLength) 2>/dev/null)\""
     }
 
+    /// The script as sent: one `{ … }` group. A connection cut while the script is still arriving
+    /// leaves `dd` with the first part only; ash runs a truncated script line by line up to the
+    /// cut — half a confirmation, say — but parses a group whole before running any of it, so a
+    /// truncated group is a syntax error and nothing runs.
+    static func wrap(_ script: String) -> String {
+        "{\n" + script + "\n}\n"
+    }
+
     func run(_ script: String, stdin: [UInt8], timeout: Duration?) async throws -> ScriptResult {
-        let bytes = Array(script.utf8)
+        let bytes = Array(Self.wrap(script).utf8)
         let result = try await connection.exec(Self.command(scriptLength: bytes.count), stdin: bytes + stdin, timeout: timeout)
         return ScriptResult(stdout: result.stdout, stderr: result.stderr, status: result.exitStatus)
     }

@@ -17,4 +17,36 @@ enum Shell {
     static func isValidRunID(_ id: String) -> Bool {
         !id.isEmpty && id.count <= 64 && id.allSatisfy { $0.isASCIIAlnum || $0 == "-" || $0 == "_" }
     }
+
+    /// What every script that acts on one run starts with: where the run lives, and the few
+    /// functions that let its steps — write, reload, confirm, restore, watchdog, boot hook — run
+    /// out of order or twice (a client that vanished, a reload that hung) without harm.
+    static func runFunctions(_ runID: String) -> String {
+        """
+        RUN=\(quote(runID))
+        J=\(quote(journal(runID)))
+        L=\(lock)
+        \(JournalScripts.clearBootHook)
+        # The lock is released only by the run holding it: a late step of an old run must never
+        # free (or clear) what a newer run holds.
+        release_lock() { [ "$(sed -n 4p "$L/owner" 2>/dev/null)" = "$RUN" ] && rm -rf "$L"; return 0; }
+        # Whether process $1 is one of this run's own scripts (its command line names the journal;
+        # a bare pid may have been reused since it was written down).
+        ours() { [ -n "$1" ] && [ "$1" != "$$" ] && tr '\\0' '\\n' < "/proc/$1/cmdline" 2>/dev/null | grep -qF "$J"; }
+        stop_watchdog() {
+            w=$(cat "$J/watchdog.pid" 2>/dev/null)
+            ours "$w" && kill "$w" 2>/dev/null
+            rm -f "$J/watchdog.pid"
+            return 0
+        }
+        # Restoring never waits on a reload (one that hangs would hold everything up): the
+        # services reload in the background.
+        reload_detached() {
+            rm -f "$J/reload.pid"
+            start-stop-daemon -S -b -m -p "$J/reload.pid" -x /bin/sh -- "$J/reload" >/dev/null 2>&1 </dev/null
+            return 0
+        }
+
+        """
+    }
 }

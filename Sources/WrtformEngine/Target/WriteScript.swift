@@ -1,13 +1,19 @@
-/// The one-round-trip write: lock, compare-and-swap, journal, temp files, rename. New bytes travel on
-/// stdin (never in argv, so secrets stay out of `ps`), sliced from one payload by offset.
+/// The one-round-trip write: lock, compare-and-swap, journal, watchdog, temp files, rename. New bytes
+/// travel on stdin (never in argv, so secrets stay out of `ps`), sliced from one payload by offset.
+///
+/// Once the payload has arrived the script no longer needs us: cut off after that, it still
+/// finishes, and the watchdog it armed restores the run unless a confirmation comes in time.
+/// Cut off before, it finds the payload short and leaves everything as it was.
 enum WriteScript {
     struct Payload {
         var script: String
         var stdin: [UInt8]
     }
 
-    static func make(_ transaction: WriteTransaction) -> Payload {
-        let j = Shell.journal(transaction.runID)
+    /// `watchdog`: seconds the router waits for confirmation before restoring by itself; armed
+    /// here, before the first file is replaced, so a client that dies between this round trip and
+    /// the reload's is covered too. nil: no watchdog (--no-confirm).
+    static func make(_ transaction: WriteTransaction, watchdog: Int? = nil) -> Payload {
         var stdin: [UInt8] = []
         func add(_ bytes: [UInt8]) -> (offset: Int, count: Int) {
             let offset = stdin.count
@@ -17,17 +23,16 @@ enum WriteScript {
         let journal = add(transaction.journal)
         let restore = add(Array(JournalScripts.restore(transaction).utf8))
         let reload = add(Array(JournalScripts.reload(services: transaction.services).utf8))
+        let watchdogScript = add(Array(JournalScripts.watchdog(runID: transaction.runID).utf8))
         let bootHook = add(Array(JournalScripts.bootHook.utf8))
         let contents = transaction.files.map { add($0.new.content ?? []) }
 
-        var s = Shell.prelude + JournalScripts.clearBootHook
+        var s = Shell.prelude + Shell.runFunctions(transaction.runID)
         s += """
-        J=\(Shell.quote(j))
-        L=\(Shell.lock)
         mkdir -p /var/lock
         [ \(transaction.breakLock ? 1 : 0) = 1 ] && rm -rf "$L"
         if ! mkdir "$L" 2>/dev/null; then echo "LOCKED $(tr '\\n' '\\t' < "$L/owner" 2>/dev/null)"; exit 0; fi
-        printf '%s\\n' \(Shell.quote(transaction.owner)) "$$" "$(date +%s)" \(Shell.quote(transaction.runID)) > "$L/owner"
+        printf '%s\\n' \(Shell.quote(transaction.owner)) "$$" "$(date +%s)" "$RUN" > "$L/owner"
         changed=""
         check() {
             if [ -e "$1" ]; then h=$(sha256sum "$1" | cut -d' ' -f1); else h=absent; fi
@@ -41,38 +46,57 @@ enum WriteScript {
         s += """
         if [ -n "$changed" ]; then rm -rf "$L"; echo "CHANGED$changed"; exit 0; fi
         temps=""
-        fail() { rm -f $temps; [ -d "$J" ] && echo aborted > "$J/status"; clear_boot_hook; rm -rf "$L"; echo "FAILED $1"; exit 0; }
+        # Nothing was replaced yet wherever this is called: undo what this script set up, answer.
+        abandon() {
+            rm -f $temps "$J/payload"
+            stop_watchdog
+            [ -d "$J" ] && echo aborted > "$J/status"
+            clear_boot_hook
+            rm -rf "$L"
+        }
+        fail() { abandon; echo "FAILED $1"; exit 0; }
         mkdir -p "$J/files" && chmod 700 /etc/wrtform \(Shell.runs) "$J" "$J/files" || fail "cannot create the journal $J"
-        cat > "$J/payload" || fail "cannot store the payload in $J (no space left?)"
-        [ "$(wc -c < "$J/payload")" -eq \(stdin.count) ] || fail "the payload arrived short, or the disk is full"
+        echo writing > "$J/status" || fail "cannot write the journal in $J"
+        cat > "$J/payload" || fail "cannot store the payload in $J"
+        [ "$(wc -c < "$J/payload")" -eq \(stdin.count) ] || fail "the payload arrived short (connection lost?) or could not be stored in $J"
         slice() { tail -c +$(( $1 + 1 )) "$J/payload" | head -c "$2"; }
         slice \(journal.offset) \(journal.count) > "$J/run.json" || fail "cannot write $J/run.json"
         slice \(restore.offset) \(restore.count) > "$J/restore" || fail "cannot write $J/restore"
         slice \(reload.offset) \(reload.count) > "$J/reload" || fail "cannot write $J/reload"
-        echo \(Shell.quote(transaction.kind)) > "$J/kind"
-        printf '%s\\n' \(Shell.quote(transaction.summary)) > "$J/summary"
-        echo writing > "$J/status"
+        slice \(watchdogScript.offset) \(watchdogScript.count) > "$J/watchdog" || fail "cannot write $J/watchdog"
+        echo \(Shell.quote(transaction.kind)) > "$J/kind" || fail "cannot write $J/kind"
+        printf '%s\\n' \(Shell.quote(transaction.summary)) > "$J/summary" || fail "cannot write $J/summary"
+        # Mode and owner of a journaled file, kept beside its copy (which is 0600 like all the journal).
+        meta() { ls -ln "$1" | awk '{ p = substr($1, 2, 9); m = 0; for (i = 1; i <= 9; i++) m = m * 2 + (substr(p, i, 1) ~ /[rwxst]/); s = (substr(p, 3, 1) ~ /[sS]/) * 4 + (substr(p, 6, 1) ~ /[sS]/) * 2 + (substr(p, 9, 1) ~ /[tT]/); printf "%d%03o %s:%s\\n", s, m, $3, $4 }'; }
 
         """
         s += "printf '%s\\n'" + transaction.files.map { " " + Shell.quote($0.path) }.joined() + " > \"$J/paths\" || fail \"cannot write $J/paths\"\n"
         for (index, file) in transaction.files.enumerated() {
-            s += "if [ -e \(Shell.quote(file.path)) ]; then cp -p \(Shell.quote(file.path)) \"$J/files/\(index)\" || fail \"cannot journal \(file.path)\"; fi\n"
+            let path = Shell.quote(file.path)
+            s += "if [ -e \(path) ]; then cp \(path) \"$J/files/\(index)\" && meta \(path) > \"$J/files/\(index).meta\" || fail \"cannot journal \(file.path)\"; fi\n"
         }
         s += """
-        mkdir -p /etc/uci-defaults && slice \(bootHook.offset) \(bootHook.count) > /etc/uci-defaults/.wrtform-restore && mv -f /etc/uci-defaults/.wrtform-restore \(JournalScripts.bootHookPath) || fail "cannot install the boot-time restore hook"
         sync
+        : > "$J/journaled" || fail "cannot write the journal in $J"
+        mkdir -p /etc/uci-defaults && slice \(bootHook.offset) \(bootHook.count) > /etc/uci-defaults/.wrtform-restore && mv -f /etc/uci-defaults/.wrtform-restore \(JournalScripts.bootHookPath) || fail "cannot install the boot-time restore hook"
 
         """
+        if let watchdog {
+            s += """
+            start-stop-daemon -S -b -m -p "$J/watchdog.pid" -x /bin/sh -- "$J/watchdog" \(watchdog) >/dev/null 2>&1 </dev/null || fail "cannot start the watchdog"
+
+            """
+        }
         for (index, file) in transaction.files.enumerated() where file.new.content != nil {
             let directory = Shell.quote(parent(of: file.path))
             let base = file.path.split(separator: "/").last.map(String.init) ?? "file"
             let template = Shell.quote(parent(of: file.path) + "/." + base + ".wrtform-XXXXXX")
+            // Temp files stay 0600 (mktemp's) until just before their rename.
             s += """
             mkdir -p \(directory) || fail "cannot create \(parent(of: file.path))"
             t\(index)=$(mktemp \(template)) || fail "cannot create a temp file in \(parent(of: file.path))"
             temps="$temps $t\(index)"
-            slice \(contents[index].offset) \(contents[index].count) > "$t\(index)" && [ "$(wc -c < "$t\(index)")" -eq \(contents[index].count) ] || fail "cannot write \(file.path) (no space left?)"
-            chmod \(file.new.mode) "$t\(index)" && chown \(file.new.owner) "$t\(index)" || fail "cannot set mode/owner of \(file.path)"
+            slice \(contents[index].offset) \(contents[index].count) > "$t\(index)" && [ "$(wc -c < "$t\(index)")" -eq \(contents[index].count) ] || fail "cannot write \(file.path)"
 
             """
             if file.path.hasPrefix("/etc/config/") {
@@ -82,24 +106,26 @@ enum WriteScript {
                     cp "$t\(index)" "$d/\(base)"
                     e=$(uci -c "$d" show \(Shell.quote(base)) 2>&1 >/dev/null)
                     rm -rf "$d"
-                    if [ -n "$e" ]; then rm -f $temps; echo aborted > "$J/status"; clear_boot_hook; rm -rf "$L"; echo "REJECTED \(file.path)\t$(echo "$e" | head -1)"; exit 0; fi
+                    if [ -n "$e" ]; then abandon; echo "REJECTED \(file.path)\t$(echo "$e" | head -1)"; exit 0; fi
                 fi
 
                 """
             }
         }
-        s += "sync\n"
+        s += "sync\nrm -f \"$J/payload\"\n"
+        for (index, file) in transaction.files.enumerated() where file.new.content != nil {
+            s += "chmod \(file.new.mode) \"$t\(index)\" && chown \(file.new.owner) \"$t\(index)\" || fail \"cannot set mode/owner of \(file.path)\"\n"
+        }
         for (index, file) in transaction.files.enumerated() {
             if file.new.content != nil {
-                s += "mv -f \"$t\(index)\" \(Shell.quote(file.path)) || { sh \"$J/restore\"; fail \"cannot rename into \(file.path)\"; }\n"
+                s += "mv -f \"$t\(index)\" \(Shell.quote(file.path)) || { sh \"$J/restore\" $$; fail \"cannot rename into \(file.path)\"; }\n"
             } else {
-                s += "rm -f \(Shell.quote(file.path)) || { sh \"$J/restore\"; fail \"cannot remove \(file.path)\"; }\n"
+                s += "rm -f \(Shell.quote(file.path)) || { sh \"$J/restore\" $$; fail \"cannot remove \(file.path)\"; }\n"
             }
         }
         s += """
         sync
-        rm -f "$J/payload"
-        echo pending > "$J/status"
+        echo pending > "$J/status" || { sh "$J/restore" $$; fail "cannot mark the run pending in $J"; }
         echo WRITTEN
 
         """

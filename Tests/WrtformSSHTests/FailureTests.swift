@@ -148,7 +148,9 @@ import WrtformSSH
         let elapsed = SSHTestSupport.milliseconds(since: started)
         print("after \(elapsed) ms: \(try #require(error))")
         #expect(error?.kind == .connectTimedOut)
-        #expect(elapsed < 10_000)  // the silent server would otherwise hold it forever
+        // The silent server would otherwise hold it forever; the bound is loose because the whole
+        // suite runs in parallel on two cores (a correctness check, not a speed one).
+        #expect(elapsed < 60_000)
     }
 
     @Test func ipv6LoopbackAndHostNamesConnect() async throws {

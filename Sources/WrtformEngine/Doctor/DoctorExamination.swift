@@ -22,7 +22,7 @@ struct DoctorExamination {
         var unreadable: [String] = []
         func read(_ path: String) -> UCIFile {
             do { return try state.uci(path) } catch {
-                unreadable.append("\(error)")
+                unreadable.append((error as? EngineError)?.message ?? "\(path): \(error)")
                 return UCIFile()
             }
         }

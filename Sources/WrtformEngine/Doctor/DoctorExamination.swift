@@ -22,7 +22,7 @@ struct DoctorExamination {
         var unreadable: [String] = []
         func read(_ path: String) -> UCIFile {
             do { return try state.uci(path) } catch {
-                unreadable.append("\(error)")
+                unreadable.append((error as? EngineError)?.message ?? "\(path): \(error)")
                 return UCIFile()
             }
         }
@@ -375,6 +375,6 @@ struct DoctorExamination {
 
     /// "192.168.1.5/32" as `ip rule` prints it: "192.168.1.5".
     static func bare(_ prefix: String) -> String {
-        prefix.hasSuffix("/32") || prefix.hasSuffix("/128") ? String(prefix.split(separator: "/")[0]) : prefix
+        prefix.hasSuffix("/32") || prefix.hasSuffix("/128") ? String(prefix.prefix { $0 != "/" }) : prefix
     }
 }

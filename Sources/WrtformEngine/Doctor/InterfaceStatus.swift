@@ -53,7 +53,7 @@ struct InterfaceStatus: Equatable {
                 }
                 if let index = words.firstIndex(of: "mtu"), index + 1 < words.count { status.mtu = Int(words[index + 1]) }
             } else if let index = words.firstIndex(of: "inet"), index + 1 < words.count, status.address == nil {
-                let address = String(words[index + 1].split(separator: "/")[0])
+                let address = String(words[index + 1].prefix { $0 != "/" })
                 if Validate.ipv4(address) { status.address = address }
             }
         }

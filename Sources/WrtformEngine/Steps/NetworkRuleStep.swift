@@ -72,7 +72,7 @@ public struct NetworkRuleStep: Step {
     func bareSourceFix(in document: UCIFile) -> [Change]? {
         guard let source = match.options["src"]?.items.first, source.hasSuffix("/32") || source.hasSuffix("/128") else { return nil }
         var bareOptions = match.options
-        bareOptions["src"] = .single(String(source.split(separator: "/")[0]))
+        bareOptions["src"] = .single(String(source.prefix { $0 != "/" }))
         let found = document.sections(ofType: match.type, matching: bareOptions)
         guard found.count == 1, let section = found.first else { return nil }
         var stable = match.options

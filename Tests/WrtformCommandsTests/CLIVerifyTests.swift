@@ -94,3 +94,20 @@ import VirtualRouter
         }
     }
 }
+
+/// `wrtform doctor` through the CLI: one line per check, exit 1 when any check fails.
+@Suite struct CLIDoctorTests {
+    @Test func doctorOnAnUnconfiguredRouter() async throws {
+        try await withVirtualRouter { router in
+            let result = await CLI.run(["doctor", CLI.ocn] + CLI.target(router))
+            #expect(result.code == 1)
+            let lines = result.stdout.split(separator: "\n")
+            #expect(lines.contains { $0.hasPrefix("FAIL") && $0.contains("wanppp") })
+            #expect(lines.allSatisfy { $0.hasPrefix("OK") || $0.hasPrefix("FAIL") || $0.hasPrefix("SKIP") })
+            let json = await CLI.run(["doctor", CLI.ocn, "--json"] + CLI.target(router))
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            #expect((document["checks"] as? [[String: Any]])?.isEmpty == false)
+            #expect(!CLI.containsSecret(result.all + json.all))
+        }
+    }
+}

@@ -30,10 +30,9 @@ extension Wrtform {
                     throw EngineError(.invalidInput, "\(playbook.playbook) has no PPPoE interface step for doctor to check")
                 }
                 let doctor = Doctor(setup: setup)
-                let (router, snapshot) = try await TargetConnector.withRouter(target, console: console) { router in
-                    (router, try await router.snapshot(paths: doctor.paths, run: nil, probes: doctor.probes))
+                let (router, findings) = try await TargetConnector.withRouter(target, console: console) { router in
+                    (router, try await doctor.run(on: router))
                 }
-                let findings = doctor.examine(snapshot)
                 if report != nil {
                     report?.target = router.name
                     report?.checks = findings.map { .init(description: "\($0.check): \($0.detail)" + ($0.hint.map { " (\($0))" } ?? ""), status: $0.status.rawValue) }

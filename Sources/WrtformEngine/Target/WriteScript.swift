@@ -24,7 +24,6 @@ enum WriteScript {
         let restore = add(Array(JournalScripts.restore(transaction).utf8))
         let reload = add(Array(JournalScripts.reload(services: transaction.services).utf8))
         let watchdogScript = add(Array(JournalScripts.watchdog(runID: transaction.runID).utf8))
-        let bootHook = add(Array(JournalScripts.bootHook.utf8))
         let contents = transaction.files.map { add($0.new.content ?? []) }
 
         var s = Shell.prelude + Shell.runFunctions(transaction.runID)
@@ -57,6 +56,9 @@ enum WriteScript {
         fail() { abandon; echo "FAILED $1"; exit 0; }
         mkdir -p "$J/files" && chmod 700 /etc/wrtform \(Shell.runs) "$J" "$J/files" || fail "cannot create the journal $J"
         echo writing > "$J/status" || fail "cannot write the journal in $J"
+        # The boot hook goes in first: a power cut from here on is cleaned up (or undone) at boot.
+        mkdir -p /etc/uci-defaults && cat > /etc/uci-defaults/.wrtform-restore <<'WRTFORM_BOOT_HOOK' && mv -f /etc/uci-defaults/.wrtform-restore \(JournalScripts.bootHookPath) || fail "cannot install the boot-time restore hook"
+        \(JournalScripts.bootHook)WRTFORM_BOOT_HOOK
         cat > "$J/payload" || fail "cannot store the payload in $J"
         [ "$(wc -c < "$J/payload")" -eq \(stdin.count) ] || fail "the payload arrived short (connection lost?) or could not be stored in $J"
         slice() { tail -c +$(( $1 + 1 )) "$J/payload" | head -c "$2"; }
@@ -78,7 +80,6 @@ enum WriteScript {
         s += """
         sync
         : > "$J/journaled" || fail "cannot write the journal in $J"
-        mkdir -p /etc/uci-defaults && slice \(bootHook.offset) \(bootHook.count) > /etc/uci-defaults/.wrtform-restore && mv -f /etc/uci-defaults/.wrtform-restore \(JournalScripts.bootHookPath) || fail "cannot install the boot-time restore hook"
 
         """
         if let watchdog {

@@ -16,12 +16,21 @@ enum JournalScripts {
 
     /// Puts every file the run changed back as it was (or removes it if it did not exist), each
     /// atomically; exits 1 if a file could not be put back. `$1`: the pid of the run's own script
-    /// calling it (the write or the reload), never waited for nor stopped.
+    /// calling it (the write or the reload), never waited for nor stopped; or `boot` from the boot
+    /// hook, which also sweeps away temp files a power cut left behind.
     static func restore(_ transaction: WriteTransaction) -> String {
         var s = "# wrtform: puts back the files run \(transaction.runID) changed.\n"
         s += Shell.runFunctions(transaction.runID) + waitForWriter
+        s += "if [ \"${1:-}\" = boot ]; then\n"
+        for file in transaction.files {
+            let directory = WriteScript.parent(of: file.path)
+            let base = file.path.split(separator: "/").last.map(String.init) ?? "file"
+            s += "    rm -f \(Shell.quote(directory + "/." + base + ".wrtform-"))* \(Shell.quote(directory + "/.wrtform-restore-"))*\n"
+        }
+        s += "fi\n"
         s += """
         caller=${1:-}
+        [ "$caller" = boot ] && caller=
         wait_for_writer
         # A reload of this run still going (hung, or cut off from wrtform) is stopped first: left
         # running, it could load the new files again, or restore and unlock later, out of turn.
@@ -108,17 +117,20 @@ enum JournalScripts {
     static let bootHookPath = "/etc/uci-defaults/99-wrtform-restore"
 
     static let bootHook = """
-        # wrtform: restore runs that were never confirmed (the router rebooted while waiting).
-        # Newest first; exits 1 (kept for the next boot) if a file could not be put back.
+        # wrtform: restore runs that were never confirmed (the router rebooted while waiting, or
+        # lost power in the middle of a write). Newest first; exits 1 (kept for the next boot) if
+        # a file could not be put back.
         failed=0
         for d in $(ls -d \(Shell.runs)/* 2>/dev/null | sort -r); do
-            [ -f "$d/restore" ] || continue
             case "$(cat "$d/status" 2>/dev/null)" in
                 pending|writing)
-                    # Process ids written down before the reboot mean nothing now.
-                    rm -f "$d/reloader" "$d/watchdog.pid"
+                    # Process ids written down before the reboot mean nothing now; nor does a payload.
+                    rm -f "$d/reloader" "$d/watchdog.pid" "$d/payload"
                     mkdir "$d/decided" 2>/dev/null
-                    if sh "$d/restore"; then
+                    if [ ! -f "$d/journaled" ] || [ ! -f "$d/restore" ]; then
+                        # Files are replaced only after the journal is complete: nothing changed.
+                        echo aborted > "$d/status"
+                    elif sh "$d/restore" boot; then
                         echo reverted > "$d/status"
                         logger -t wrtform "run ${d##*/} restored at boot"
                     else
@@ -133,11 +145,15 @@ enum JournalScripts {
 
         """
 
-    /// Removes the boot hook once no run awaits confirmation.
+    /// Removes the boot hook once no run awaits confirmation, nor is being written (a "writing"
+    /// run counts only while it holds the lock: one a power cut stopped is the boot hook's).
     static let clearBootHook = """
         clear_boot_hook() {
             for d in \(Shell.runs)/*; do
-                case "$(cat "$d/status" 2>/dev/null)" in pending|writing) return 0 ;; esac
+                case "$(cat "$d/status" 2>/dev/null)" in
+                    pending) return 0 ;;
+                    writing) [ "$(sed -n 4p \(Shell.lock)/owner 2>/dev/null)" = "${d##*/}" ] && return 0 ;;
+                esac
             done
             rm -f \(bootHookPath)
         }

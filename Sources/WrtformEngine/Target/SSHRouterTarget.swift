@@ -69,8 +69,12 @@ public actor SSHRouterTarget: RouterTarget {
         let payload = WriteScript.make(transaction, watchdog: WatchdogWindow.seconds)
         let result = try await run(payload.script, stdin: payload.stdin)
         try expectClean(result, "write")
+        if let broken = WriteScript.broken(result.stdout) {
+            // Not an outcome to report as such: the Applier settles it like a write it lost sight of.
+            throw EngineError(.router, "\(name): writing failed: \(broken)\(Self.reason(result.stderr))")
+        }
         let outcome = WriteScript.parse(result.stdout)
-        if case .failed(let message) = outcome {
+        if case .failed(let message) = outcome, !message.contains("no space left") {
             return .failed(message + Self.reason(result.stderr))
         }
         return outcome
@@ -81,7 +85,7 @@ public actor SSHRouterTarget: RouterTarget {
     static func reason(_ stderr: [UInt8]) -> String {
         let lines = String(decoding: stderr, as: UTF8.self).split(separator: "\n").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
         if lines.contains(where: { $0.contains("No space left on device") }) { return ": no space left on the router" }
-        return lines.first.map { ": \($0)" } ?? ""
+        return lines.first.map { " (\($0))" } ?? ""
     }
 
     public func reload(_ request: ReloadRequest) async throws -> ReloadOutcome {

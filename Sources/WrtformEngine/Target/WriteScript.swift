@@ -24,7 +24,6 @@ enum WriteScript {
         let restore = add(Array(JournalScripts.restore(transaction).utf8))
         let reload = add(Array(JournalScripts.reload(services: transaction.services).utf8))
         let watchdogScript = add(Array(JournalScripts.watchdog(runID: transaction.runID).utf8))
-        let bootHook = add(Array(JournalScripts.bootHook.utf8))
         let contents = transaction.files.map { add($0.new.content ?? []) }
 
         var s = Shell.prelude + Shell.runFunctions(transaction.runID)
@@ -46,17 +45,46 @@ enum WriteScript {
         s += """
         if [ -n "$changed" ]; then rm -rf "$L"; echo "CHANGED$changed"; exit 0; fi
         temps=""
-        # Nothing was replaced yet wherever this is called: undo what this script set up, answer.
+        # Nothing was replaced (or all of it was put back) wherever this is called: undo what this
+        # script set up. An aborted run keeps no copies (they may hold secrets, and space may be
+        # short); a run whose status could not even be written leaves no trace at all.
         abandon() {
-            rm -f $temps "$J/payload"
+            rm -f $temps
             stop_watchdog
-            [ -d "$J" ] && echo aborted > "$J/status"
+            if [ -d "$J" ]; then
+                rm -rf "$J/files" "$J/payload" "$J/journaled"
+                echo aborted > "$J/status" 2>/dev/null
+                [ "$(cat "$J/status" 2>/dev/null)" = aborted ] || rm -rf "$J"
+            fi
             clear_boot_hook
             rm -rf "$L"
         }
-        fail() { abandon; echo "FAILED $1"; exit 0; }
+        # Says so when the filesystem holding $1 is (nearly) full: the usual reason a write fails,
+        # and not one every busybox tool reports as such.
+        space() {
+            a=$(df -Pk "$1" 2>/dev/null | awk 'NR == 2 { print $4 }')
+            [ -n "$a" ] && [ "$a" -lt 64 ] && echo ": no space left on the router ($a KiB free in $1)"
+        }
+        # $1: what failed; $2: the directory it wrote to (default the journal's).
+        fail() {
+            d=${2:-$J}; [ -d "$d" ] || d=/etc
+            m="$1$(space "$d")"
+            abandon
+            echo "FAILED $m"
+            exit 0
+        }
+        # A file was already replaced: put everything back first. If even that fails, the run stays
+        # as it is, for the watchdog and the boot hook to retry.
+        undo() {
+            sh "$J/restore" $$ && fail "$1"
+            echo "BROKEN $1; putting the old files back failed too"
+            exit 0
+        }
         mkdir -p "$J/files" && chmod 700 /etc/wrtform \(Shell.runs) "$J" "$J/files" || fail "cannot create the journal $J"
         echo writing > "$J/status" || fail "cannot write the journal in $J"
+        # The boot hook goes in first: a power cut from here on is cleaned up (or undone) at boot.
+        mkdir -p /etc/uci-defaults && cat > /etc/uci-defaults/.wrtform-restore <<'WRTFORM_BOOT_HOOK' && mv -f /etc/uci-defaults/.wrtform-restore \(JournalScripts.bootHookPath) || fail "cannot install the boot-time restore hook" /etc/uci-defaults
+        \(JournalScripts.bootHook)WRTFORM_BOOT_HOOK
         cat > "$J/payload" || fail "cannot store the payload in $J"
         [ "$(wc -c < "$J/payload")" -eq \(stdin.count) ] || fail "the payload arrived short (connection lost?) or could not be stored in $J"
         slice() { tail -c +$(( $1 + 1 )) "$J/payload" | head -c "$2"; }
@@ -78,7 +106,6 @@ enum WriteScript {
         s += """
         sync
         : > "$J/journaled" || fail "cannot write the journal in $J"
-        mkdir -p /etc/uci-defaults && slice \(bootHook.offset) \(bootHook.count) > /etc/uci-defaults/.wrtform-restore && mv -f /etc/uci-defaults/.wrtform-restore \(JournalScripts.bootHookPath) || fail "cannot install the boot-time restore hook"
 
         """
         if let watchdog {
@@ -93,10 +120,10 @@ enum WriteScript {
             let template = Shell.quote(parent(of: file.path) + "/." + base + ".wrtform-XXXXXX")
             // Temp files stay 0600 (mktemp's) until just before their rename.
             s += """
-            mkdir -p \(directory) || fail "cannot create \(parent(of: file.path))"
-            t\(index)=$(mktemp \(template)) || fail "cannot create a temp file in \(parent(of: file.path))"
+            mkdir -p \(directory) || fail "cannot create \(parent(of: file.path))" \(Shell.quote(parent(of: parent(of: file.path))))
+            t\(index)=$(mktemp \(template)) || fail "cannot create a temp file in \(parent(of: file.path))" \(directory)
             temps="$temps $t\(index)"
-            slice \(contents[index].offset) \(contents[index].count) > "$t\(index)" && [ "$(wc -c < "$t\(index)")" -eq \(contents[index].count) ] || fail "cannot write \(file.path)"
+            slice \(contents[index].offset) \(contents[index].count) > "$t\(index)" && [ "$(wc -c < "$t\(index)")" -eq \(contents[index].count) ] || fail "cannot write \(file.path)" \(directory)
 
             """
             if file.path.hasPrefix("/etc/config/") {
@@ -118,14 +145,14 @@ enum WriteScript {
         }
         for (index, file) in transaction.files.enumerated() {
             if file.new.content != nil {
-                s += "mv -f \"$t\(index)\" \(Shell.quote(file.path)) || { sh \"$J/restore\" $$; fail \"cannot rename into \(file.path)\"; }\n"
+                s += "mv -f \"$t\(index)\" \(Shell.quote(file.path)) || undo \"cannot rename into \(file.path)\"\n"
             } else {
-                s += "rm -f \(Shell.quote(file.path)) || { sh \"$J/restore\" $$; fail \"cannot remove \(file.path)\"; }\n"
+                s += "rm -f \(Shell.quote(file.path)) || undo \"cannot remove \(file.path)\"\n"
             }
         }
         s += """
         sync
-        echo pending > "$J/status" || { sh "$J/restore" $$; fail "cannot mark the run pending in $J"; }
+        echo pending > "$J/status" || undo "cannot mark the run pending in $J"
         echo WRITTEN
 
         """
@@ -152,6 +179,11 @@ enum WriteScript {
             if line.hasPrefix("FAILED ") { return .failed(String(line.dropFirst(7))) }
         }
         return .failed("the router gave no answer to the write")
+    }
+
+    /// A write that replaced files and could not put them back: nil when the output says otherwise.
+    static func broken(_ output: [UInt8]) -> String? {
+        String(decoding: output, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("BROKEN ") }.map { String($0.dropFirst(7)) }
     }
 
     static func parent(of path: String) -> String {

@@ -90,7 +90,7 @@ extension VirtualRouter {
             for p in /proc/[0-9]*; do
                 [ "${p#/proc/}" = "$$" ] && continue
                 c=$(tr '\\0' ' ' < "$p/cmdline" 2>/dev/null)
-                case "$c" in *\(text)*) echo "${p#/proc/}: ${c%% *}" ;; esac
+                case "$c" in *\(text)*) echo "${p#/proc/}: $(echo "$c" | head -c 60 | tr '\n' ' ')" ;; esac
             done
             """)
         return run.output.split(separator: "\n").map(String.init).filter { !$0.contains("for p in /proc") }

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import VirtualRouter
+import WrtformEngine
+
+/// Reloads that go wrong: one that fails, one that never returns.
+@Suite struct FaultReloadTests {
+    @Test func secondServiceFailingPutsEverythingBack() async throws {
+        try await withVirtualRouter { router in
+            try router.setServiceBehavior(.fail(4), for: "firewall")
+            let target = router.sshTarget()
+            let before = router.etc()
+            let plan = try await Fault.plan(try StepBuilder.ocn(), target)
+            let after = Fault.after(before, plan)
+            let error = await #expect(throws: EngineError.self) { _ = try await Applier(options: Fault.options).apply(plan, to: target) }
+            #expect(error?.message == "reload of firewall failed (exit 4); the router restored its files and is back where it was")
+            #expect(router.outcome(before: before, after: after) == .before)
+            // The hotplug script and rt_tables, journaled like any file, are back too.
+            #expect(!router.exists("/etc/hotplug.d/iface/40-pppoe"))
+            #expect(router.read("/etc/iproute2/rt_tables") == String(decoding: before["/etc/iproute2/rt_tables"] ?? Data(), as: UTF8.self))
+            #expect(!router.lockHeld)
+            let runID = try router.onlyRun()
+            #expect(router.runStatus(runID) == "restored")
+            // network had loaded the new files: both reload again, from the old ones.
+            let reloaded = await Fault.eventually(.seconds(10)) { ((try? router.serviceCalls()) ?? []).count == 4 }
+            #expect(reloaded)
+            #expect(try router.serviceCalls().map(\.service) == ["network", "firewall", "network", "firewall"])
+            await target.close()
+        }
+    }
+
+    @Test func hangingReloadIsCutShortAndUndone() async throws {
+        try await withVirtualRouter { router in
+            try router.setServiceBehavior(.hang, for: "firewall")
+            let target = router.sshTarget(commandTimeout: .seconds(4))
+            let before = router.etc()
+            let plan = try await Fault.plan(try StepBuilder.ocn(), target)
+            let after = Fault.after(before, plan)
+            let started = ContinuousClock.now
+            let error = await #expect(throws: EngineError.self) { _ = try await Applier(options: Fault.options).apply(plan, to: target) }
+            let message = error?.message ?? ""
+            #expect(message.hasPrefix("the reload did not finish"), "\(message)")
+            #expect(message.hasSuffix("the router's files were restored and it is back where it was"), "\(message)")
+            // Bounded by the command timeout, not by the hang (nor by the watchdog's 30 s).
+            #expect(ContinuousClock.now - started < .seconds(20))
+            #expect(router.outcome(before: before, after: after) == .before)
+            #expect(!router.lockHeld)
+            #expect(!router.bootHookInstalled)
+            let runID = try router.onlyRun()
+            #expect(router.runStatus(runID) == "restored")
+            // The reload script that hung was stopped: nothing of it is left to act later. (The old
+            // configuration's own reload, in the background, hangs on the same stub — by design it
+            // cannot hold anything up.)
+            let scripts = try router.processes(mentioning: runID).filter { $0.contains(" -c ") }
+            #expect(scripts.isEmpty, "\(scripts)")
+
+            // The router takes the next apply at once.
+            try router.setServiceBehavior(.succeed, for: "firewall")
+            let again = try await Fault.plan(try StepBuilder.ocn(), target)
+            #expect(again.warnings.isEmpty, "\(again.warnings)")
+            #expect(try await Applier(options: Fault.options).apply(again, to: target).status == .done)
+            #expect(router.outcome(before: before, after: after) == .after)
+            await target.close()
+        }
+    }
+}

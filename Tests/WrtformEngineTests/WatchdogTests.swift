@@ -34,7 +34,7 @@ import WrtformEngine
 
     @Test func unreachableRouterRestoresItselfWithinTheTimeout() async throws {
         try await withVirtualRouter { router in
-            let (error, before, after) = try await applyCuttingOff(router, confirmTimeout: 3)
+            let (error, before, after) = try await applyCuttingOff(router, confirmTimeout: 12)
             let message = error?.message ?? ""
             let clock = try #require(message.firstMatch(of: /will restore the old files by itself at (\d\d):(\d\d):(\d\d) UTC/), "\(message)")
             // Now the router holds the new files, waiting for a confirmation that cannot come.
@@ -43,7 +43,7 @@ import WrtformEngine
             #expect(router.lockHeld)
             #expect(router.bootHookInstalled)
 
-            let restored = await Fault.eventually(.seconds(20)) { router.runStatus(runID) == "reverted" && !router.lockHeld }
+            let restored = await Fault.eventually(.seconds(45)) { router.runStatus(runID) == "reverted" && !router.lockHeld }
             let restoredAt = Date()
             #expect(restored, "status \(router.runStatus(runID) ?? "none"), lock held: \(router.lockHeld)")
             #expect(router.etc() == before)
@@ -105,7 +105,7 @@ import WrtformEngine
 
     @Test func rebootInTheMiddleOfTheWatchdogsRestoreFinishesAtBoot() async throws {
         try await withVirtualRouter { router in
-            let (_, before, after) = try await applyCuttingOff(router, confirmTimeout: 4)
+            let (_, before, after) = try await applyCuttingOff(router, confirmTimeout: 12)
             let runID = try router.onlyRun()
             // The watchdog puts files back one rename at a time: hold it after the first.
             let second = try FaultPoint(.applet("mv"), call: 2, on: router)
@@ -170,17 +170,17 @@ import WrtformEngine
             let target = router.sshTarget(commandTimeout: .seconds(30))
             let before = router.etc()
             let plan = try await Fault.plan(try StepBuilder.ocn(), target)
-            // The check passes only once the watchdog (2 s) has taken the decision: the
+            // The check passes only once the watchdog (10 s: room for a loaded CI machine) has taken the decision: the
             // confirmation arrives just too late.
             let probe = PostCheck(
-                "passes late", command: "n=0; until ls -d /etc/wrtform/runs/*/decided >/dev/null 2>&1 || [ $n -ge 100 ]; do sleep 0.2; n=$((n + 1)); done",
+                "passes late", command: "n=0; until ls -d /etc/wrtform/runs/*/decided >/dev/null 2>&1 || [ $n -ge 300 ]; do sleep 0.2; n=$((n + 1)); done",
                 needsNetifd: false)
-            let options = ApplyOptions(owner: "tester@ci", playbook: "late", confirmTimeout: 2, probes: [probe], verifyTimeout: 30)
+            let options = ApplyOptions(owner: "tester@ci", playbook: "late", confirmTimeout: 10, probes: [probe], verifyTimeout: 60)
             let error = await #expect(throws: EngineError.self) { _ = try await Applier(options: options).apply(plan, to: target) }
             #expect(error?.message.contains("too late") == true, "\(error?.message ?? "")")
             #expect(error?.message.contains("back where it was") == true, "\(error?.message ?? "")")
             let runID = try router.onlyRun()
-            let settled = await Fault.eventually(.seconds(10)) { !router.lockHeld && router.etc() == before }
+            let settled = await Fault.eventually(.seconds(30)) { !router.lockHeld && router.etc() == before }
             #expect(settled)
             #expect(router.runStatus(runID) == "reverted")
             #expect(!router.bootHookInstalled)

@@ -102,7 +102,7 @@ import WrtformSSH
             let elapsed = SSHTestSupport.milliseconds(since: started)
             print("cancelled after \(elapsed) ms; connected: \(await connection.isConnected)")
             #expect(throws: CancellationError.self) { _ = try result.get() }
-            #expect(elapsed < 10_000)  // not waiting for the 30 s command
+            #expect(elapsed < 25_000)  // not waiting for the 30 s command (loose: the suite runs in parallel on two cores)
             if await connection.isConnected {
                 #expect(try await connection.exec("echo after").stdoutText == "after\n")
             }

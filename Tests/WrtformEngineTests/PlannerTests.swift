@@ -85,6 +85,20 @@ import WrtformEngine
         _ = try await plan(graph, on: copy, force: true)
     }
 
+    @Test func lucisStagingAndPendingApplyRefuseOffline() async throws {
+        for (path, text) in [("/var/run/rpcd/uci-7f3a/network", "network.lan.ipaddr='10.0.0.1'\n"), ("/var/run/rpcd/snapshot-files/firewall", "x")] {
+            let copy = try RouterCopy()
+            defer { copy.remove() }
+            try copy.write(path, text)
+            let error = await #expect(throws: EngineError.self) { try await plan(try StepBuilder.ocn(), on: copy) }
+            #expect(error?.kind == .pendingChanges, "\(path)")
+        }
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        try copy.write("/tmp/.uci/network", "")  // an empty staging file is nobody's change
+        _ = try await plan(try StepBuilder.ocn(), on: copy)
+    }
+
     @Test func handMadeZoneIsUpdatedNotDuplicated() async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }

@@ -244,9 +244,12 @@ import WrtformUCI
             #expect(error?.message == failure.message)
             #expect(router.etc() == before)
             #expect(router.read(TrapsRouter.fw4Log) == "check\n")
-            // The reloads that ran (putting the old files back) never saw the new firewall config.
-            #expect(router.read("/tmp/.traps-firewall-saw") == "0\n")
-            #expect(router.read("/tmp/.traps-network-saw") == "0\n")
+            // The check runs before the first reload: when it fails, the old files go back and
+            // nothing is reloaded at all — no reload ever saw the new firewall config.
+            #expect(router.read("/tmp/.traps-firewall-saw") == "<absent>")
+            #expect(router.read("/tmp/.traps-network-saw") == "<absent>")
+            let calls = try router.serviceCalls()
+            #expect(calls.isEmpty)
             #expect(!router.exists("/var/lock/wrtform"))
             let runs = try await target.snapshot(paths: [], run: nil).runs
             #expect(runs.map(\.status) == [.restored])

@@ -70,10 +70,7 @@ public struct LocalDirectoryTarget: RouterTarget {
             hostname: "", tools: [:], packageManager: "none",
             configs: ((try? FileManager.default.contentsOfDirectory(atPath: url("/etc/config").path)) ?? []).filter { !$0.hasPrefix(".") }.sorted())
         for tool in Facts.probedTools { facts.tools[tool] = false }
-        var staged: [String] = []
-        if let entries = try? FileManager.default.contentsOfDirectory(atPath: url("/tmp/.uci").path), !entries.isEmpty {
-            staged.append("uncommitted uci changes in /tmp/.uci")
-        }
+        let staged = stagedChanges()
         let runIDs = ((try? FileManager.default.contentsOfDirectory(atPath: url(Shell.runs).path)) ?? []).sorted()
         let runs = runIDs.map { id -> RunSummary in
             let summary = RunSummaryLine.parse(text("\(Shell.journal(id))/summary") ?? "")
@@ -93,6 +90,26 @@ public struct LocalDirectoryTarget: RouterTarget {
             }
         }
         return snapshot
+    }
+
+    /// The same three signs of someone else mid-change as on a router: uci staging, a LuCI
+    /// session's staging, a LuCI apply waiting for confirmation (/var may be a link to /tmp).
+    private func stagedChanges() -> [String] {
+        let files = FileManager.default
+        func entries(_ path: String) -> [String] { ((try? files.contentsOfDirectory(atPath: url(path).path)) ?? []).sorted() }
+        var staged: [String] = []
+        for name in entries("/tmp/.uci") where !(read("/tmp/.uci/\(name)").content ?? []).isEmpty {
+            staged.append("uncommitted uci changes in /tmp/.uci/\(name)")
+        }
+        for run in ["/var/run/rpcd", "/tmp/run/rpcd"] {
+            for name in entries(run) where name.hasPrefix("uci-") && !entries("\(run)/\(name)").isEmpty {
+                staged.append("a LuCI session's staged changes in \(run)/\(name)")
+            }
+            if files.fileExists(atPath: url("\(run)/snapshot-files").path) {
+                staged.append("a LuCI apply waiting for confirmation (\(run)/snapshot-files)")
+            }
+        }
+        return staged
     }
 
     private func readLock() -> LockInfo? {

@@ -16,7 +16,8 @@ enum ReloadScript {
             clear_boot_hook
             release_lock
             rm -f "$J/reloader"
-            reload_detached
+            # Nothing was reloaded yet when the check before the first reload failed.
+            [ "$1" = before-reload ] || reload_detached
         }
         st=$(cat "$J/status" 2>/dev/null)
         if [ "$st" != pending ] || [ -d "$J/decided" ]; then rm -f "$J/reloader"; echo "GONE ${st:-missing}"; exit 0; fi
@@ -40,7 +41,7 @@ enum ReloadScript {
             s += """
             if command -v fw4 >/dev/null 2>&1; then
                 out=$(fw4 check 2>&1 </dev/null); rc=$?
-                if [ $rc -ne 0 ] || printf '%s' "$out" | grep -qiE 'error|syntax'; then unwind; echo "FAILED fw4-check $rc"; printf '%s\\n' "$out" | tail -n 5; exit 0; fi
+                if [ $rc -ne 0 ] || printf '%s' "$out" | grep -qE 'Error:|[Pp]arse error|[Ss]yntax error'; then unwind before-reload; echo "FAILED fw4-check $rc"; printf '%s\\n' "$out" | tail -n 5; exit 0; fi
             fi
 
             """

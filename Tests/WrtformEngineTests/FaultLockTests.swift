@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import VirtualRouter
+import WrtformEngine
+
+/// One writer at a time: two applies started together, and a lock a dead run left behind.
+@Suite struct FaultLockTests {
+    @Test func twoAppliesAtOnceOneWinsTheOtherIsToldWho() async throws {
+        try await withVirtualRouter { router in
+            let before = router.etc()
+            let graph = try StepBuilder.ocn()
+            let alice = router.sshTarget()
+            let bob = router.sshTarget()
+            let alicePlan = try await Fault.plan(graph, alice)
+            let bobPlan = try await Fault.plan(graph, bob)
+            // Whoever takes the lock first is held inside it (its compare-and-swap waits), so the
+            // other surely arrives while it is taken.
+            let point = try FaultPoint(.applet("sha256sum"), call: 1, on: router)
+            func options(_ owner: String) -> ApplyOptions {
+                ApplyOptions(owner: owner, playbook: "ocn", confirmTimeout: 30, verifyTimeout: 2)
+            }
+            let first = Task { try await Applier(options: options("alice@laptop")).apply(alicePlan, to: alice) }
+            let second = Task { try await Applier(options: options("bob@desktop")).apply(bobPlan, to: bob) }
+            try await point.waitUntilReached()
+            let owner = router.read("/var/lock/wrtform/owner").split(separator: "\n").first.map(String.init) ?? ""
+            let winner = owner == "alice@laptop" ? first : second
+            let loser = owner == "alice@laptop" ? second : first
+            let error = await #expect(throws: EngineError.self) { _ = try await loser.value }
+            #expect(error?.kind == .locked)
+            #expect(error?.message.contains("is locked by \(owner) (run ") == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains(/since \d+ s ago; nothing was changed/) == true, "\(error?.message ?? "")")
+            #expect(error?.hint == "wait for that run to finish, or pass --force if it died")
+            try point.release()
+            #expect(try await winner.value.status == .done)
+            #expect(router.etc() == Fault.after(before, alicePlan))
+            #expect(!router.lockHeld)
+            // The refused apply left no run behind.
+            #expect(router.runIDs().count == 1)
+            try point.remove()
+            await alice.close()
+            await bob.close()
+        }
+    }
+
+    @Test func lockLeftByADeadRunIsReportedAndForceBreaksIt() async throws {
+        try await withVirtualRouter { router in
+            // A lock ten minutes old, from a run whose process is long gone.
+            _ = try router.runInSandbox("""
+                mkdir -p /var/lock/wrtform
+                printf '%s\\n' ghost@gone 4242 $(( $(date +%s) - 600 )) 20260101T000000Z-dead > /var/lock/wrtform/owner
+                """)
+            let target = router.sshTarget()
+            let before = router.etc()
+            let plan = try await Fault.plan(try StepBuilder.ocn(), target)
+            #expect(plan.warnings.contains { $0.contains("locked by ghost@gone") }, "\(plan.warnings)")
+            let error = await #expect(throws: EngineError.self) { _ = try await Applier(options: Fault.options).apply(plan, to: target) }
+            #expect(error?.message == "\(target.name) is locked by ghost@gone (run 20260101T000000Z-dead, pid 4242) since 10 min ago; nothing was changed")
+            #expect(router.etc() == before)
+            #expect(router.runIDs().isEmpty)
+
+            var force = Fault.options
+            force.breakLock = true
+            #expect(try await Applier(options: force).apply(plan, to: target).status == .done)
+            #expect(router.etc() == Fault.after(before, plan))
+            #expect(!router.lockHeld)
+            await target.close()
+        }
+    }
+}

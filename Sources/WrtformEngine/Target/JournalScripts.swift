@@ -46,11 +46,12 @@ enum JournalScripts {
                 [ -f "$f.meta" ] && read -r m o < "$f.meta"
                 t=$(mktemp "${2%/*}/.wrtform-restore-XXXXXX") || t=
                 if [ -n "$t" ]; then
-                    if [ -n "$m" ]; then cat "$f" > "$t" && chmod "$m" "$t" && chown "$o" "$t"; else cp -p "$f" "$t"; fi && mv -f "$t" "$2" && return 0
+                    # chown before chmod: chown clears the setuid bit.
+                    if [ -n "$m" ]; then cat "$f" > "$t" && chown "$o" "$t" && chmod "$m" "$t"; else cp -p "$f" "$t"; fi && mv -f "$t" "$2" && return 0
                     rm -f "$t"
                 fi
                 # No room for a second copy (a full flash): write over the file; its own blocks go first.
-                cat "$f" > "$2" && { [ -z "$m" ] || { chmod "$m" "$2"; chown "$o" "$2"; }; } && return 0
+                cat "$f" > "$2" && { [ -z "$m" ] || { chown "$o" "$2"; chmod "$m" "$2"; }; } && return 0
                 echo "wrtform: cannot restore $2" >&2
                 failed=1
             elif [ "$3" = absent ]; then

@@ -123,12 +123,14 @@ enum JournalScripts {
         # a file could not be put back.
         failed=0
         for d in $(ls -d \(Shell.runs)/* 2>/dev/null | sort -r); do
-            case "$(cat "$d/status" 2>/dev/null)" in
+            st=$(cat "$d/status" 2>/dev/null)
+            case "$st" in
                 pending|writing)
                     # Process ids written down before the reboot mean nothing now; nor does a payload.
                     rm -f "$d/reloader" "$d/watchdog.pid" "$d/payload"
                     mkdir "$d/decided" 2>/dev/null
-                    if [ ! -f "$d/journaled" ] || [ ! -f "$d/restore" ]; then
+                    # (A pending run's journal is complete, also one written before the marker existed.)
+                    if [ "$st" = writing ] && [ ! -f "$d/journaled" ] || [ ! -f "$d/restore" ]; then
                         # Files are replaced only after the journal is complete: nothing changed.
                         echo aborted > "$d/status"
                     elif sh "$d/restore" boot; then

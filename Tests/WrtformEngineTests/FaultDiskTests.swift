@@ -70,6 +70,27 @@ import WrtformEngine
         }
     }
 
+    @Test func renameFailingHalfwayPutsTheFirstFilesBack() async throws {
+        try await withVirtualRouter { router in
+            // The boot hook is the first mv, the first file's rename the second: the third fails.
+            let count = "\(router.recordMount)/mv-fail.count"
+            try router.setAppletBehavior(.run("""
+                n=$(( $(/bin/busybox cat \(count) 2>/dev/null || echo 0) + 1 )); echo $n > \(count)
+                [ $n -eq 3 ] && exit 1
+                """), for: "mv")
+            let target = router.sshTarget()
+            let before = router.etc()
+            let plan = try await Fault.plan(try StepBuilder.ocn(), target)
+            let error = await #expect(throws: EngineError.self) { _ = try await Applier(options: Fault.options).apply(plan, to: target) }
+            #expect(error?.message == "writing failed: cannot rename into \(plan.files[1].path); the router's files were left as they were")
+            #expect(router.etc() == before)
+            #expect(!router.lockHeld)
+            #expect(router.runStatus(try router.onlyRun()) == "aborted")
+            try router.setAppletBehavior(.succeed, for: "mv")
+            await target.close()
+        }
+    }
+
     @Test func noRoomForOneNewFileRemovesTheOthersTempFiles() async throws {
         var options = VirtualRouter.Options()
         // A one-page disk where the hotplug script goes, already full: its temp file cannot be

@@ -8,6 +8,14 @@ import WrtformEngine
     @Test func secondServiceFailingPutsEverythingBack() async throws {
         try await withVirtualRouter { router in
             try router.setServiceBehavior(.fail(4), for: "firewall")
+            // Unusual modes and owners, to see them come back exactly (the journal's copies are 0600).
+            let modes = "/etc/config/firewall /etc/config/network /etc/iproute2/rt_tables /etc/sysupgrade.conf"
+            _ = try router.runInSandbox("""
+                chmod 0640 /etc/config/firewall; chown 12:34 /etc/config/firewall
+                chmod 4754 /etc/iproute2/rt_tables; chmod 1604 /etc/sysupgrade.conf; chmod 2640 /etc/config/network
+                """)
+            // Mode, owner, group and name only: the time column may cross a minute boundary.
+            let modesBefore = try router.runInSandbox("ls -ln \(modes) | awk '{print $1, $3, $4, $NF}'").output
             let target = router.sshTarget()
             let before = router.etc()
             let plan = try await Fault.plan(try StepBuilder.ocn(), target)
@@ -19,6 +27,9 @@ import WrtformEngine
             #expect(!router.exists("/etc/hotplug.d/iface/40-pppoe"))
             #expect(router.read("/etc/iproute2/rt_tables") == String(decoding: before["/etc/iproute2/rt_tables"] ?? Data(), as: UTF8.self))
             #expect(!router.lockHeld)
+            let modesAfter = try router.runInSandbox("ls -ln \(modes) | awk '{print $1, $3, $4, $NF}'").output
+            #expect(modesAfter == modesBefore)
+            #expect(modesBefore.contains("-rwsr-xr--") && modesBefore.contains("-rw----r-T") && modesBefore.contains(" 12 34 "))
             let runID = try router.onlyRun()
             #expect(router.runStatus(runID) == "restored")
             // network had loaded the new files: both reload again, from the old ones.

@@ -1,8 +1,10 @@
 import Foundation
 
-/// Carries out a plan: write (lock, compare-and-swap, journal) → reload (watchdog armed first) →
-/// verify and confirm over a new connection. Any failure after the write restores the journal, so
-/// the router ends as it was before or as planned — never a mix.
+/// Carries out a plan: write (lock, compare-and-swap, journal, watchdog armed, files replaced) →
+/// reload → verify and confirm over a new connection. Any failure after the write restores the
+/// journal; a round trip whose answer is lost is settled over a fresh connection; a client that
+/// vanishes leaves the run to the router's watchdog. So the router ends as it was before or as
+/// planned — never a mix.
 public struct Applier: Sendable {
     public var options: ApplyOptions
     public var events: any EngineEventConsumer

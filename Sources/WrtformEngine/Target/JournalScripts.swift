@@ -46,11 +46,12 @@ enum JournalScripts {
                 [ -f "$f.meta" ] && read -r m o < "$f.meta"
                 t=$(mktemp "${2%/*}/.wrtform-restore-XXXXXX") || t=
                 if [ -n "$t" ]; then
-                    if [ -n "$m" ]; then cat "$f" > "$t" && chmod "$m" "$t" && chown "$o" "$t"; else cp -p "$f" "$t"; fi && mv -f "$t" "$2" && return 0
+                    # chown before chmod: chown clears the setuid bit.
+                    if [ -n "$m" ]; then cat "$f" > "$t" && chown "$o" "$t" && chmod "$m" "$t"; else cp -p "$f" "$t"; fi && mv -f "$t" "$2" && return 0
                     rm -f "$t"
                 fi
                 # No room for a second copy (a full flash): write over the file; its own blocks go first.
-                cat "$f" > "$2" && { [ -z "$m" ] || { chmod "$m" "$2"; chown "$o" "$2"; }; } && return 0
+                cat "$f" > "$2" && { [ -z "$m" ] || { chown "$o" "$2"; chmod "$m" "$2"; }; } && return 0
                 echo "wrtform: cannot restore $2" >&2
                 failed=1
             elif [ "$3" = absent ]; then
@@ -122,12 +123,14 @@ enum JournalScripts {
         # a file could not be put back.
         failed=0
         for d in $(ls -d \(Shell.runs)/* 2>/dev/null | sort -r); do
-            case "$(cat "$d/status" 2>/dev/null)" in
+            st=$(cat "$d/status" 2>/dev/null)
+            case "$st" in
                 pending|writing)
                     # Process ids written down before the reboot mean nothing now; nor does a payload.
                     rm -f "$d/reloader" "$d/watchdog.pid" "$d/payload"
                     mkdir "$d/decided" 2>/dev/null
-                    if [ ! -f "$d/journaled" ] || [ ! -f "$d/restore" ]; then
+                    # (A pending run's journal is complete, also one written before the marker existed.)
+                    if [ "$st" = writing ] && [ ! -f "$d/journaled" ] || [ ! -f "$d/restore" ]; then
                         # Files are replaced only after the journal is complete: nothing changed.
                         echo aborted > "$d/status"
                     elif sh "$d/restore" boot; then

@@ -8,14 +8,19 @@ enum ReloadScript {
         # Written down so a restore can stop this script if we lose sight of it (a reload that
         # hangs, a connection cut): left running, it could reload or restore out of turn.
         echo $$ > "$J/reloader"
+        # A reload failed: put the old files back and reload them, here and now. If a file cannot
+        # be put back, say so (the run stays pending: the boot hook retries) rather than claim it.
         unwind() {
             mkdir "$J/decided" 2>/dev/null
             stop_watchdog
-            sh "$J/restore" $$
-            echo restored > "$J/status"
-            clear_boot_hook
-            release_lock
             rm -f "$J/reloader"
+            if sh "$J/restore" $$; then
+                echo restored > "$J/status"
+                clear_boot_hook
+                release_lock
+            else
+                echo "BROKEN some files could not be put back"
+            fi
             # Nothing was reloaded yet when the check before the first reload failed.
             [ "$1" = before-reload ] || reload_detached
         }
@@ -60,6 +65,9 @@ enum ReloadScript {
     static func parse(_ output: [UInt8]) throws -> ReloadOutcome {
         var revertAt: Int?
         var lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let broken = lines.first(where: { $0.hasPrefix("BROKEN ") }) {
+            throw EngineError(.router, "a reload failed, and putting the old files back failed too (\(broken.dropFirst(7)))")
+        }
         while let line = lines.first {
             lines.removeFirst()
             if line.hasPrefix("A ") { revertAt = Int(line.dropFirst(2)) }

@@ -141,7 +141,8 @@ enum WriteScript {
         }
         s += "sync\nrm -f \"$J/payload\"\n"
         for (index, file) in transaction.files.enumerated() where file.new.content != nil {
-            s += "chmod \(Shell.quote(file.new.mode)) \"$t\(index)\" && chown \(Shell.quote(file.new.owner)) \"$t\(index)\" || fail \"cannot set mode/owner of \(file.path)\"\n"
+            // chown before chmod: chown clears the setuid bit.
+            s += "chown \(Shell.quote(file.new.owner)) \"$t\(index)\" && chmod \(Shell.quote(file.new.mode)) \"$t\(index)\" || fail \"cannot set owner/mode of \(file.path)\"\n"
         }
         for (index, file) in transaction.files.enumerated() {
             if file.new.content != nil {

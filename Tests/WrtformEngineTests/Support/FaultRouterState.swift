@@ -132,3 +132,17 @@ extension VirtualRouter {
             """)
     }
 }
+
+extension Fault {
+    /// Runs blocking work (a `runInSandbox` that waits at a fault point) off the cooperative
+    /// pool, so a paused router never starves the tests' own tasks.
+    static func background<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> Task<T, any Error> {
+        Task {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    continuation.resume(with: Result { try body() })
+                }
+            }
+        }
+    }
+}

@@ -30,7 +30,11 @@ enum WriteScript {
         s += """
         mkdir -p /var/lock
         [ \(transaction.breakLock ? 1 : 0) = 1 ] && rm -rf "$L"
-        if ! mkdir "$L" 2>/dev/null; then echo "LOCKED $(tr '\\n' '\\t' < "$L/owner" 2>/dev/null)"; exit 0; fi
+        if ! mkdir "$L" 2>/dev/null; then
+            # The holder writes its name just after taking the lock: give it a moment to.
+            n=0; while [ ! -s "$L/owner" ] && [ $n -lt 10 ]; do sleep 0.1; n=$((n + 1)); done
+            echo "LOCKED $(tr '\\n' '\\t' < "$L/owner" 2>/dev/null)"; exit 0
+        fi
         printf '%s\\n' \(Shell.quote(transaction.owner)) "$$" "$(date +%s)" "$RUN" > "$L/owner"
         changed=""
         check() {

@@ -61,7 +61,8 @@ import WrtformEngine
             let reloaded = try await Fault.eventually(.seconds(5)) { try router.serviceCalls().count >= 4 }
             #expect(reloaded, "\((try? router.serviceCalls()) ?? [])")
             #expect(try router.logMessages().contains { $0.contains("run \(runID) was not confirmed in time: its files were restored") })
-            #expect(try router.processes(mentioning: runID).isEmpty)
+            // …and is done: nothing of the run is left running.
+            #expect(await Fault.eventually(.seconds(10)) { ((try? router.processes(mentioning: runID)) ?? ["?"]).isEmpty })
 
             // Reachable again, the router takes the same change (this time without cutting us off).
             try router.setServiceBehavior(.succeed, for: "firewall")

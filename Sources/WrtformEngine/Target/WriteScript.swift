@@ -37,14 +37,24 @@ enum WriteScript {
         fi
         printf '%s\\n' \(Shell.quote(transaction.owner)) "$$" "$(date +%s)" "$RUN" > "$L/owner"
         changed=""
-        check() {
-            if [ -e "$1" ]; then h=$(sha256sum "$1" | cut -d' ' -f1); else h=absent; fi
-            [ "$h" = "$2" ] || changed="$changed\t$1"
-        }
+        nl='
+        '
 
         """
+        // Compare-and-swap: one sha256sum for every file that exists, then each line matched by
+        // the shell itself (a fork per file is felt on a small router, and here we hold the lock).
+        s += "set --\n"
         for file in transaction.files {
-            s += "check \(Shell.quote(file.path)) \(Shell.quote(file.expectedHash))\n"
+            s += "[ -e \(Shell.quote(file.path)) ] && set -- \"$@\" \(Shell.quote(file.path))\n"
+        }
+        s += "sums=\"\"\n[ $# -gt 0 ] && sums=$(sha256sum \"$@\" 2>/dev/null </dev/null)\nsums=\"$nl$sums$nl\"\n"
+        for file in transaction.files {
+            let path = Shell.quote(file.path)
+            if file.expectedHash == "absent" {
+                s += "[ -e \(path) ] && changed=\"$changed\t\"\(path)\n"
+            } else {
+                s += "case \"$sums\" in *\"$nl\"\(Shell.quote(file.expectedHash + "  " + file.path))\"$nl\"*) ;; *) changed=\"$changed\t\"\(path) ;; esac\n"
+            }
         }
         s += """
         if [ -n "$changed" ]; then rm -rf "$L"; echo "CHANGED$changed"; exit 0; fi
@@ -98,16 +108,28 @@ enum WriteScript {
         slice \(watchdogScript.offset) \(watchdogScript.count) > "$J/watchdog" || fail "cannot write $J/watchdog"
         echo \(Shell.quote(transaction.kind)) > "$J/kind" || fail "cannot write $J/kind"
         printf '%s\\n' \(Shell.quote(transaction.summary)) > "$J/summary" || fail "cannot write $J/summary"
-        # Mode and owner of a journaled file, kept beside its copy (which is 0600 like all the journal).
-        meta() { ls -ln "$1" | awk '{ p = substr($1, 2, 9); m = 0; for (i = 1; i <= 9; i++) m = m * 2 + (substr(p, i, 1) ~ /[rwxst]/); s = (substr(p, 3, 1) ~ /[sS]/) * 4 + (substr(p, 6, 1) ~ /[sS]/) * 2 + (substr(p, 9, 1) ~ /[tT]/); printf "%d%03o %s:%s\\n", s, m, $3, $4 }'; }
 
         """
         s += "printf '%s\\n'" + transaction.files.map { " " + Shell.quote($0.path) }.joined() + " > \"$J/paths\" || fail \"cannot write $J/paths\"\n"
+        // Each existing file's bytes go to files/N (0600, like all the journal); its mode and owner
+        // beside it in files/N.meta — all of them from one `ls` and one awk.
+        s += "set --; map=; metas=\n"
         for (index, file) in transaction.files.enumerated() {
             let path = Shell.quote(file.path)
-            s += "if [ -e \(path) ]; then cp \(path) \"$J/files/\(index)\" && meta \(path) > \"$J/files/\(index).meta\" || fail \"cannot journal \(file.path)\"; fi\n"
+            s += "if [ -e \(path) ]; then cp \(path) \"$J/files/\(index)\" || fail \"cannot journal \(file.path)\"; set -- \"$@\" \(path); map=\"$map \"\(path)\" \(index)\"; metas=\"$metas \(index)\"; fi\n"
         }
         s += """
+        if [ $# -gt 0 ]; then
+            ls -lnL "$@" | awk -v J="$J" -v map="$map" '
+                BEGIN { n = split(map, a, " "); for (i = 1; i < n; i += 2) index_of[a[i]] = a[i + 1] }
+                {
+                    p = substr($1, 2, 9); m = 0
+                    for (i = 1; i <= 9; i++) m = m * 2 + (substr(p, i, 1) ~ /[rwxst]/)
+                    s = (substr(p, 3, 1) ~ /[sS]/) * 4 + (substr(p, 6, 1) ~ /[sS]/) * 2 + (substr(p, 9, 1) ~ /[tT]/)
+                    printf "%d%03o %s:%s\\n", s, m, $3, $4 > (J "/files/" index_of[$NF] ".meta")
+                }'
+            for i in $metas; do [ -s "$J/files/$i.meta" ] || fail "cannot journal the modes of the files"; done
+        fi
         sync
         : > "$J/journaled" || fail "cannot write the journal in $J"
 

@@ -134,7 +134,7 @@ import WrtformEngine
     @Test func secondApplyIsRefusedByTheLock() async throws {
         try await withVirtualRouter { router in
             try router.setServiceBehavior(.hang, for: "network")
-            let slow = router.sshTarget(commandTimeout: .seconds(6))
+            let slow = router.sshTarget(commandTimeout: .seconds(20))
             let graph = try StepBuilder.ocn()
             let firstPlan = try await plan(graph, slow)
             let first = Task { try await Applier(options: options()).apply(firstPlan, to: slow) }

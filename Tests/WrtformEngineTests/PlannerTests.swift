@@ -39,6 +39,23 @@ import WrtformEngine
         #expect(network.hasPrefix(before.replacingOccurrences(of: "\toption proto 'dhcp'\n", with: "\toption proto 'dhcp'\n\toption metric '1'\n")))
     }
 
+    /// The session arrives at the router's own address (SSH_CONNECTION): a step changing the
+    /// interface of that subnet, or its zone, is flagged; other interfaces are not.
+    @Test(arguments: [
+        ("192.168.1.1", true), ("192.168.1.77", true), ("192.168.2.1", false), ("127.4.5.6", false), ("2001:db8::1", false),
+    ])
+    func warnsWhenAStepChangesTheInterfaceOfTheSession(address: String, warned: Bool) async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        let target = try LocalDirectoryTarget(root: copy.root)
+        let graph = try StepGraph([.init(step: try StepBuilder.step("m", "interface-options", ["name": "lan", "metric": "5"]))])
+        var snapshot = try await target.snapshot(paths: Planner.paths(for: graph), run: nil)
+        snapshot.connectedAddress = address
+        let plan = try Planner().plan(graph, on: snapshot)
+        let expected = ["step 'm' changes interface 'lan', which this SSH session arrives through (\(address))"]
+        #expect(plan.warnings == (warned ? expected : []))
+    }
+
     @Test func unknownZoneIsAPlanError() async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }

@@ -8,9 +8,10 @@ enum ConnectionGuard {
         var state = initial
         guard let network = try? state.uci(ConfigFile.network), let firewall = try? state.uci(ConfigFile.firewall) else { return [] }
         let bare = address.split(separator: "/").first.map(String.init) ?? address
-        guard let interface = network.sections(ofType: "interface").first(where: { section in
-            (section["ipaddr"]?.items ?? []).contains { $0.split(separator: "/").first.map(String.init) == bare }
-        })?.name else { return [] }
+        let interfaces = network.sections(ofType: "interface")
+        guard let interface = (interfaces.first { Self.addresses(of: $0).contains { $0.address == bare } }
+            ?? interfaces.first { Self.addresses(of: $0).contains { $0.contains(bare) } })?.name
+        else { return [] }
         let zone = firewall.sections(ofType: "zone").first { section in
             (section["network"]?.items ?? []).flatMap { $0.split(separator: " ").map(String.init) }.contains(interface)
         }?["name"]?.items.first
@@ -32,5 +33,43 @@ enum ConnectionGuard {
             }
         }
         return warnings
+    }
+
+    /// An interface's static addresses: `ipaddr` items, each with its own /prefix or the
+    /// section's `netmask`.
+    private static func addresses(of section: UCISection) -> [Subnet] {
+        let netmask = section["netmask"]?.items.first
+        return (section["ipaddr"]?.items ?? []).flatMap { $0.split(separator: " ") }.map { item in
+            let pieces = item.split(separator: "/", maxSplits: 1)
+            let address = String(pieces.first ?? item[...])
+            let length = pieces.count == 2 ? Int(pieces[1]) : netmask.flatMap(Subnet.prefixLength(ofNetmask:))
+            return Subnet(address: address, prefixLength: length)
+        }
+    }
+
+    /// An IPv4 address with its prefix length, if known: the session may arrive at another
+    /// address of the same subnet (on `lo`, any of 127.0.0.0/8).
+    private struct Subnet {
+        var address: String
+        var prefixLength: Int?
+
+        func contains(_ other: String) -> Bool {
+            guard let prefixLength, (0...32).contains(prefixLength),
+                let mine = Self.value(address), let theirs = Self.value(other)
+            else { return false }
+            let mask: UInt32 = prefixLength == 0 ? 0 : ~UInt32(0) << UInt32(32 - prefixLength)
+            return mine & mask == theirs & mask
+        }
+
+        static func value(_ text: String) -> UInt32? {
+            guard Validate.ipv4(text) else { return nil }
+            return text.split(separator: ".").reduce(UInt32(0)) { $0 << 8 | (UInt32($1) ?? 0) }
+        }
+
+        static func prefixLength(ofNetmask text: String) -> Int? {
+            guard let mask = value(text) else { return nil }
+            let length = mask.nonzeroBitCount
+            return length == 32 || mask << UInt32(length) == 0 ? length : nil
+        }
     }
 }

@@ -37,7 +37,7 @@ import WrtformEngine
             let message = error?.message ?? ""
             #expect(message.contains("back where it was") || message.contains("nothing was changed"), "\(message)")
 
-            let settled = try await Fault.eventually(.seconds(20)) {
+            let settled = await Fault.eventually(.seconds(20)) {
                 router.outcome(before: before, after: after) == .before && !router.lockHeld
             }
             #expect(settled, "files: \(router.outcome(before: before, after: after)), lock held: \(router.lockHeld)")

@@ -27,7 +27,7 @@ import WrtformEngine
             let commandsAtDeath = try router.commandLog().count
             try point.release()
 
-            let settled = try await Fault.eventually(.seconds(Self.confirmTimeout + 20)) {
+            let settled = await Fault.eventually(.seconds(Self.confirmTimeout + 20)) {
                 router.etc() == before && !router.lockHeld
             }
             let runID = try router.onlyRun()

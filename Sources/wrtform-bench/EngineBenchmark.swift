@@ -12,7 +12,7 @@ enum EngineBenchmark {
         defer { router.stop() }
         let proxy = try DelayingProxy(targetHost: router.host, targetPort: router.port, delay: .milliseconds(25))
         defer { proxy.stop() }
-        let sshTarget = SSHTarget(host: "127.0.0.1", port: proxy.port, user: "root")
+        let sshTarget = SSHTarget(host: proxy.host, port: proxy.port, user: "root")
         let policy = HostKeyPolicy.fingerprint(router.hostKeyFingerprint)
         let credentials = SSHCredentials(agent: false, identityFiles: [router.clientKeyFile])
         func target() -> SSHRouterTarget {

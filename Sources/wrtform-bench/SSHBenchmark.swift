@@ -18,8 +18,7 @@ func runSSHBenchmark(iterations: Int = 5) async throws {
     let policy = HostKeyPolicy.fingerprint(router.hostKeyFingerprint)
     let command = "uci -q get system.@system[0].hostname; cat /etc/openwrt_release >/dev/null"
 
-    func measure(port: Int) async throws -> (connect: Double, exec: Double, connectTrips: Int, execTrips: Int, execs: Int) {
-        let target = SSHTarget(host: router.host, port: port, user: "root")
+    func measure(_ target: SSHTarget) async throws -> (connect: Double, exec: Double, connectTrips: Int, execTrips: Int, execs: Int) {
         let clock = ContinuousClock()
         let started = clock.now
         let connection = try await SSHConnection.connect(to: target, hostKeyPolicy: policy, credentials: credentials)
@@ -41,10 +40,12 @@ func runSSHBenchmark(iterations: Int = 5) async throws {
 
     let roundTrip = (delay * 2).milliseconds
     print("SSH: connect (TCP, handshake, host key, key login) + one exec, \(iterations) runs each")
-    for (label, port) in [("direct", router.port), ("via proxy, 25 ms each way", proxy.port)] {
+    let direct = SSHTarget(host: router.host, port: router.port, user: "root")
+    let proxied = SSHTarget(host: proxy.host, port: proxy.port, user: "root")
+    for (label, target) in [("direct", direct), ("via proxy, 25 ms each way", proxied)] {
         var totals: [Double] = []
         for run in 1...iterations {
-            let sample = try await measure(port: port)
+            let sample = try await measure(target)
             let total = sample.connect + sample.exec
             totals.append(total)
             print(String(

@@ -30,7 +30,7 @@ import WrtformSSH
             let refusal = try #require(error)
             print(refusal)
             #expect(refusal.kind == .authenticationFailed)
-            #expect(refusal.description == "root@127.0.0.1:\(router.port) refused key \(stranger); try --password")
+            #expect(refusal.description == "root@\(router.host):\(router.port) refused key \(stranger); try --password")
             #expect(try router.commandLog().isEmpty)
         }
     }
@@ -46,7 +46,7 @@ import WrtformSSH
             let refusal = try #require(error)
             print(refusal)
             #expect(refusal.kind == .authenticationFailed)
-            #expect(refusal.description == "root@127.0.0.1:\(router.port) refused the password; check it or use --identity")
+            #expect(refusal.description == "root@\(router.host):\(router.port) refused the password; check it or use --identity")
             #expect(!refusal.description.contains(wrong))
             #expect(!String(describing: SSHCredentials(password: wrong)).contains(wrong))
             #expect(!String(reflecting: SSHCredentials(password: wrong)).contains(wrong))
@@ -82,7 +82,7 @@ import WrtformSSH
                     credentials: SSHCredentials(agent: true, agentSocket: agent.socket))
             }
             print(try #require(error))
-            #expect(error?.description == "root@127.0.0.1:\(router.port) refused the agent's 1 key; try --password")
+            #expect(error?.description == "root@\(router.host):\(router.port) refused the agent's 1 key; try --password")
 
             // With the router's key added, the agent alone logs in.
             try agent.add(router.clientKeyFile)

@@ -80,7 +80,7 @@ import WrtformSSH
             let proxy = try DelayingProxy(targetHost: router.host, targetPort: router.port, delay: .milliseconds(1))
             defer { proxy.stop() }
             let connection = try await SSHConnection.connect(
-                to: SSHTestSupport.target(router, port: proxy.port),
+                to: SSHTestSupport.target(proxy),
                 hostKeyPolicy: .fingerprint(router.hostKeyFingerprint), credentials: SSHTestSupport.keyOnly(router))
             let outcome = Task { try await connection.exec("sleep 30", timeout: .seconds(20)) }
             try await Task.sleep(for: .milliseconds(500))
@@ -118,7 +118,7 @@ import WrtformSSH
             #expect(await connection.isConnected == false)
             let error = await #expect(throws: SSHError.self) { _ = try await connection.exec("true") }
             #expect(error?.kind == .closed)
-            #expect(error?.description == "root@127.0.0.1:\(router.port) is not connected (it was closed); connect again")
+            #expect(error?.description == "root@\(router.host):\(router.port) is not connected (it was closed); connect again")
         }
     }
 
@@ -154,18 +154,21 @@ import WrtformSSH
     }
 
     @Test func ipv6LoopbackAndHostNamesConnect() async throws {
-        // The router listens on 127.0.0.1 only: ::1 is refused, `localhost` resolves to it.
+        // The router has an address of 127.0.0.0/8 of its own; a proxy in front of it listens on
+        // 127.0.0.1 only: `localhost` resolves to that and connects, ::1 is refused.
         try await withVirtualRouter { router in
+            let proxy = try DelayingProxy(targetHost: router.host, targetPort: router.port, delay: .zero)
+            defer { proxy.stop() }
             let v6 = await #expect(throws: SSHError.self) {
                 _ = try await SSHConnection.connect(
-                    to: SSHTarget(host: "::1", port: router.port), hostKeyPolicy: .fingerprint(router.hostKeyFingerprint),
+                    to: SSHTarget(host: "::1", port: proxy.port), hostKeyPolicy: .fingerprint(router.hostKeyFingerprint),
                     credentials: SSHTestSupport.keyOnly(router))
             }
             #expect(v6?.kind == .unreachable)
-            #expect(v6?.description.hasPrefix("root@[::1]:\(router.port) ") == true)
+            #expect(v6?.description.hasPrefix("root@[::1]:\(proxy.port) ") == true)
 
             let named = try await SSHConnection.connect(
-                to: SSHTarget(host: "localhost", port: router.port), hostKeyPolicy: .fingerprint(router.hostKeyFingerprint),
+                to: SSHTarget(host: "localhost", port: proxy.port), hostKeyPolicy: .fingerprint(router.hostKeyFingerprint),
                 credentials: SSHTestSupport.keyOnly(router))
             #expect(try await named.exec("echo named").stdoutText == "named\n")
             await named.close()

@@ -24,7 +24,7 @@ import WrtformSSH
             #expect(refusal.kind == .hostKeyUnknown)
             #expect(refusal.hostKey?.fingerprint == router.hostKeyFingerprint)
             #expect(refusal.hostKey?.type == "ssh-ed25519")
-            #expect(refusal.description.hasPrefix("root@127.0.0.1:\(router.port) "))
+            #expect(refusal.description.hasPrefix("root@\(router.host):\(router.port) "))
             #expect(refusal.description.contains("ssh-ed25519 \(router.hostKeyFingerprint)"))
             #expect(refusal.description.contains("--accept-new-host-key"))
             #expect(!refusal.description.contains(router.rootPassword))
@@ -59,7 +59,7 @@ import WrtformSSH
                 #expect(refusal.hostKey?.fingerprint == router.hostKeyFingerprint)
                 #expect(refusal.description.contains("HOST KEY CHANGED"))
                 #expect(refusal.description.contains("\(knownHosts):3"))
-                #expect(refusal.description.contains("[127.0.0.1]:\(router.port)"))
+                #expect(refusal.description.contains("[\(router.host)]:\(router.port)"))
             }
             #expect(try router.commandLog().isEmpty)
             #expect(try String(contentsOfFile: knownHosts, encoding: .utf8) == "# routers\n" + other + entry)
@@ -80,7 +80,7 @@ import WrtformSSH
             await first.close()
 
             let recorded = try String(contentsOfFile: knownHosts, encoding: .utf8)
-            #expect(recorded.hasPrefix("[127.0.0.1]:\(router.port) ssh-ed25519 AAAA"))
+            #expect(recorded.hasPrefix("[\(router.host)]:\(router.port) ssh-ed25519 AAAA"))
             #expect(recorded.split(separator: "\n").count == 1)
             let listed = try SSHTestSupport.run(["ssh-keygen", "-l", "-E", "sha256", "-f", knownHosts])
             #expect(listed.output.contains(router.hostKeyFingerprint))
@@ -121,7 +121,7 @@ import WrtformSSH
             defer { try? FileManager.default.removeItem(at: directory) }
             let knownHosts = directory.appendingPathComponent("known_hosts").path
             let entry = try String(contentsOfFile: router.knownHostsFile, encoding: .utf8)
-            let bare = entry.replacingOccurrences(of: "[127.0.0.1]:\(router.port)", with: "127.0.0.1")
+            let bare = entry.replacingOccurrences(of: "[\(router.host)]:\(router.port)", with: router.host)
             try bare.write(toFile: knownHosts, atomically: true, encoding: .utf8)
 
             let error = await #expect(throws: SSHError.self) {

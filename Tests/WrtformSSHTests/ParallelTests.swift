@@ -22,7 +22,7 @@ import WrtformSSH
         defer { proxies.forEach { $0.stop() } }
         let sessions = zip(routers, proxies).map { router, proxy in
             Visit(
-                target: SSHTestSupport.target(router, port: proxy.port),
+                target: SSHTestSupport.target(proxy),
                 policy: .fingerprint(router.hostKeyFingerprint), credentials: SSHTestSupport.keyOnly(router))
         }
 

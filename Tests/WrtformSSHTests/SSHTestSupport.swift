@@ -7,10 +7,15 @@ import WrtformSSH
 import Glibc
 #endif
 
-/// Shared set-up for the SSH tests: every connection goes to a VirtualRouter on 127.0.0.1.
+/// Shared set-up for the SSH tests: every connection goes to a VirtualRouter on its own loopback address.
 enum SSHTestSupport {
-    static func target(_ router: VirtualRouter, port: Int? = nil) -> SSHTarget {
-        SSHTarget(host: router.host, port: port ?? router.port, user: "root")
+    static func target(_ router: VirtualRouter) -> SSHTarget {
+        SSHTarget(host: router.host, port: router.port, user: "root")
+    }
+
+    /// The router reached through a proxy in front of it.
+    static func target(_ proxy: DelayingProxy) -> SSHTarget {
+        SSHTarget(host: proxy.host, port: proxy.port, user: "root")
     }
 
     /// The router's own client key, nothing else (no agent, no password).

@@ -11,8 +11,8 @@ import Glibc
 @Suite struct VirtualRouterTests {
     @Test func startsListeningWithFixtureAndKeys() async throws {
         try await withVirtualRouter { router in
-            #expect(router.host == "127.0.0.1")
-            let banner = try Loopback.banner(port: router.port)
+            #expect(router.host.hasPrefix("127.") && router.host != "127.0.0.1")
+            let banner = try Loopback.banner(host: router.host, port: router.port)
             #expect(banner.hasPrefix("SSH-2.0-dropbear"))
 
             let fixture = FixturePath.routers.appendingPathComponent("openwrt-24.10/etc/config/network")
@@ -20,7 +20,7 @@ import Glibc
             #expect(try Data(contentsOf: copied) == Data(contentsOf: fixture))
 
             let knownHosts = try String(contentsOfFile: router.knownHostsFile, encoding: .utf8)
-            #expect(knownHosts.hasPrefix("[127.0.0.1]:\(router.port) ssh-ed25519 AAAA"))
+            #expect(knownHosts.hasPrefix("[\(router.host)]:\(router.port) ssh-ed25519 AAAA"))
             let fingerprint = try Tool.run(["ssh-keygen", "-l", "-E", "sha256", "-f", router.knownHostsFile])
             #expect(fingerprint.contains(router.hostKeyFingerprint))
             #expect(router.hostKeyFingerprint.hasPrefix("SHA256:"))
@@ -40,13 +40,13 @@ import Glibc
 
     @Test func stopIsIdempotentAndLeavesNothing() async throws {
         let router = try await VirtualRouter.start()
-        let port = router.port
+        let (host, port) = (router.host, router.port)
         let state = router.stateDirectory.path
-        #expect(try Loopback.banner(port: port).hasPrefix("SSH-2.0-"))
+        #expect(try Loopback.banner(host: host, port: port).hasPrefix("SSH-2.0-"))
         router.stop()
         router.stop()
         #expect(!FileManager.default.fileExists(atPath: state))
-        #expect(throws: (any Error).self) { try Loopback.banner(port: port) }
+        #expect(throws: (any Error).self) { try Loopback.banner(host: host, port: port) }
         #expect(!router.isSSHServerRunning)
         #expect(throws: VirtualRouterError.self) { try router.killSSHServer() }
     }
@@ -59,11 +59,11 @@ import Glibc
             a.stop()
             b.stop()
         }
-        #expect(a.port != b.port)
+        #expect(a.host != b.host)
         #expect(a.root != b.root)
         let network = try String(contentsOf: b.root.appendingPathComponent("etc/config/network"), encoding: .utf8)
         #expect(network.contains("option maptype 'map-e'"))
-        #expect(try Loopback.banner(port: b.port).hasPrefix("SSH-2.0-dropbear"))
+        #expect(try Loopback.banner(host: b.host, port: b.port).hasPrefix("SSH-2.0-dropbear"))
     }
 
     @Test func unknownFixtureIsRefused() async throws {
@@ -169,22 +169,22 @@ import Glibc
 
     @Test func killRestartAndReplaceHostKey() async throws {
         try await withVirtualRouter { router in
-            let port = router.port
+            let (host, port) = (router.host, router.port)
             let knownHosts = try String(contentsOfFile: router.knownHostsFile, encoding: .utf8)
             let fingerprint = router.hostKeyFingerprint
 
             try router.killSSHServer()
             #expect(!router.isSSHServerRunning)
-            #expect(throws: (any Error).self) { try Loopback.banner(port: port) }
+            #expect(throws: (any Error).self) { try Loopback.banner(host: host, port: port) }
 
             try await router.restartSSHServer()
             #expect(router.isSSHServerRunning)
-            #expect(try Loopback.banner(port: port).hasPrefix("SSH-2.0-dropbear"))
+            #expect(try Loopback.banner(host: host, port: port).hasPrefix("SSH-2.0-dropbear"))
             #expect(router.hostKeyFingerprint == fingerprint)
 
             try await router.replaceHostKey()
             #expect(router.port == port)
-            #expect(try Loopback.banner(port: port).hasPrefix("SSH-2.0-dropbear"))
+            #expect(try Loopback.banner(host: host, port: port).hasPrefix("SSH-2.0-dropbear"))
             #expect(router.hostKeyFingerprint != fingerprint)
             #expect(try String(contentsOfFile: router.knownHostsFile, encoding: .utf8) == knownHosts)
             let served = try Tool.run(["ssh-keygen", "-l", "-E", "sha256", "-f",
@@ -210,11 +210,11 @@ import Glibc
                 waited += 1
             }
             #expect(!router.isSSHServerRunning)
-            #expect(throws: (any Error).self) { try Loopback.banner(port: router.port) }
+            #expect(throws: (any Error).self) { try Loopback.banner(host: router.host, port: router.port) }
 
             try router.setServiceBehavior(.succeed, for: "network")
             try await router.restartSSHServer()
-            #expect(try Loopback.banner(port: router.port).hasPrefix("SSH-2.0-dropbear"))
+            #expect(try Loopback.banner(host: router.host, port: router.port).hasPrefix("SSH-2.0-dropbear"))
         }
     }
 }
@@ -302,9 +302,9 @@ enum Tool {
 enum Loopback {
     struct Refused: Error {}
 
-    /// Connects to 127.0.0.1:port and returns the first line the server sends.
-    static func banner(port: Int) throws -> String {
-        guard let line = try Connection(port: port).readLine() else { throw Refused() }
+    /// Connects to host:port and returns the first line the server sends.
+    static func banner(host: String = "127.0.0.1", port: Int) throws -> String {
+        guard let line = try Connection(host: host, port: port).readLine() else { throw Refused() }
         return line
     }
 
@@ -312,7 +312,7 @@ enum Loopback {
     final class Connection {
         let fd: Int32
 
-        init(port: Int) throws {
+        init(host: String = "127.0.0.1", port: Int) throws {
             fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard fd >= 0 else { throw Refused() }
             var timeout = timeval(tv_sec: 5, tv_usec: 0)
@@ -320,7 +320,7 @@ enum Loopback {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_addr.s_addr = inet_addr(host)
             let connected = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))

@@ -9,7 +9,8 @@ import Glibc
 /// distant router (the test machines have no tc netem) — and can cut every connection at
 /// once for fault-injection tests.
 public final class DelayingProxy: Sendable {
-    /// The proxy's own port on 127.0.0.1; connect here instead of the target.
+    /// The proxy's own address and port; connect here instead of the target.
+    public let host = "127.0.0.1"
     public let port: Int
     public let targetHost: String
     public let targetPort: Int

@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// A virtual OpenWrt 24.10 router for tests: Debian's dropbear and a static busybox in a
-/// bubblewrap sandbox, listening on 127.0.0.1, with /etc copied from a fixture.
+/// bubblewrap sandbox, listening on a loopback address of its own (127.X.Y.Z), with /etc copied
+/// from a fixture.
 ///
 /// Service reloads are recorded instead of performed, and every command root's shell is asked
 /// to run is logged, so tests can assert what wrtform did to the router — and that it did nothing.
@@ -32,10 +33,11 @@ public final class VirtualRouter: Sendable {
         }
     }
 
-    /// Always the loopback address: the SSH server shares the host's network.
-    public let host = "127.0.0.1"
+    /// A loopback address no other router of this process is given (127.X.Y.Z): the SSH
+    /// server shares the host's network, and while it is down nothing else can answer here.
+    public let host: String
     public let port: Int
-    /// `[127.0.0.1]:PORT ssh-ed25519 …` for the host key the router started with.
+    /// `[HOST]:PORT ssh-ed25519 …` for the host key the router started with.
     public let knownHostsFile: String
     /// An OpenSSH-format ed25519 private key (no passphrase) authorized for root.
     public let clientKeyFile: String
@@ -64,6 +66,8 @@ public final class VirtualRouter: Sendable {
     static let hostKeyPath = "etc/dropbear/dropbear_ed25519_host_key"
     static let pidFilePath = "tmp/run/dropbear.pid"
 
+    private var endpoint: LoopbackEndpoint { LoopbackEndpoint(host: host, port: port) }
+
     /// The current host key's fingerprint as OpenSSH prints it (`SHA256:…`, no padding).
     public var hostKeyFingerprint: String { state.withLock { $0.fingerprint } }
 
@@ -78,10 +82,11 @@ public final class VirtualRouter: Sendable {
     public var isRunning: Bool { liveServer() != nil }
 
     private init(
-        port: Int, knownHostsFile: String, clientKeyFile: String, rootPassword: String, stateDirectory: URL,
+        endpoint: LoopbackEndpoint, knownHostsFile: String, clientKeyFile: String, rootPassword: String, stateDirectory: URL,
         tools: HostTools, tree: RouterTree, tmpfs: [String: Int], server: ChildProcess, fingerprint: String
     ) {
-        self.port = port
+        self.host = endpoint.host
+        self.port = endpoint.port
         self.knownHostsFile = knownHostsFile
         self.clientKeyFile = clientKeyFile
         self.rootPassword = rootPassword
@@ -98,7 +103,7 @@ public final class VirtualRouter: Sendable {
         stop()
     }
 
-    /// Builds the router's filesystem, makes its keys, and starts its SSH server on a free port.
+    /// Builds the router's filesystem, makes its keys, and starts its SSH server on a loopback endpoint of its own.
     public static func start(_ options: Options = Options()) async throws -> VirtualRouter {
         let tools = try HostTools.locate()
         let fixture = try FixtureLocator.fixture(named: options.fixture)
@@ -121,15 +126,16 @@ public final class VirtualRouter: Sendable {
             try tree.write("etc/dropbear/authorized_keys", clientPublicKey, mode: 0o600)
 
             let hostKey = try makeHostKey(tools: tools, tree: tree)
-            let (child, port) = try await launchOnFreePort(
+            let (child, endpoint) = try await launchOnFreeEndpoint(
                 tools: tools, tree: tree, tmpfs: options.tmpfs, stateDirectory: stateDirectory)
             server = child
 
             let knownHosts = keys.appendingPathComponent("known_hosts").path
-            try Data("[127.0.0.1]:\(port) \(hostKey.publicKey)\n".utf8).write(to: URL(fileURLWithPath: knownHosts))
+            try Data("[\(endpoint.host)]:\(endpoint.port) \(hostKey.publicKey)\n".utf8)
+                .write(to: URL(fileURLWithPath: knownHosts))
 
             return VirtualRouter(
-                port: port, knownHostsFile: knownHosts, clientKeyFile: clientKey, rootPassword: options.rootPassword,
+                endpoint: endpoint, knownHostsFile: knownHosts, clientKeyFile: clientKey, rootPassword: options.rootPassword,
                 stateDirectory: stateDirectory, tools: tools, tree: tree, tmpfs: options.tmpfs, server: child,
                 fingerprint: hostKey.fingerprint)
         } catch {
@@ -167,7 +173,7 @@ public final class VirtualRouter: Sendable {
         server?.kill()
     }
 
-    /// Starts the SSH server again on the same port with the same host key. After a behavior
+    /// Starts the SSH server again on the same address and port with the same host key. After a behavior
     /// script killed dropbear, only dropbear starts again: everything else still running in the
     /// router (a watchdog, a hung reload) keeps running, as on a real router. After
     /// `killSSHServer()` (or while dropbear runs) the whole router starts afresh.
@@ -177,18 +183,18 @@ public final class VirtualRouter: Sendable {
             return
         }
         try killSSHServer()
-        let child = try await Self.relaunch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, port: port)
+        let child = try await Self.relaunch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, endpoint: endpoint)
         try adopt(child)
     }
 
-    /// Restarts the SSH server with a NEW host key on the same port; `knownHostsFile` keeps the
+    /// Restarts the SSH server with a NEW host key on the same address and port; `knownHostsFile` keeps the
     /// old one, so a client checking it must refuse to connect.
     public func replaceHostKey() async throws {
         try killSSHServer()
         try FileManager.default.removeItem(at: tree.url(Self.hostKeyPath))
         let hostKey = try Self.makeHostKey(tools: tools, tree: tree)
         state.withLock { $0.fingerprint = hostKey.fingerprint }
-        let child = try await Self.relaunch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, port: port)
+        let child = try await Self.relaunch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, endpoint: endpoint)
         try adopt(child)
     }
 
@@ -313,8 +319,8 @@ public final class VirtualRouter: Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw VirtualRouterError(
-            .sandboxFailed, "port \(port) stayed taken: the SSH server could not restart on it",
-            remedy: "check what is listening on 127.0.0.1:\(port) (ss -ltnp)")
+            .sandboxFailed, "\(endpoint.host):\(endpoint.port) stayed taken: the SSH server could not restart on it",
+            remedy: "check what is listening there (ss -ltnp)")
     }
 
     private func adopt(_ child: ChildProcess) throws {
@@ -397,47 +403,47 @@ public final class VirtualRouter: Sendable {
         return (publicKey, fingerprint)
     }
 
-    /// Starts dropbear on a free port, retrying when another process takes the port first.
-    private static func launchOnFreePort(
+    /// Starts dropbear on a fresh loopback endpoint, retrying when another process takes it first.
+    private static func launchOnFreeEndpoint(
         tools: HostTools, tree: RouterTree, tmpfs: [String: Int], stateDirectory: URL
-    ) async throws -> (ChildProcess, Int) {
+    ) async throws -> (ChildProcess, LoopbackEndpoint) {
         for _ in 0..<20 {
-            let port = try FreePort.pick()
-            if let child = try await launch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, port: port) {
-                return (child, port)
+            let endpoint = try LoopbackEndpoint.pick()
+            if let child = try await launch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, endpoint: endpoint) {
+                return (child, endpoint)
             }
         }
         throw VirtualRouterError(
-            .sandboxFailed, "no free loopback port for the SSH server after 20 tries",
-            remedy: "check what is listening on 127.0.0.1 (ss -ltnp)")
+            .sandboxFailed, "no free loopback endpoint for the SSH server after 20 tries",
+            remedy: "check what is listening on 127.0.0.0/8 (ss -ltnp)")
     }
 
-    /// Starts dropbear on `port` again, waiting a little if the port is briefly taken.
+    /// Starts dropbear on `endpoint` again, waiting a little if it is briefly taken.
     private static func relaunch(
-        tools: HostTools, tree: RouterTree, tmpfs: [String: Int], stateDirectory: URL, port: Int
+        tools: HostTools, tree: RouterTree, tmpfs: [String: Int], stateDirectory: URL, endpoint: LoopbackEndpoint
     ) async throws -> ChildProcess {
         for _ in 0..<50 {
-            if let child = try await launch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, port: port) {
+            if let child = try await launch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, endpoint: endpoint) {
                 return child
             }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw VirtualRouterError(
-            .sandboxFailed, "port \(port) stayed taken: the SSH server could not restart on it",
-            remedy: "check what is listening on 127.0.0.1:\(port) (ss -ltnp)")
+            .sandboxFailed, "\(endpoint.host):\(endpoint.port) stayed taken: the SSH server could not restart on it",
+            remedy: "check what is listening there (ss -ltnp)")
     }
 
-    /// Starts the sandbox (its init, which starts dropbear listening on `port`). Returns nil
-    /// when the port is taken. Ready means dropbear wrote its pid file, which it does only after
+    /// Starts the sandbox (its init, which starts dropbear listening on `endpoint`). Returns nil
+    /// when the endpoint is taken. Ready means dropbear wrote its pid file, which it does only after
     /// it listens.
     private static func launch(
-        tools: HostTools, tree: RouterTree, tmpfs: [String: Int], stateDirectory: URL, port: Int
+        tools: HostTools, tree: RouterTree, tmpfs: [String: Int], stateDirectory: URL, endpoint: LoopbackEndpoint
     ) async throws -> ChildProcess? {
         let pidFile = tree.url(pidFilePath)
         try? FileManager.default.removeItem(at: pidFile)
         let log = stateDirectory.appendingPathComponent("dropbear.log")
         let logStart = (try? FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int) ?? 0
-        let command = SandboxInit.command(port: port, hostKeyPath: "/" + hostKeyPath, pidFile: "/var/run/dropbear.pid")
+        let command = SandboxInit.command(endpoint: endpoint, hostKeyPath: "/" + hostKeyPath, pidFile: "/var/run/dropbear.pid")
         let child = try ChildProcess.spawn(
             SandboxCommand.arguments(tools: tools, tree: tree, tmpfs: tmpfs, command: command), outputFile: log.path)
         let deadline = ContinuousClock.now + .seconds(20)

@@ -4,26 +4,18 @@ import Foundation
 import Glibc
 #endif
 
-/// Thin wrappers over the BSD socket calls the delaying proxy needs.
+/// Thin wrappers over the BSD socket calls the delaying proxy and the port picker need.
 enum LoopbackSocket {
     /// A listening TCP socket on 127.0.0.1 with a kernel-chosen port.
     static func listen() throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw error("socket") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, Glibc.listen(fd, 128) == 0 else {
+        guard bind(fd, host: "127.0.0.1", port: 0), Glibc.listen(fd, 128) == 0 else {
             let failure = error("bind/listen")
             close(fd)
             throw failure
         }
+        var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let named = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
@@ -34,6 +26,19 @@ enum LoopbackSocket {
             throw failure
         }
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    /// Binds `fd` to an IPv4 address and port (0: the kernel's choice); false if it cannot.
+    static func bind(_ fd: Int32, host: String, port: Int) -> Bool {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { return false }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        } == 0
     }
 
     /// A connected TCP socket to host:port (numeric address or name), with Nagle off so the

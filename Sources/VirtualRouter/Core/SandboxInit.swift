@@ -9,18 +9,18 @@ enum SandboxInit {
     /// The record file whose change starts dropbear again.
     static let wantedFileName = "sshd.wanted"
 
-    /// `ash -c SCRIPT vr-init PORT`: busybox's own applets by full path, so tests that wrap an
+    /// `ash -c SCRIPT vr-init HOST:PORT`: busybox's own applets by full path, so tests that wrap an
     /// applet (`setAppletBehavior`) never touch the init.
-    static func command(port: Int, hostKeyPath: String, pidFile: String) -> [String] {
+    static func command(endpoint: LoopbackEndpoint, hostKeyPath: String, pidFile: String) -> [String] {
         let script = """
             wanted() { /bin/busybox cat \(RouterScripts.recordMount)/\(wantedFileName) 2>/dev/null; }
             g=$(wanted)
             while :; do
-                /usr/sbin/dropbear -F -E -p "127.0.0.1:$1" -r \(hostKeyPath) -P \(pidFile)
+                /usr/sbin/dropbear -F -E -p "$1" -r \(hostKeyPath) -P \(pidFile)
                 while [ "$(wanted)" = "$g" ]; do /bin/busybox sleep 0.1; done
                 g=$(wanted)
             done
             """
-        return ["/bin/busybox", "ash", "-c", script, "vr-init", String(port)]
+        return ["/bin/busybox", "ash", "-c", script, "vr-init", "\(endpoint.host):\(endpoint.port)"]
     }
 }

@@ -49,7 +49,7 @@ extension VirtualRouter {
     /// The engine's SSH target reaching this router through `proxy` (so a test can cut it).
     func proxiedTarget(_ proxy: DelayingProxy, commandTimeout: Duration = .seconds(60)) -> SSHRouterTarget {
         SSHRouterTarget(
-            SSHTarget(host: "127.0.0.1", port: proxy.port, user: "root"), hostKeyPolicy: .fingerprint(hostKeyFingerprint),
+            SSHTarget(host: proxy.host, port: proxy.port, user: "root"), hostKeyPolicy: .fingerprint(hostKeyFingerprint),
             credentials: SSHCredentials(agent: false, identityFiles: [clientKeyFile]), connectTimeout: .seconds(5),
             commandTimeout: commandTimeout)
     }

@@ -14,7 +14,7 @@ import WrtformEngine
             try router.setServiceBehavior(.run("kill $(cat /var/run/dropbear.pid)"), for: "network")
             let run = try router.runInSandbox("/etc/init.d/network reload; echo survived")
             #expect(run.output == "survived\n")
-            #expect(try await Fault.eventually(.seconds(5)) { !router.isSSHServerRunning })
+            #expect(await Fault.eventually(.seconds(5)) { !router.isSSHServerRunning })
             #expect(router.isRunning)
             let target = router.sshTarget(commandTimeout: .seconds(5))
             await #expect(throws: (any Error).self) { _ = try await target.snapshot(paths: [], run: nil) }

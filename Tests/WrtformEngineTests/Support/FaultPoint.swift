@@ -57,7 +57,7 @@ struct FaultPoint {
 
     /// Waits (bounded) until wrtform arrives here.
     func waitUntilReached(timeout: Duration = .seconds(30), _ what: String = "") async throws {
-        let reached = try await Fault.eventually(timeout) { isReached }
+        let reached = await Fault.eventually(timeout) { isReached }
         if !reached {
             Issue.record("wrtform never reached \(place) call \(call)\(what.isEmpty ? "" : " (\(what))")")
             throw FaultTestError.timedOut("fault point \(place) call \(call)")

@@ -34,6 +34,7 @@ public struct Applier: Sendable {
             summary: RunSummaryLine.make(time: journal.time, playbook: options.playbook, files: plan.files.map(\.path)),
             services: plan.services, breakLock: options.breakLock)
         if undoing != nil { transaction.kind = "rollback" }
+        transaction.watchdogSeconds = options.confirmTimeout
         try await write(transaction, journal: journal, to: target)
         return try await reloadAndConfirm(
             runID: runID, services: plan.services, checks: options.skipVerify ? [] : plan.postChecks + options.probes,
@@ -47,7 +48,7 @@ public struct Applier: Sendable {
         events.handle(.phase("writing \(transaction.files.count) file(s) to \(target.name)"))
         let outcome: WriteOutcome
         do {
-            outcome = try await WatchdogWindow.$seconds.withValue(options.confirmTimeout) { try await target.write(transaction) }
+            outcome = try await target.write(transaction)
         } catch {
             try await settleLostWrite(transaction.runID, target: target, error: error)
         }

@@ -66,7 +66,7 @@ public actor SSHRouterTarget: RouterTarget {
     }
 
     public func write(_ transaction: WriteTransaction) async throws -> WriteOutcome {
-        let payload = WriteScript.make(transaction, watchdog: WatchdogWindow.seconds)
+        let payload = WriteScript.make(transaction, watchdog: transaction.watchdogSeconds)
         let result = try await run(payload.script, stdin: payload.stdin)
         try expectClean(result, "write")
         if let broken = WriteScript.broken(result.stdout) {

@@ -16,7 +16,9 @@ import WrtformSSH
             let timeout = try #require(error)
             print("timed out after \(elapsed) ms: \(timeout)")
             #expect(timeout.kind == .commandTimedOut)
-            #expect(elapsed < 10_000)  // not waiting for the 20 s command
+            // Not waiting for the 20 s command (the kind already says it did not finish); the
+            // bound is loose because a loaded machine can starve the whole suite for seconds.
+            #expect(elapsed < 18_000)
             #expect(!timeout.description.contains("sleep"))
 
             if await connection.isConnected {

@@ -66,6 +66,38 @@ import WrtformSSH
         }
     }
 
+    /// OpenSSH's markers: a key marked `@revoked` for the host is refused before anything else,
+    /// even beside a plain entry for it and with accept-new; a `@cert-authority` line (dropbear
+    /// has no host certificates) is skipped without hiding the lines after it.
+    @Test func revokedKeyIsRefusedEvenWithAcceptNew() async throws {
+        try await withVirtualRouter { router in
+            let directory = try SSHTestSupport.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let knownHosts = directory.appendingPathComponent("known_hosts").path
+            let entry = try String(contentsOfFile: router.knownHostsFile, encoding: .utf8)
+            let authority = "@cert-authority *.example.net ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n"
+            try (authority + entry).write(toFile: knownHosts, atomically: true, encoding: .utf8)
+            let trusted = try await SSHConnection.connect(
+                to: SSHTestSupport.target(router), hostKeyPolicy: .knownHosts(file: knownHosts),
+                credentials: SSHTestSupport.keyOnly(router))
+            await trusted.close()
+
+            let revoked = authority + entry + "@revoked " + entry
+            try revoked.write(toFile: knownHosts, atomically: true, encoding: .utf8)
+            for acceptNew in [false, true] {
+                let error = await #expect(throws: SSHError.self) {
+                    _ = try await SSHConnection.connect(
+                        to: SSHTestSupport.target(router), hostKeyPolicy: .knownHosts(file: knownHosts, acceptNew: acceptNew),
+                        credentials: SSHTestSupport.keyOnly(router))
+                }
+                #expect(error?.kind == .hostKeyRevoked)
+                #expect(error?.description.contains("\(knownHosts):3 marks @revoked") == true, "\(String(describing: error))")
+            }
+            #expect(try String(contentsOfFile: knownHosts, encoding: .utf8) == revoked)
+            #expect(try router.commandLog().isEmpty)
+        }
+    }
+
     @Test func acceptNewRecordsTheKeyAndTheNextConnectionPassesStrictly() async throws {
         try await withVirtualRouter { router in
             let directory = try SSHTestSupport.temporaryDirectory()

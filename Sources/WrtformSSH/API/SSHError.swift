@@ -8,7 +8,7 @@ public struct SSHError: Error, Sendable, CustomStringConvertible {
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case unreachable, connectTimedOut, handshakeFailed
-            case hostKeyUnknown, hostKeyChanged, knownHostsUnusable
+            case hostKeyUnknown, hostKeyChanged, hostKeyRevoked, knownHostsUnusable
             case authenticationFailed
             case commandTimedOut, channelFailed, connectionLost, closed
         }
@@ -26,6 +26,8 @@ public struct SSHError: Error, Sendable, CustomStringConvertible {
         public static let hostKeyUnknown = Kind(.hostKeyUnknown)
         /// The host key differs from the one recorded or pinned.
         public static let hostKeyChanged = Kind(.hostKeyChanged)
+        /// known_hosts marks the key `@revoked`: refused always, even with accept-new.
+        public static let hostKeyRevoked = Kind(.hostKeyRevoked)
         /// known_hosts cannot be read, or a new key cannot be recorded in it.
         public static let knownHostsUnusable = Kind(.knownHostsUnusable)
         /// The server refused every credential offered, or none could be offered.

@@ -31,6 +31,11 @@ enum HostKeyVerifier {
             switch try file.check(session, name: name, key: blob, keyBits: bits) {
             case .match:
                 return Verdict(key: key, recorded: false)
+            case .revoked(let line):
+                throw SSHError(
+                    .hostKeyRevoked, target,
+                    "offers host key \(key), which \(file.displayPath):\(line) marks @revoked; refusing. If the router has a new key, check it on the router's console, record it, and connect again",
+                    hostKey: key)
             case .mismatch(let line):
                 let location = line.map { "\(file.displayPath):\($0)" } ?? file.displayPath
                 let remedy = line.map { "delete line \($0) there" } ?? "remove its entry there"

@@ -12,10 +12,16 @@ import Glibc
 /// which stops at the first line it cannot parse (`@cert-authority`, security-key types) and
 /// would silently ignore everything after it. Feeding single lines also finds the line
 /// number of a conflicting entry, which libssh2 does not report.
+///
+/// Markers, which libssh2 does not know: a `@revoked` line's key is refused for its hosts before
+/// anything else is looked at (as OpenSSH does), so accept-new can never record it again;
+/// `@cert-authority` lines are skipped (dropbear serves no host certificates).
 struct KnownHostsFile {
     enum Verdict {
         case match
         case notFound
+        /// The key is marked `@revoked` for the host, at this line.
+        case revoked(line: Int)
         /// Another key of the same type is recorded for the host, at this line.
         case mismatch(line: Int?)
     }
@@ -32,8 +38,16 @@ struct KnownHostsFile {
             throw SSHError(.knownHostsUnusable, session.target, "could not be checked: libssh2 failed to allocate (out of memory?)")
         }
         defer { libssh2_knownhost_free(hosts) }
+        for line in lines {
+            guard let entry = Self.withoutMarker(Self.revokedMarker, line.text) else { continue }
+            guard let single = libssh2_knownhost_init(handle) else { break }
+            defer { libssh2_knownhost_free(single) }
+            if Self.add(entry, to: single), Self.check(single, name: name, key: key, keyBits: keyBits) == LIBSSH2_KNOWNHOST_CHECK_MATCH {
+                return .revoked(line: line.number)
+            }
+        }
         var parsed: [(number: Int, text: [UInt8])] = []
-        for line in lines where Self.add(line.text, to: hosts) {
+        for line in lines where line.text.first != UInt8(ascii: "@") && Self.add(line.text, to: hosts) {
             parsed.append(line)
         }
         switch Self.check(hosts, name: name, key: key, keyBits: keyBits) {
@@ -109,6 +123,17 @@ struct KnownHostsFile {
             lines.append((index + 1, text))
         }
         return lines
+    }
+
+    private static let revokedMarker = Array("@revoked".utf8)
+
+    /// The rest of a line that starts with `marker` and a blank; nil for any other line.
+    private static func withoutMarker(_ marker: [UInt8], _ line: [UInt8]) -> [UInt8]? {
+        guard line.count > marker.count, Array(line[..<marker.count]) == marker,
+            line[marker.count] == UInt8(ascii: " ") || line[marker.count] == UInt8(ascii: "\t")
+        else { return nil }
+        let rest = line[marker.count...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        return Array(rest)
     }
 
     private static func add(_ line: [UInt8], to hosts: OpaquePointer) -> Bool {

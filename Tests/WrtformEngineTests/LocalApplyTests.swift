@@ -42,6 +42,68 @@ import WrtformEngine
         #expect(none.journal == nil)
     }
 
+    /// A port forward is the same forward only for a family and protocols it shares: a LuCI
+    /// forward of the port without family/proto is updated, an IPv6/UDP one is left alone — and
+    /// a rollback finds the updated one again and puts it back.
+    @Test func redirectMatchesByFamilyAndProtocol() async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        let handMade = """
+
+            config redirect
+            \toption name 'quic6'
+            \toption src 'wan'
+            \toption src_dport '8443'
+            \toption family 'ipv6'
+            \toption proto 'udp'
+            \toption dest 'lan'
+            \toption dest_ip 'fd00::20'
+
+            config redirect
+            \toption name 'web'
+            \toption src 'wan'
+            \toption src_dport '8443'
+            \toption dest 'lan'
+            \toption dest_ip '192.168.1.7'
+
+            """
+        try copy.write("/etc/config/firewall", copy.read("/etc/config/firewall") + handMade)
+        let before = copy.read("/etc/config/firewall")
+        let target = try LocalDirectoryTarget(root: copy.root)
+        let forward = try StepBuilder.step("fwd", "redirect", ["name": "web", "src": "wan", "src_dport": "8443", "dest_ip": "192.168.1.20"])
+        let (plan, result) = try await planAndApply(try StepGraph([.init(step: forward)]), target)
+        #expect(result.status == .done)
+        #expect(plan.steps.first?.changes.count == 1)
+        guard case .setOptions(_, _, let options)? = plan.steps.first?.changes.first else {
+            Issue.record("expected the hand-made IPv4 forward to be updated, got \(plan.steps.first?.changes ?? [])")
+            return
+        }
+        #expect(Set(options.map(\.key)) == ["dest_ip", "family", "proto", "target", "dest_port"])
+        let after = copy.read("/etc/config/firewall")
+        #expect(after.contains("\toption dest_ip 'fd00::20'\n"))
+        #expect(after.components(separatedBy: "config redirect").count == before.components(separatedBy: "config redirect").count)
+
+        let undo = try Rollback().plan(try await target.snapshot(paths: [], run: "last"))
+        _ = try await Rollback().apply(undo, with: applier, to: target)
+        #expect(copy.read("/etc/config/firewall") == before)
+    }
+
+    /// With only a forward of another family on the port, a new forward is added beside it.
+    @Test func redirectOfAnotherFamilyIsLeftAlone() async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        let six = "\nconfig redirect\n\toption src 'wan'\n\toption src_dport '8443'\n\toption family 'ipv6'\n\toption proto 'udp'\n\toption dest_ip 'fd00::20'\n"
+        try copy.write("/etc/config/firewall", copy.read("/etc/config/firewall") + six)
+        let target = try LocalDirectoryTarget(root: copy.root)
+        let forward = try StepBuilder.step("fwd", "redirect", ["src": "wan", "src_dport": "8443", "dest_ip": "192.168.1.20"])
+        let (plan, _) = try await planAndApply(try StepGraph([.init(step: forward)]), target)
+        guard case .addSection? = plan.steps.first?.changes.first else {
+            Issue.record("expected a new forward, got \(plan.steps.first?.changes ?? [])")
+            return
+        }
+        #expect(copy.read("/etc/config/firewall").contains(six))
+    }
+
     @Test func rollbackKeepsUnrelatedEditsAndStopsOnConflicts() async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }

@@ -70,6 +70,13 @@ enum CLI {
         return url
     }
 
+    /// Writes a playbook into a fresh directory and returns its path.
+    static func playbook(_ text: String, named name: String = "playbook.yml") throws -> String {
+        let path = try temporaryDirectory().appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     static func containsSecret(_ text: String) -> Bool {
         [pppoePassword, ddnsPassword, pppoeUser, "S3cr3t"].contains { text.contains($0) }
     }

@@ -8,11 +8,7 @@ import VirtualRouter
         (try? String(contentsOf: router.root.appendingPathComponent(String(path.dropFirst())), encoding: .utf8)) ?? "<absent>"
     }
 
-    func playbook(_ text: String) throws -> String {
-        let path = try CLI.temporaryDirectory().appendingPathComponent("probe.yml").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func playbook(_ text: String) throws -> String { try CLI.playbook(text, named: "probe.yml") }
 
     @Test func failingHealthProbeRestoresTheRouter() async throws {
         let path = try playbook("""

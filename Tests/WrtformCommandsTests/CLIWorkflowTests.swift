@@ -72,6 +72,42 @@ import VirtualRouter
         }
     }
 
+    /// A bare `rollback` undoes the last run only: run twice, the second finds it undone and
+    /// leaves the earlier run's changes alone (an older run is undone by naming it).
+    @Test func secondRollbackLeavesTheEarlierRunAlone() async throws {
+        let first = try CLI.playbook("""
+            steps:
+              - id: table
+                routing-table: { id: 300, name: pppoe }
+            """, named: "first.yml")
+        let second = try CLI.playbook("""
+            steps:
+              - id: forward
+                redirect: { name: web, src: wan, src_dport: 8080, dest_ip: 192.168.1.20 }
+            """, named: "second.yml")
+        let state = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: state) }
+        try await withVirtualRouter { router in
+            let target = CLI.target(router)
+            let environment = CLI.environment(state: state)
+            #expect(await CLI.run(["apply", first, "--yes"] + target, environment: environment).code == 0)
+            #expect(await CLI.run(["apply", second, "--yes"] + target, environment: environment).code == 0)
+            func text(_ path: String) -> String {
+                (try? String(contentsOf: router.root.appendingPathComponent(path), encoding: .utf8)) ?? "<absent>"
+            }
+            #expect(text("etc/config/firewall").contains("option name 'web'"))
+
+            let undo = await CLI.run(["rollback", "--yes"] + target, environment: environment)
+            #expect(undo.code == 0, "\(undo.stderr)")
+            #expect(!text("etc/config/firewall").contains("option name 'web'"))
+            let again = await CLI.run(["rollback", "--yes"] + target, environment: environment)
+            #expect(again.code == 0)
+            #expect(again.stdout.contains("Nothing to roll back: the last run, "), "\(again.all)")
+            #expect(again.stdout.contains("was rolled-back already"))
+            #expect(text("etc/iproute2/rt_tables").contains("300\tpppoe"))
+        }
+    }
+
     @Test func jsonPlanShape() async throws {
         try await withVirtualRouter { router in
             let result = await CLI.run(["plan", CLI.ocn, "--json"] + CLI.target(router))

@@ -5,7 +5,9 @@ public protocol RouterTarget: Sendable {
     /// For messages: "root@192.168.1.1:22" or "/path/to/root".
     var name: String { get }
     /// Reads `paths` and what the router says of itself (tools, staged changes, lock, runs).
-    /// `run`: also read that run's journal ("last" for the newest applied one).
+    /// `run`: also read that run's journal ("last": the newest apply run that changed anything,
+    /// whatever became of it since, so a second rollback finds the first one's work done instead
+    /// of undoing an older run).
     /// `probes`: read-only commands whose outputs come back in the same round trip (doctor).
     func snapshot(paths: [String], run: String?, probes: [RouterProbe]) async throws -> Snapshot
     /// Takes the lock, checks every file is as the plan saw it, journals the old bytes, writes the new.

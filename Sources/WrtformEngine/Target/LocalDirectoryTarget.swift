@@ -81,7 +81,7 @@ public struct LocalDirectoryTarget: RouterTarget {
         var snapshot = Snapshot(files: files, facts: facts, stagedChanges: staged, lock: readLock(), runs: runs)
         if let run {
             let chosen = run == "last"
-                ? runIDs.last { text("\(Shell.journal($0))/status") == "done" && text("\(Shell.journal($0))/kind") == "apply" }
+                ? runIDs.last { text("\(Shell.journal($0))/kind") == "apply" && text("\(Shell.journal($0))/status") != "aborted" }
                 : run
             if let chosen, let bytes = read("\(Shell.journal(chosen))/run.json").content {
                 let journal = try RunJournal.decode(bytes)

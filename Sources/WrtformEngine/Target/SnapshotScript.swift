@@ -52,7 +52,7 @@ enum SnapshotScript {
             if [ "$run" = last ]; then
                 run=""
                 for d in "$R"/*; do
-                    [ "$(cat "$d/status" 2>/dev/null)" = done ] && [ "$(cat "$d/kind" 2>/dev/null)" = apply ] && run=${d##*/}
+                    [ "$(cat "$d/kind" 2>/dev/null)" = apply ] && [ "$(cat "$d/status" 2>/dev/null)" != aborted ] && run=${d##*/}
                 done
             fi
             if [ -n "$run" ] && [ -f "$R/$run/run.json" ]; then

@@ -4,12 +4,7 @@ import VirtualRouter
 
 /// Bad input gets one clear line: what is wrong, where, what to do — and nothing on the router changes.
 @Suite struct CLIErrorTests {
-    func playbook(_ text: String) throws -> String {
-        let directory = try CLI.temporaryDirectory()
-        let path = directory.appendingPathComponent("ocn.yml").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func playbook(_ text: String) throws -> String { try CLI.playbook(text, named: "ocn.yml") }
 
     @Test func typoInStepKind() async throws {
         let path = try playbook("""
@@ -38,6 +33,33 @@ import VirtualRouter
             """)
         let port = await CLI.run(["validate", badPort])
         #expect(port.stderr == "error: ocn.yml:3:38: port 70000 is out of range (1-65535)\n")
+    }
+
+    /// The loader's structural errors reach the user as one line with file:line:column.
+    @Test(arguments: [
+        ("steps:\n  - id: fwd\n    forwarding: { src: lan, dest: wan }\n  - id: fwd\n    forwarding: { src: lan, dest: guest }\n",
+         "error: ocn.yml:4:9: duplicate step id 'fwd' (first at line 2)\n"),
+        ("steps:\n  - id: hook\n    needs: [pasword]\n    file: { path: /etc/hook, content: hi }\n  - id: password\n    file: { path: /etc/pw, content: pw }\n",
+         "error: ocn.yml:3:13: step 'hook' needs unknown step 'pasword' (did you mean 'password'?)\n"),
+        ("steps:\n  - id: hook\n    file: { path: /etc/hook, template: templates/hok }\n",
+         "error: ocn.yml:3:40: template file 'templates/hok' does not exist (looked for DIR/templates/hok)\n"),
+    ])
+    func structuralErrors(yaml: String, expected: String) async throws {
+        let path = try playbook(yaml)
+        let result = await CLI.run(["validate", path])
+        let directory = (path as NSString).deletingLastPathComponent
+        #expect(result.code == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == expected.replacingOccurrences(of: "DIR", with: directory))
+    }
+
+    @Test func timeoutsThatCannotWorkAreRefused() async throws {
+        let tooShort = await CLI.run(["rollback", "--host", "127.0.0.1", "--confirm-timeout", "0"])
+        #expect(tooShort.code != 0)
+        #expect(tooShort.stderr.contains("--confirm-timeout must be 10-3600 seconds"))
+        let late = await CLI.run(["apply", CLI.ocn, "--host", "127.0.0.1", "--confirm-timeout", "30", "--verify-timeout", "30"])
+        #expect(late.code != 0)
+        #expect(late.stderr.contains("--verify-timeout (30 s) must be shorter than --confirm-timeout (30 s)"))
     }
 
     @Test func missingSecretNamesTheVariable() async throws {

@@ -30,6 +30,11 @@ extension Wrtform {
         func validate() throws {
             if json && !yes { throw ValidationError("--json needs --yes (there is no one to ask)") }
             if !(10...3600).contains(confirmTimeout) { throw ValidationError("--confirm-timeout must be 10-3600 seconds") }
+            if verifyTimeout < 0 { throw ValidationError("--verify-timeout must be 0 or more seconds") }
+            if !noConfirm && !skipVerify && verifyTimeout >= confirmTimeout {
+                throw ValidationError(
+                    "--verify-timeout (\(verifyTimeout) s) must be shorter than --confirm-timeout (\(confirmTimeout) s): the router would restore before the checks could pass")
+            }
         }
 
         func run() async throws {

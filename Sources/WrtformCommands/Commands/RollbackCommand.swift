@@ -7,22 +7,27 @@ extension Wrtform {
             commandName: "rollback",
             abstract: "Undo an earlier apply, keeping edits made since.",
             discussion: """
-                Undoes the last applied run (or RUN_ID) step by step, in reverse: removes the sections it added and
+                Undoes the last apply run (or RUN_ID) step by step, in reverse: removes the sections it added and
                 restores the values it changed. A value changed again since is a conflict: wrtform stops and shows
-                it (--force restores the run's old value anyway). Rolling back twice does nothing the second time.
+                it (--force restores the run's old value anyway). Rolling back twice does nothing the second time:
+                the last run stays the last run once undone; name an older one to undo it too.
 
                 Examples:
                   wrtform rollback --host 192.168.1.1 --dry-run
-                  wrtform rollback 20261126T221500Z-1a2b --host 192.168.1.1 --yes
+                  wrtform rollback 20261126T221500Z-042c9 --host 192.168.1.1 --yes
                 """)
 
-        @Argument(help: "The run to undo (see `wrtform history`); default: the last applied run.") var runID: String?
+        @Argument(help: "The run to undo (see `wrtform history`); default: the last apply run.") var runID: String?
         @OptionGroup var target: TargetOptions
         @Flag(help: "Roll back without asking.") var yes = false
         @Flag(help: "Show the rollback's diff; write nothing.") var dryRun = false
         @Flag(help: "Restore the run's old values even where they were changed since.") var force = false
         @Flag(help: "Print one JSON document instead of text.") var json = false
         @Option(help: "Seconds the router waits for confirmation before restoring by itself.") var confirmTimeout: Int = 90
+
+        func validate() throws {
+            if !(10...3600).contains(confirmTimeout) { throw ValidationError("--confirm-timeout must be 10-3600 seconds") }
+        }
 
         func run() async throws {
             let console = Console.current
@@ -43,6 +48,14 @@ extension Wrtform {
                 }
                 if var report { report.status = "nothing-to-roll-back"; printer.line(report.encoded()) } else {
                     printer.line("Nothing to roll back: no applied run is left on \(router.name).")
+                }
+                return
+            }
+            if runID == nil, let last = snapshot.journal?.id,
+                let status = snapshot.runs.first(where: { $0.id == last })?.status, [.rolledBack, .restored, .reverted].contains(status)
+            {
+                if var report { report.status = "nothing-to-roll-back"; printer.line(report.encoded()) } else {
+                    printer.line("Nothing to roll back: the last run, \(last), was \(status.rawValue) already. To undo an older run, name it (see `wrtform history`).")
                 }
                 return
             }

@@ -94,6 +94,32 @@ import WrtformSSH
         }
     }
 
+    /// A stale SSH_AUTH_SOCK (the agent gone, its socket file left) is passed over: the key
+    /// file logs in, and with nothing else the refusal says the agent did not answer.
+    @Test func staleAgentSocketIsPassedOver() async throws {
+        try await withVirtualRouter { router in
+            let directory = try SSHTestSupport.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let agent = try TestAgent(directory: directory)
+            agent.stop()
+            #expect(FileManager.default.fileExists(atPath: agent.socket))
+
+            let connection = try await SSHConnection.connect(
+                to: SSHTestSupport.target(router), hostKeyPolicy: .knownHosts(file: router.knownHostsFile),
+                credentials: SSHCredentials(agent: true, agentSocket: agent.socket, identityFiles: [router.clientKeyFile]))
+            #expect(try await connection.exec("echo key").stdoutText == "key\n")
+            await connection.close()
+
+            let error = await #expect(throws: SSHError.self) {
+                _ = try await SSHConnection.connect(
+                    to: SSHTestSupport.target(router), hostKeyPolicy: .knownHosts(file: router.knownHostsFile),
+                    credentials: SSHCredentials(agent: true, agentSocket: agent.socket))
+            }
+            #expect(error?.kind == .authenticationFailed)
+            #expect(error?.description.contains("did not answer") == true, "\(String(describing: error))")
+        }
+    }
+
     @Test func encryptedKeyUsesThePassphraseProvider() async throws {
         try await withVirtualRouter { router in
             let directory = try SSHTestSupport.temporaryDirectory()

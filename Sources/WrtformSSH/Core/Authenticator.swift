@@ -1,6 +1,10 @@
 internal import CLibSSH2
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Logs in with what the caller offered, in OpenSSH's order: the agent's keys, the identity
 /// files, then the password. Offers only the methods the server lists, and on failure
 /// explains in one line what was tried and what to try next. Never puts a password or
@@ -53,6 +57,27 @@ struct Authenticator {
         throw SSHError(.authenticationFailed, target, Self.explain(attempts, methods: methods, credentials: credentials))
     }
 
+    /// Whether something accepts connections on the agent's socket (a stale SSH_AUTH_SOCK
+    /// is common). Checked before libssh2 is asked: see `tryAgent`.
+    static func agentAnswers(at path: String) -> Bool {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { _ = close(fd) }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        } == 0
+    }
+
     // MARK: - Methods
 
     private func tryAgent(user: String, attempts: inout Attempts) throws -> Bool {
@@ -62,13 +87,22 @@ struct Authenticator {
             attempts.agentNote = "no ssh-agent (SSH_AUTH_SOCK is not set)"
             return false
         }
-        guard let handle = session.handle, let agent = libssh2_agent_init(handle) else { return false }
-        defer { libssh2_agent_free(agent) }
-        libssh2_agent_set_identity_path(agent, socketPath)
-        guard libssh2_agent_connect(agent) == 0 else {
-            attempts.agentNote = "the ssh-agent at \(LocalPath.abbreviate(socketPath)) did not answer"
+        let silent = "the ssh-agent at \(LocalPath.abbreviate(socketPath)) did not answer"
+        guard Self.agentAnswers(at: socketPath) else {
+            attempts.agentNote = silent
             return false
         }
+        guard let handle = session.handle, let agent = libssh2_agent_init(handle) else { return false }
+        libssh2_agent_set_identity_path(agent, socketPath)
+        guard libssh2_agent_connect(agent) == 0 else {
+            // libssh2 1.10 closes the socket of a failed connect but keeps its number, and
+            // libssh2_agent_free would close that number again: by then, perhaps another
+            // connection's socket. The handle (a few bytes) is left unfreed instead; the check
+            // above makes this path rare.
+            attempts.agentNote = silent
+            return false
+        }
+        defer { libssh2_agent_free(agent) }
         defer { _ = libssh2_agent_disconnect(agent) }
         let listed = try session.retry(until: deadline, timeout: timeout) { _ in libssh2_agent_list_identities(agent) }
         guard listed == 0 else {

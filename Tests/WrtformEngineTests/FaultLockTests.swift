@@ -66,4 +66,48 @@ import WrtformEngine
             await target.close()
         }
     }
+
+    /// --force breaks only a lock whose run is over: a run waiting for confirmation (its
+    /// watchdog alive) and a lock under two minutes old that has not ended are left standing.
+    @Test func forceLeavesALiveRunsLockAlone() async throws {
+        try await withVirtualRouter { router in
+            let graph = try StepBuilder.ocn()
+            let holder = router.sshTarget()
+            let plan = try await Fault.plan(graph, holder)
+            let before = router.etc()
+            let (point, probe) = try FaultPhase.beforeConfirm.point(on: router)
+            var options = Fault.options
+            options.probes = probe.map { [$0] } ?? []
+            let running = Task { [options] in try await Applier(options: options).apply(plan, to: holder) }
+            try await point.waitUntilReached("the holder's verify")
+
+            let intruder = router.sshTarget()
+            let other = try StepGraph([.init(step: try StepBuilder.step("fwd", "redirect", ["src": "wan", "src_dport": "8080", "dest_ip": "192.168.1.9"]))])
+            var force = Fault.options
+            force.owner = "bob@desktop"
+            force.breakLock = true
+            let error = await #expect(throws: EngineError.self) {
+                _ = try await Applier(options: force).apply(try await Fault.plan(other, intruder), to: intruder)
+            }
+            #expect(error?.message.contains("that run is waiting for confirmation: --force does not break it; nothing was changed") == true, "\(error?.message ?? "")")
+            #expect(router.lockHeld)
+            try point.release()
+            #expect(try await running.value.status == .done)
+            #expect(router.etc() == Fault.after(before, plan))
+            try point.remove()
+
+            // A lock taken ten seconds ago by a run that has not ended (no watchdog: --no-confirm).
+            _ = try router.runInSandbox("""
+                mkdir -p /var/lock/wrtform
+                printf '%s\\n' carol@tablet 4242 $(( $(date +%s) - 10 )) 20260101T000000Z-0001 > /var/lock/wrtform/owner
+                """)
+            let young = await #expect(throws: EngineError.self) {
+                _ = try await Applier(options: force).apply(try await Fault.plan(other, intruder), to: intruder)
+            }
+            #expect(young?.message.contains("that run may still be going: --force breaks a lock only once it is 2 minutes old") == true, "\(young?.message ?? "")")
+            #expect(router.read("/var/lock/wrtform/owner").hasPrefix("carol@tablet\n"))
+            await holder.close()
+            await intruder.close()
+        }
+    }
 }

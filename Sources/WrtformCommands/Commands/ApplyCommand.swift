@@ -21,7 +21,7 @@ extension Wrtform {
         @OptionGroup var target: TargetOptions
         @Flag(help: "Apply without asking.") var yes = false
         @Flag(help: "Print one JSON document instead of text (needs --yes).") var json = false
-        @Flag(help: "Plan over others' uncommitted changes, and break a lock left by a run that died.") var force = false
+        @Flag(help: "Plan over others' uncommitted changes, and break a lock left by a run that died (never a live run's).") var force = false
         @Option(help: "Seconds the router waits for confirmation before restoring by itself.") var confirmTimeout: Int = 90
         @Flag(help: "Do not arm the router-side watchdog (not recommended: a change that cuts you off stays).") var noConfirm = false
         @Flag(help: "Skip the post-reload checks.") var skipVerify = false

@@ -58,9 +58,24 @@ public struct Applier: Sendable {
             saveLocalJournal(journal, target: target)
         case .locked(let lock):
             let age = lock.since > 0 ? " since \(Self.age(Int(Date().timeIntervalSince1970) - lock.since)) ago" : ""
-            throw EngineError(
-                .locked, "\(target.name) is locked by \(lock.owner) (run \(lock.runID), pid \(lock.pid))\(age); nothing was changed",
-                hint: "wait for that run to finish, or pass --force if it died")
+            let held = "\(target.name) is locked by \(lock.owner) (run \(lock.runID), pid \(lock.pid))\(age)"
+            switch lock.live {
+            case "watchdog"?:
+                throw EngineError(
+                    .locked, "\(held), and that run is waiting for confirmation: --force does not break it; nothing was changed",
+                    hint: "wait: its watchdog restores it and releases the lock when its confirm timeout ends")
+            case "reload"?:
+                throw EngineError(
+                    .locked, "\(held), and that run is reloading services: --force does not break it; nothing was changed",
+                    hint: "wait for the reload to end, then try again")
+            case "young"?:
+                throw EngineError(
+                    .locked, "\(held), and that run may still be going: --force breaks a lock only once it is 2 minutes old; nothing was changed",
+                    hint: "try again in a minute or two")
+            default:
+                throw EngineError(
+                    .locked, "\(held); nothing was changed", hint: "wait for that run to finish, or pass --force if it died")
+            }
         case .changed(let paths):
             throw EngineError(
                 .changedSincePlan, "\(paths.joined(separator: ", ")) changed on the router since the plan read it; nothing was changed",

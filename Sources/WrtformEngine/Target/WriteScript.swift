@@ -13,6 +13,30 @@ enum WriteScript {
     /// `watchdog`: seconds the router waits for confirmation before restoring by itself; armed
     /// here, before the first file is replaced, so a client that dies between this round trip and
     /// the reload's is covered too. nil: no watchdog (--no-confirm).
+    /// `--force`: breaks the lock only when its run is over — never a run whose watchdog or
+    /// reload is alive (it is waiting for confirmation, or reloading, and will release the lock
+    /// itself), nor one younger than two minutes that has not ended (its client may be between
+    /// steps: a --no-confirm run has no watchdog). Otherwise `live` says why it stands.
+    static let breakStaleLock = """
+        hr=$(sed -n 4p "$L/owner" 2>/dev/null); hs=$(sed -n 3p "$L/owner" 2>/dev/null)
+            case "$hr" in
+            ""|*[!A-Za-z0-9_-]*) ;;
+            *)
+                for f in watchdog reload; do
+                    p=$(cat "\(Shell.runs)/$hr/$f.pid" 2>/dev/null)
+                    [ -n "$p" ] && kill -0 "$p" 2>/dev/null && live=$f
+                done
+                case "$(cat "\(Shell.runs)/$hr/status" 2>/dev/null)" in
+                done|restored|reverted|rolled-back|aborted) ;;
+                *) case "$hs" in
+                    ""|*[!0-9]*) ;;
+                    *) [ -z "$live" ] && [ $(($(date +%s) - hs)) -lt 120 ] && live=young ;;
+                    esac ;;
+                esac ;;
+            esac
+            [ -z "$live" ] && rm -rf "$L"
+        """
+
     static func make(_ transaction: WriteTransaction, watchdog: Int? = nil) -> Payload {
         var stdin: [UInt8] = []
         func add(_ bytes: [UInt8]) -> (offset: Int, count: Int) {
@@ -29,11 +53,15 @@ enum WriteScript {
         var s = Shell.prelude + Shell.runFunctions(transaction.runID)
         s += """
         mkdir -p /var/lock
-        [ \(transaction.breakLock ? 1 : 0) = 1 ] && rm -rf "$L"
+        live=""
+        if [ \(transaction.breakLock ? 1 : 0) = 1 ] && [ -d "$L" ]; then
+            \(Self.breakStaleLock)
+        fi
         if ! mkdir "$L" 2>/dev/null; then
-            # The holder writes its name just after taking the lock: give it a moment to.
-            n=0; while [ ! -s "$L/owner" ] && [ $n -lt 10 ]; do sleep 0.1; n=$((n + 1)); done
-            echo "LOCKED $(tr '\\n' '\\t' < "$L/owner" 2>/dev/null)"; exit 0
+            # The holder writes its name just after taking the lock: give it a moment to
+            # (whole seconds: OpenWrt's busybox may lack fractional sleep).
+            n=0; while [ ! -s "$L/owner" ] && [ $n -lt 2 ]; do sleep 1; n=$((n + 1)); done
+            echo "LOCKED $(tr '\\n' '\\t' < "$L/owner" 2>/dev/null)$live"; exit 0
         fi
         printf '%s\\n' \(Shell.quote(transaction.owner)) "$$" "$(date +%s)" "$RUN" > "$L/owner"
         changed=""
@@ -192,9 +220,11 @@ enum WriteScript {
             if line == "WRITTEN" { return .written }
             if line.hasPrefix("LOCKED") {
                 let parts = String(line.dropFirst(7)).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-                return .locked(LockInfo(
+                var lock = LockInfo(
                     owner: parts.first.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown", pid: parts.count > 1 ? parts[1] : "?",
-                    since: parts.count > 2 ? Int(parts[2]) ?? 0 : 0, runID: parts.count > 3 ? parts[3] : "?"))
+                    since: parts.count > 2 ? Int(parts[2]) ?? 0 : 0, runID: parts.count > 3 ? parts[3] : "?")
+                lock.live = parts.count > 4 && !parts[4].isEmpty ? parts[4] : nil
+                return .locked(lock)
             }
             if line.hasPrefix("CHANGED") {
                 return .changed(line.dropFirst(7).split(separator: "\t").map(String.init))

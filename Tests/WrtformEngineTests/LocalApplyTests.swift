@@ -38,8 +38,10 @@ import WrtformEngine
         for (path, data) in before { #expect(after[path] == data, "\(path) differs after rollback") }
         #expect(after["/etc/wrtform/ddns.secret"] == nil)
         // Rolling back again finds nothing to undo.
-        let none = try await target.snapshot(paths: [], run: "last")
-        #expect(none.journal == nil)
+        let later = try await target.snapshot(paths: [], run: "last")
+        #expect(later.journal?.id == undo.snapshot.journal?.id)
+        #expect(later.runs.first { $0.id == later.journal?.id }?.status == .rolledBack)
+        #expect(try !Rollback().plan(later).hasChanges)
     }
 
     /// A port forward is the same forward only for a family and protocols it shares: a LuCI

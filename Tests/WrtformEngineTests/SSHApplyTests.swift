@@ -77,8 +77,37 @@ import WrtformEngine
             #expect(after["/etc/hotplug.d/iface/40-pppoe"] == nil)
             #expect(router.read("/etc/wrtform/runs/\(runID)/status") == "rolled-back\n")
             // A second rollback finds nothing left to undo.
-            let none = try await target.snapshot(paths: [], run: "last")
-            #expect(none.journal == nil)
+            let later = try await target.snapshot(paths: [], run: "last")
+            #expect(later.journal?.id == undo.snapshot.journal?.id)
+            #expect(later.runs.first { $0.id == later.journal?.id }?.status == .rolledBack)
+            #expect(try !Rollback().plan(later).hasChanges)
+            await target.close()
+        }
+    }
+
+    /// Journals are kept small (base64, compact JSON) and few: the router keeps the last 10
+    /// runs, dropping the oldest finished ones; a run still pending is never dropped.
+    @Test func oldJournalsAreDroppedAndNewOnesAreSmall() async throws {
+        try await withVirtualRouter { router in
+            _ = try router.runInSandbox("""
+                mkdir -p /etc/wrtform/runs
+                for i in 01 02 03 04 05 06 07 08 09 10 11 12; do
+                    d=/etc/wrtform/runs/20250101T0000${i}Z-00000
+                    mkdir -p $d/files && echo apply > $d/kind && echo done > $d/status
+                done
+                echo pending > /etc/wrtform/runs/20250101T000001Z-00000/status
+                """)
+            let target = router.sshTarget()
+            let result = try await Applier(options: options()).apply(try await plan(try StepBuilder.ocn(), target), to: target)
+            #expect(result.status == .done)
+            let runs = router.runIDs()
+            #expect(runs.count == 10, "\(runs)")
+            #expect(runs.contains("20250101T000001Z-00000"), "a pending run was dropped")
+            #expect(!runs.contains("20250101T000002Z-00000") && runs.contains("20250101T000012Z-00000"))
+            let runID = try #require(result.runID)
+            #expect(runs.last == runID)
+            let journal = try Data(contentsOf: router.root.appendingPathComponent("etc/wrtform/runs/\(runID)/run.json"))
+            #expect(journal.count < 24 * 1024, "run.json is \(journal.count) bytes")
             await target.close()
         }
     }

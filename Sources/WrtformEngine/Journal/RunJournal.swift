@@ -30,7 +30,8 @@ public struct RunJournal: Sendable, Codable, Equatable {
 
     public func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        // Compact: it is kept on the router's flash.
+        encoder.outputFormatting = [.sortedKeys]
         return Array(try encoder.encode(self))
     }
 

@@ -37,6 +37,9 @@ enum WriteScript {
             [ -z "$live" ] && rm -rf "$L"
         """
 
+    /// How many runs' journals the router keeps: `rollback` reaches that far back.
+    static let keptRuns = 10
+
     static func make(_ transaction: WriteTransaction, watchdog: Int? = nil) -> Payload {
         var stdin: [UInt8] = []
         func add(_ bytes: [UInt8]) -> (offset: Int, count: Int) {
@@ -209,6 +212,15 @@ enum WriteScript {
         sync
         echo pending > "$J/status" || undo "cannot mark the run pending in $J"
         echo WRITTEN
+        # Flash is small: keep the journals of the last \(Self.keptRuns) runs, dropping the oldest
+        # finished ones (a run still pending or being written is never dropped).
+        n=0; for d in \(Shell.runs)/*/; do [ -d "$d" ] && n=$((n + 1)); done
+        for d in \(Shell.runs)/*/; do
+            [ $n -le \(Self.keptRuns) ] && break
+            case "$(cat "$d/status" 2>/dev/null)" in
+            done|restored|reverted|rolled-back|aborted) rm -rf "$d" && n=$((n - 1)) ;;
+            esac
+        done
 
         """
         return Payload(script: s, stdin: stdin)

@@ -44,6 +44,20 @@ import WrtformEngine
         #expect(try !Rollback().plan(later).hasChanges)
     }
 
+    /// Rollback, like plan, stops while someone else is mid-change (unsaved LuCI edits).
+    @Test func rollbackRefusesOverStagedChangesUnlessForced() async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        let target = try LocalDirectoryTarget(root: copy.root)
+        _ = try await planAndApply(try StepBuilder.ocn(), target)
+        try copy.write("/tmp/.uci/network", "network.lan.ipaddr='10.0.0.1'\n")
+        let snapshot = try await target.snapshot(paths: [], run: "last")
+        let error = #expect(throws: EngineError.self) { try Rollback().plan(snapshot) }
+        #expect(error?.kind == .pendingChanges)
+        #expect(error?.hint?.hasSuffix("or pass --force to roll back over them") == true)
+        #expect(try Rollback(force: true).plan(snapshot).hasChanges)
+    }
+
     /// A port forward is the same forward only for a family and protocols it shares: a LuCI
     /// forward of the port without family/proto is updated, an IPv6/UDP one is left alone — and
     /// a rollback finds the updated one again and puts it back.

@@ -17,11 +17,7 @@ public struct Planner: Sendable {
     }
 
     public func plan(_ graph: StepGraph, on snapshot: Snapshot) throws -> Plan {
-        if !snapshot.stagedChanges.isEmpty && !force {
-            throw EngineError(
-                .pendingChanges, "someone else is mid-change on the router: \(snapshot.stagedChanges.joined(separator: "; "))",
-                hint: "save/apply or revert them in LuCI (or `uci revert`), or pass --force to plan over them")
-        }
+        try snapshot.refuseIfSomeoneIsMidChange(force: force, overriding: "plan over them")
         let initial = RouterState(files: snapshot.files)
         try resolveReferences(graph, in: initial)
 

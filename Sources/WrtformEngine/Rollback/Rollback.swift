@@ -15,6 +15,7 @@ public struct Rollback: Sendable {
         guard let journal = snapshot.journal else {
             throw EngineError(.notFound, "there is no applied run to roll back", hint: "see `wrtform history`")
         }
+        try snapshot.refuseIfSomeoneIsMidChange(force: force, overriding: "roll back over them")
         let secretKeys = Set(journal.secretKeys).union(UnifiedDiff.defaultSecretOptions)
         let secretFiles = Set(journal.secretFiles)
         let initial = RouterState(files: snapshot.files)

@@ -145,6 +145,9 @@ import VirtualRouter
         let apply = await CLI.run(["apply", CLI.ocn, "--yes"] + target, environment: environment)
         #expect(apply.code == 0, "\(apply.stderr)")
         #expect(apply.stdout.contains("SKIP"))
+        // A directory has no services: the summary must not claim a reload.
+        #expect(apply.stdout.contains("nothing reloaded"), "\(apply.stdout)")
+        #expect(!apply.stdout.contains("reloaded network"))
         let network = try String(contentsOf: root.appendingPathComponent("etc/config/network"), encoding: .utf8)
         #expect(network.contains("config interface 'wanppp'"))
         #expect(network.contains("maptype"))  // the MAP-E interface is untouched

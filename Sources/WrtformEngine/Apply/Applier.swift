@@ -119,6 +119,7 @@ public struct Applier: Sendable {
             try await restore(runID, target: target, reason: "the reload did not finish: \(error)")
         }
         var revertAt: Int?
+        var reloaded = services
         switch reload {
         case .reloaded(let at):
             revertAt = at
@@ -127,6 +128,7 @@ public struct Applier: Sendable {
             events.handle(.restored(runID: runID, reason: "reload of \(service) failed"))
             throw EngineError(.applyFailed, "reload of \(service) failed (\(output)); the router restored its files and is back where it was")
         case .skipped:
+            reloaded = []
             events.handle(.reloaded(services: [], revertAt: nil))
         }
 
@@ -138,7 +140,7 @@ public struct Applier: Sendable {
             outcome = try await target.finish(request)
         } catch {
             return try await settleLostConfirmation(
-                runID, target: target, error: error, revertAt: revertAt, files: files, services: services)
+                runID, target: target, error: error, revertAt: revertAt, files: files, services: reloaded)
         }
         for result in outcome.results { events.handle(.check(result)) }
         guard outcome.confirmed else {
@@ -146,7 +148,7 @@ public struct Applier: Sendable {
             try await restore(runID, target: target, reason: "verify failed: \(failed.joined(separator: "; "))")
         }
         events.handle(.confirmed(runID: runID))
-        return ApplyResult(runID: runID, status: .done, checks: outcome.results, filesWritten: files, servicesReloaded: services)
+        return ApplyResult(runID: runID, status: .done, checks: outcome.results, filesWritten: files, servicesReloaded: reloaded)
     }
 
     /// Verify-and-confirm broke off, or came too late: the run may be confirmed, waiting, or

@@ -52,7 +52,7 @@ import WrtformEngine
             let target = router.sshTarget()
             let before = router.etc()
             let plan = try await Fault.plan(try StepBuilder.ocn(), target)
-            #expect(plan.warnings.contains { $0.contains("locked by ghost@gone") }, "\(plan.warnings)")
+            #expect(plan.notices.contains { $0.contains("locked by ghost@gone") }, "\(plan.notices)")
             let error = await #expect(throws: EngineError.self) { _ = try await Applier(options: Fault.options).apply(plan, to: target) }
             #expect(error?.message == "\(target.name) is locked by ghost@gone (run 20260101T000000Z-dead, pid 4242) since 10 min ago; nothing was changed")
             #expect(router.etc() == before)

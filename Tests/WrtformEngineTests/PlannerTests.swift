@@ -56,6 +56,23 @@ import WrtformEngine
         #expect(plan.warnings == (warned ? expected : []))
     }
 
+    /// What the router is in the middle of comes as notices, shown before the changes.
+    @Test func pendingRunAndLockAreNotices() async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        let target = try LocalDirectoryTarget(root: copy.root)
+        let graph = try StepBuilder.ocn()
+        var snapshot = try await target.snapshot(paths: Planner.paths(for: graph), run: nil)
+        snapshot.runs = [RunSummary(id: "20260101T000000Z-00001", status: .pending, time: 0, playbook: "ocn", files: [])]
+        snapshot.lock = LockInfo(owner: "alice@laptop", pid: "1", since: 0, runID: "20260101T000000Z-00001")
+        let plan = try Planner().plan(graph, on: snapshot)
+        #expect(plan.notices == [
+            "run 20260101T000000Z-00001 is still waiting for confirmation: the router restores it unless it is confirmed",
+            "the router is locked by alice@laptop (run 20260101T000000Z-00001): apply will wait for no one and refuse",
+        ])
+        #expect(plan.warnings.isEmpty)
+    }
+
     @Test func unknownZoneIsAPlanError() async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }

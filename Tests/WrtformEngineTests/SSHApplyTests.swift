@@ -177,7 +177,7 @@ import WrtformEngine
             let forward = try StepGraph([.init(step: try StepBuilder.step(
                 "web", "redirect", ["src": "wan", "src_dport": "8080", "dest_ip": "192.168.1.20", "dest_port": "80"]))])
             let otherPlan = try await plan(forward, other)
-            #expect(otherPlan.warnings.contains { $0.contains("locked by tester@ci") })
+            #expect(otherPlan.notices.contains { $0.contains("locked by tester@ci") })
             let error = await #expect(throws: EngineError.self) {
                 try await Applier(options: ApplyOptions(owner: "bob@laptop", playbook: "x")).apply(otherPlan, to: other)
             }

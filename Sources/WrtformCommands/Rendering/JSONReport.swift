@@ -69,7 +69,7 @@ struct JSONReport: Encodable {
         steps = plan.steps.map { Step(id: $0.id, kind: $0.kind.rawValue, action: $0.action.rawValue, changes: $0.summary) }
         files = plan.files.map { File(path: $0.path, diff: $0.diff, secret: $0.isSecret, mode: $0.new.mode, owner: $0.new.owner) }
         services = plan.services
-        warnings = plan.warnings
+        warnings = plan.notices + plan.warnings
         let counts = plan.counts
         summary = Summary(add: counts.add, change: counts.change, remove: counts.remove)
     }

@@ -11,6 +11,7 @@ struct PlanRenderer {
         if let last = plan.snapshot.runs.last, last.status == .reverted || last.status == .restored {
             printer.warning("the last run, \(last.id), was \(last.status.rawValue): the router put its files back (see `wrtform history`)")
         }
+        for notice in plan.notices { printer.warning(notice) }
         printer.line()
         for step in plan.steps {
             let mark: String

@@ -22,7 +22,11 @@ public struct Plan: Sendable {
     public var steps: [StepPlan]
     public var files: [FileChange]
     public var services: [String]
+    /// What may go wrong with these changes (a step that may cut our own SSH session).
     public var warnings: [String]
+    /// What the router was found doing, said before anything else: a run still waiting for
+    /// confirmation, a lock held by another run.
+    public var notices: [String] = []
     public var postChecks: [PostCheck]
     public var secretKeys: Set<String>
     public var secretFiles: Set<String>

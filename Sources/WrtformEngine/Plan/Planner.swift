@@ -40,17 +40,18 @@ public struct Planner: Sendable {
 
         let files = Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
         let changedPaths = files.map(\.path)
-        var warnings = ConnectionGuard.warnings(for: steps, initial: initial, connectedAddress: snapshot.connectedAddress)
-        if let lock = snapshot.lock {
-            warnings.insert("the router is locked by \(lock.owner) (run \(lock.runID)): apply will wait for no one and refuse", at: 0)
-        }
+        let warnings = ConnectionGuard.warnings(for: steps, initial: initial, connectedAddress: snapshot.connectedAddress)
+        var notices: [String] = []
         for run in snapshot.runs where run.status == .pending || run.status == .writing {
-            warnings.insert("run \(run.id) is still waiting for confirmation: the router restores it unless it is confirmed", at: 0)
+            notices.append("run \(run.id) is still waiting for confirmation: the router restores it unless it is confirmed")
+        }
+        if let lock = snapshot.lock {
+            notices.append("the router is locked by \(lock.owner) (run \(lock.runID)): apply will wait for no one and refuse")
         }
         let changedSteps = Set(steps.filter { $0.action != .noop }.map(\.id))
         return Plan(
             steps: steps, files: files, services: Services.toReload(for: changedPaths),
-            warnings: warnings,
+            warnings: warnings, notices: notices,
             postChecks: graph.ordered.filter { changedSteps.contains($0.id) }.flatMap(\.postChecks),
             secretKeys: secretKeys, secretFiles: secretFiles, snapshot: snapshot)
     }

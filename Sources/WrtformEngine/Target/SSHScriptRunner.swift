@@ -1,8 +1,10 @@
 import WrtformSSH
 
 /// Runs scripts over an SSH connection. The script itself travels on stdin, ahead of the payload:
-/// dropbear refuses exec commands over 9000 bytes, and a short command line keeps what we run out
-/// of `ps`. `dd bs=1` reads exactly the script's bytes, leaving the payload for the script.
+/// dropbear refuses exec commands over 9000 bytes. `dd bs=1` reads exactly the script's bytes,
+/// leaving the payload for the script. The script then is `sh`'s argument, visible in `ps` on the
+/// router while it runs: it holds paths and names, never a secret — new file contents, secrets
+/// among them, are in the payload, which no command line ever carries.
 struct SSHScriptRunner: ScriptRunner {
     let connection: SSHConnection
 

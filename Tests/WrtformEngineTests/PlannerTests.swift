@@ -56,6 +56,24 @@ import WrtformEngine
         #expect(plan.warnings == (warned ? expected : []))
     }
 
+    /// Beyond the interface itself: its bridge device, and a zone it is put into.
+    @Test func warnsWhenAStepChangesTheSessionsDeviceOrMovesItIntoAZone() async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        let target = try LocalDirectoryTarget(root: copy.root)
+        let graph = try StepGraph([
+            .init(step: try StepBuilder.step("mtu", "uci-section", ["config": "network", "type": "device", "match": ["name": "br-lan"], "options": ["mtu": "1400"]])),
+            .init(step: try StepBuilder.step("guest", "firewall-zone", ["name": "guest", "network": ["lan"]])),
+        ])
+        var snapshot = try await target.snapshot(paths: Planner.paths(for: graph), run: nil)
+        snapshot.connectedAddress = "192.168.1.1"
+        let plan = try Planner().plan(graph, on: snapshot)
+        #expect(plan.warnings == [
+            "step 'mtu' changes device 'br-lan' of interface 'lan', which this SSH session arrives through (192.168.1.1)",
+            "step 'guest' puts interface 'lan' into zone 'guest', which this SSH session arrives through (192.168.1.1)",
+        ])
+    }
+
     /// What the router is in the middle of comes as notices, shown before the changes.
     @Test func pendingRunAndLockAreNotices() async throws {
         let copy = try RouterCopy()

@@ -1,7 +1,9 @@
 import WrtformUCI
 
-/// Warns when a change touches the interface, or the firewall zone, that our SSH connection arrives
-/// through: a mistake there cuts the session that is making the change.
+/// Warns when a change touches the interface our SSH connection arrives through, its device (a
+/// bridge), its firewall zone, or puts it into another zone: a mistake there cuts the session that
+/// is making the change. Found from the session's own address (SSH_CONNECTION) among the static
+/// addresses; a session over a DHCP or PPPoE address is not recognised.
 enum ConnectionGuard {
     static func warnings(for steps: [Plan.StepPlan], initial: RouterState, connectedAddress: String?) -> [String] {
         guard let address = connectedAddress, !address.isEmpty else { return [] }
@@ -16,19 +18,38 @@ enum ConnectionGuard {
             (section["network"]?.items ?? []).flatMap { $0.split(separator: " ").map(String.init) }.contains(interface)
         }?["name"]?.items.first
 
+        let device = network.section(named: interface)?["device"]?.items.first
+        let arrival = "which this SSH session arrives through (\(bare))"
+
         var warnings: [String] = []
         for step in steps {
             for change in step.changes {
-                let match: SectionMatch
+                let file: String, match: SectionMatch, networks: [String]?
                 switch change {
-                case .addSection(_, let m, _, _), .setOptions(_, let m, _), .removeSection(_, let m, _, _): match = m
-                default: continue
+                case .addSection(let f, let m, let options, _):
+                    (file, match, networks) = (f, m, options.first { $0.key == "network" }?.value.items)
+                case .setOptions(let f, let m, let options):
+                    (file, match, networks) = (f, m, options.first { $0.key == "network" }?.new?.items)
+                case .removeSection(let f, let m, _, _):
+                    (file, match, networks) = (f, m, nil)
+                default:
+                    continue
                 }
-                if change.path == ConfigFile.network && match.type == "interface" && match.name == interface {
-                    warnings.append("step '\(step.id)' changes interface '\(interface)', which this SSH session arrives through (\(bare))")
-                }
-                if let zone, change.path == ConfigFile.firewall && match.type == "zone" && match.options["name"]?.items.first == zone {
-                    warnings.append("step '\(step.id)' changes zone '\(zone)', which this SSH session arrives through (\(bare))")
+                let name = match.name ?? match.options["name"]?.items.first
+                switch (file, match.type) {
+                case (ConfigFile.network, "interface") where name == interface:
+                    warnings.append("step '\(step.id)' changes interface '\(interface)', \(arrival)")
+                case (ConfigFile.network, "device") where device != nil && name == device:
+                    warnings.append("step '\(step.id)' changes device '\(device ?? "")' of interface '\(interface)', \(arrival)")
+                case (ConfigFile.firewall, "zone") where zone != nil && name == zone:
+                    warnings.append("step '\(step.id)' changes zone '\(zone ?? "")', \(arrival)")
+                case (ConfigFile.firewall, "zone"):
+                    let moved = (networks ?? []).flatMap { $0.split(separator: " ").map(String.init) }.contains(interface)
+                    if moved {
+                        warnings.append("step '\(step.id)' puts interface '\(interface)' into zone '\(name ?? "?")', \(arrival)")
+                    }
+                default:
+                    break
                 }
             }
         }
@@ -36,10 +57,13 @@ enum ConnectionGuard {
     }
 
     /// An interface's static addresses: `ipaddr` items, each with its own /prefix or the
-    /// section's `netmask`.
+    /// section's `netmask`, and `ip6addr` items (matched exactly).
     private static func addresses(of section: UCISection) -> [Subnet] {
         let netmask = section["netmask"]?.items.first
-        return (section["ipaddr"]?.items ?? []).flatMap { $0.split(separator: " ") }.map { item in
+        let six = (section["ip6addr"]?.items ?? []).flatMap { $0.split(separator: " ") }.map { item in
+            Subnet(address: String(item.split(separator: "/").first ?? item), prefixLength: nil)
+        }
+        return six + (section["ipaddr"]?.items ?? []).flatMap { $0.split(separator: " ") }.map { item in
             let pieces = item.split(separator: "/", maxSplits: 1)
             let address = String(pieces.first ?? item[...])
             let length = pieces.count == 2 ? Int(pieces[1]) : netmask.flatMap(Subnet.prefixLength(ofNetmask:))

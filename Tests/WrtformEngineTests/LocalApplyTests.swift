@@ -44,6 +44,30 @@ import WrtformEngine
         #expect(try !Rollback().plan(later).hasChanges)
     }
 
+    /// The journal's copies are private (0600) whatever the file's mode, and a restore puts each
+    /// file back with its own mode.
+    @Test func journalCopiesArePrivateAndRestoreKeepsModes() async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        let network = copy.root.appendingPathComponent("etc/config/network").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: network)
+        let before = copy.etc()
+        let target = try LocalDirectoryTarget(root: copy.root)
+        let (_, result) = try await planAndApply(try StepBuilder.ocn(), target)
+        let runID = try #require(result.runID)
+        let files = copy.root.appendingPathComponent("etc/wrtform/runs/\(runID)/files")
+        let copies = try FileManager.default.contentsOfDirectory(atPath: files.path)
+        #expect(!copies.isEmpty)
+        for name in copies {
+            let mode = try FileManager.default.attributesOfItem(atPath: files.appendingPathComponent(name).path)[.posixPermissions] as? NSNumber
+            #expect(mode?.intValue == 0o600, "\(name)")
+        }
+        try await target.restore(runID: runID, status: "restored")
+        #expect(copy.etc() == before)
+        let mode = try FileManager.default.attributesOfItem(atPath: network)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o640)
+    }
+
     /// Rollback, like plan, stops while someone else is mid-change (unsaved LuCI edits).
     @Test func rollbackRefusesOverStagedChangesUnlessForced() async throws {
         let copy = try RouterCopy()

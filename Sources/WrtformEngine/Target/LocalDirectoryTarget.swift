@@ -41,7 +41,16 @@ public struct LocalDirectoryTarget: RouterTarget {
         }
         try FileManager.default.createDirectory(at: location.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temp = location.deletingLastPathComponent().appendingPathComponent(".\(location.lastPathComponent).wrtform-\(UUID().uuidString.prefix(8))")
-        try Data(content).write(to: temp)
+        // Private from the start (the bytes may be a secret), its own mode only just before the rename.
+        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw EngineError(.router, "cannot write \(temp.path): \(String(cString: strerror(errno)))") }
+        let written = content.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard written == content.count, synced else {
+            try? FileManager.default.removeItem(at: temp)
+            throw EngineError(.router, "cannot write \(temp.path): \(String(cString: strerror(errno)))")
+        }
         let mode = Int(state.mode, radix: 8) ?? 0o644
         try FileManager.default.setAttributes([.posixPermissions: NSNumber(value: mode)], ofItemAtPath: temp.path)
         if getuid() == 0 {
@@ -142,9 +151,13 @@ public struct LocalDirectoryTarget: RouterTarget {
             try store(journal + "/summary", FileState(content: Array("\(transaction.summary)\n".utf8), mode: "0600"))
             try store(journal + "/paths", FileState(content: Array(transaction.files.map { $0.path + "\n" }.joined().utf8), mode: "0600"))
             try store(journal + "/status", FileState(content: Array("writing\n".utf8), mode: "0600"))
+            // Copies are 0600 whatever the file's own mode (they may hold secrets); the mode and
+            // owner to restore are beside each, as on a router.
             for (index, file) in transaction.files.enumerated() {
                 let old = read(file.path)
-                if old.exists { try store("\(journal)/files/\(index)", old) }
+                guard old.exists else { continue }
+                try store("\(journal)/files/\(index)", FileState(content: old.content, mode: "0600", owner: old.owner))
+                try store("\(journal)/files/\(index).meta", FileState(content: Array("\(old.mode) \(old.owner)\n".utf8), mode: "0600"))
             }
             for file in transaction.files { try store(file.path, file.new) }
             try store(journal + "/status", FileState(content: Array("pending\n".utf8), mode: "0600"))
@@ -180,7 +193,10 @@ public struct LocalDirectoryTarget: RouterTarget {
         let journal = Shell.journal(runID)
         guard let paths = text(journal + "/paths") else { throw EngineError(.notFound, "run \(runID) has no journal in \(name)") }
         for (index, path) in paths.split(separator: "\n").map(String.init).enumerated() {
-            try store(path, read("\(journal)/files/\(index)"))
+            var copy = read("\(journal)/files/\(index)")
+            let meta = (text("\(journal)/files/\(index).meta") ?? "").split(separator: " ").map(String.init)
+            if meta.count == 2 { (copy.mode, copy.owner) = (meta[0], meta[1]) }
+            try store(path, copy)
         }
     }
 }

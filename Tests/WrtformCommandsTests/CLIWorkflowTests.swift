@@ -157,6 +157,23 @@ import VirtualRouter
         #expect(try String(contentsOf: root.appendingPathComponent("etc/config/network"), encoding: .utf8) == before)
     }
 
+    /// A directory's facts come from its files: the configured hostname, the tools it holds.
+    @Test func factsOnLocalRoot() async throws {
+        let root = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.removeItem(at: root)
+        try FileManager.default.copyItem(at: CLI.repository.appendingPathComponent("Fixtures/routers/openwrt-24.10"), to: root)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("sbin"), withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: root.appendingPathComponent("sbin/fw4").path, contents: Data("#!/bin/sh\n".utf8)))
+        let facts = await CLI.run(["facts", "--json", "--root", root.path])
+        #expect(facts.code == 0, "\(facts.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(facts.stdout.utf8)) as? [String: Any])
+        let body = try #require(document["facts"] as? [String: Any])
+        #expect(body["hostname"] as? String == "OpenWrt")
+        #expect((body["tools"] as? [String: Bool])?["fw4"] == true)
+        #expect((body["tools"] as? [String: Bool])?["nft"] == false)
+    }
+
     @Test func factsAndGraph() async throws {
         try await withVirtualRouter { router in
             let facts = await CLI.run(["facts", "--json"] + CLI.target(router))

@@ -4,4 +4,5 @@ enum ConfigFile {
     static let firewall = "/etc/config/firewall"
     static let rtTables = "/etc/iproute2/rt_tables"
     static let sysupgrade = "/etc/sysupgrade.conf"
+    static let system = "/etc/config/system"
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WrtformUCI
 
 /// A directory holding a router's root filesystem — an extracted sysupgrade backup, or an Image
 /// Builder `files/` tree — so plan and apply work offline. It keeps the same journal layout as a
@@ -66,6 +67,12 @@ public struct LocalDirectoryTarget: RouterTarget {
         }
     }
 
+    /// The hostname /etc/config/system sets (the running one is the kernel's; there is none here).
+    private func configuredHostname() -> String? {
+        guard let file = try? UCIFile(parsing: read(ConfigFile.system).text) else { return nil }
+        return file.sections(ofType: "system").first?["hostname"]?.items.first
+    }
+
     private func text(_ path: String) -> String? {
         read(path).content.map { String(decoding: $0, as: UTF8.self).trimmingSpaces.trimmingNewlines }
     }
@@ -76,9 +83,13 @@ public struct LocalDirectoryTarget: RouterTarget {
         for path in paths { files[path] = read(path) }
         var facts = Facts(
             release: ReleaseFile.parse(read("/etc/openwrt_release").text),
-            hostname: "", tools: [:], packageManager: "none",
+            hostname: configuredHostname() ?? "", tools: [:], packageManager: "none",
             configs: ((try? FileManager.default.contentsOfDirectory(atPath: url("/etc/config").path)) ?? []).filter { !$0.hasPrefix(".") }.sorted())
-        for tool in Facts.probedTools { facts.tools[tool] = false }
+        // What the image holds, as `command -v` would find it on the router's PATH.
+        let path = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+        func installed(_ tool: String) -> Bool { path.contains { FileManager.default.fileExists(atPath: url("\($0)/\(tool)").path) } }
+        for tool in Facts.probedTools { facts.tools[tool] = installed(tool) }
+        if let manager = ["apk", "opkg"].first(where: installed) { facts.packageManager = manager }
         let staged = stagedChanges()
         let runIDs = ((try? FileManager.default.contentsOfDirectory(atPath: url(Shell.runs).path)) ?? []).sorted()
         let runs = runIDs.map { id -> RunSummary in

@@ -60,6 +60,8 @@ import VirtualRouter
             #expect(callsBefore.isEmpty)
             let accepted = await CLI.run(["apply", CLI.ocn] + CLI.target(router), input: ["yes"], interactive: true)
             #expect(accepted.code == 0, "\(accepted.stderr)")
+            // On a terminal, a mark per step written.
+            #expect(accepted.stdout.contains("  ✓ wanppp (interface): 1 change\n"), "\(accepted.stdout)")
             let calls = try router.serviceCalls().map(\.service)
             #expect(calls == ["network", "firewall"])
         }

@@ -30,6 +30,9 @@ import VirtualRouter
             outputs.append(apply.all)
             #expect(apply.code == 0, "\(apply.stderr)")
             #expect(apply.stdout.contains("Applied run "))
+            // Off a terminal, a plain line per step written.
+            #expect(apply.stdout.contains("step wanppp (interface): 1 change written\n"))
+            #expect(apply.stdout.contains("step keep-on-upgrade (sysupgrade-keep): 3 changes written\n"), "\(apply.stdout)")
 
             let again = await CLI.run(["plan", CLI.ocn] + target, environment: environment)
             outputs.append(again.all)

@@ -1,8 +1,9 @@
 import Foundation
 import WrtformEngine
 
-/// Renders engine events as progress lines (plain lines when not on a terminal: the same text,
-/// no styling). Silent in --json mode, where the final document says it all.
+/// Renders engine events as progress lines: on a terminal styled, one mark per step; otherwise
+/// plain lines that a log or a script can read. Silent in --json mode, where the final document
+/// says it all.
 struct EventPrinter: EngineEventConsumer {
     var printer: Printer
     var quiet: Bool
@@ -12,6 +13,13 @@ struct EventPrinter: EngineEventConsumer {
         switch event {
         case .phase(let text): printer.line("… \(text)")
         case .wrote(let runID, let files): printer.line("wrote \(files.count) file(s) (run \(runID))")
+        case .stepWritten(let id, let kind, let changes):
+            let count = changes == 1 ? "1 change" : "\(changes) changes"
+            if printer.console.isInteractive {
+                printer.line("  \(printer.styled("✓", .add)) \(printer.styled(id, .bold)) (\(kind)): \(count)")
+            } else {
+                printer.line("step \(id) (\(kind)): \(count) written")
+            }
         case .reloaded(let services, let revertAt):
             if !services.isEmpty { printer.line("reloaded \(services.joined(separator: ", "))") }
             if let revertAt { printer.line("the router restores the old files by itself at \(Self.clock(revertAt)) unless confirmed") }

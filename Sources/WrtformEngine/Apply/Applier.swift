@@ -36,6 +36,9 @@ public struct Applier: Sendable {
         if undoing != nil { transaction.kind = "rollback" }
         transaction.watchdogSeconds = options.confirmTimeout
         try await write(transaction, journal: journal, to: target)
+        for step in plan.steps where !step.changes.isEmpty {
+            events.handle(.stepWritten(id: step.id, kind: step.kind.rawValue, changes: step.changes.count))
+        }
         return try await reloadAndConfirm(
             runID: runID, services: plan.services, checks: options.skipVerify ? [] : plan.postChecks + options.probes,
             files: plan.files.map(\.path), target: target, rolledBackRun: undoing)

@@ -46,7 +46,7 @@ struct KnownHostsFile {
                 return .revoked(line: line.number)
             }
         }
-        var parsed: [(number: Int, text: [UInt8])] = []
+        var parsed: [(number: Int, text: ArraySlice<UInt8>)] = []
         for line in lines where line.text.first != UInt8(ascii: "@") && Self.add(line.text, to: hosts) {
             parsed.append(line)
         }
@@ -106,19 +106,19 @@ struct KnownHostsFile {
         SSHError(.knownHostsUnusable, target, message)
     }
 
-    /// Numbered lines worth feeding libssh2 (no blanks or comments). A missing file is empty.
-    private func readLines(target: SSHTarget) throws -> [(number: Int, text: [UInt8])] {
+    /// Numbered lines worth feeding libssh2 (no blanks or comments), as views into the file's
+    /// bytes: each is followed by its newline in memory. A missing file is empty.
+    private func readLines(target: SSHTarget) throws -> [(number: Int, text: ArraySlice<UInt8>)] {
         let file = fullPath
         guard FileManager.default.fileExists(atPath: file) else { return [] }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw unusable(target, "cannot be checked: \(displayPath) is not readable; fix its permissions")
         }
-        var lines: [(number: Int, text: [UInt8])] = []
-        for (index, raw) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            var text = Array(raw)
-            if text.last == UInt8(ascii: "\r") { text.removeLast() }
-            let start = text.firstIndex { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") } ?? text.endIndex
-            text.removeSubrange(text.startIndex..<start)
+        let bytes = [UInt8](data)
+        var lines: [(number: Int, text: ArraySlice<UInt8>)] = []
+        for (index, raw) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            var text = raw.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            if text.last == UInt8(ascii: "\r") { text = text.dropLast() }
             if text.isEmpty || text.first == UInt8(ascii: "#") { continue }
             lines.append((index + 1, text))
         }
@@ -128,19 +128,22 @@ struct KnownHostsFile {
     private static let revokedMarker = Array("@revoked".utf8)
 
     /// The rest of a line that starts with `marker` and a blank; nil for any other line.
-    private static func withoutMarker(_ marker: [UInt8], _ line: [UInt8]) -> [UInt8]? {
-        guard line.count > marker.count, Array(line[..<marker.count]) == marker,
-            line[marker.count] == UInt8(ascii: " ") || line[marker.count] == UInt8(ascii: "\t")
+    private static func withoutMarker(_ marker: [UInt8], _ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        guard line.starts(with: marker), let blank = line.dropFirst(marker.count).first,
+            blank == UInt8(ascii: " ") || blank == UInt8(ascii: "\t")
         else { return nil }
-        let rest = line[marker.count...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        return Array(rest)
+        return line.dropFirst(marker.count).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
     }
 
-    private static func add(_ line: [UInt8], to hosts: OpaquePointer) -> Bool {
-        line.withUnsafeBufferPointer { bytes in
+    /// Feeds one line to libssh2, NUL-terminated although its length is given: libssh2 1.10's
+    /// parser reads the byte just past the line, and drops the key's last character when that
+    /// stray byte happens to be a newline — a key that then "differs" (a false HOST KEY CHANGED,
+    /// now and then, depending on what lies next in memory).
+    private static func add(_ line: ArraySlice<UInt8>, to hosts: OpaquePointer) -> Bool {
+        (Array(line) + [0]).withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress else { return false }
             let text = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
-            return libssh2_knownhost_readline(hosts, text, bytes.count, LIBSSH2_KNOWNHOST_FILE_OPENSSH) == 0
+            return libssh2_knownhost_readline(hosts, text, line.count, LIBSSH2_KNOWNHOST_FILE_OPENSSH) == 0
         }
     }
 

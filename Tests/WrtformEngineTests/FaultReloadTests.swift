@@ -47,13 +47,16 @@ import WrtformEngine
             let before = router.etc()
             let plan = try await Fault.plan(try StepBuilder.ocn(), target)
             let after = Fault.after(before, plan)
+            var options = Fault.options
+            options.confirmTimeout = 90
             let started = ContinuousClock.now
-            let error = await #expect(throws: EngineError.self) { _ = try await Applier(options: Fault.options).apply(plan, to: target) }
+            let error = await #expect(throws: EngineError.self) { _ = try await Applier(options: options).apply(plan, to: target) }
             let message = error?.message ?? ""
             #expect(message.hasPrefix("the reload did not finish"), "\(message)")
             #expect(message.hasSuffix("the router's files were restored and it is back where it was"), "\(message)")
-            // Bounded by the command timeout, not by the hang (nor by the watchdog's 30 s).
-            #expect(ContinuousClock.now - started < .seconds(20))
+            // Bounded by the command timeout (4 s), not by the hang nor by the watchdog's 90 s; the
+            // bound is loose, as the suite runs in parallel on a shared machine.
+            #expect(ContinuousClock.now - started < .seconds(60))
             #expect(router.outcome(before: before, after: after) == .before)
             #expect(!router.lockHeld)
             #expect(!router.bootHookInstalled)

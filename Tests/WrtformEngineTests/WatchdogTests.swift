@@ -178,7 +178,10 @@ import WrtformEngine
                 needsNetifd: false)
             let options = ApplyOptions(owner: "tester@ci", playbook: "late", confirmTimeout: 10, probes: [probe], verifyTimeout: 60)
             let error = await #expect(throws: EngineError.self) { _ = try await Applier(options: options).apply(plan, to: target) }
-            #expect(error?.message.contains("too late") == true, "\(error?.message ?? "")")
+            // The watchdog's decision stands: the confirmation is refused as too late — or, on a
+            // machine loaded enough that the watchdog fired before the reload, the reload is.
+            let message = error?.message ?? ""
+            #expect(message.contains("too late") || message.contains("the router's watchdog had already restored it"), "\(message)")
             // (What the message adds depends on whether the watchdog had finished restoring when we
             // asked; the router's end state below is what must hold.)
             let runID = try router.onlyRun()

@@ -169,10 +169,14 @@ public struct Applier: Sendable {
             events.handle(.confirmed(runID: runID))
             return ApplyResult(runID: runID, status: .done, filesWritten: files, servicesReloaded: services)
         case .failure:
-            let when = revertAt.map { " The router will restore the old files by itself at \(Self.clock($0)) (router time)." } ?? ""
+            // The checks may have passed and the router confirmed just before we lost it: say so
+            // rather than promise a restore that may not come.
+            let when = revertAt.map {
+                " Unless it confirmed the run just before the connection broke, the router will restore the old files by itself at \(Self.clock($0)) (router time)."
+            } ?? ""
             throw EngineError(
                 .applyFailed, "could not reach \(target.name) again after the reload: \(error).\(when)",
-                hint: "check how you reach the router; run `wrtform history` once it answers")
+                hint: "check how you reach the router; `wrtform history` says which it was once it answers")
         }
     }
 

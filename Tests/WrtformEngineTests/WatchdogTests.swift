@@ -104,6 +104,22 @@ import WrtformEngine
         }
     }
 
+    /// A power cut soon after a status was rewritten can leave it empty on flash: the boot hook
+    /// treats such a journaled run as unconfirmed and restores it (the safe side).
+    @Test func bootRestoresARunWhoseStatusWasLost() async throws {
+        try await withVirtualRouter { router in
+            let (_, before, _) = try await applyCuttingOff(router, confirmTimeout: 60)
+            let runID = try router.onlyRun()
+            try router.killSSHServer()
+            try router.write("/etc/wrtform/runs/\(runID)/status", "")
+            let boot = try router.bootUCIDefaults()
+            #expect(boot.exitCode == 0, "\(boot.output)")
+            #expect(router.etc() == before)
+            #expect(router.runStatus(runID) == "reverted")
+            #expect(!router.bootHookInstalled)
+        }
+    }
+
     @Test func rebootInTheMiddleOfTheWatchdogsRestoreFinishesAtBoot() async throws {
         try await withVirtualRouter { router in
             let (_, before, after) = try await applyCuttingOff(router, confirmTimeout: 12)

@@ -35,7 +35,7 @@ enum FinishScript {
             if [ $all = 1 ]; then
                 # Claim the decision first: the watchdog may be restoring already (then it is too late).
                 if [ "$(cat "$J/status" 2>/dev/null)" = pending ] && mkdir "$J/decided" 2>/dev/null; then
-                    echo done > "$J/status"
+                    echo done > "$J/status" && sync
                     stop_watchdog
 
             """

@@ -89,7 +89,11 @@ enum JournalScripts {
         "# wrtform: restores run \(runID) unless it is confirmed in time.\n" + Shell.runFunctions(runID) + """
         left=$1
         while :; do
-            if [ -f "$J/rearm" ]; then left=$(cat "$J/rearm"); rm -f "$J/rearm"; fi
+            # (Read while the reload is writing it, the file may still be empty: try again next second.)
+            if [ -f "$J/rearm" ]; then
+                n=$(cat "$J/rearm" 2>/dev/null)
+                case "$n" in ""|*[!0-9]*) ;; *) left=$n; rm -f "$J/rearm" ;; esac
+            fi
             [ "$left" -gt 0 ] 2>/dev/null || break
             sleep 1
             left=$((left - 1))
@@ -124,6 +128,9 @@ enum JournalScripts {
         failed=0
         for d in $(ls -d \(Shell.runs)/* 2>/dev/null | sort -r); do
             st=$(cat "$d/status" 2>/dev/null)
+            # A power cut soon after a status was rewritten can leave the file empty on flash: a
+            # journaled run whose status is lost is treated as unconfirmed (the safe side).
+            [ -z "$st" ] && [ -f "$d/journaled" ] && st=pending
             case "$st" in
                 pending|writing)
                     # Process ids written down before the reboot mean nothing now; nor does a payload.

@@ -60,7 +60,15 @@ import WrtformEngine
 
             var force = Fault.options
             force.breakLock = true
+            // The dead run was left pending (its client died): breaking its lock abandons it, so
+            // the boot hook will never put its old files back over what comes after.
+            _ = try router.runInSandbox("""
+                d=/etc/wrtform/runs/20260101T000000Z-dead
+                mkdir -p $d && echo apply > $d/kind && echo pending > $d/status && : > $d/journaled
+                """)
             #expect(try await Applier(options: force).apply(plan, to: target).status == .done)
+            #expect(router.runStatus("20260101T000000Z-dead") == "abandoned")
+            #expect(!router.bootHookInstalled)
             #expect(router.etc() == Fault.after(before, plan))
             #expect(!router.lockHeld)
             await target.close()

@@ -14,5 +14,8 @@ public enum RunStatus: String, Sendable, Codable {
     case rolledBack = "rolled-back"
     /// Nothing was changed (the lock or compare-and-swap refused).
     case aborted
+    /// Left pending or half-written by a client that died; a later `--force` broke its lock, so
+    /// neither it nor the boot hook restores it any more.
+    case abandoned
     case unknown
 }

@@ -13,7 +13,8 @@ enum WriteScript {
     /// `watchdog`: seconds the router waits for confirmation before restoring by itself; armed
     /// here, before the first file is replaced, so a client that dies between this round trip and
     /// the reload's is covered too. nil: no watchdog (--no-confirm).
-    /// `--force`: breaks the lock only when its run is over — never a run whose watchdog or
+    /// `--force`: breaks the lock only when its run is over (a run left pending or half-written is
+    /// marked abandoned then) — never a run whose watchdog or
     /// reload is alive (it is waiting for confirmation, or reloading, and will release the lock
     /// itself), nor one younger than two minutes that has not ended (its client may be between
     /// steps: a --no-confirm run has no watchdog). Otherwise `live` says why it stands.
@@ -27,14 +28,23 @@ enum WriteScript {
                     [ -n "$p" ] && kill -0 "$p" 2>/dev/null && live=$f
                 done
                 case "$(cat "\(Shell.runs)/$hr/status" 2>/dev/null)" in
-                done|restored|reverted|rolled-back|aborted) ;;
+                done|restored|reverted|rolled-back|aborted|abandoned) ;;
                 *) case "$hs" in
                     ""|*[!0-9]*) ;;
                     *) [ -z "$live" ] && [ $(($(date +%s) - hs)) -lt 120 ] && live=young ;;
                     esac ;;
                 esac ;;
             esac
-            [ -z "$live" ] && rm -rf "$L"
+            if [ -z "$live" ]; then
+                # Its run will never be confirmed nor restored by its client: mark it abandoned, or
+                # the boot hook would one day put its old files back over what came since.
+                case "$hr" in ""|*[!A-Za-z0-9_-]*) ;; *)
+                    case "$(cat "\(Shell.runs)/$hr/status" 2>/dev/null)" in
+                    pending|writing) echo abandoned > "\(Shell.runs)/$hr/status" && sync ;;
+                    esac ;;
+                esac
+                rm -rf "$L"
+            fi
         """
 
     /// How many runs' journals the router keeps: `rollback` reaches that far back.
@@ -102,7 +112,7 @@ enum WriteScript {
                 [ "$(cat "$J/status" 2>/dev/null)" = aborted ] || rm -rf "$J"
             fi
             clear_boot_hook
-            rm -rf "$L"
+            release_lock
         }
         # Says so when the filesystem holding $1 is (nearly) full: the usual reason a write fails,
         # and not one every busybox tool reports as such.
@@ -177,7 +187,7 @@ enum WriteScript {
             let template = Shell.quote(parent(of: file.path) + "/." + base + ".wrtform-XXXXXX")
             // Temp files stay 0600 (mktemp's) until just before their rename.
             s += """
-            mkdir -p \(directory) || fail "cannot create \(parent(of: file.path))" \(Shell.quote(parent(of: parent(of: file.path))))
+            (umask 022; mkdir -p \(directory)) || fail "cannot create \(parent(of: file.path))" \(Shell.quote(parent(of: parent(of: file.path))))
             t\(index)=$(mktemp \(template)) || fail "cannot create a temp file in \(parent(of: file.path))" \(directory)
             temps="$temps $t\(index)"
             slice \(contents[index].offset) \(contents[index].count) > "$t\(index)" && [ "$(wc -c < "$t\(index)")" -eq \(contents[index].count) ] || fail "cannot write \(file.path)" \(directory)
@@ -211,6 +221,7 @@ enum WriteScript {
         s += """
         sync
         echo pending > "$J/status" || undo "cannot mark the run pending in $J"
+        sync
         echo WRITTEN
         # Flash is small: keep the journals of the last \(Self.keptRuns) runs, dropping the oldest
         # finished ones (a run still pending or being written is never dropped).
@@ -218,7 +229,7 @@ enum WriteScript {
         for d in \(Shell.runs)/*/; do
             [ $n -le \(Self.keptRuns) ] && break
             case "$(cat "$d/status" 2>/dev/null)" in
-            done|restored|reverted|rolled-back|aborted) rm -rf "$d" && n=$((n - 1)) ;;
+            done|restored|reverted|rolled-back|aborted|abandoned) rm -rf "$d" && n=$((n - 1)) ;;
             esac
         done
 

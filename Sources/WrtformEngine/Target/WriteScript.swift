@@ -157,7 +157,7 @@ enum WriteScript {
         s += "set --; map=; metas=\n"
         for (index, file) in transaction.files.enumerated() {
             let path = Shell.quote(file.path)
-            s += "if [ -e \(path) ]; then cp \(path) \"$J/files/\(index)\" || fail \"cannot journal \(file.path)\"; set -- \"$@\" \(path); map=\"$map \"\(path)\" \(index)\"; metas=\"$metas \(index)\"; fi\n"
+            s += "if [ -e \(path) ]; then cp \(path) \"$J/files/\(index)\" || fail \"cannot journal \"\(path); set -- \"$@\" \(path); map=\"$map \"\(path)\" \(index)\"; metas=\"$metas \(index)\"; fi\n"
         }
         s += """
         if [ $# -gt 0 ]; then
@@ -182,15 +182,16 @@ enum WriteScript {
             """
         }
         for (index, file) in transaction.files.enumerated() where file.new.content != nil {
+            let path = Shell.quote(file.path)
             let directory = Shell.quote(parent(of: file.path))
             let base = file.path.split(separator: "/").last.map(String.init) ?? "file"
             let template = Shell.quote(parent(of: file.path) + "/." + base + ".wrtform-XXXXXX")
             // Temp files stay 0600 (mktemp's) until just before their rename.
             s += """
-            (umask 022; mkdir -p \(directory)) || fail "cannot create \(parent(of: file.path))" \(Shell.quote(parent(of: parent(of: file.path))))
-            t\(index)=$(mktemp \(template)) || fail "cannot create a temp file in \(parent(of: file.path))" \(directory)
+            (umask 022; mkdir -p \(directory)) || fail "cannot create "\(directory) \(Shell.quote(parent(of: parent(of: file.path))))
+            t\(index)=$(mktemp \(template)) || fail "cannot create a temp file in "\(directory) \(directory)
             temps="$temps $t\(index)"
-            slice \(contents[index].offset) \(contents[index].count) > "$t\(index)" && [ "$(wc -c < "$t\(index)")" -eq \(contents[index].count) ] || fail "cannot write \(file.path)" \(directory)
+            slice \(contents[index].offset) \(contents[index].count) > "$t\(index)" && [ "$(wc -c < "$t\(index)")" -eq \(contents[index].count) ] || fail "cannot write "\(path) \(directory)
 
             """
             if file.path.hasPrefix("/etc/config/") {
@@ -200,7 +201,7 @@ enum WriteScript {
                     cp "$t\(index)" "$d/\(base)"
                     e=$(uci -c "$d" show \(Shell.quote(base)) 2>&1 >/dev/null)
                     rm -rf "$d"
-                    if [ -n "$e" ]; then abandon; echo "REJECTED \(file.path)\t$(echo "$e" | head -1)"; exit 0; fi
+                    if [ -n "$e" ]; then abandon; echo "REJECTED "\(path)"\t$(echo "$e" | head -1)"; exit 0; fi
                 fi
 
                 """
@@ -209,13 +210,13 @@ enum WriteScript {
         s += "sync\nrm -f \"$J/payload\"\n"
         for (index, file) in transaction.files.enumerated() where file.new.content != nil {
             // chown before chmod: chown clears the setuid bit.
-            s += "chown \(Shell.quote(file.new.owner)) \"$t\(index)\" && chmod \(Shell.quote(file.new.mode)) \"$t\(index)\" || fail \"cannot set owner/mode of \(file.path)\"\n"
+            s += "chown \(Shell.quote(file.new.owner)) \"$t\(index)\" && chmod \(Shell.quote(file.new.mode)) \"$t\(index)\" || fail \"cannot set owner/mode of \"\(Shell.quote(file.path))\n"
         }
         for (index, file) in transaction.files.enumerated() {
             if file.new.content != nil {
-                s += "mv -f \"$t\(index)\" \(Shell.quote(file.path)) || undo \"cannot rename into \(file.path)\"\n"
+                s += "mv -f \"$t\(index)\" \(Shell.quote(file.path)) || undo \"cannot rename into \"\(Shell.quote(file.path))\n"
             } else {
-                s += "rm -f \(Shell.quote(file.path)) || undo \"cannot remove \(file.path)\"\n"
+                s += "rm -f \(Shell.quote(file.path)) || undo \"cannot remove \"\(Shell.quote(file.path))\n"
             }
         }
         s += """

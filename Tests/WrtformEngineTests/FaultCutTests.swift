@@ -18,10 +18,7 @@ import WrtformEngine
             let before = router.etc()
             let plan = try await Fault.plan(graph, target)
             let after = Fault.after(before, plan)
-            let (point, probe) = try phase.point(on: router)
-            var options = Fault.options
-            options.probes = probe.map { [$0] } ?? []
-            let apply = Task { [options] in try await Applier(options: options).apply(plan, to: target) }
+            let (point, apply) = try phase.startApply(plan, to: target, on: router)
 
             try await point.waitUntilReached(phase.rawValue)
             if phase == .midRename {

@@ -83,10 +83,7 @@ import WrtformEngine
             let holder = router.sshTarget()
             let plan = try await Fault.plan(graph, holder)
             let before = router.etc()
-            let (point, probe) = try FaultPhase.beforeConfirm.point(on: router)
-            var options = Fault.options
-            options.probes = probe.map { [$0] } ?? []
-            let running = Task { [options] in try await Applier(options: options).apply(plan, to: holder) }
+            let (point, running) = try FaultPhase.beforeConfirm.startApply(plan, to: holder, on: router)
             try await point.waitUntilReached("the holder's verify")
 
             let intruder = router.sshTarget()

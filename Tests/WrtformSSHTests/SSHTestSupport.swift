@@ -139,20 +139,28 @@ final class SilentListener {
     private let fd: Int32
 
     init() throws {
+        (fd, port) = try #require(Self.listen())
+    }
+
+    deinit { close(fd) }
+
+    /// A listening socket on 127.0.0.1 with a kernel-chosen port; nil if that fails.
+    static func listen() -> (fd: Int32, port: Int)? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.fd = fd
+        guard fd >= 0 else { return nil }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && listen(fd, 8) == 0 && getsockname(fd, $0, &length) == 0
+                bind(fd, $0, length) == 0 && Glibc.listen(fd, 8) == 0 && getsockname(fd, $0, &length) == 0
             }
         }
-        try #require(ok)
-        port = Int(UInt16(bigEndian: address.sin_port))
+        guard ok else {
+            close(fd)
+            return nil
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
-
-    deinit { close(fd) }
 }

@@ -22,6 +22,14 @@ enum FaultPhase: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
+    /// Sets the fault point up and starts applying `plan` in the background, to stop there.
+    func startApply(_ plan: Plan, to target: any RouterTarget, on router: VirtualRouter) throws -> (FaultPoint, Task<ApplyResult, any Error>) {
+        let (point, probe) = try point(on: router)
+        var options = Fault.options
+        options.probes = probe.map { [$0] } ?? []
+        return (point, Task { [options] in try await Applier(options: options).apply(plan, to: target) })
+    }
+
     /// Sets the fault point up; for `.beforeConfirm` the probe to add to the apply's options.
     func point(on router: VirtualRouter) throws -> (FaultPoint, PostCheck?) {
         switch self {

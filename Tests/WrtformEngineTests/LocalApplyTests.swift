@@ -37,11 +37,12 @@ import WrtformEngine
         #expect(Set(after.keys) == Set(before.keys))
         for (path, data) in before { #expect(after[path] == data, "\(path) differs after rollback") }
         #expect(after["/etc/wrtform/ddns.secret"] == nil)
-        // Rolling back again finds nothing to undo.
+        // Rolling back again is refused: the run was rolled back already.
         let later = try await target.snapshot(paths: [], run: "last")
         #expect(later.journal?.id == undo.snapshot.journal?.id)
         #expect(later.runs.first { $0.id == later.journal?.id }?.status == .rolledBack)
-        #expect(try !Rollback().plan(later).hasChanges)
+        let error = #expect(throws: EngineError.self) { try Rollback().plan(later) }
+        #expect(error?.message.hasSuffix("was rolled-back already: nothing of it is left to undo") == true)
     }
 
     /// The journal's copies are private (0600) whatever the file's mode, and a restore puts each

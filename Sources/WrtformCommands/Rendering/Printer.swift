@@ -24,13 +24,14 @@ struct Printer: Sendable {
         console.out(scrubber.clean(text) + "\n")
     }
 
-    /// Errors: one line saying what is wrong, then details.
+    /// Errors: one line saying what is wrong, then details. They quote what the router said and
+    /// held: control characters are shown, never sent to the terminal (`VisibleText`).
     func error(_ text: String, details: [String] = []) {
-        console.err(scrubber.clean("error: " + text) + "\n")
-        for detail in details { console.err(scrubber.clean("  " + detail) + "\n") }
+        console.err(VisibleText.escaped(scrubber.clean("error: " + text)) + "\n")
+        for detail in details { console.err(VisibleText.escaped(scrubber.clean("  " + detail)) + "\n") }
     }
 
     func warning(_ text: String) {
-        console.err(scrubber.clean(styled("warning:", .change) + " " + text) + "\n")
+        console.err(styled("warning:", .change) + " " + VisibleText.escaped(scrubber.clean(text)) + "\n")
     }
 }

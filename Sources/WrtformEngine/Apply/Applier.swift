@@ -21,6 +21,13 @@ public struct Applier: Sendable {
     /// `undoing`: the run a rollback plan undoes (its journal keeps no steps of its own).
     func apply(_ plan: Plan, to target: any RouterTarget, undoing: String?) async throws -> ApplyResult {
         guard plan.hasChanges else { return ApplyResult(runID: nil, status: .done) }
+        // Every check on a path (the uci gate, reloads, places refused) assumed its normal form:
+        // whatever built this plan, nothing else is written.
+        for file in plan.files where !RouterPath.isNormal(file.path) {
+            throw EngineError(
+                .invalidInput, "'\(file.path)' is not a path wrtform writes: not in normal form, or in a place it keeps off",
+                hint: "name files by absolute paths without //, . or .. (letters, digits and / . _ - + @)")
+        }
         let runID = RunID.make()
         let journal = RunJournal(
             id: runID, time: Int(Date().timeIntervalSince1970), playbook: options.playbook, owner: options.owner,

@@ -26,7 +26,7 @@ extension Change {
                 guard let section = match.find(in: document).first else { return }
                 try uciEdit { try document.deleteSection(section.id) }
             }
-        case .addLine(let file, let line):
+        case .addLine(let file, let line, _):
             var current = state.file(file)
             var bytes = current.content ?? []
             if let last = bytes.last, last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }

@@ -63,13 +63,20 @@ extension Change {
             }
             return .undone
 
-        case .addLine(let file, let line):
+        case .addLine(let file, let line, let unterminated):
+            // By bytes: a CRLF file's lines end in "\r\n", one Character that a split on "\n" misses.
             var current = state.file(file)
-            guard let content = current.content else { return .alreadyUndone }
-            var lines = String(decoding: content, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            guard let index = lines.lastIndex(where: { $0 == line }) else { return .alreadyUndone }
-            lines.remove(at: index)
-            current.content = Array(lines.joined(separator: "\n").utf8)
+            guard var content = current.content else { return .alreadyUndone }
+            let ranges = LineFile.ranges(content)
+            guard let index = ranges.lastIndex(where: { LineFile.body(content[$0]).elementsEqual(line.utf8) }) else {
+                return .alreadyUndone
+            }
+            content.removeSubrange(ranges[index])
+            // The line end added before our line goes too, while our line was still the last one.
+            if unterminated == true, index == ranges.count - 1, content.last == UInt8(ascii: "\n") {
+                content.removeLast()
+            }
+            current.content = content
             state.write(file, current)
             return .undone
 

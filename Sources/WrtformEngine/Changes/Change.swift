@@ -9,19 +9,28 @@ public enum Change: Sendable, Hashable, Codable {
     case setOptions(file: String, match: SectionMatch, options: [OptionChange])
     /// A section removed (what it held is kept so rollback can put it back).
     case removeSection(file: String, match: SectionMatch, options: [OptionSetting], position: Int)
-    /// A line appended to a plain text file (rt_tables, sysupgrade.conf).
-    case addLine(file: String, line: String)
+    /// A line appended to a plain text file (rt_tables, sysupgrade.conf). `unterminated`: the file
+    /// did not end with a line end, so one was added before the line — and a rollback takes it away
+    /// again (nil in journals written before this existed).
+    case addLine(file: String, line: String, unterminated: Bool? = nil)
     /// A whole file written (scripts, secrets), with what was there before.
     case writeFile(path: String, old: FileState, new: FileState)
 
     public var path: String {
         switch self {
         case .addSection(let file, _, _, _), .setOptions(let file, _, _), .removeSection(let file, _, _, _),
-            .addLine(let file, _):
+            .addLine(let file, _, _):
             return file
         case .writeFile(let path, _, _):
             return path
         }
+    }
+
+    /// `line` appended to the plain text file `file` as it is in `state`.
+    static func appending(line: String, to file: String, in state: RouterState) -> Change {
+        let content = state.file(file).content ?? []
+        let unterminated = !content.isEmpty && content.last != UInt8(ascii: "\n")
+        return .addLine(file: file, line: line, unterminated: unterminated ? true : nil)
     }
 
     public var action: StepAction {

@@ -35,8 +35,19 @@ public struct RunJournal: Sendable, Codable, Equatable {
         return Array(try encoder.encode(self))
     }
 
-    public static func decode(_ bytes: [UInt8]) throws -> RunJournal {
-        try JSONDecoder().decode(RunJournal.self, from: Data(bytes))
+    /// A journal as read back from a router or a tree, checked (see `validate`) before anything
+    /// acts on it. `run`: the run id it was read for, which it must name as its own.
+    public static func decode(_ bytes: [UInt8], run: String? = nil) throws -> RunJournal {
+        let journal: RunJournal
+        do {
+            journal = try JSONDecoder().decode(RunJournal.self, from: Data(bytes))
+        } catch {
+            throw EngineError(
+                .router, "the journal of run \(run.map { RunJournal.isValidID($0) ? $0 : "?" } ?? "?") is not readable JSON of wrtform's",
+                hint: "the journal under /etc/wrtform/runs was edited or damaged; wrtform will not act on it")
+        }
+        try journal.validate(run: run)
+        return journal
     }
 
     /// The same record with every secret value replaced, for journals kept off the router.

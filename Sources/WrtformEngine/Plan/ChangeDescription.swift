@@ -16,7 +16,7 @@ enum ChangeDescription {
             return "~ \(file): \(match): \(shown)"
         case .removeSection(let file, let match, _, _):
             return "- \(file): \(match)"
-        case .addLine(let file, let line):
+        case .addLine(let file, let line, _):
             return "+ \(file): line '\(line.replacingTabs)'"
         case .writeFile(let path, let old, let new):
             let what = secretFiles.contains(path) ? "(secret content)" : "\(new.content?.count ?? 0) bytes"

@@ -6,6 +6,9 @@ import WrtformUCI
 public struct Rollback: Sendable {
     public var force: Bool
 
+    /// Runs whose changes no longer stand: rolled back, put back by wrtform or the router, or never written.
+    public static let undoneStatuses: Set<RunStatus> = [.rolledBack, .restored, .reverted, .aborted]
+
     public init(force: Bool = false) {
         self.force = force
     }
@@ -14,6 +17,13 @@ public struct Rollback: Sendable {
     public func plan(_ snapshot: Snapshot) throws -> Plan {
         guard let journal = snapshot.journal else {
             throw EngineError(.notFound, "there is no applied run to roll back", hint: "see `wrtform history`")
+        }
+        // Undone already (or never in place): what looks like its work now is someone else's — a
+        // later run that made the same change — and must not be taken away.
+        if let status = snapshot.runs.first(where: { $0.id == journal.id })?.status, Self.undoneStatuses.contains(status) {
+            throw EngineError(
+                .conflict, "run \(journal.id) was \(status.rawValue) already: nothing of it is left to undo",
+                hint: "to undo a later run that made the same change, roll back that run (see `wrtform history`)")
         }
         try snapshot.refuseIfSomeoneIsMidChange(force: force, overriding: "roll back over them")
         let secretKeys = Set(journal.secretKeys).union(UnifiedDiff.defaultSecretOptions)

@@ -15,22 +15,22 @@ public struct FileStep: Step {
         try input.allowOnly(["path", "content", "template", "mode", "owner", "secret"])
         id = input.id
         location = input.location
-        path = try input.requiredString("path")
-        try Self.validatePath(path, input: input)
+        path = try Self.validatePath(try input.requiredString("path"), input: input)
         guard let text = try input.string("content") else {
             throw EngineError(.invalidInput, "file step '\(id)' needs 'content' or 'template'", at: input.location)
         }
         if text.unicodeScalars.contains("\u{0}") { throw input.error("content", "file content cannot contain NUL") }
         content = Array(text.utf8)
-        let mode = try input.string("mode") ?? "0644"
-        guard (3...4).contains(mode.count), mode.allSatisfy({ ("0"..."7").contains($0) }) else {
-            throw input.error("mode", "mode '\(mode)' is not an octal mode like 0644")
-        }
-        self.mode = mode.count == 3 ? "0" + mode : mode
-        let owner = try input.string("owner") ?? "0:0"
-        self.owner = try Self.numericOwner(owner, input: input)
         let secret = try input.string("secret").map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
         writesSecretFile = secret || input.isSecret("content")
+        // A secret with no mode named is private: 0644 would let every process on the router read it.
+        let mode = try input.string("mode") ?? (writesSecretFile ? "0600" : "0644")
+        guard (3...4).contains(mode.utf8.count), mode.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) }) else {
+            throw input.error("mode", "mode '\(mode)' is not an octal mode like 0644")
+        }
+        self.mode = mode.utf8.count == 3 ? "0" + mode : mode
+        let owner = try input.string("owner") ?? "0:0"
+        self.owner = try Self.numericOwner(owner, input: input)
     }
 
     public func check(_ state: RouterState) throws -> [Change] {
@@ -45,21 +45,30 @@ public struct FileStep: Step {
             ? [PostCheck("\(path) parses (sh -n)", command: "sh -n '\(path)'", needsNetifd: false)] : []
     }
 
-    static func validatePath(_ path: String, input: StepInput) throws {
-        guard path.hasPrefix("/"), !path.hasSuffix("/") else { throw input.error("path", "path '\(path)' must be an absolute file path") }
-        let parts = path.split(separator: "/")
-        guard !parts.contains(".."), !parts.contains("."), path.allSatisfy({ $0.isASCIIAlnum || "/._-+@".contains($0) }) else {
-            throw input.error("path", "path '\(path)' may hold only letters, digits and / . _ - + @ (no ..)")
+    /// The path in normal form (`//etc//x` is `/etc/x`), checked in that form: the checks below
+    /// must see what the router's kernel will open.
+    static func validatePath(_ typed: String, input: StepInput) throws -> String {
+        if typed.utf8.last == UInt8(ascii: "/") { throw input.error("path", "path '\(typed)' must be an absolute file path") }
+        let path: String
+        switch RouterPath.normalise(typed) {
+        case .success(let normal): path = normal
+        case .failure(let problem): throw input.error("path", RouterPath.describe(problem, typed, what: "path"))
         }
-        if path.hasPrefix("/etc/config/") {
-            throw input.error("path", "\(path) is a uci config: every file in /etc/config is loaded as one", hint: "use uci-section or uci-option steps")
-        }
+        if let problem = fileProblem(path) { throw input.error("path", problem, hint: "use uci-section or uci-option steps") }
+        return path
+    }
+
+    /// A whole-file write is never a uci config (a normal-form path): every file in /etc/config is
+    /// loaded as one, and only uci edits pass the uci check before they are written.
+    static func fileProblem(_ path: String) -> String? {
+        path.utf8.starts(with: "/etc/config/".utf8) || path == "/etc/config"
+            ? "\(path) is a uci config: every file in /etc/config is loaded as one" : nil
     }
 
     /// Owners as `chown` takes them, numerically, so they compare with what `ls -ln` reports.
     static func numericOwner(_ owner: String, input: StepInput) throws -> String {
         let parts = owner.split(separator: ":", omittingEmptySubsequences: false).map { $0 == "root" ? "0" : String($0) }
-        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }) else {
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (48...57).contains($0) } }) else {
             throw input.error("owner", "owner '\(owner)' must be numeric uid[:gid] or root")
         }
         return parts.count == 1 ? "\(parts[0]):\(parts[0])" : "\(parts[0]):\(parts[1])"

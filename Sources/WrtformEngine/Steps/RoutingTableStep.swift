@@ -48,15 +48,18 @@ public struct RoutingTableStep: Step {
             let created = FileState(content: Array((Self.stockContent + line + "\n").utf8), mode: "0644", owner: "0:0")
             return [.writeFile(path: ConfigFile.rtTables, old: current, new: created)]
         }
-        return [.addLine(file: ConfigFile.rtTables, line: line)]
+        return [Change.appending(line: line, to: ConfigFile.rtTables, in: state)]
     }
 
-    /// `number name` pairs as netifd reads them: split on spaces or tabs, comments skipped.
+    /// `number name` pairs as netifd reads them: lines split on LF bytes (a CR before it dropped),
+    /// fields on spaces or tabs, comments skipped.
     static func entries(_ text: String) -> [(id: Int, name: String)] {
-        text.split(whereSeparator: \.isNewline).compactMap { line in
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard fields.count >= 2, !fields[0].hasPrefix("#"), let number = Int(fields[0]) else { return nil }
-            return (number, String(fields[1]))
+        LineFile.lines(Array(text.utf8)).compactMap { line in
+            let fields = LineFile.fields(line)
+            guard fields.count >= 2, !fields[0].utf8.starts(with: "#".utf8),
+                fields[0].utf8.allSatisfy({ (48...57).contains($0) }), let number = Int(fields[0])
+            else { return nil }
+            return (number, fields[1])
         }
     }
 }

@@ -79,6 +79,8 @@ public struct LocalDirectoryTarget: RouterTarget {
 
     /// Probes need a running router: here none runs, and doctor reports them SKIP.
     public func snapshot(paths: [String], run: String?, probes: [RouterProbe]) async throws -> Snapshot {
+        // The id becomes a directory name under the tree: `../../x` must not reach outside it.
+        if let run, run != "last" { try RunJournal.checkID(run) }
         var files: [String: FileState] = [:]
         for path in paths { files[path] = read(path) }
         var facts = Facts(
@@ -104,7 +106,8 @@ public struct LocalDirectoryTarget: RouterTarget {
                 ? runIDs.last { text("\(Shell.journal($0))/kind") == "apply" && text("\(Shell.journal($0))/status") != "aborted" }
                 : run
             if let chosen, let bytes = read("\(Shell.journal(chosen))/run.json").content {
-                let journal = try RunJournal.decode(bytes)
+                // Checked before any path in it is read: the tree's journal is input too.
+                let journal = try RunJournal.decode(bytes, run: chosen)
                 snapshot.journal = journal
                 for file in journal.files where snapshot.files[file.path] == nil { snapshot.files[file.path] = read(file.path) }
             }

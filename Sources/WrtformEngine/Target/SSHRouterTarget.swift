@@ -60,7 +60,7 @@ public actor SSHRouterTarget: RouterTarget {
         let output = try SnapshotScript.parse(result.stdout, probes: probes)
         var snapshot = output.snapshot
         if let bytes = output.journalBytes {
-            snapshot.journal = try RunJournal.decode(bytes)
+            snapshot.journal = try RunJournal.decode(bytes, run: output.journalRun)
         }
         return snapshot
     }

@@ -76,11 +76,12 @@ import WrtformEngine
             #expect(after["/etc/wrtform/ddns.secret"] == nil)
             #expect(after["/etc/hotplug.d/iface/40-pppoe"] == nil)
             #expect(router.read("/etc/wrtform/runs/\(runID)/status") == "rolled-back\n")
-            // A second rollback finds nothing left to undo.
+            // A second rollback is refused: the run was rolled back already.
             let later = try await target.snapshot(paths: [], run: "last")
             #expect(later.journal?.id == undo.snapshot.journal?.id)
             #expect(later.runs.first { $0.id == later.journal?.id }?.status == .rolledBack)
-            #expect(try !Rollback().plan(later).hasChanges)
+            let error = #expect(throws: EngineError.self) { try Rollback().plan(later) }
+            #expect(error?.kind == .conflict)
             await target.close()
         }
     }

@@ -47,4 +47,24 @@ import WrtformEngine
             await target.close()
         }
     }
+
+    /// The target itself refuses a path not in normal form, whoever built the transaction: over
+    /// SSH, `//etc/config/firewall` with junk content would have skipped the uci check.
+    @Test func targetsRefuseAbnormalPaths() async throws {
+        try await withVirtualRouter { router in
+            let before = router.etc()
+            let target = router.sshTarget()
+            for path in ["//etc/config/firewall", "/etc/config/../config/firewall", "/etc/wrtform/runs/x/status"] {
+                let transaction = WriteTransaction(
+                    runID: "20261126T221500Z-042c9", owner: "tester",
+                    files: [.init(path: path, expectedHash: "absent", new: FileState(content: Array("this is not a uci file\n".utf8)))],
+                    journal: Array("{}".utf8), summary: "x", services: [])
+                let outcome = try await target.write(transaction)
+                #expect(outcome == .failed("'\(path)' is not a path wrtform writes (not in normal form)"), "\(outcome)")
+            }
+            #expect(router.etc() == before)
+            #expect(!router.exists("/etc/wrtform/runs"))
+            await target.close()
+        }
+    }
 }

@@ -144,6 +144,7 @@ public struct LocalDirectoryTarget: RouterTarget {
     }
 
     public func write(_ transaction: WriteTransaction) async throws -> WriteOutcome {
+        if let refused = RouterPath.abnormal(transaction) { return .failed(refused) }
         let lock = url(Shell.lock)
         try FileManager.default.createDirectory(at: lock.deletingLastPathComponent(), withIntermediateDirectories: true)
         if transaction.breakLock { try? FileManager.default.removeItem(at: lock) }

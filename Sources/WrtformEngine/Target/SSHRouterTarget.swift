@@ -66,6 +66,7 @@ public actor SSHRouterTarget: RouterTarget {
     }
 
     public func write(_ transaction: WriteTransaction) async throws -> WriteOutcome {
+        if let refused = RouterPath.abnormal(transaction) { return .failed(refused) }
         let payload = WriteScript.make(transaction, watchdog: transaction.watchdogSeconds)
         let result = try await run(payload.script, stdin: payload.stdin)
         try expectClean(result, "write")

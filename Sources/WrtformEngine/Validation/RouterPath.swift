@@ -70,4 +70,10 @@ public enum RouterPath {
         case .reserved(let place): return "\(what) '\(path)' is inside \(place), where wrtform writes no file"
         }
     }
+
+    /// Why a write must not go ahead (a path not in normal form, or in a place refused), checked
+    /// at the target too: the write script's uci gate and the reloads match on the normal form.
+    static func abnormal(_ transaction: WriteTransaction) -> String? {
+        transaction.files.first { !isNormal($0.path) }.map { "'\($0.path)' is not a path wrtform writes (not in normal form)" }
+    }
 }

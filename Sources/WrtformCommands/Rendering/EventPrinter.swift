@@ -30,9 +30,11 @@ struct EventPrinter: EngineEventConsumer {
             case .fail: status = printer.styled("FAIL", .remove)
             case .skip: status = printer.styled("SKIP", .dim)
             }
-            printer.line("\(status) \(result.description)")
+            printer.line("\(status) \(VisibleText.escaped(printer.scrubber.clean(result.description)))")
         case .confirmed(let runID): printer.line("confirmed run \(runID)")
-        case .restored(let runID, let reason): printer.line("restored run \(runID): \(reason)")
+        case .restored(let runID, let reason):
+            // The reason quotes the router's complaint: its control characters are shown, not obeyed.
+            printer.line("restored run \(runID): \(VisibleText.escaped(printer.scrubber.clean(reason)))")
         case .warning(let text): printer.warning(text)
         case .savedLocalJournal(let path): printer.line("journal copy (secrets masked): \(path)")
         }

@@ -12,7 +12,8 @@ public struct Wrtform: AsyncParsableCommand {
             (apply), and can undo them later without clobbering edits made since (rollback).
             """,
         subcommands: [
-            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, RollbackCommand.self, HistoryCommand.self,
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ConfirmCommand.self, AbortCommand.self,
+            RollbackCommand.self, HistoryCommand.self,
             GraphCommand.self, FactsCommand.self, DoctorCommand.self,
         ]
     )

@@ -141,3 +141,43 @@ import VirtualRouter
         #expect(LocalState.owner(["USER": "alice"]).hasPrefix("alice@"))
     }
 }
+
+/// `--step`, `--compact`, `--full` through the CLI against the virtual router.
+@Suite struct CLIPlanShapeTests {
+    @Test func stepSelectsWhatItNeeds() async throws {
+        let validate = await CLI.run(["validate", CLI.ocn, "--step", "lan-to-pppoe"])
+        #expect(validate.stdout.hasSuffix(": ok (4 steps: pppoe-table → wanppp → zone → lan-to-pppoe)\n"), "\(validate.all)")
+        let copies = await CLI.run(["validate", CLI.ocn, "--step", "forward", "--var", "forward_ports=443,8443"])
+        #expect(copies.stdout.contains("forward-443 → forward-8443"), "\(copies.all)")
+        let unknown = await CLI.run(["validate", CLI.ocn, "--step", "zome"])
+        #expect(unknown.stderr == "error: --step zome: the playbook has no step 'zome' (did you mean 'zone'?)\n")
+        try await withVirtualRouter { router in
+            let target = CLI.target(router)
+            let apply = await CLI.run(["apply", CLI.ocn, "--yes", "--step", "lan-to-pppoe"] + target)
+            #expect(apply.code == 0, "\(apply.all)")
+            #expect(apply.stdout.contains("Plan: 4 to add"), "\(apply.stdout)")
+            #expect(!apply.stdout.contains("ddns"))
+            let rest = await CLI.run(["plan", CLI.ocn, "--compact"] + target)
+            #expect(rest.code == 2)
+            #expect(!rest.stdout.contains("@@"))
+            #expect(!rest.stdout.contains("+\tlist network"))
+            #expect(rest.stdout.contains("+ server-via-pppoe (network-rule): create"))
+            #expect(rest.stdout.contains("Files: "))
+            #expect(!rest.stdout.contains("+ wanppp"))
+        }
+    }
+
+    @Test func longNewFilesShowTheirHeadUnlessFull() async throws {
+        let content = (1...60).map { "line \($0)" }.joined(separator: "\\n")
+        let path = try CLI.playbook("steps:\n  - id: big\n    file: { path: /etc/big.txt, content: \"\(content)\\n\" }\n")
+        let root = try CLI.temporaryDirectory()
+        let short = await CLI.run(["plan", path, "--root", root.path])
+        #expect(short.code == 2, "\(short.all)")
+        #expect(short.stdout.contains("+line 17"))
+        #expect(!short.stdout.contains("+line 40"))
+        #expect(short.stdout.contains("more lines: a new file of 471 bytes, sha256 "), "\(short.stdout)")
+        let full = await CLI.run(["plan", path, "--root", root.path, "--full"])
+        #expect(full.stdout.contains("+line 60"))
+        #expect(!full.stdout.contains("more lines"))
+    }
+}

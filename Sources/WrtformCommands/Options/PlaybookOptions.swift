@@ -13,6 +13,9 @@ struct PlaybookOptions: ParsableArguments {
     @Option(name: .customLong("var-file"), help: "Read overrides from a file of name=value lines (# comments); --var wins (repeatable).")
     var varFiles: [String] = []
 
+    @Option(name: .customLong("step"), help: "Only step ID and the steps it needs (repeatable; a for_each step's ID selects all its copies).")
+    var steps: [String] = []
+
     func overrides() throws -> [String: String] {
         var result: [String: String] = [:]
         for path in varFiles {

@@ -135,7 +135,11 @@ struct JSONReport: Encodable {
                 id: step.id, kind: step.kind.rawValue, action: step.action.rawValue, changes: step.summary,
                 changeObjects: step.changes.flatMap { Self.objects($0, secretKeys: plan.secretKeys) })
         }
-        files = plan.files.map { File(path: $0.path, diff: $0.diff, secret: $0.isSecret, mode: $0.new.mode, owner: $0.new.owner) }
+        files = plan.files.map {
+            File(
+                path: $0.path, diff: $0.isSecret ? PlanRenderer.diffLines($0).joined(separator: "\n") + "\n" : $0.diff, secret: $0.isSecret,
+                mode: $0.new.mode, owner: $0.new.owner)
+        }
         services = plan.services
         warnings = plan.notices + plan.warnings
         let counts = plan.counts

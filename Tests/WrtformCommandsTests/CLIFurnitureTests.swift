@@ -181,3 +181,23 @@ import VirtualRouter
         #expect(!full.stdout.contains("more lines"))
     }
 }
+
+/// A rollback plan names the run and playbook it undoes, and reads as what it will do now.
+@Suite struct CLIRollbackReadingTests {
+    @Test func headerAndUndoLines() async throws {
+        let state = try CLI.temporaryDirectory()
+        try await withVirtualRouter { router in
+            let target = CLI.target(router)
+            let environment = CLI.environment(state: state)
+            let apply = await CLI.run(["apply", CLI.ocn, "--yes"] + target, environment: environment)
+            #expect(apply.code == 0, "\(apply.all)")
+            let runID = try #require(CLIPendingRunTests.runID(apply))
+            let dryRun = await CLI.run(["rollback", "--dry-run"] + target, environment: environment)
+            #expect(dryRun.stdout.hasPrefix("Rolling back run \(runID) (playbook ocn-dualstack-pppoe, applied "), "\(dryRun.stdout)")
+            #expect(dryRun.stdout.contains("by tester@"))
+            #expect(dryRun.stdout.contains("~ wan-metric (interface-options): update\n    ~ /etc/config/network: interface 'wan': metric '1' → "), "\(dryRun.stdout)")
+            #expect(dryRun.stdout.contains("- pppoe-table (routing-table): delete\n    - /etc/iproute2/rt_tables: line '300\\tpppoe'"))
+            #expect(!CLI.containsSecret(dryRun.all))
+        }
+    }
+}

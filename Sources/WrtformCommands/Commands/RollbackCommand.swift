@@ -72,7 +72,7 @@ extension Wrtform {
                 }
                 return
             }
-            let plan = try Rollback(force: force).plan(snapshot)
+            let plan = UndoDescription.steps(of: try Rollback(force: force).plan(snapshot))
             if !json, let journal = snapshot.journal {
                 printer.line(printer.styled(
                     "Rolling back run \(journal.id) (playbook \(journal.playbook), applied \(HistoryCommand.when(journal.time)) UTC by \(journal.owner))", .bold))

@@ -201,3 +201,27 @@ import VirtualRouter
         }
     }
 }
+
+/// `-v` prints each round trip: what, bytes, time; never contents or secrets.
+@Suite struct CLIVerboseTests {
+    @Test func roundTripsWithoutPayloads() async throws {
+        try await withVirtualRouter { router in
+            let target = CLI.target(router)
+            let plan = await CLI.run(["plan", CLI.ocn, "-v"] + target)
+            let planTrips = plan.stderr.split(separator: "\n").filter { $0.hasPrefix("round trip: ") }
+            #expect(planTrips.count == 1, "\(plan.stderr)")
+            #expect(planTrips.first?.hasPrefix("round trip: read ") == true)
+            #expect(planTrips.first?.hasSuffix(" ms") == true)
+            let apply = await CLI.run(["apply", CLI.ocn, "--yes", "--verbose"] + target)
+            #expect(apply.code == 0, "\(apply.all)")
+            let trips = apply.stderr.split(separator: "\n").filter { $0.hasPrefix("round trip: ") }
+            #expect(trips.count == 4, "\(apply.stderr)")
+            #expect(trips.contains { $0.hasPrefix("round trip: write ") && $0.contains(", sent ") })
+            #expect(trips.contains { $0.hasPrefix("round trip: reload network, firewall") })
+            #expect(trips.contains { $0.contains("and confirm run ") && $0.contains("confirmed in ") })
+            #expect(!CLI.containsSecret(apply.all))
+            let quiet = await CLI.run(["history"] + target)
+            #expect(!quiet.stderr.contains("round trip"))
+        }
+    }
+}

@@ -19,6 +19,7 @@ extension Wrtform {
 
         @OptionGroup var playbook: PlaybookOptions
         @OptionGroup var target: TargetOptions
+        @OptionGroup var output: OutputOptions
         @Flag(help: "Apply without asking.") var yes = false
         @Flag(help: "Print one JSON document instead of text (needs --yes).") var json = false
         @Flag(help: "Plan over others' uncommitted uci or LuCI changes (staged in /tmp/.uci or an rpcd session).")
@@ -55,7 +56,7 @@ extension Wrtform {
             let console = Console.current
             var report = json ? JSONReport(command: "apply") : nil
             try await reportingErrors(Printer(console: console), json: report) {
-                try await PlanSession.run(playbook: playbook, target: target, force: force || ignoreStagedChanges, console: console) { session in
+                try await PlanSession.run(playbook: playbook, target: target, output: output, force: force || ignoreStagedChanges, console: console) { session in
                 let printer = session.printer
                 var plan = session.plan
                 let confirmWithin = withoutWatchdog ? nil : confirmTimeout

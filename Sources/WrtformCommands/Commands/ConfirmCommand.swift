@@ -16,6 +16,7 @@ extension Wrtform {
 
         @Argument(help: "The pending run (see `wrtform history`).") var runID: String
         @OptionGroup var target: TargetOptions
+        @OptionGroup var output: OutputOptions
         @Flag(help: "Print one JSON document instead of text.") var json = false
 
         func run() async throws {
@@ -23,7 +24,8 @@ extension Wrtform {
             let printer = Printer(console: console)
             let report = json ? JSONReport(command: "confirm") : nil
             try await reportingErrors(printer, json: report) {
-                try await TargetConnector.withRouter(target, console: console) { router in
+                try await TargetConnector.withRouter(target, console: console) { connected in
+                    let router = VerboseRouter.wrap(connected, output, console: console)
                     let run = try await PendingRuns.find(runID, on: router)
                     switch run.status {
                     case .done:
@@ -70,6 +72,7 @@ extension Wrtform {
 
         @Argument(help: "The pending run (see `wrtform history`).") var runID: String
         @OptionGroup var target: TargetOptions
+        @OptionGroup var output: OutputOptions
         @Flag(help: "Print one JSON document instead of text.") var json = false
 
         func run() async throws {
@@ -77,7 +80,8 @@ extension Wrtform {
             let printer = Printer(console: console)
             let report = json ? JSONReport(command: "abort") : nil
             try await reportingErrors(printer, json: report) {
-                try await TargetConnector.withRouter(target, console: console) { router in
+                try await TargetConnector.withRouter(target, console: console) { connected in
+                    let router = VerboseRouter.wrap(connected, output, console: console)
                     let run = try await PendingRuns.find(runID, on: router)
                     switch run.status {
                     case .pending, .writing:

@@ -18,6 +18,7 @@ extension Wrtform {
                 """)
 
         @OptionGroup var target: TargetOptions
+        @OptionGroup var output: OutputOptions
         @Option(help: "Only the newest N runs.") var last: Int?
         @Flag(help: "Print one JSON document instead of text.") var json = false
 
@@ -30,8 +31,9 @@ extension Wrtform {
             let printer = Printer(console: console)
             let report = json ? JSONReport(command: "history") : nil
             try await reportingErrors(printer, json: report) {
-                let (router, snapshot) = try await TargetConnector.withRouter(target, console: console) { router in
-                    (router, try await router.snapshot(paths: [], run: nil))
+                let (router, snapshot) = try await TargetConnector.withRouter(target, console: console) { connected in
+                    let router = VerboseRouter.wrap(connected, output, console: console)
+                    return (router, try await router.snapshot(paths: [], run: nil))
                 }
                 let runs = last.map { Array(snapshot.runs.suffix($0)) } ?? snapshot.runs
                 if var report {

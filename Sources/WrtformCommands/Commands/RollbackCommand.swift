@@ -19,6 +19,7 @@ extension Wrtform {
 
         @Argument(help: "The run to undo (see `wrtform history`); default: the last apply run.") var runID: String?
         @OptionGroup var target: TargetOptions
+        @OptionGroup var output: OutputOptions
         @Flag(help: "Roll back without asking.") var yes = false
         @Flag(help: "Show the rollback's diff; write nothing.") var dryRun = false
         @Flag(help: "Conflicts: restore the run's old values even where they were changed since (this --force breaks no lock).")
@@ -36,7 +37,8 @@ extension Wrtform {
             let printer = Printer(console: console)
             let report = json ? JSONReport(command: "rollback") : nil
             try await reportingErrors(printer, json: report) {
-                try await TargetConnector.withRouter(target, console: console) { router in
+                try await TargetConnector.withRouter(target, console: console) { connected in
+                    let router = VerboseRouter.wrap(connected, output, console: console)
                     let tracker = RunTracker(routerTime: nil, confirmTimeout: confirmTimeout)
                     do {
                         try await rollback(router, printer: printer, console: console, report: report, tracker: tracker)

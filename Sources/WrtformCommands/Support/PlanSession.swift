@@ -12,24 +12,25 @@ struct PlanSession {
     /// stops it before any diff: planned over, its changes would look done until its watchdog
     /// reverted them.
     static func run<T>(
-        playbook: PlaybookOptions, target: TargetOptions, force: Bool, console: Console,
+        playbook: PlaybookOptions, target: TargetOptions, output: OutputOptions, force: Bool, console: Console,
         _ body: (PlanSession) async throws -> T
     ) async throws -> T {
         let loaded = try LoadedPlaybook(playbook, resolveSecrets: true, console: console)
         let printer = Printer(console: console, secrets: loaded.playbook.secretValues)
-        let router = try await TargetConnector.connect(target, console: console)
+        let connected = try await TargetConnector.connect(target, console: console)
+        let router = VerboseRouter.wrap(connected, output, console: console)
         do {
             let snapshot = try await router.snapshot(paths: Planner.paths(for: loaded.graph), run: nil)
             try refusePendingRun(snapshot, router: router)
             let plan = try Planner(force: force).plan(loaded.graph, on: snapshot)
             let result = try await body(PlanSession(loaded: loaded, router: router, plan: plan, printer: printer))
-            await TargetConnector.close(router)
+            await TargetConnector.close(connected)
             return result
         } catch let exit as ExitWith {
-            await TargetConnector.close(router)
+            await TargetConnector.close(connected)
             throw exit
         } catch {
-            await TargetConnector.close(router)
+            await TargetConnector.close(connected)
             // Errors may quote values: scrub them before they are printed.
             var failure = CommandFailure(error, target: router.name)
             if var engine = failure.underlying as? EngineError {

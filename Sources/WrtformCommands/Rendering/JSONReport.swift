@@ -91,6 +91,10 @@ struct JSONReport: Encodable {
     struct Check: Encodable {
         var description: String
         var status: String
+        /// Doctor's checks also as parts: a stable id, what was found, what to do.
+        var id: String?
+        var detail: String?
+        var hint: String?
     }
 
     struct Failure: Encodable {

@@ -38,10 +38,16 @@ import VirtualRouter
     /// `--confirm-timeout 20` alone works: the default verify timeout stays under it.
     /// `--no-watchdog` replaces `--no-confirm` (kept, hidden); --force's meanings are separate flags.
     @Test func flagsThatAreNotTargetFlags() async throws {
+        // (On a directory, so the 20 s window itself cannot make a loaded test machine fail it.)
+        let root = try CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc/config"), withIntermediateDirectories: true)
+        try "\nconfig zone\n\toption name 'wan'\n\nconfig zone\n\toption name 'lan'\n".write(
+            to: root.appendingPathComponent("etc/config/firewall"), atomically: true, encoding: .utf8)
+        let short = await CLI.run(["apply", Self.portForward, "--yes", "--confirm-timeout", "20", "--root", root.path])
+        #expect(short.code == 0, "\(short.all)")
+        #expect(short.stdout.contains("Applied run "))
         try await withVirtualRouter { router in
             let target = CLI.target(router)
-            let short = await CLI.run(["apply", Self.portForward, "--yes", "--confirm-timeout", "20"] + target)
-            #expect(short.code == 0, "\(short.all)")
             let noWatchdog = await CLI.run(["apply", Self.portForward, "--yes", "--no-watchdog", "--var", "external_port=8081"] + target)
             #expect(noWatchdog.code == 0, "\(noWatchdog.all)")
             #expect(noWatchdog.stderr.contains("--no-watchdog: if this change cuts you off, the router keeps it"))
@@ -171,6 +177,9 @@ import VirtualRouter
         let content = (1...60).map { "line \($0)" }.joined(separator: "\\n")
         let path = try CLI.playbook("steps:\n  - id: big\n    file: { path: /etc/big.txt, content: \"\(content)\\n\" }\n")
         let root = try CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc/config"), withIntermediateDirectories: true)
+        try "\nconfig zone\n\toption name 'wan'\n\nconfig zone\n\toption name 'lan'\n".write(
+            to: root.appendingPathComponent("etc/config/firewall"), atomically: true, encoding: .utf8)
         let short = await CLI.run(["plan", path, "--root", root.path])
         #expect(short.code == 2, "\(short.all)")
         #expect(short.stdout.contains("+line 17"))

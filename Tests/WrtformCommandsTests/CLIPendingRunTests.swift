@@ -38,7 +38,7 @@ import VirtualRouter
     func interruptedApply(_ router: VirtualRouter, playbook: String, environment: [String: String], signal: Int32) throws -> CLIResult {
         let process = Process()
         process.executableURL = Self.executable
-        process.arguments = ["apply", playbook, "--yes", "--confirm-timeout", "60", "--verify-timeout", "40"] + CLI.target(router)
+        process.arguments = ["apply", playbook, "--yes", "--confirm-timeout", "600", "--verify-timeout", "300"] + CLI.target(router)
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -7,8 +7,7 @@ extension Wrtform {
             commandName: "confirm",
             abstract: "Keep a run that is waiting for confirmation: stop its watchdog, release the lock.",
             discussion: """
-                For a run left pending (wrtform was interrupted, or lost the router after the reload). It runs no
-                checks: you confirm that the router works as it is. `wrtform abort RUN_ID` restores it instead.
+                For a run left pending (wrtform was interrupted, or lost the router after the reload). It runs no checks: you confirm that the router works as it is. `wrtform abort RUN_ID` restores it instead.
 
                 Example:
                   wrtform confirm 20261126T221500Z-042c9 --host 192.168.1.1
@@ -55,86 +54,6 @@ extension Wrtform {
                                        text: printer.styled("Confirmed run \(runID): it stands; its watchdog is stopped and the lock released.", .bold))
                 }
             }
-        }
-    }
-
-    struct AbortCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "abort",
-            abstract: "Restore a run that is waiting for confirmation now, instead of at its watchdog's deadline.",
-            discussion: """
-                Puts back every file the run changed from its journal, marks it restored, releases the lock and
-                reloads. A confirmed run is not aborted: undo it with `wrtform rollback RUN_ID`.
-
-                Example:
-                  wrtform abort 20261126T221500Z-042c9 --host 192.168.1.1
-                """)
-
-        @Argument(help: "The pending run (see `wrtform history`).") var runID: String
-        @OptionGroup var target: TargetOptions
-        @OptionGroup var output: OutputOptions
-        @Flag(help: "Print one JSON document instead of text.") var json = false
-
-        func run() async throws {
-            let console = Console.current
-            let printer = Printer(console: console)
-            let report = json ? JSONReport(command: "abort") : nil
-            try await reportingErrors(printer, json: report) {
-                try await TargetConnector.withRouter(target, console: console) { connected in
-                    let router = VerboseRouter.wrap(connected, output, console: console)
-                    let run = try await PendingRuns.find(runID, on: router)
-                    switch run.status {
-                    case .pending, .writing:
-                        break
-                    case .restored, .reverted, .rolledBack, .aborted:
-                        PendingRuns.report(report, router: router, runID: runID, status: run.status.rawValue, printer: printer,
-                                           text: "Run \(runID) is \(run.status.rawValue) already: nothing to abort.")
-                        return
-                    case .done:
-                        throw CommandFailure(
-                            EngineError(.conflict, "run \(runID) was confirmed: it stands", hint: "`wrtform rollback \(runID)` undoes it"),
-                            target: router.name, runID: runID, status: run.status.rawValue)
-                    default:
-                        throw CommandFailure(
-                            EngineError(
-                                .conflict, "run \(runID) is \(run.status.rawValue): restoring it could undo changes made since",
-                                hint: "`wrtform rollback \(runID) --dry-run` shows what undoing it would change"),
-                            target: router.name, runID: runID, status: run.status.rawValue)
-                    }
-                    do {
-                        try await router.restore(runID: runID, status: RunStatus.restored.rawValue)
-                    } catch {
-                        throw CommandFailure(error, target: router.name, runID: runID, status: nil)
-                    }
-                    PendingRuns.report(report, router: router, runID: runID, status: "restored", printer: printer,
-                                       text: printer.styled("Aborted run \(runID): its files are restored, the lock released; services reload in the background.", .bold))
-                }
-            }
-        }
-    }
-}
-
-/// What confirm and abort share: find the run, report the outcome.
-enum PendingRuns {
-    static func find(_ runID: String, on router: any RouterTarget) async throws -> RunSummary {
-        let snapshot = try await router.snapshot(paths: [], run: nil)
-        guard let run = snapshot.runs.first(where: { $0.id == runID }) else {
-            throw CommandFailure(
-                EngineError(.notFound, "\(router.name) has no run \(runID)",
-                            hint: Suggestion.hint(for: runID, in: snapshot.runs.map(\.id)) ?? "see `wrtform history`"),
-                target: router.name, runID: runID, status: nil)
-        }
-        return run
-    }
-
-    static func report(_ report: JSONReport?, router: any RouterTarget, runID: String, status: String, printer: Printer, text: String) {
-        if var report {
-            report.target = router.name
-            report.runID = runID
-            report.status = status
-            printer.line(report.encoded())
-        } else {
-            printer.line(text)
         }
     }
 }

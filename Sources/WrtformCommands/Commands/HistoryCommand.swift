@@ -8,13 +8,11 @@ extension Wrtform {
             commandName: "history",
             abstract: "List the runs journaled on the router.",
             discussion: """
-                Each run: its id, when, its status (done, pending confirmation, reverted by the watchdog, restored
-                after a failure, rolled-back), the playbook and the files it changed. A pending run is kept with
-                `wrtform confirm RUN_ID` or restored with `wrtform abort RUN_ID`.
+                Each run: its id, when, the playbook, its status (done, pending confirmation, reverted by the
+                watchdog, restored after a failure, rolled-back) and the files it changed.
 
-                Examples:
+                Example:
                   wrtform history --host 192.168.1.1
-                  wrtform history --host 192.168.1.1 --last 3
                 """)
 
         @OptionGroup var target: TargetOptions
@@ -50,7 +48,7 @@ extension Wrtform {
                 let statusWidth = max(6, runs.map(\.status.rawValue.count).max() ?? 0)
                 let idWidth = max(6, runs.map(\.id.count).max() ?? 0)
                 func row(_ id: String, _ when: String, _ status: String, _ playbook: String, _ files: String) -> String {
-                    [id.padded(idWidth), when.padded(23), status.padded(statusWidth), playbook, files].joined(separator: "  ")
+                    [id.padded(idWidth), when.padded(19), status.padded(statusWidth), playbook, files].joined(separator: "  ")
                 }
                 printer.line(printer.styled(row("RUN", "WHEN (UTC)", "STATUS", "PLAYBOOK", "FILES"), .bold))
                 for run in runs {

@@ -32,6 +32,8 @@ extension Wrtform {
         var noWatchdog = false
         @Flag(name: .customLong("no-confirm"), help: .hidden) var noConfirm = false
         @Flag(help: "Skip the post-reload checks.") var skipVerify = false
+        @Flag(help: "Show the plan one line per change, without file diffs.") var compact = false
+        @Flag(help: "Show new files whole in the plan.") var full = false
         @Option(help: "Seconds to keep polling post-reload checks and health probes that fail (default: 30, and always 10 s under --confirm-timeout).")
         var verifyTimeout: Int?
 
@@ -73,7 +75,7 @@ extension Wrtform {
                 let applier = Applier(options: options, events: events)
                 if withoutWatchdog && !json { printer.warning("--no-watchdog: if this change cuts you off, the router keeps it") }
                 for attempt in 1...3 {
-                    if !json { PlanRenderer(printer: printer).render(plan, target: session.router.name) }
+                    if !json { PlanRenderer(printer: printer, compact: compact, full: full).render(plan, target: session.router.name) }
                     guard plan.hasChanges else {
                         if var done = report {
                             done.target = session.router.name

@@ -85,4 +85,33 @@ import VirtualRouter
             #expect(both.stderr.contains("'dest_ip' is both a field and in extra_options"))
         }
     }
+
+    /// The escape hatch knows the section types wrtform knows too; others are written as given.
+    @Test func uciSectionOnKnownTypes() async throws {
+        let rule = try playbook("""
+            steps:
+              - id: r
+                uci-section:
+                  config: firewall
+                  type: rule
+                  match: { name: Allow-Guest-DNS }
+                  options: { src: guest, dest_prot: 53, target: ACCEPT }
+            """)
+        let typo = await CLI.run(["validate", rule])
+        #expect(typo.code == 1)
+        #expect(typo.stderr == "error: ocn.yml:7:41: uci-section step 'r': firewall rule has no option 'dest_prot' (did you mean 'dest_port'?)\n")
+        let extra = try playbook("""
+            steps:
+              - id: r
+                uci-section:
+                  config: firewall
+                  type: rule
+                  match: { name: Allow-Guest-DNS }
+                  options: { src: guest, dest_port: 53, target: ACCEPT }
+                  extra_options: { future_flag: 1 }
+            """)
+        #expect(await CLI.run(["validate", extra]).code == 0)
+        let dhcp = try playbook("steps:\n  - id: d\n    uci-section: { config: dhcp, type: dhcp, name: guest, options: { anything_goes: 1 } }\n")
+        #expect(await CLI.run(["validate", dhcp]).code == 0)
+    }
 }

@@ -85,4 +85,44 @@ enum KnownOptions {
         "in", "out", "invert", "src", "dest", "priority", "tos", "mark", "lookup", "suppress_prefixlength",
         "uidrange", "action", "goto", "disabled",
     ]
+
+    /// firewall4 rule options (fw4.uc).
+    static let firewallRule: Set<String> = [
+        "enabled", "name", "family", "src", "dest", "device", "direction", "ipset", "helper", "set_helper", "proto",
+        "src_ip", "src_mac", "src_port", "dest_ip", "dest_port", "icmp_type", "extra", "limit", "limit_burst",
+        "utc_time", "start_date", "stop_date", "start_time", "stop_time", "weekdays", "monthdays", "mark",
+        "set_mark", "set_xmark", "dscp", "set_dscp", "counter", "log", "log_limit", "target",
+    ]
+
+    /// firewall4 nat (SNAT) options (fw4.uc).
+    static let firewallNAT: Set<String> = [
+        "enabled", "name", "family", "src", "device", "ipset", "proto", "src_ip", "src_port", "snat_ip", "snat_port",
+        "dest_ip", "dest_port", "extra", "limit", "limit_burst", "connlimit_ports", "utc_time", "start_date",
+        "stop_date", "start_time", "stop_time", "weekdays", "monthdays", "mark", "counter", "log", "target",
+    ]
+
+    /// A `config device` section: netifd's device options and those of bridges, VLANs, macvlans, veths.
+    static let device: Set<String> = interface.subtracting(["proto", "auto", "zone", "metric", "peerdns", "defaultroute"]).union([
+        "name", "type", "ports", "ifname", "disabled",
+        "stp", "forward_delay", "priority", "ageing_time", "hello_time", "max_age", "igmp_snooping", "bridge_empty",
+        "multicast_querier", "hash_max", "robustness", "query_interval", "query_response_interval",
+        "last_member_interval", "vlan_filtering", "stp_kernel", "stp_proto",
+        "vid", "ingress_qos_mapping", "egress_qos_mapping", "mode", "peer_macaddr", "peer_name",
+    ])
+
+    /// What a `uci-section` step may set on a section type wrtform knows; nil for the others
+    /// (dhcp pools, system, anything else: written as given).
+    static func section(config: String, type: String, proto: String?) -> Set<String>? {
+        switch (config, type) {
+        case ("network", "interface"): return interface(proto: proto) ?? interface
+        case ("network", "rule"), ("network", "rule6"): return rule
+        case ("network", "device"): return device
+        case ("firewall", "zone"): return zone
+        case ("firewall", "redirect"): return redirect
+        case ("firewall", "rule"): return firewallRule
+        case ("firewall", "forwarding"): return ["enabled", "name", "family", "src", "dest"]
+        case ("firewall", "nat"): return firewallNAT
+        default: return nil
+        }
+    }
 }

@@ -49,6 +49,13 @@ extension Wrtform {
                     } catch {
                         throw CommandFailure(error, target: router.name, runID: runID, status: nil)
                     }
+                    // The watchdog may have got there first (the restore then finds the run reverted).
+                    let after = try? await PendingRuns.find(runID, on: router)
+                    if let after, after.status != .restored {
+                        PendingRuns.report(report, router: router, runID: runID, status: after.status.rawValue, printer: printer,
+                                           text: "Run \(runID) was \(after.status.rawValue) by the router meanwhile: its files are restored.")
+                        return
+                    }
                     PendingRuns.report(report, router: router, runID: runID, status: "restored", printer: printer,
                                        text: printer.styled("Aborted run \(runID): its files are restored, the lock released; services reload in the background.", .bold))
                 }

@@ -17,7 +17,7 @@ extension Wrtform {
 
         @OptionGroup var target: TargetOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: "Only the newest N runs.") var last: Int?
+        @Option(help: ArgumentHelp("Only the newest N runs.", valueName: "n")) var last: Int?
         @Flag(help: "Print one JSON document instead of text.") var json = false
 
         func validate() throws {

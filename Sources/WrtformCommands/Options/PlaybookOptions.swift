@@ -7,13 +7,13 @@ struct PlaybookOptions: ParsableArguments {
     @Argument(help: "The playbook (YAML).")
     var playbook: String
 
-    @Option(name: .customLong("var"), help: "Override a playbook variable: --var name=value (repeatable).")
+    @Option(name: .customLong("var"), help: ArgumentHelp("Override a playbook variable: --var name=value (repeatable).", valueName: "name=value"))
     var vars: [String] = []
 
-    @Option(name: .customLong("var-file"), help: "Read overrides from a file of name=value lines (# comments); --var wins (repeatable).")
+    @Option(name: .customLong("var-file"), help: ArgumentHelp("Read overrides from a file of name=value lines (# comments); --var wins (repeatable).", valueName: "file"))
     var varFiles: [String] = []
 
-    @Option(name: .customLong("step"), help: "Only step ID and the steps it needs (repeatable; a for_each step's ID selects all its copies).")
+    @Option(name: .customLong("step"), help: ArgumentHelp("Only step ID and the steps it needs (repeatable; a for_each step's ID selects all its copies).", valueName: "id"))
     var steps: [String] = []
 
     func overrides() throws -> [String: String] {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import WrtformEngine
 
 /// The root command. Each subcommand lives in its own file as a small extension of it,
 /// so the executable stays a few lines and tests drive commands directly.
@@ -12,8 +13,9 @@ public struct Wrtform: AsyncParsableCommand {
             (apply), and can undo them later without clobbering edits made since (rollback).
             """,
         subcommands: [
-            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, RollbackCommand.self, HistoryCommand.self,
-            GraphCommand.self, FactsCommand.self, DoctorCommand.self,
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ConfirmCommand.self, AbortCommand.self,
+            RollbackCommand.self, HistoryCommand.self,
+            GraphCommand.self, FactsCommand.self, DoctorCommand.self, CompletionCommand.self,
         ]
     )
 
@@ -22,6 +24,10 @@ public struct Wrtform: AsyncParsableCommand {
     /// Parses and runs a command line, printing through `Console.current`; returns the exit code.
     public static func run(arguments: [String]) async -> Int32 {
         let console = Console.current
+        if let unknown = unknownCommand(arguments) {
+            console.err("error: \(unknown)\n")
+            return WrtformExit.failure
+        }
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -42,5 +48,15 @@ public struct Wrtform: AsyncParsableCommand {
             }
             return code == 0 ? 0 : WrtformExit.failure
         }
+    }
+
+    /// "'aply' is not a wrtform command (did you mean 'apply'?)" for a mistyped subcommand, where
+    /// the parser would only say that an argument was unexpected.
+    static func unknownCommand(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+        guard !names.contains(first) else { return nil }
+        let hint = Suggestion.hint(for: first, in: names) ?? "commands: \(names.dropLast().joined(separator: ", "))"
+        return "'\(first)' is not a wrtform command (\(hint))"
     }
 }

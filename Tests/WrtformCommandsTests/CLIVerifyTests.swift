@@ -104,7 +104,11 @@ import VirtualRouter
             #expect(lines.allSatisfy { $0.hasPrefix("OK") || $0.hasPrefix("FAIL") || $0.hasPrefix("SKIP") })
             let json = await CLI.run(["doctor", CLI.ocn, "--json"] + CLI.target(router))
             let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-            #expect((document["checks"] as? [[String: Any]])?.isEmpty == false)
+            let checks = document["checks"] as? [[String: Any]]
+            #expect(checks?.isEmpty == false)
+            // Each check also as parts: id, status, detail, hint.
+            #expect(checks?.allSatisfy { ($0["id"] as? String)?.isEmpty == false && $0["detail"] is String } == true)
+            #expect(checks?.contains { $0["status"] as? String == "FAIL" && $0["hint"] is String } == true, "\(json.stdout)")
             #expect(!CLI.containsSecret(result.all + json.all))
         }
     }

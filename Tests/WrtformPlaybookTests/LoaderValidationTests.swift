@@ -51,7 +51,7 @@ import WrtformPlaybook
 
     @Test func unknownFieldOfAKind() throws {
         let error = try Loader.graphError(try Loader.load("steps:\n  - id: fwd\n    forwarding: { src: lan, dst: wan }\n"))
-        #expect(error.description == "ocn.yml:3:34: forwarding step 'fwd' has no field 'dst' (did you mean 'dest'?)")
+        #expect(error.description == "ocn.yml:3:34: forwarding step 'fwd': unknown field 'dst' (did you mean 'dest'?)")
     }
 
     @Test func missingRequiredField() throws {

@@ -19,19 +19,36 @@ extension Wrtform {
 
         @OptionGroup var playbook: PlaybookOptions
         @OptionGroup var target: TargetOptions
+        @OptionGroup var output: OutputOptions
         @Flag(help: "Apply without asking.") var yes = false
         @Flag(help: "Print one JSON document instead of text (needs --yes).") var json = false
-        @Flag(help: "Plan over others' uncommitted changes, and break a lock left by a run that died (never a live run's).") var force = false
-        @Option(help: "Seconds the router waits for confirmation before restoring by itself.") var confirmTimeout: Int = 90
-        @Flag(help: "Do not arm the router-side watchdog (not recommended: a change that cuts you off stays).") var noConfirm = false
+        @Flag(help: "Plan over others' uncommitted uci or LuCI changes (staged in /tmp/.uci or an rpcd session).")
+        var ignoreStagedChanges = false
+        @Flag(help: "Break the lock of a run that died (never a live run's: one waiting for confirmation, reloading, or under 2 minutes old).")
+        var breakLock = false
+        @Flag(help: "Both --ignore-staged-changes and --break-lock.") var force = false
+        @Option(help: "Seconds the router waits for confirmation before restoring by itself (10-3600).") var confirmTimeout: Int = 90
+        @Flag(help: "Do not arm the router-side watchdog (not recommended: a change that cuts you off stays).")
+        var noWatchdog = false
+        @Flag(name: .customLong("no-confirm"), help: .hidden) var noConfirm = false
         @Flag(help: "Skip the post-reload checks.") var skipVerify = false
-        @Option(help: "Seconds to keep polling post-reload checks and health probes that fail.") var verifyTimeout: Int = 30
+        @Flag(help: "Show the plan one line per change, without file diffs.") var compact = false
+        @Flag(help: "Show new files whole in the plan.") var full = false
+        @Option(help: "Seconds to keep polling post-reload checks and health probes that fail (default: 30, and always 10 s under --confirm-timeout).")
+        var verifyTimeout: Int?
+
+        var withoutWatchdog: Bool { noWatchdog || noConfirm }
+
+        /// The default leaves the confirmation 10 s after the checks give up, so `--confirm-timeout 20` alone works.
+        var effectiveVerifyTimeout: Int {
+            verifyTimeout ?? (withoutWatchdog ? 30 : max(0, min(30, confirmTimeout - 10)))
+        }
 
         func validate() throws {
             if json && !yes { throw ValidationError("--json needs --yes (there is no one to ask)") }
             if !(10...3600).contains(confirmTimeout) { throw ValidationError("--confirm-timeout must be 10-3600 seconds") }
-            if verifyTimeout < 0 { throw ValidationError("--verify-timeout must be 0 or more seconds") }
-            if !noConfirm && !skipVerify && verifyTimeout >= confirmTimeout {
+            if let verifyTimeout, verifyTimeout < 0 { throw ValidationError("--verify-timeout must be 0 or more seconds") }
+            if let verifyTimeout, !withoutWatchdog && !skipVerify && verifyTimeout >= confirmTimeout {
                 throw ValidationError(
                     "--verify-timeout (\(verifyTimeout) s) must be shorter than --confirm-timeout (\(confirmTimeout) s): the router would restore before the checks could pass")
             }
@@ -41,17 +58,24 @@ extension Wrtform {
             let console = Console.current
             var report = json ? JSONReport(command: "apply") : nil
             try await reportingErrors(Printer(console: console), json: report) {
-                try await PlanSession.run(playbook: playbook, target: target, force: force, console: console) { session in
+                try await PlanSession.run(playbook: playbook, target: target, output: output, force: force || ignoreStagedChanges, console: console) { session in
                 let printer = session.printer
                 var plan = session.plan
+                let confirmWithin = withoutWatchdog ? nil : confirmTimeout
+                let tracker = RunTracker(routerTime: plan.snapshot.routerTime, confirmTimeout: confirmWithin)
+                let routerName = session.router.name
+                let interruption = Interruption.install(console: console) { tracker.interruptedMessage(router: routerName) }
+                defer { interruption.remove() }
                 let options = ApplyOptions(
                     owner: LocalState.owner(console.environment), playbook: session.loaded.playbook.name,
-                    confirmTimeout: noConfirm ? nil : confirmTimeout, skipVerify: skipVerify, probes: session.loaded.playbook.probes, verifyTimeout: verifyTimeout,
-                    breakLock: force, localJournalDirectory: LocalState.directory(console.environment))
-                let applier = Applier(options: options, events: EventPrinter(printer: printer, quiet: json))
-                if noConfirm && !json { printer.warning("--no-confirm: no watchdog; if this change cuts you off, the router keeps it") }
+                    confirmTimeout: confirmWithin, skipVerify: skipVerify, probes: session.loaded.playbook.probes,
+                    verifyTimeout: effectiveVerifyTimeout, breakLock: force || breakLock,
+                    localJournalDirectory: LocalState.directory(console.environment))
+                let events = TrackingEvents(tracker: tracker, inner: EventPrinter(printer: printer, quiet: json))
+                let applier = Applier(options: options, events: events)
+                if withoutWatchdog && !json { printer.warning("--no-watchdog: if this change cuts you off, the router keeps it") }
                 for attempt in 1...3 {
-                    if !json { PlanRenderer(printer: printer).render(plan, target: session.router.name) }
+                    if !json { PlanRenderer(printer: printer, compact: compact, full: full).render(plan, target: session.router.name) }
                     guard plan.hasChanges else {
                         if var done = report {
                             done.target = session.router.name
@@ -80,9 +104,12 @@ extension Wrtform {
                         return
                     } catch let error as EngineError where error.kind == .changedSincePlan && attempt < 3 {
                         printer.warning("\(error.message); planning again")
-                        plan = try await session.replan(force: force)
+                        plan = try await session.replan(force: force || ignoreStagedChanges)
                         let earlier = report?.warnings ?? []
                         report?.warnings = earlier + [error.message]
+                    } catch {
+                        let (runID, status) = tracker.outcome
+                        throw CommandFailure(error, target: session.router.name, runID: runID, status: status)
                     }
                 }
                 }

@@ -35,7 +35,11 @@ extension Wrtform {
                 }
                 if report != nil {
                     report?.target = router.name
-                    report?.checks = findings.map { .init(description: "\($0.check): \($0.detail)" + ($0.hint.map { " (\($0))" } ?? ""), status: $0.status.rawValue) }
+                    report?.checks = findings.map {
+                        .init(
+                            description: "\($0.check): \($0.detail)" + ($0.hint.map { " (\($0))" } ?? ""), status: $0.status.rawValue,
+                            id: $0.id, detail: $0.detail, hint: $0.hint)
+                    }
                     printer.line(report?.encoded() ?? "")
                 } else {
                     for finding in findings {

@@ -18,20 +18,23 @@ extension Wrtform {
 
         @OptionGroup var playbook: PlaybookOptions
         @OptionGroup var target: TargetOptions
+        @OptionGroup var output: OutputOptions
         @Flag(help: "Print one JSON document instead of text.") var json = false
-        @Flag(help: "Plan even though someone else has uncommitted changes on the router.") var force = false
+        @Flag(help: "Plan even though someone else has uncommitted uci or LuCI changes on the router.") var force = false
+        @Flag(help: "One line per change; no file diffs.") var compact = false
+        @Flag(help: "Show new files whole (by default one over 40 lines shows its head, size and hash).") var full = false
 
         func run() async throws {
             let console = Console.current
             let report = json ? JSONReport(command: "plan") : nil
             let code = try await reportingErrors(Printer(console: console), json: report) {
-                try await PlanSession.run(playbook: playbook, target: target, force: force, console: console) { session in
+                try await PlanSession.run(playbook: playbook, target: target, output: output, force: force, console: console) { session in
                 if var report {
                     report.target = session.router.name
                     report.add(session.plan)
                     session.printer.line(report.encoded())
                 } else {
-                    PlanRenderer(printer: session.printer).render(session.plan, target: session.router.name)
+                    PlanRenderer(printer: session.printer, compact: compact, full: full).render(session.plan, target: session.router.name)
                 }
                 return session.plan.hasChanges ? WrtformExit.changesPending : WrtformExit.success
                 }

@@ -19,14 +19,17 @@ extension Wrtform {
 
         @Argument(help: "The run to undo (see `wrtform history`); default: the last apply run.") var runID: String?
         @OptionGroup var target: TargetOptions
+        @OptionGroup var output: OutputOptions
         @Flag(help: "Roll back without asking.") var yes = false
         @Flag(help: "Show the rollback's diff; write nothing.") var dryRun = false
-        @Flag(help: "Restore the run's old values even where they were changed since.") var force = false
-        @Flag(help: "Print one JSON document instead of text.") var json = false
+        @Flag(help: "Conflicts: restore the run's old values even where they were changed since (this --force breaks no lock).")
+        var force = false
+        @Flag(help: "Print one JSON document instead of text (needs --yes, or --dry-run).") var json = false
         @Option(help: "Seconds the router waits for confirmation before restoring by itself.") var confirmTimeout: Int = 90
 
         func validate() throws {
             if !(10...3600).contains(confirmTimeout) { throw ValidationError("--confirm-timeout must be 10-3600 seconds") }
+            if json && !yes && !dryRun { throw ValidationError("--json needs --yes or --dry-run (there is no one to ask)") }
         }
 
         func run() async throws {
@@ -34,14 +37,26 @@ extension Wrtform {
             let printer = Printer(console: console)
             let report = json ? JSONReport(command: "rollback") : nil
             try await reportingErrors(printer, json: report) {
-                try await TargetConnector.withRouter(target, console: console) { router in
-                    try await rollback(router, printer: printer, console: console, report: report)
+                try await TargetConnector.withRouter(target, console: console) { connected in
+                    let router = VerboseRouter.wrap(connected, output, console: console)
+                    let tracker = RunTracker(routerTime: nil, confirmTimeout: confirmTimeout)
+                    do {
+                        try await rollback(router, printer: printer, console: console, report: report, tracker: tracker)
+                    } catch let exit as ExitWith {
+                        throw exit
+                    } catch {
+                        let (written, status) = tracker.outcome
+                        throw CommandFailure(error, target: router.name, runID: written ?? runID, status: status)
+                    }
                 }
             }
         }
 
-        private func rollback(_ router: any RouterTarget, printer: Printer, console: Console, report: JSONReport?) async throws {
+        private func rollback(
+            _ router: any RouterTarget, printer: Printer, console: Console, report: JSONReport?, tracker: RunTracker
+        ) async throws {
             let snapshot = try await router.snapshot(paths: [], run: runID ?? "last")
+            try PlanSession.refusePendingRun(snapshot, router: router)
             guard snapshot.journal != nil else {
                 if let runID {
                     throw EngineError(.notFound, "\(router.name) has no run \(runID)", hint: "see `wrtform history`")
@@ -59,7 +74,11 @@ extension Wrtform {
                 }
                 return
             }
-            let plan = try Rollback(force: force).plan(snapshot)
+            let plan = UndoDescription.steps(of: try Rollback(force: force).plan(snapshot))
+            if !json, let journal = snapshot.journal {
+                printer.line(printer.styled(
+                    "Rolling back run \(journal.id) (playbook \(journal.playbook), applied \(HistoryCommand.when(journal.time)) UTC by \(journal.owner))", .bold))
+            }
             if !json { PlanRenderer(printer: printer).render(plan, target: router.name) }
             guard plan.hasChanges, !dryRun else {
                 if var report { report.add(plan); report.status = dryRun ? "dry-run" : "nothing-to-roll-back"; printer.line(report.encoded()) }
@@ -70,7 +89,10 @@ extension Wrtform {
             let options = ApplyOptions(
                 owner: LocalState.owner(console.environment), playbook: "rollback", confirmTimeout: confirmTimeout,
                 localJournalDirectory: LocalState.directory(console.environment))
-            let result = try await Rollback(force: force).apply(plan, with: Applier(options: options, events: EventPrinter(printer: printer, quiet: json)), to: router)
+            let interruption = Interruption.install(console: console) { tracker.interruptedMessage(router: router.name) }
+            defer { interruption.remove() }
+            let events = TrackingEvents(tracker: tracker, inner: EventPrinter(printer: printer, quiet: json))
+            let result = try await Rollback(force: force).apply(plan, with: Applier(options: options, events: events), to: router)
             if var report {
                 report.add(plan)
                 report.runID = result.runID

@@ -9,13 +9,23 @@ extension Wrtform {
             discussion: "Example:\n  wrtform validate Playbooks/ocn-dualstack-pppoe.yml")
 
         @OptionGroup var playbook: PlaybookOptions
+        @Flag(help: "Print one JSON document instead of text.") var json = false
 
         func run() async throws {
             let console = Console.current
             let printer = Printer(console: console)
-            try await reportingErrors(printer, json: nil) {
+            let report = json ? JSONReport(command: "validate") : nil
+            try await reportingErrors(printer, json: report) {
                 let loaded = try LoadedPlaybook(playbook, resolveSecrets: false, console: console)
-                printer.line("\(playbook.playbook): ok (\(loaded.graph.ordered.count) steps: \(loaded.graph.ordered.map(\.id).joined(separator: " → ")))")
+                if var report {
+                    report.status = "ok"
+                    report.graph = JSONReport.Graph(loaded.graph)
+                    printer.line(report.encoded())
+                    return
+                }
+                let steps = loaded.graph.ordered
+                let count = steps.count == 1 ? "1 step" : "\(steps.count) steps"
+                printer.line("\(playbook.playbook): ok (\(count): \(steps.map(\.id).joined(separator: " → ")))")
             }
         }
     }

@@ -1,15 +1,26 @@
 import ArgumentParser
+import Foundation
+import WrtformEngine
 
 /// The playbook a command reads, and variable overrides.
 struct PlaybookOptions: ParsableArguments {
     @Argument(help: "The playbook (YAML).")
     var playbook: String
 
-    @Option(name: .customLong("var"), help: "Override a playbook variable: --var name=value (repeatable).")
+    @Option(name: .customLong("var"), help: ArgumentHelp("Override a playbook variable: --var name=value (repeatable).", valueName: "name=value"))
     var vars: [String] = []
+
+    @Option(name: .customLong("var-file"), help: ArgumentHelp("Read overrides from a file of name=value lines (# comments); --var wins (repeatable).", valueName: "file"))
+    var varFiles: [String] = []
+
+    @Option(name: .customLong("step"), help: ArgumentHelp("Only step ID and the steps it needs (repeatable; a for_each step's ID selects all its copies).", valueName: "id"))
+    var steps: [String] = []
 
     func overrides() throws -> [String: String] {
         var result: [String: String] = [:]
+        for path in varFiles {
+            for (name, value) in try Self.read(varFile: path) { result[name] = value }
+        }
         for entry in vars {
             guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
                 throw ValidationError("--var takes name=value, not '\(entry)'")
@@ -17,5 +28,33 @@ struct PlaybookOptions: ParsableArguments {
             result[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
         }
         return result
+    }
+
+    /// `name=value` per line, as `--var` takes them (spaces around `=` and at the ends are dropped);
+    /// blank lines and `#` comment lines skipped.
+    static func read(varFile path: String) throws -> [(String, String)] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw EngineError(.invalidInput, "cannot read --var-file \(path): \((error as NSError).localizedDescription)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw EngineError(.invalidInput, "--var-file \(path) is not UTF-8 text")
+        }
+        var entries: [(String, String)] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard let equals = trimmed.firstIndex(of: "="), equals != trimmed.startIndex else {
+                throw EngineError(
+                    .invalidInput, "a --var-file line must be name=value",
+                    at: SourceLocation(file: path, line: index + 1, column: line.count - trimmed.count + 1))
+            }
+            let name = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
+            entries.append((name, trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: CharacterSet(charactersIn: " \t"))))
+        }
+        return entries
     }
 }

@@ -4,6 +4,14 @@ import WrtformEngine
 /// Everything the router supplied is shown with its control characters visible (`VisibleText`).
 struct PlanRenderer {
     var printer: Printer
+    /// One line per change, no file diffs.
+    var compact = false
+    /// Whole diffs even of long new files.
+    var full = false
+
+    /// A new file longer than this shows its head, size and hash unless --full.
+    static let longFile = 40
+    static let head = 20
 
     /// Secrets scrubbed first (an escape would hide one from the scrubber), then controls made visible.
     private func shown(_ text: String) -> String {
@@ -30,14 +38,18 @@ struct PlanRenderer {
             printer.line("\(mark) \(shown(step.id)) (\(step.kind.rawValue)): \(step.action.rawValue)")
             for line in step.summary { printer.line("    " + shown(line)) }
         }
-        for file in plan.files {
+        for file in plan.files where !compact {
             printer.line()
-            // Lines split on LF bytes: a CRLF line's "\r\n" is one Character a split on "\n" misses.
-            var lines = file.diff.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-            if file.diff.utf8.last == UInt8(ascii: "\n") { lines.removeLast() }
-            for bytes in lines {
-                let line = shown(String(decoding: bytes, as: UTF8.self))
-                if line.hasPrefix("+++") || line.hasPrefix("---") {
+            var lines = Self.diffLines(file).map(shown)
+            var cut = 0
+            if !full, !file.old.exists, !file.isSecret, lines.count > Self.longFile {
+                cut = lines.count - Self.head
+                lines = Array(lines.prefix(Self.head))
+            }
+            for line in lines {
+                if line.hasPrefix("@@") {
+                    printer.line(printer.styled(line, .hunk))
+                } else if line.hasPrefix("+++") || line.hasPrefix("---") {
                     printer.line(printer.styled(line, .bold))
                 } else if line.hasPrefix("+") {
                     printer.line(printer.styled(line, .add))
@@ -47,13 +59,28 @@ struct PlanRenderer {
                     printer.line(line)
                 }
             }
-            if file.old.exists && (file.old.mode != file.new.mode || file.old.owner != file.new.owner) {
+            if cut > 0 {
+                let size = file.new.content?.count ?? 0
+                printer.line(printer.styled(
+                    "… \(cut) more lines: a new file of \(size) bytes, sha256 \(file.new.hash.prefix(16))… (--full shows it all)", .dim))
+            }
+            if file.new.exists && file.old.exists && (file.old.mode != file.new.mode || file.old.owner != file.new.owner) {
                 printer.line(shown("mode \(file.old.mode) → \(file.new.mode), owner \(file.old.owner) → \(file.new.owner): \(file.path)"))
             }
         }
         printer.line()
+        if compact && plan.hasChanges { printer.line("Files: " + plan.files.map(\.path).joined(separator: ", ")) }
         if !plan.services.isEmpty { printer.line("Services to reload: \(plan.services.joined(separator: ", "))") }
         for warning in plan.warnings { printer.warning(warning) }
         printer.line(printer.styled(plan.summaryLine, .bold))
+    }
+
+    /// The diff's lines; a secret file's only as "hidden", not even its size.
+    /// Lines split on LF bytes: a CRLF line's "\r\n" is one Character that a split on "\n" misses.
+    static func diffLines(_ file: Plan.FileChange) -> [String] {
+        let diff = file.isSecret ? "--- \(file.path)\n+++ \(file.path)\n(secret content hidden)\n" : file.diff
+        var lines = diff.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if diff.utf8.last == UInt8(ascii: "\n") { lines.removeLast() }
+        return lines.map { String(decoding: $0, as: UTF8.self) }
     }
 }

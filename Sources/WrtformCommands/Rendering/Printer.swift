@@ -14,6 +14,7 @@ struct Printer: Sendable {
         case remove = "31"
         case bold = "1"
         case dim = "2"
+        case hunk = "36"
     }
 
     func styled(_ text: String, _ style: Style) -> String {

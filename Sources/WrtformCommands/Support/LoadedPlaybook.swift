@@ -12,10 +12,36 @@ struct LoadedPlaybook {
             ? .resolve(environment: console.environment, prompter: console.isInteractive ? TerminalPrompter(console: console) : nil)
             : .placeholders
         playbook = try PlaybookLoader().load(path: options.playbook, overrides: try options.overrides(), secrets: resolution)
-        graph = try StepGraph(playbook.steps.filter { !$0.skipped }.map { entry in
+        let full = try StepGraph(playbook.steps.filter { !$0.skipped }.map { entry in
             StepGraph.Node(step: try StepCatalog.make(entry.input), needs: entry.needs.enumerated().map { index, id in
                 (id, entry.needsLocations.indices.contains(index) ? entry.needsLocations[index] : entry.location)
             })
         })
+        graph = options.steps.isEmpty ? full : try Self.only(options.steps, of: full)
+    }
+
+    /// The steps named and, transitively, every step they need (written or implied), in their order.
+    static func only(_ names: [String], of graph: StepGraph) throws -> StepGraph {
+        let ids = graph.nodes.map(\.step.id)
+        var chosen = Set<String>()
+        for name in names {
+            let matches = ids.filter { $0 == name || $0.hasPrefix(name + "-") }
+            let exact = ids.contains(name) ? [name] : matches
+            guard !exact.isEmpty else {
+                throw EngineError(
+                    .unknownReference, "--step \(name): the playbook has no step '\(name)'",
+                    hint: Suggestion.hint(for: name, in: ids) ?? "steps: \(ids.joined(separator: ", "))")
+            }
+            chosen.formUnion(exact)
+        }
+        var grew = true
+        while grew {
+            grew = false
+            for edge in graph.edges where chosen.contains(edge.to) && !chosen.contains(edge.from) {
+                chosen.insert(edge.from)
+                grew = true
+            }
+        }
+        return try StepGraph(graph.nodes.filter { chosen.contains($0.step.id) })
     }
 }

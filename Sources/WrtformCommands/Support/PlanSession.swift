@@ -8,30 +8,51 @@ struct PlanSession {
     var plan: Plan
     var printer: Printer
 
-    /// Plans, runs `body`, and always closes the connection.
+    /// Plans, runs `body`, and always closes the connection. A run still waiting for confirmation
+    /// stops it before any diff: planned over, its changes would look done until its watchdog
+    /// reverted them.
     static func run<T>(
-        playbook: PlaybookOptions, target: TargetOptions, force: Bool, console: Console,
+        playbook: PlaybookOptions, target: TargetOptions, output: OutputOptions, force: Bool, console: Console,
         _ body: (PlanSession) async throws -> T
     ) async throws -> T {
         let loaded = try LoadedPlaybook(playbook, resolveSecrets: true, console: console)
         let printer = Printer(console: console, secrets: loaded.playbook.secretValues)
-        let router = try await TargetConnector.connect(target, console: console)
+        let connected = try await TargetConnector.connect(target, console: console)
+        let router = VerboseRouter.wrap(connected, output, console: console)
         do {
             let snapshot = try await router.snapshot(paths: Planner.paths(for: loaded.graph), run: nil)
+            try refusePendingRun(snapshot, router: router)
             let plan = try Planner(force: force).plan(loaded.graph, on: snapshot)
             let result = try await body(PlanSession(loaded: loaded, router: router, plan: plan, printer: printer))
-            await TargetConnector.close(router)
+            await TargetConnector.close(connected)
             return result
+        } catch let exit as ExitWith {
+            await TargetConnector.close(connected)
+            throw exit
         } catch {
-            await TargetConnector.close(router)
+            await TargetConnector.close(connected)
             // Errors may quote values: scrub them before they are printed.
-            if let engine = error as? EngineError {
-                var clean = engine
-                clean.message = printer.scrubber.clean(engine.message)
-                throw clean
+            var failure = CommandFailure(error, target: router.name)
+            if var engine = failure.underlying as? EngineError {
+                engine.message = printer.scrubber.clean(engine.message)
+                failure.underlying = engine
             }
-            throw error
+            throw failure
         }
+    }
+
+    static func refusePendingRun(_ snapshot: Snapshot, router: any RouterTarget) throws {
+        let waiting = snapshot.runs.last { run in
+            run.status == .pending || (run.status == .writing && snapshot.lock?.runID == run.id)
+        }
+        guard let run = waiting else { return }
+        let state = run.status == .pending ? "is waiting for confirmation" : "was cut off while writing"
+        throw CommandFailure(
+            EngineError(
+                .locked, "run \(run.id) (\(run.playbook)) on \(router.name) \(state): the router restores it by itself "
+                    + "unless it is confirmed; nothing was planned",
+                hint: "`wrtform confirm \(run.id)` keeps it, `wrtform abort \(run.id)` restores it now"),
+            target: router.name, runID: run.id, status: run.status.rawValue)
     }
 
     func replan(force: Bool) async throws -> Plan {
@@ -47,8 +68,14 @@ enum LocalState {
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state/wrtform"
     }
 
+    /// Who holds the lock: $USER or $LOGNAME, else the account of our uid (cron, systemd units).
     static func owner(_ environment: [String: String]) -> String {
-        let user = environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+        let user = environment["USER"] ?? environment["LOGNAME"] ?? accountName() ?? "uid \(getuid())"
         return "\(user)@\(ProcessInfo.processInfo.hostName)"
+    }
+
+    static func accountName() -> String? {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
     }
 }

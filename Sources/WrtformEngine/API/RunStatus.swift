@@ -6,7 +6,7 @@ public enum RunStatus: String, Sendable, Codable {
     case pending
     /// Confirmed: the change stands.
     case done
-    /// Put back by wrtform after a failure.
+    /// Put back by wrtform after a failure, or by `wrtform abort`.
     case restored
     /// Put back by the router's watchdog or boot hook: it was never confirmed.
     case reverted

@@ -15,6 +15,7 @@ public struct FirewallZoneStep: Step {
     static let policies: Set<String> = ["ACCEPT", "REJECT", "DROP"]
 
     public init(_ input: StepInput) throws {
+        try input.allowOnly([], options: KnownOptions.zone)
         id = input.id
         location = input.location
         name = try input.requiredString("name")

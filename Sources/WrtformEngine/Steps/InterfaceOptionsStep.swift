@@ -11,6 +11,7 @@ public struct InterfaceOptionsStep: Step {
     public var files: [String] { [ConfigFile.network] }
 
     public init(_ input: StepInput) throws {
+        try InterfaceStep.allowKnown(input)
         id = input.id
         location = input.location
         name = try input.requiredString("name")

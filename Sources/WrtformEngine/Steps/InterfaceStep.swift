@@ -14,6 +14,7 @@ public struct InterfaceStep: Step {
     public var provides: [Resource] { [.interface(name)] }
 
     public init(_ input: StepInput) throws {
+        try Self.allowKnown(input)
         id = input.id
         location = input.location
         name = try input.requiredString("name")
@@ -31,6 +32,18 @@ public struct InterfaceStep: Step {
 
     public var postChecks: [PostCheck] {
         [PostCheck("interface \(name) is known to netifd", command: "ifstatus '\(name)' >/dev/null")]
+    }
+
+    /// An interface section holds netifd's interface and device options and its proto's own.
+    static func allowKnown(_ input: StepInput) throws {
+        let proto = try input.string("proto")
+        if let proto, let known = KnownOptions.interface(proto: proto) {
+            try input.allowOnly(["name"], options: known, context: "for proto \(proto)")
+        } else if let proto {
+            try input.allowOnly(["name"], options: KnownOptions.interface, context: "(proto '\(proto)' is not one wrtform knows)")
+        } else {
+            try input.allowOnly(["name"], options: KnownOptions.interface(proto: nil))
+        }
     }
 
     static func validateName(_ name: String, input: StepInput) throws {

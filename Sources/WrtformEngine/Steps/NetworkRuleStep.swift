@@ -14,6 +14,7 @@ public struct NetworkRuleStep: Step {
     public var files: [String] { [ConfigFile.network] }
 
     public init(_ input: StepInput) throws {
+        try input.allowOnly(["family"], options: KnownOptions.rule)
         id = input.id
         location = input.location
         guard let family = AddressFamily(rawValue: try input.string("family") ?? "ipv4") else {

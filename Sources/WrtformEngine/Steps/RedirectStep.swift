@@ -16,6 +16,7 @@ public struct RedirectStep: Step {
     public var files: [String] { [ConfigFile.firewall] }
 
     public init(_ input: StepInput) throws {
+        try input.allowOnly([], options: KnownOptions.redirect)
         id = input.id
         location = input.location
         source = try input.string("src") ?? "wan"

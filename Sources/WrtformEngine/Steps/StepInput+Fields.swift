@@ -21,13 +21,34 @@ extension StepInput {
         return field.isSecret
     }
 
-    /// Rejects fields the kind does not know, suggesting the nearest known one.
-    func allowOnly(_ known: Set<String>) throws {
-        for key in fields.keys.sorted() where !known.contains(key) {
+    /// The mapping of options wrtform does not know yet, written as given: an explicit opt-in, so a
+    /// typo in a known option's name is an error rather than a new option on the router.
+    static let extraOptionsKey = "extra_options"
+
+    /// Rejects fields the kind does not know, first in file order, suggesting the nearest known one.
+    /// `options` are the uci options the section may hold; without a near match the hint points at
+    /// `extra_options:` for them, else lists the kind's fields.
+    func allowOnly(_ known: Set<String>, options: Set<String>? = nil, context: String? = nil) throws {
+        var all = known.union(options ?? [])
+        if options != nil { all.insert(Self.extraOptionsKey) }
+        for key in keysInFileOrder where !all.contains(key) {
+            let fallback = options != nil
+                ? "options wrtform does not know go under \(Self.extraOptionsKey):"
+                : "known fields: \(known.sorted().joined(separator: ", "))"
             throw error(
-                key, "\(kind) step '\(id)' has no field '\(key)'",
-                hint: Suggestion.hint(for: key, in: known.sorted()) ?? "known fields: \(known.sorted().joined(separator: ", "))")
+                key, "\(kind) step '\(id)': unknown field '\(key)'\(context.map { " " + $0 } ?? "")",
+                hint: Suggestion.hint(for: key, in: all.sorted()) ?? fallback)
         }
+    }
+
+    /// Field names in the order they were written (so the first typo reported is the first one made).
+    var keysInFileOrder: [String] {
+        fields.sorted { lhs, rhs in
+            switch (lhs.value.location, rhs.value.location) {
+            case let (l?, r?): return (l.line, l.column, lhs.key) < (r.line, r.column, rhs.key)
+            default: return lhs.key < rhs.key
+            }
+        }.map(\.key)
     }
 
     func string(_ key: String) throws -> String? {
@@ -78,8 +99,16 @@ extension StepInput {
     }
 
     /// The remaining fields as uci options, in the order they were written.
+    /// Then the `extra_options:` mapping's, which may not repeat a field.
     func options(excluding excluded: Set<String>) throws -> [OptionSetting] {
-        try Self.options(from: fields.filter { !excluded.contains($0.key) }, step: self)
+        let own = try Self.options(from: fields.filter { !excluded.contains($0.key) && $0.key != Self.extraOptionsKey }, step: self)
+        let extra = try map(Self.extraOptionsKey) ?? [:]
+        for key in extra.keys.sorted() where fields[key] != nil {
+            throw EngineError(
+                .invalidInput, "\(kind) step '\(id)': '\(key)' is both a field and in \(Self.extraOptionsKey)",
+                at: extra[key]?.location ?? location, hint: "keep one of them")
+        }
+        return own + (try Self.options(from: extra, step: self))
     }
 
     static func options(from fields: [String: InputField], step: StepInput) throws -> [OptionSetting] {
@@ -129,6 +158,10 @@ extension StepInput {
 
     /// Option keys whose values came from secrets, plus the usual secret names.
     var secretOptionKeys: Set<String> {
-        Set(fields.filter { $0.value.isSecret }.map(\.key)).union(["password", "key", "psk"])
+        var keys = Set(fields.filter { $0.value.isSecret }.map(\.key))
+        if case .map(let extra)? = fields[Self.extraOptionsKey]?.value {
+            keys.formUnion(extra.filter { $0.value.isSecret }.map(\.key))
+        }
+        return keys.union(["password", "key", "psk", "private_key"])
     }
 }

@@ -1,0 +1,70 @@
+import Foundation
+import WrtformEngine
+
+/// A router that reports each round trip on stderr as it ends: what it was, how many bytes, how long.
+/// Sizes and counts only — never a file's content, a command or a secret.
+struct VerboseRouter: RouterTarget {
+    var inner: any RouterTarget
+    var console: Console
+
+    static func wrap(_ router: any RouterTarget, _ options: OutputOptions, console: Console) -> any RouterTarget {
+        options.verbose ? VerboseRouter(inner: router, console: console) : router
+    }
+
+    var name: String { inner.name }
+
+    private func timed<T>(_ what: String, _ body: () async throws -> T, detail: (T) -> String) async throws -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let result = try await body()
+            report(what, detail(result), clock.now - start)
+            return result
+        } catch {
+            report(what, "failed", clock.now - start)
+            throw error
+        }
+    }
+
+    private func report(_ what: String, _ detail: String, _ elapsed: Duration) {
+        let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        console.err("round trip: \(what)\(detail.isEmpty ? "" : ", " + detail) in \(ms) ms\n")
+    }
+
+    static func size(_ bytes: Int) -> String {
+        bytes < 1024 ? "\(bytes) B" : String(format: "%.1f KB", Double(bytes) / 1024)
+    }
+
+    func snapshot(paths: [String], run: String?, probes: [RouterProbe]) async throws -> Snapshot {
+        try await timed("read \(paths.count) file(s)\(run.map { " and run \($0)" } ?? "")\(probes.isEmpty ? "" : " with \(probes.count) probe(s)")", {
+            try await inner.snapshot(paths: paths, run: run, probes: probes)
+        }) { snapshot in
+            "got \(Self.size(snapshot.files.values.reduce(0) { $0 + ($1.content?.count ?? 0) })) of files, \(snapshot.runs.count) run(s)"
+        }
+    }
+
+    func write(_ transaction: WriteTransaction) async throws -> WriteOutcome {
+        let bytes = transaction.files.reduce(transaction.journal.count) { $0 + ($1.new.content?.count ?? 0) }
+        return try await timed("write \(transaction.files.count) file(s) as run \(transaction.runID)", {
+            try await inner.write(transaction)
+        }) { _ in "sent \(Self.size(bytes))" }
+    }
+
+    func reload(_ request: ReloadRequest) async throws -> ReloadOutcome {
+        try await timed("reload \(request.services.isEmpty ? "nothing" : request.services.joined(separator: ", "))", {
+            try await inner.reload(request)
+        }) { _ in "" }
+    }
+
+    func finish(_ request: FinishRequest) async throws -> FinishOutcome {
+        try await timed("verify \(request.checks.count) check(s) and confirm run \(request.runID) (new connection)", {
+            try await inner.finish(request)
+        }) { outcome in outcome.confirmed ? "confirmed" : "not confirmed" }
+    }
+
+    func restore(runID: String, status: String) async throws {
+        try await timed("restore run \(runID)", { try await inner.restore(runID: runID, status: status) }) { _ in "" }
+    }
+
+    func roundTrips() async -> Int { await inner.roundTrips() }
+}

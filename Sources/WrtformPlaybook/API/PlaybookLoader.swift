@@ -123,8 +123,8 @@ public struct PlaybookLoader: Sendable {
     static func firstPlaceholder(in field: InputField) -> SourceLocation? {
         switch field.value {
         case .scalar(let text):
-            guard let range = text.range(of: "{{"), let location = field.location else { return nil }
-            return Template.offset(location, in: text, by: text.distance(from: text.startIndex, to: range.lowerBound))
+            guard let offset = Template.firstOpening(in: text), let location = field.location else { return nil }
+            return Template.offset(location, in: text, by: offset)
         case .list(let items): return items.lazy.compactMap(firstPlaceholder).first
         case .map(let entries): return entries.keys.sorted().lazy.compactMap { entries[$0].flatMap(firstPlaceholder) }.first
         }

@@ -24,7 +24,11 @@ struct LoadContext {
     var resolvedSecretValues: [String] { Array(resolved.values) }
 
     static func checkName(_ name: String, at location: SourceLocation, what: String) throws {
-        guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ ($0.isLetter || $0.isNumber || $0 == "_") && $0.isASCII }) else {
+        // By scalar: "a" + U+0301 is one Character that isLetter would accept.
+        func word(_ scalar: Unicode.Scalar) -> Bool { scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_") }
+        guard let first = name.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic || first == "_",
+            name.unicodeScalars.allSatisfy(word)
+        else {
             throw EngineError(.invalidInput, "'\(name)' is not a valid \(what) name (letters, digits, _)", at: location)
         }
     }
@@ -57,7 +61,7 @@ struct LoadContext {
                     hint: Suggestion.hint(for: name, in: vars.keys.sorted()) ?? "variables: \(vars.keys.sorted().joined(separator: ", "))")
             }
             let location = SourceLocation(file: "--var \(name)", line: 1, column: 1)
-            if value.contains("{{") {
+            if Template.firstOpening(in: value) != nil {
                 throw EngineError(.invalidInput, "--var \(name): a value cannot refer to {{ variables }}", hint: "give the value itself")
             }
             if case .list = variable.field.value {
@@ -117,7 +121,7 @@ struct LoadContext {
             throw EngineError(.invalidInput, "a step needs an id", at: location, hint: "start it with - id: NAME")
         }
         let id = baseID + idSuffix
-        guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }) else {
+        guard id.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)) }) else {
             throw EngineError(.invalidInput, "step id '\(id)' may hold only letters, digits, _ . -", at: idLocation)
         }
         var kinds: [YAMLNode.Entry] = []
@@ -163,7 +167,7 @@ struct LoadContext {
                 throw EngineError(.invalidInput, "when names one variable", at: whenEntry.value.location)
             }
             guard let variable = vars[name] else {
-                let hint = name.contains("{{") ? "when names the variable bare: when: NAME" : Suggestion.hint(for: name, in: vars.keys.sorted())
+                let hint = Template.firstOpening(in: name) != nil ? "when names the variable bare: when: NAME" : Suggestion.hint(for: name, in: vars.keys.sorted())
                 throw EngineError(.unknownReference, "when: unknown variable '\(name)'", at: whenLocation, hint: hint)
             }
             guard case .scalar(let value) = variable.field.value else {
@@ -181,18 +185,31 @@ struct LoadContext {
         }
         var fields: [String: InputField] = [:]
         if !skipped {
+            let isFile = kindEntry.key == StepKind.file.rawValue
+            var content: YAMLNode.Entry?
             for fieldEntry in fieldEntries {
-                var value = try substitute(try Self.field(fieldEntry.value), multiline: kindEntry.key == "file" && fieldEntry.key == "content")
+                // A file's content is written for the text around each placeholder, which needs its path first.
+                if isFile && fieldEntry.key == "content" {
+                    content = fieldEntry
+                    continue
+                }
+                var value = try substitute(try Self.field(fieldEntry.value), multiline: false)
                 value.location = value.location ?? fieldEntry.keyLocation
                 fields[fieldEntry.key] = value
             }
-            if kindEntry.key == StepKind.file.rawValue, let template = fields.removeValue(forKey: "template") {
+            let dialect = Self.dialect(forPath: fields["path"])
+            if let content {
+                var value = try fileContent(try Self.field(content.value), dialect: dialect)
+                value.location = value.location ?? content.keyLocation
+                fields["content"] = value
+            }
+            if isFile, let template = fields.removeValue(forKey: "template") {
                 if fields["content"] != nil {
                     throw EngineError(
                         .invalidInput, "file step '\(id)' has both content and template", at: template.location,
                         hint: "keep one of them")
                 }
-                fields["content"] = try render(template)
+                fields["content"] = try render(template, dialect: dialect)
             }
         }
         let input = StepInput(id: id, kind: kindEntry.key, fields: fields, location: idLocation, baseDirectory: directory)
@@ -245,10 +262,9 @@ struct LoadContext {
         }
     }
 
-    mutating func substitute(_ text: String, at location: SourceLocation, intoScript: Bool = false) throws -> InputField {
+    mutating func substitute(_ text: String, at location: SourceLocation) throws -> InputField {
         let pieces = try Template.pieces(text, at: location)
-        // A template is text: its placeholders always go through the checks below.
-        if !intoScript, pieces.count == 1, case .name(let name, let offset) = pieces[0] {
+        if pieces.count == 1, case .name(let name, let offset) = pieces[0] {
             var value = try lookup(name, at: Template.offset(location, in: text, by: offset))
             value.location = location
             return value
@@ -262,22 +278,75 @@ struct LoadContext {
                 let at = Template.offset(location, in: text, by: offset)
                 let value = try lookup(name, at: at)
                 guard case .scalar(let scalar) = value.value else {
-                    throw EngineError(
-                        .invalidInput,
-                        intoScript
-                            ? "variable '\(name)' is a list or mapping, which a template cannot hold"
-                            : "variable '\(name)' is a list or mapping: it can only stand alone in a value", at: at)
-                }
-                if intoScript && (scalar.contains("'") || scalar.contains("\n") || scalar.contains("\\")) {
-                    throw EngineError(
-                        .invalidInput, "'\(name)' contains a quote, backslash or newline, which a template cannot hold safely", at: at,
-                        hint: value.isSecret ? "keep secrets in files the template reads" : "change the value")
+                    throw EngineError(.invalidInput, "variable '\(name)' is a list or mapping: it can only stand alone in a value", at: at)
                 }
                 result += scalar
                 secret = secret || value.isSecret
             }
         }
         return InputField(.scalar(result), at: location, isSecret: secret)
+    }
+
+    /// A file step's inline content: exactly one placeholder is data, taken whole (a secret file's
+    /// password); text around placeholders is a small template, written like a template file.
+    mutating func fileContent(_ field: InputField, dialect: TemplateQuoting.Dialect) throws -> InputField {
+        guard case .scalar(let text) = field.value else { return try substitute(field, multiline: true) }
+        let location = field.location ?? SourceLocation(file: file, line: 1, column: 1)
+        let pieces = try Template.pieces(text, at: location)
+        if pieces.count == 1, case .name = pieces[0] { return try substitute(field, multiline: true) }
+        var rendered = try render(text, pieces: pieces, at: location, dialect: dialect)
+        try Self.checkCharacters(rendered, multiline: true, at: location)
+        rendered.location = field.location
+        return rendered
+    }
+
+    /// Uci quoting for /etc/config files (the path as the engine will normalise it), shell otherwise.
+    static func dialect(forPath field: InputField?) -> TemplateQuoting.Dialect {
+        guard case .scalar(let path)? = field?.value else { return .shell }
+        let parts = path.utf8.split(separator: UInt8(ascii: "/")).filter { !$0.elementsEqual(".".utf8) }
+        return parts.count >= 3 && parts[0].elementsEqual("etc".utf8) && parts[1].elementsEqual("config".utf8) ? .uci : .shell
+    }
+
+    /// Text with placeholders, each value escaped for the quotes it lands in (see TemplateQuoting).
+    mutating func render(_ text: String, pieces: [Template.Piece], at location: SourceLocation, dialect: TemplateQuoting.Dialect) throws -> InputField {
+        let contexts = TemplateQuoting.contexts(of: pieces, dialect: dialect)
+        var result = ""
+        var secret = false
+        var placeholder = 0
+        for piece in pieces {
+            switch piece {
+            case .text(let part): result += part
+            case .name(let name, let offset):
+                let at = Template.offset(location, in: text, by: offset)
+                let context = contexts[placeholder]
+                placeholder += 1
+                let value = try lookup(name, at: at)
+                guard case .scalar(let scalar) = value.value else {
+                    throw EngineError(.invalidInput, "variable '\(name)' is a list or mapping, which a template cannot hold", at: at)
+                }
+                let hint = value.isSecret ? "keep secrets in files the template reads" : "change the value"
+                if let bad = scalar.unicodeScalars.first(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) {
+                    let what = bad == "\n" || bad == "\r" ? "a line break" : "a control character"
+                    throw EngineError(
+                        .invalidInput, "'\(name)' contains \(what) (U+\(Self.hex(bad))), which a template cannot hold", at: at, hint: hint)
+                }
+                guard let escaped = TemplateQuoting.escape(scalar, for: context, dialect: dialect) else {
+                    let place: String
+                    if case .opaque(let where_) = context { place = where_ } else { place = "this place" }
+                    throw EngineError(
+                        .invalidInput, "'\(name)' sits inside \(place), where a value other than letters, digits and ._-/:@+,% cannot be quoted",
+                        at: at, hint: value.isSecret ? hint : "assign it to a shell variable in single quotes ('{{ \(name) }}') and use that")
+                }
+                result += escaped
+                secret = secret || value.isSecret
+            }
+        }
+        return InputField(.scalar(result), at: location, isSecret: secret)
+    }
+
+    static func hex(_ scalar: Unicode.Scalar) -> String {
+        let digits = String(scalar.value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     mutating func lookup(_ name: String, at location: SourceLocation) throws -> InputField {
@@ -299,19 +368,23 @@ struct LoadContext {
     }
 
     /// Reads a file step's template beside the playbook and renders it.
-    mutating func render(_ template: InputField) throws -> InputField {
+    mutating func render(_ template: InputField, dialect: TemplateQuoting.Dialect) throws -> InputField {
         guard case .scalar(let relative) = template.value else {
             throw EngineError(.invalidInput, "template must be a file name", at: template.location)
         }
-        let path = relative.hasPrefix("/") ? relative : directory + "/" + relative
+        let path = relative.utf8.first == UInt8(ascii: "/") ? relative : directory + "/" + relative
         guard let data = FileManager.default.contents(atPath: path) else {
             throw EngineError(.notFound, "template file '\(relative)' does not exist (looked for \(path))", at: template.location)
         }
-        let text = String(decoding: data, as: UTF8.self)
-        if text.unicodeScalars.contains("\u{0}") {
+        // Never altered: invalid UTF-8 would come out as U+FFFD.
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw EngineError(.invalidInput, "template file '\(relative)' is not UTF-8 text", at: template.location)
+        }
+        if data.contains(0) {
             throw EngineError(.invalidInput, "template file '\(relative)' contains NUL", at: template.location)
         }
-        var rendered = try substitute(text, at: SourceLocation(file: relative, line: 1, column: 1), intoScript: true)
+        let location = SourceLocation(file: relative, line: 1, column: 1)
+        var rendered = try render(text, pieces: try Template.pieces(text, at: location), at: location, dialect: dialect)
         rendered.location = template.location
         return rendered
     }
@@ -335,7 +408,7 @@ struct LoadContext {
             else {
                 throw EngineError(.invalidInput, "a probe needs a name and a command", at: item.location)
             }
-            if command.contains("{{") {
+            if Template.firstOpening(in: command) != nil {
                 throw EngineError(.invalidInput, "probe commands take no {{ }} substitution (they are shell)", at: commandLocation)
             }
             return PostCheck(name, command: command, needsNetifd: false)

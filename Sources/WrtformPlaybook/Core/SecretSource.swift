@@ -49,7 +49,7 @@ struct SecretSource {
             value = found
         case .file(let path):
             var absolute = (path as NSString).expandingTildeInPath
-            if !absolute.hasPrefix("/") { absolute = directory + "/" + absolute }
+            if absolute.utf8.first != UInt8(ascii: "/") { absolute = directory + "/" + absolute }
             // The mode that matters is the file's own, not a symlink's (always 0777).
             let target = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: target),

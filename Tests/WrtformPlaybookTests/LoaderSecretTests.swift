@@ -152,7 +152,13 @@ import WrtformPlaybook
         let file = try elsewhere.write("pppoe-user", LoaderSecrets.pppoeUsername, mode: 0o600)
         let setup = try Setup(yaml: Self.playbook.replacingOccurrences(of: "file: user.secret", with: "file: \(file)"), userFile: nil)
         defer { setup.remove() }
-        #expect(Loader.scalar(try Loader.step(try setup.load(), "wanppp").input.fields["username"]) == "ocn-" + LoaderSecrets.pppoeUsername)
+        // Outside the playbook's directory: only with --allow-outside-templates.
+        let refused = try setup.error()
+        #expect(refused.description.hasPrefix("ocn.yml:3:17: secret 'user' reads \(file), which is outside the playbook's directory"))
+        let playbook = try PlaybookLoader().load(
+            path: setup.path, secrets: .resolve(environment: Self.environment, prompter: FakePrompter([Self.question: "x"])),
+            allowOutsideFiles: true)
+        #expect(Loader.scalar(try Loader.step(playbook, "wanppp").input.fields["username"]) == "ocn-" + LoaderSecrets.pppoeUsername)
     }
 
     @Test func controlCharactersInASecretAreRefusedWithoutQuotingIt() throws {

@@ -11,7 +11,8 @@ struct LoadedPlaybook {
         let resolution: SecretResolution = resolveSecrets
             ? .resolve(environment: console.environment, prompter: console.isInteractive ? TerminalPrompter(console: console) : nil)
             : .placeholders
-        playbook = try PlaybookLoader().load(path: options.playbook, overrides: try options.overrides(), secrets: resolution)
+        playbook = try PlaybookLoader().load(
+            path: options.playbook, overrides: try options.overrides(), secrets: resolution, allowOutsideFiles: options.allowOutsideTemplates)
         graph = try StepGraph(playbook.steps.filter { !$0.skipped }.map { entry in
             StepGraph.Node(step: try StepCatalog.make(entry.input), needs: entry.needs.enumerated().map { index, id in
                 (id, entry.needsLocations.indices.contains(index) ? entry.needsLocations[index] : entry.location)

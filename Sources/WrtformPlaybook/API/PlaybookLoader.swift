@@ -9,7 +9,11 @@ public struct PlaybookLoader: Sendable {
     static let topLevelKeys = ["name", "description", "vars", "secrets", "steps", "probes"]
     static let stepKeys = ["id", "needs", "when", "for_each"]
 
-    public func load(path: String, overrides: [String: String] = [:], secrets: SecretResolution) throws -> Playbook {
+    /// `allowOutsideFiles`: templates and secret files may come from outside the playbook's
+    /// directory (`--allow-outside-templates`, for a playbook the user trusts).
+    public func load(
+        path: String, overrides: [String: String] = [:], secrets: SecretResolution, allowOutsideFiles: Bool = false
+    ) throws -> Playbook {
         let url = URL(fileURLWithPath: path)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw EngineError(.notFound, "cannot read playbook \(path)", hint: "check the path")
@@ -36,7 +40,8 @@ public struct PlaybookLoader: Sendable {
             return node
         }
 
-        var context = LoadContext(file: file, directory: url.deletingLastPathComponent().path, resolution: secrets)
+        var context = LoadContext(
+            file: file, directory: url.deletingLastPathComponent().path, resolution: secrets, allowOutsideFiles: allowOutsideFiles)
         context.vars = try Self.vars(value("vars"))
         context.secrets = try Self.secretSources(value("secrets"), vars: context.vars)
         try context.applyOverrides(overrides)

@@ -11,13 +11,16 @@ struct LoadContext {
     var file: String
     var directory: String
     var resolution: SecretResolution
+    /// Where templates and secret files may come from.
+    var folder: PlaybookDirectory
     var vars: [String: Variable] = [:]
     var secrets: [String: SecretSource] = [:]
     private var resolved: [String: String] = [:]
 
-    init(file: String, directory: String, resolution: SecretResolution) {
+    init(file: String, directory: String, resolution: SecretResolution, allowOutsideFiles: Bool = false) {
         self.file = file
         self.directory = directory
+        self.folder = PlaybookDirectory(path: directory, allowOutside: allowOutsideFiles)
         self.resolution = resolution
     }
 
@@ -355,9 +358,12 @@ struct LoadContext {
             if let value = resolved[name] { return InputField(.scalar(value), at: location, isSecret: true) }
             let value: String
             switch resolution {
-            case .placeholders: value = "secret-\(name)"
+            case .placeholders:
+                // No value is read, but a file outside the playbook's folder is refused all the same.
+                if case .file(let path) = source.kind { _ = try source.confinedPath(path, in: folder) }
+                value = "secret-\(name)"
             case .resolve(let environment, let prompter):
-                value = try source.resolve(environment: environment, prompter: prompter, directory: directory)
+                value = try source.resolve(environment: environment, prompter: prompter, folder: folder)
             }
             resolved[name] = value
             return InputField(.scalar(value), at: location, isSecret: true)
@@ -372,7 +378,7 @@ struct LoadContext {
         guard case .scalar(let relative) = template.value else {
             throw EngineError(.invalidInput, "template must be a file name", at: template.location)
         }
-        let path = relative.utf8.first == UInt8(ascii: "/") ? relative : directory + "/" + relative
+        let path = try folder.confine(relative, what: "template '\(relative)'", at: template.location)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw EngineError(.notFound, "template file '\(relative)' does not exist (looked for \(path))", at: template.location)
         }

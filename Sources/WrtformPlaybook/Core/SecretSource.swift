@@ -37,7 +37,12 @@ struct SecretSource {
 
     /// The value; errors name the source, never a value. A relative file path is relative to the
     /// playbook's directory, as templates are.
-    func resolve(environment: [String: String], prompter: (any SecretPrompter)?, directory: String) throws -> String {
+    /// A secret file's absolute path: `~` expanded, relative to the playbook, inside its folder.
+    func confinedPath(_ path: String, in folder: PlaybookDirectory) throws -> String {
+        try folder.confine((path as NSString).expandingTildeInPath, what: "secret '\(name)' reads \(path), which", at: location)
+    }
+
+    func resolve(environment: [String: String], prompter: (any SecretPrompter)?, folder: PlaybookDirectory) throws -> String {
         let value: String
         switch kind {
         case .environment(let variable):
@@ -48,8 +53,7 @@ struct SecretSource {
             }
             value = found
         case .file(let path):
-            var absolute = (path as NSString).expandingTildeInPath
-            if absolute.utf8.first != UInt8(ascii: "/") { absolute = directory + "/" + absolute }
+            let absolute = try confinedPath(path, in: folder)
             // The mode that matters is the file's own, not a symlink's (always 0777).
             let target = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: target),

@@ -241,12 +241,13 @@ import WrtformPlaybook
 
     /// A step's validation message names the value it refuses — but never a secret one.
     @Test func engineValidationOfASecretValue() throws {
-        let yaml = "secrets:\n  pw: { env: PW }\nsteps:\n  - id: fwd\n    redirect: { src_dport: 8080, dest_ip: \"{{ pw }}\" }\n"
+        // (A secret in a redirect is refused at load: LoaderSecretPlacesTests.)
+        let yaml = "secrets:\n  pw: { env: PW }\nsteps:\n  - id: wan\n    interface: { name: wanppp, proto: pppoe, metric: \"{{ pw }}\" }\n"
         let playbook = try Loader.load(yaml, secrets: .resolve(environment: ["PW": LoaderSecrets.pppoePassword], prompter: nil))
         let error = try #require(throws: EngineError.self) { try Loader.graph(playbook) }
-        #expect(error.location?.description == "ocn.yml:5:44")
+        #expect(error.location?.description == "ocn.yml:5:55")
         LoaderSecrets.expectNoSecret(in: error)
-        #expect(error.description == "ocn.yml:5:44: '(secret)' is not a valid IPv4 address")
+        #expect(error.description == "ocn.yml:5:55: metric '(secret)' is not a non-negative number")
         _ = playbook
     }
 }

@@ -97,6 +97,7 @@ public struct PlaybookLoader: Sendable {
             steps[position].needs = needs
             steps[position].needsLocations = locations
         }
+        try context.checkUnresolved()
         let probes = try context.probes(value("probes"))
         let name = try value("name").map { try context.plainScalar($0, what: "name") } ?? url.deletingPathExtension().lastPathComponent
         let description = try value("description").map { try context.plainScalar($0, what: "description") } ?? ""

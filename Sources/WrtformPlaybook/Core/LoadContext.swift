@@ -16,6 +16,8 @@ struct LoadContext {
     var vars: [String: Variable] = [:]
     var secrets: [String: SecretSource] = [:]
     private var resolved: [String: String] = [:]
+    /// Secrets that could not be had, so the user learns of all of them at once.
+    private(set) var unresolved: [EngineError] = []
 
     init(file: String, directory: String, resolution: SecretResolution, allowOutsideFiles: Bool = false) {
         self.file = file
@@ -25,6 +27,18 @@ struct LoadContext {
     }
 
     var resolvedSecretValues: [String] { Array(resolved.values) }
+
+    /// Every missing secret in one line, at the first one's place.
+    func checkUnresolved() throws {
+        guard let first = unresolved.first else { return }
+        guard unresolved.count > 1 else { throw first }
+        let rest = unresolved.dropFirst().map { error in
+            (error.location.map { "\($0): " } ?? "") + error.message
+        }
+        throw EngineError(
+            .notFound, "\(unresolved.count) secrets are missing: \(first.message); \(rest.joined(separator: "; "))", at: first.location,
+            hint: "give each of them before running wrtform")
+    }
 
     static func checkName(_ name: String, at location: SourceLocation, what: String) throws {
         // By scalar: "a" + U+0301 is one Character that isLetter would accept.
@@ -401,7 +415,13 @@ struct LoadContext {
                 if case .file(let path) = source.kind { _ = try source.confinedPath(path, in: folder) }
                 value = "secret-\(name)"
             case .resolve(let environment, let prompter):
-                value = try source.resolve(environment: environment, prompter: prompter, folder: folder)
+                do {
+                    value = try source.resolve(environment: environment, prompter: prompter, folder: folder)
+                } catch let error as EngineError where error.kind == .notFound {
+                    // Missing: carry on with a stand-in, and report it with the others at the end.
+                    unresolved.append(error)
+                    value = "secret-\(name)"
+                }
             }
             resolved[name] = value
             return InputField(.scalar(value), at: location, isSecret: true)

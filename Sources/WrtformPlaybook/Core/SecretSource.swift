@@ -47,8 +47,9 @@ struct SecretSource {
         switch kind {
         case .environment(let variable):
             guard let found = environment[variable], !found.isEmpty else {
+                let state = environment[variable] == nil ? "is not set" : "is empty"
                 throw EngineError(
-                    .invalidInput, "secret '\(name)' needs the environment variable \(variable), which is not set", at: location,
+                    .notFound, "secret '\(name)' needs the environment variable \(variable), which \(state)", at: location,
                     hint: "export \(variable)=… before running wrtform")
             }
             value = found
@@ -60,7 +61,7 @@ struct SecretSource {
                 let data = FileManager.default.contents(atPath: target)
             else {
                 throw EngineError(
-                    .invalidInput, "secret '\(name)' reads \(path), which cannot be read", at: location, hint: "create \(absolute) with mode 0600")
+                    .notFound, "secret '\(name)' reads \(path), which cannot be read", at: location, hint: "create \(absolute) with mode 0600")
             }
             let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
             if mode & 0o077 != 0 {
@@ -75,7 +76,7 @@ struct SecretSource {
         case .prompt(let message):
             guard let prompter else {
                 throw EngineError(
-                    .invalidInput, "secret '\(name)' is asked for on a terminal, and stdin is not one", at: location,
+                    .notFound, "secret '\(name)' is asked for on a terminal, and stdin is not one", at: location,
                     hint: "give it with env: or file: for unattended runs")
             }
             value = try prompter.prompt(message)

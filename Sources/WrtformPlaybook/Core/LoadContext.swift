@@ -308,6 +308,13 @@ struct LoadContext {
                     .invalidInput, field.isSecret ? "a secret value cannot contain a newline" : "a value cannot contain a newline",
                     at: location, hint: "only a file step's content may span lines")
             }
+            // What plan would refuse (and what could drive a terminal: ESC, DEL, C1 controls), refused
+            // here, so validate finds it without a router.
+            if !multiline, let bad = value.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                throw EngineError(
+                    .invalidInput, "\(field.isSecret ? "a secret value" : "a value") cannot contain a control character (U+\(hex(bad)))",
+                    at: location, hint: "only a file step's content may hold control characters")
+            }
         case .list(let items):
             for item in items { try checkCharacters(item, multiline: false, at: item.location ?? location) }
         case .map(let entries):

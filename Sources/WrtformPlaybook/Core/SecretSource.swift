@@ -69,7 +69,12 @@ struct SecretSource {
                     .invalidInput, "secret '\(name)' reads \(path), which others can read (mode 0\(String(mode & 0o777, radix: 8)))",
                     at: location, hint: "chmod 600 \(absolute)")
             }
-            var text = String(decoding: data, as: UTF8.self)
+            // Never altered: invalid UTF-8 would silently become U+FFFD, a different password.
+            guard var text = String(data: data, encoding: .utf8) else {
+                throw EngineError(
+                    .invalidInput, "secret '\(name)' reads \(path), which is not UTF-8 text", at: location,
+                    hint: "wrtform carries secrets as text: save the file as UTF-8")
+            }
             // By scalar: "\r\n" is one Character, which hasSuffix("\n") would not see.
             while let last = text.unicodeScalars.last, last == "\n" || last == "\r" { text.unicodeScalars.removeLast() }
             value = text

@@ -237,7 +237,7 @@ import WrtformPlaybook
         let whole = try loadTemplated(template: "{{ ddns_hosts }}", overrides: ["ddns_hosts": "it's"])
         #expect(try Loader.scalar(Loader.step(whole, "hook").input.fields["content"]) == "it\\'s")
         let newline = try templateError(overrides: ["interface": "wan\nppp"])
-        #expect(newline.description == "templates/hook:3:8: 'interface' contains a line break (U+000A), which a template cannot hold (change the value)")
+        #expect(newline.description == "templates/hook:3:8: 'interface' contains a line break (U+000A), which a template cannot hold (from --var interface) (change the value)")
     }
 
     @Test func templateEscapesASecretWithAQuoteWithoutQuotingItInErrors() throws {
@@ -289,7 +289,7 @@ import WrtformPlaybook
         let viaVariable = try Loader.error(Self.labelled.replacingOccurrences(of: "label: ok", with: #"label: "a\nb""#))
         #expect(viaVariable.description == "ocn.yml:10:25: a value cannot contain a newline (only a file step's content may span lines)")
         let override = try Loader.error(Self.labelled, overrides: ["label": "a\nb"])
-        #expect(override.description == "ocn.yml:10:25: a value cannot contain a newline (only a file step's content may span lines)")
+        #expect(override.description == "ocn.yml:10:25: a value cannot contain a newline (from --var label) (only a file step's content may span lines)")
         // A list variable brought in whole is checked item by item, at the item.
         let listed = Self.labelled.replacingOccurrences(of: "nets: [lan]", with: #"nets: ["a\nb"]"#)
             .replacingOccurrences(of: "\"{{ label }}\"", with: "\"{{ nets }}\"")
@@ -301,7 +301,7 @@ import WrtformPlaybook
         let direct = try Loader.error(Self.labelled.replacingOccurrences(of: "\"{{ label }}\"", with: #""a\0b""#))
         #expect(direct.description == "ocn.yml:10:25: a value cannot contain NUL")
         let override = try Loader.error(Self.labelled, overrides: ["label": "a\u{0}b"])
-        #expect(override.description == "ocn.yml:10:25: a value cannot contain NUL")
+        #expect(override.description == "ocn.yml:10:25: a value cannot contain NUL (from --var label)")
         let content = try Loader.error("steps:\n  - id: f\n    file: { path: /etc/motd, content: \"a\\0b\" }\n")
         #expect(content.description == "ocn.yml:3:40: a value cannot contain NUL")
     }

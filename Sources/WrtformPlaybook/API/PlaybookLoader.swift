@@ -10,18 +10,19 @@ public struct PlaybookLoader: Sendable {
     static let stepKeys = ["id", "needs", "when", "for_each"]
 
     /// `allowOutsideFiles`: templates and secret files may come from outside the playbook's
-    /// directory (`--allow-outside-templates`, for a playbook the user trusts).
+    /// directory (`--allow-outside-templates`, for a playbook the user trusts). `locationsAsTyped`:
+    /// errors name the playbook by `path` as given (the CLI, so an editor can jump there), not by
+    /// its file name alone.
     public func load(
-        path: String, overrides: [String: String] = [:], secrets: SecretResolution, allowOutsideFiles: Bool = false
+        path: String, overrides: [String: String] = [:], secrets: SecretResolution, allowOutsideFiles: Bool = false,
+        locationsAsTyped: Bool = false
     ) throws -> Playbook {
         let url = URL(fileURLWithPath: path)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw EngineError(.notFound, "cannot read playbook \(path)", hint: "check the path")
-        }
+        let data = try Self.read(path)
         guard let text = String(data: data, encoding: .utf8) else {
             throw EngineError(.invalidInput, "\(path) is not UTF-8 text")
         }
-        let file = url.lastPathComponent
+        let file = locationsAsTyped ? path : url.lastPathComponent
         guard let root = try YAMLNode.parse(text, file: file) else {
             throw EngineError(.invalidInput, "\(path) is empty", hint: "a playbook has name, vars, secrets and steps")
         }
@@ -42,6 +43,8 @@ public struct PlaybookLoader: Sendable {
 
         var context = LoadContext(
             file: file, directory: url.deletingLastPathComponent().path, resolution: secrets, allowOutsideFiles: allowOutsideFiles)
+        let typedDirectory = (path as NSString).deletingLastPathComponent
+        if locationsAsTyped && !typedDirectory.isEmpty { context.templatePrefix = typedDirectory + "/" }
         context.vars = try Self.vars(value("vars"))
         context.secrets = try Self.secretSources(value("secrets"), vars: context.vars)
         try context.applyOverrides(overrides)
@@ -103,7 +106,25 @@ public struct PlaybookLoader: Sendable {
         let description = try value("description").map { try context.plainScalar($0, what: "description") } ?? ""
         return Playbook(
             name: name, description: description, path: path, steps: steps, vars: context.vars.mapValues(\.field),
-            probes: probes, secretValues: context.resolvedSecretValues)
+            probes: probes, secretValues: context.resolvedSecretValues, valueOrigins: context.origins)
+    }
+
+    /// The playbook's bytes, or why they cannot be had: missing, a directory, not permitted.
+    static func read(_ path: String) throws -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw EngineError(.notFound, "cannot read playbook \(path): no such file", hint: "check the path")
+        }
+        if isDirectory.boolValue {
+            throw EngineError(.invalidInput, "cannot read playbook \(path): it is a directory", hint: "name the playbook's .yml file in it")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw EngineError(.invalidInput, "cannot read playbook \(path): permission denied", hint: "check the file's mode and owner")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EngineError(.invalidInput, "cannot read playbook \(path)", hint: "check the path")
+        }
+        return data
     }
 
     static func vars(_ node: YAMLNode?) throws -> [String: LoadContext.Variable] {

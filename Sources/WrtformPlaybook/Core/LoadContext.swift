@@ -16,6 +16,11 @@ struct LoadContext {
     var vars: [String: Variable] = [:]
     var secrets: [String: SecretSource] = [:]
     private var resolved: [String: String] = [:]
+    /// Variables set by `--var`, and the locations their values were substituted at.
+    var overridden: Set<String> = []
+    var origins: [SourceLocation: String] = [:]
+    /// Put before a relative template's name in locations (the playbook's directory as typed).
+    var templatePrefix = ""
     /// Secrets that could not be had, so the user learns of all of them at once.
     private(set) var unresolved: [EngineError] = []
 
@@ -89,7 +94,16 @@ struct LoadContext {
                 variable.field = InputField(.scalar(value), at: location)
             }
             vars[name] = variable
+            overridden.insert(name)
         }
+    }
+
+    /// An error about a value that came from `--var NAME` says so.
+    func attributed(_ error: EngineError, to name: String) -> EngineError {
+        guard overridden.contains(name), !error.message.contains("(from --var ") else { return error }
+        var error = error
+        error.message += " (from --var \(name))"
+        return error
     }
 
     func plainScalar(_ node: YAMLNode, what: String) throws -> String {
@@ -290,7 +304,11 @@ struct LoadContext {
         case .scalar(let text):
             let location = field.location ?? SourceLocation(file: file, line: 1, column: 1)
             let substituted = try substitute(text, at: location)
-            try Self.checkCharacters(substituted, multiline: multiline, at: location)
+            do {
+                try Self.checkCharacters(substituted, multiline: multiline, at: location)
+            } catch let error as EngineError {
+                throw origins[error.location ?? location].map { attributed(error, to: $0) } ?? origins[location].map { attributed(error, to: $0) } ?? error
+            }
             return substituted
         }
     }
@@ -329,6 +347,7 @@ struct LoadContext {
         if pieces.count == 1, case .name(let name, let offset) = pieces[0] {
             var value = try lookup(name, at: Template.offset(location, in: text, by: offset))
             value.location = location
+            if overridden.contains(name) { record(value, from: name) }
             return value
         }
         var result = ""
@@ -344,9 +363,16 @@ struct LoadContext {
                 }
                 result += scalar
                 secret = secret || value.isSecret
+                if overridden.contains(name) { origins[location] = name }
             }
         }
         return InputField(.scalar(result), at: location, isSecret: secret)
+    }
+
+    /// Remembers where an overridden variable's value went (a list's items keep their own places).
+    mutating func record(_ field: InputField, from name: String) {
+        if let location = field.location { origins[location] = name }
+        if case .list(let items) = field.value { for item in items { record(item, from: name) } }
     }
 
     /// A file step's inline content: exactly one placeholder is data, taken whole (a secret file's
@@ -386,24 +412,36 @@ struct LoadContext {
                 guard case .scalar(let scalar) = value.value else {
                     throw EngineError(.invalidInput, "variable '\(name)' is a list or mapping, which a template cannot hold", at: at)
                 }
-                let hint = value.isSecret ? "keep secrets in files the template reads" : "change the value"
-                if let bad = scalar.unicodeScalars.first(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) {
-                    let what = bad == "\n" || bad == "\r" ? "a line break" : "a control character"
-                    throw EngineError(
-                        .invalidInput, "'\(name)' contains \(what) (U+\(Self.hex(bad))), which a template cannot hold", at: at, hint: hint)
+                do {
+                    result += try rendered(scalar, name: name, context: context, dialect: dialect, secret: value.isSecret, at: at)
+                } catch let error as EngineError {
+                    throw attributed(error, to: name)
                 }
-                guard let escaped = TemplateQuoting.escape(scalar, for: context, dialect: dialect) else {
-                    let place: String
-                    if case .opaque(let where_) = context { place = where_ } else { place = "this place" }
-                    throw EngineError(
-                        .invalidInput, "'\(name)' sits inside \(place), where a value other than letters, digits and ._-/:@+,% cannot be quoted",
-                        at: at, hint: value.isSecret ? hint : "assign it to a shell variable in single quotes ('{{ \(name) }}') and use that")
-                }
-                result += escaped
                 secret = secret || value.isSecret
             }
         }
         return InputField(.scalar(result), at: location, isSecret: secret)
+    }
+
+    /// One value written for its context, or the reason it cannot be.
+    func rendered(
+        _ scalar: String, name: String, context: TemplateQuoting.Context, dialect: TemplateQuoting.Dialect, secret: Bool,
+        at: SourceLocation
+    ) throws -> String {
+        let hint = secret ? "keep secrets in files the template reads" : "change the value"
+        if let bad = scalar.unicodeScalars.first(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) {
+            let what = bad == "\n" || bad == "\r" ? "a line break" : "a control character"
+            throw EngineError(
+                .invalidInput, "'\(name)' contains \(what) (U+\(Self.hex(bad))), which a template cannot hold", at: at, hint: hint)
+        }
+        guard let escaped = TemplateQuoting.escape(scalar, for: context, dialect: dialect) else {
+            let place: String
+            if case .opaque(let where_) = context { place = where_ } else { place = "this place" }
+            throw EngineError(
+                .invalidInput, "'\(name)' sits inside \(place), where a value other than letters, digits and ._-/:@+,% cannot be quoted",
+                at: at, hint: secret ? hint : "assign it to a shell variable in single quotes ('{{ \(name) }}') and use that")
+        }
+        return escaped
     }
 
     static func hex(_ scalar: Unicode.Scalar) -> String {
@@ -454,7 +492,8 @@ struct LoadContext {
         if data.contains(0) {
             throw EngineError(.invalidInput, "template file '\(relative)' contains NUL", at: template.location)
         }
-        let location = SourceLocation(file: relative, line: 1, column: 1)
+        let shown = relative.utf8.first == UInt8(ascii: "/") ? relative : templatePrefix + relative
+        let location = SourceLocation(file: shown, line: 1, column: 1)
         var rendered = try render(text, pieces: try Template.pieces(text, at: location), at: location, dialect: dialect)
         rendered.location = template.location
         return rendered

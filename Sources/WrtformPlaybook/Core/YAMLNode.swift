@@ -105,6 +105,12 @@ indirect enum YAMLNode {
             var seen: [String: SourceLocation] = [:]
             for (key, value) in mapping {
                 guard case .scalar(let keyScalar) = key else {
+                    // `name: {{ x }}` unquoted is a mapping inside a mapping to YAML.
+                    if case .mapping = key, let place = unquotedPlaceholder(before: key.mark, lines: lines) {
+                        throw EngineError(
+                            .invalidInput, "'\(place.text)' must be quoted: unquoted, YAML reads {{ }} as a mapping",
+                            at: SourceLocation(file: file, line: place.line, column: place.column), hint: "quote it: \"\(place.text)\"")
+                    }
                     throw EngineError(.invalidInput, "a mapping key must be a plain name", at: location(key.mark, file))
                 }
                 let keyLocation = location(keyScalar.mark, file)
@@ -120,9 +126,41 @@ indirect enum YAMLNode {
         }
     }
 
+    /// The `{{ … }}` text whose inner `{` is at `mark` (a mapping used as a key), if it is one.
+    private static func unquotedPlaceholder(before mark: Mark?, lines: [String]) -> (text: String, line: Int, column: Int)? {
+        guard let mark, mark.line >= 1, mark.line <= lines.count else { return nil }
+        let scalars = Array(lines[mark.line - 1].unicodeScalars)
+        let start = mark.column - 2
+        guard start >= 0, start + 1 < scalars.count, scalars[start] == "{", scalars[start + 1] == "{" else { return nil }
+        var end = start + 2
+        while end + 1 < scalars.count, !(scalars[end] == "}" && scalars[end + 1] == "}") { end += 1 }
+        guard end + 1 < scalars.count else { return nil }
+        var text = ""
+        text.unicodeScalars.append(contentsOf: scalars[start...(end + 1)])
+        return (text, mark.line, mark.column - 1)
+    }
+
+    /// A tab in the indentation of the line a syntax error is on: libyaml only says it found a
+    /// character that cannot start a token.
+    private static func tabInIndentation(_ mark: Mark?, text: String) -> Int? {
+        guard let mark, mark.line >= 1 else { return nil }
+        let lines = lines(text)
+        guard mark.line <= lines.count else { return nil }
+        for (index, scalar) in lines[mark.line - 1].unicodeScalars.enumerated() {
+            if scalar == "\t" { return index + 1 }
+            if scalar != " " && scalar != "-" { return nil }
+        }
+        return nil
+    }
+
     private static func error(_ error: YamlError, file: String, text: String) -> EngineError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            if let column = tabInIndentation(mark, text: text) {
+                return EngineError(
+                    .invalidInput, "a tab is used for indentation", at: SourceLocation(file: file, line: mark.line, column: column),
+                    hint: "YAML indents with spaces only")
+            }
             return EngineError(.invalidInput, "YAML syntax: \(problem)", at: location(mark, file), hint: "check indentation and quoting")
         case .reader(let problem, let offset, _, _):
             // Yams' own description quotes the offending line; the message stays one line.

@@ -134,6 +134,7 @@ import WrtformUCI
             ("X=`echo {{ interface }}`\n", "`…`"),
             ("X=${Y:-{{ interface }}}\n", "${…}"),
             ("X=$(( {{ interface }} + 1 ))\n", "$((…))"),
+            ("X=$'{{ interface }}'\n", "$'…'"),
         ]
         for (template, place) in cases {
             let error = try Loader.error(LoaderSubstitutionTests.templated, files: ["templates/hook": template], overrides: ["interface": "a'b"])

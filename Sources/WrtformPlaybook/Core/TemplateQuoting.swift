@@ -94,6 +94,8 @@ enum TemplateQuoting {
             case parameter(depth: Int)
             case arithmetic(depth: Int)
             case heredoc
+            /// bash's `$'…'` (busybox ash has it): backslash escapes inside, so no quoting is safe.
+            case ansiC
         }
 
         /// A `$(` opened in a state: `)` at depth 0 returns to it.
@@ -135,6 +137,7 @@ enum TemplateQuoting {
             case .parameter: return .opaque("${…}")
             case .arithmetic: return .opaque("$((…))")
             case .heredoc: return .opaque("a here-document")
+            case .ansiC: return .opaque("$'…'")
             }
         }
 
@@ -169,6 +172,10 @@ enum TemplateQuoting {
                 if byte == UInt8(ascii: "\n") { endHeredocLine() } else { line.append(byte) }
                 return 1
             case .single:
+                if byte == UInt8(ascii: "'") { state = resumeState() }
+                return 1
+            case .ansiC:
+                if byte == UInt8(ascii: "\\") { escaped = true }
                 if byte == UInt8(ascii: "'") { state = resumeState() }
                 return 1
             case .comment:
@@ -263,6 +270,10 @@ enum TemplateQuoting {
             case UInt8(ascii: "{"):
                 frames.append(Frame(resume: resume, depth: 0))
                 state = .parameter(depth: 0)
+                return 2
+            case UInt8(ascii: "'") where resume == .unquoted:
+                frames.append(Frame(resume: resume, depth: 0))
+                state = .ansiC
                 return 2
             default:
                 return 1

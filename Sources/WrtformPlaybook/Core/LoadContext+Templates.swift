@@ -33,15 +33,18 @@ extension LoadContext {
             switch piece {
             case .text(let part): result += part
             case .name(let name, let offset):
-                let at = Template.offset(location, in: text, by: offset)
                 let context = contexts[placeholder]
                 placeholder += 1
-                let value = try lookup(name, at: at)
+                let value = try lookup(name, at: Template.offset(location, in: text, by: offset))
                 guard case .scalar(let scalar) = value.value else {
-                    throw EngineError(.invalidInput, "variable '\(name)' is a list or mapping, which a template cannot hold", at: at)
+                    throw EngineError(
+                        .invalidInput, "variable '\(name)' is a list or mapping, which a template cannot hold",
+                        at: Template.offset(location, in: text, by: offset))
                 }
                 do {
-                    result += try rendered(scalar, name: name, context: context, dialect: dialect, secret: value.isSecret, at: at)
+                    result += try rendered(
+                        scalar, name: name, context: context, dialect: dialect, secret: value.isSecret,
+                        at: Template.offset(location, in: text, by: offset))
                 } catch let error as EngineError {
                     throw attributed(error, to: name)
                 }
@@ -54,20 +57,20 @@ extension LoadContext {
     /// One value written for its context, or the reason it cannot be.
     func rendered(
         _ scalar: String, name: String, context: TemplateQuoting.Context, dialect: TemplateQuoting.Dialect, secret: Bool,
-        at: SourceLocation
+        at location: @autoclosure () -> SourceLocation
     ) throws -> String {
         let hint = secret ? "keep secrets in files the template reads" : "change the value"
         if let bad = scalar.unicodeScalars.first(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) {
             let what = bad == "\n" || bad == "\r" ? "a line break" : "a control character"
             throw EngineError(
-                .invalidInput, "'\(name)' contains \(what) (U+\(Self.hex(bad))), which a template cannot hold", at: at, hint: hint)
+                .invalidInput, "'\(name)' contains \(what) (U+\(Self.hex(bad))), which a template cannot hold", at: location(), hint: hint)
         }
         guard let escaped = TemplateQuoting.escape(scalar, for: context, dialect: dialect) else {
             let place: String
             if case .opaque(let where_) = context { place = where_ } else { place = "this place" }
             throw EngineError(
                 .invalidInput, "'\(name)' sits inside \(place), where a value other than letters, digits and ._-/:@+,% cannot be quoted",
-                at: at, hint: secret ? hint : "assign it to a shell variable in single quotes ('{{ \(name) }}') and use that")
+                at: location(), hint: secret ? hint : "assign it to a shell variable in single quotes ('{{ \(name) }}') and use that")
         }
         return escaped
     }

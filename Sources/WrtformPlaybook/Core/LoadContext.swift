@@ -319,10 +319,11 @@ struct LoadContext {
             switch piece {
             case .text(let part): result += part
             case .name(let name, let offset):
-                let at = Template.offset(location, in: text, by: offset)
-                let value = try lookup(name, at: at)
+                let value = try lookup(name, at: Template.offset(location, in: text, by: offset))
                 guard case .scalar(let scalar) = value.value else {
-                    throw EngineError(.invalidInput, "variable '\(name)' is a list or mapping: it can only stand alone in a value", at: at)
+                    throw EngineError(
+                        .invalidInput, "variable '\(name)' is a list or mapping: it can only stand alone in a value",
+                        at: Template.offset(location, in: text, by: offset))
                 }
                 result += scalar
                 secret = secret || value.isSecret
@@ -338,10 +339,12 @@ struct LoadContext {
         if case .list(let items) = field.value { for item in items { record(item, from: name) } }
     }
 
-    mutating func lookup(_ name: String, at location: SourceLocation) throws -> InputField {
+    /// `location` is only worked out when needed (an error, a secret): in a long text with many
+    /// placeholders, finding each one's line and column would read the text once per placeholder.
+    mutating func lookup(_ name: String, at location: @autoclosure () -> SourceLocation) throws -> InputField {
         if let variable = vars[name] { return variable.field }
         if let source = secrets[name] {
-            if let value = resolved[name] { return InputField(.scalar(value), at: location, isSecret: true) }
+            if let value = resolved[name] { return InputField(.scalar(value), at: location(), isSecret: true) }
             let value: String
             switch resolution {
             case .placeholders:
@@ -358,10 +361,10 @@ struct LoadContext {
                 }
             }
             resolved[name] = value
-            return InputField(.scalar(value), at: location, isSecret: true)
+            return InputField(.scalar(value), at: location(), isSecret: true)
         }
         throw EngineError(
-            .unknownReference, "unknown variable '\(name)'", at: location,
+            .unknownReference, "unknown variable '\(name)'", at: location(),
             hint: Suggestion.hint(for: name, in: (Array(vars.keys) + Array(secrets.keys)).sorted()) ?? "define it under vars: or secrets:")
     }
 

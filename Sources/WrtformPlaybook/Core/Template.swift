@@ -17,9 +17,14 @@ struct Template {
         var pieces: [Piece] = []
         var start = 0
         var index = 0
+        // Scalars before a byte offset, counted on from the last one asked (offsets only grow), so a
+        // long text with many placeholders is read once.
+        var counted = (bytes: 0, scalars: 0)
         func scalarOffset(_ byteOffset: Int) -> Int {
             // Continuation bytes (10xxxxxx) do not start a scalar.
-            bytes[..<byteOffset].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+            for byte in bytes[counted.bytes..<byteOffset] where byte & 0xC0 != 0x80 { counted.scalars += 1 }
+            counted.bytes = byteOffset
+            return counted.scalars
         }
         while index + 1 < bytes.count {
             guard bytes[index] == open, bytes[index + 1] == open else {

@@ -43,6 +43,16 @@ import WrtformPlaybook
         #expect(word.description == "hosts.yml:4:11: port ssh is out of range (1-65535)")
     }
 
+    /// A bad value is reported where the inventory holds it, not later as a puzzling connection error.
+    @Test func badValuesAreLocatedInTheInventory() throws {
+        let spaced = try inventoryError("hosts:\n  home:\n    host: \"192.168.1.1 -oProxyCommand=x\"\n")
+        #expect(spaced.description == "hosts.yml:3:12: host of host 'home' cannot contain spaces")
+        let user = try inventoryError("hosts:\n  home:\n    host: 192.168.1.1\n    user: root@evil\n")
+        #expect(user.description == "hosts.yml:4:11: user of host 'home' cannot contain spaces, '@' or ':'")
+        let control = try inventoryError("hosts:\n  home:\n    host: 192.168.1.1\n    identity: \"~/.ssh/id\\e[2J\"\n")
+        #expect(control.description == "hosts.yml:4:16: identity of host 'home' cannot contain a control character")
+    }
+
     @Test func shapeErrors() throws {
         let unknownKey = try inventoryError("hosts:\n  home:\n    host: 192.168.1.1\n    username: root\n")
         #expect(unknownKey.description == "hosts.yml:4:5: unknown key 'username' for host 'home' (known keys: host, port, user, identity, known_hosts)")
@@ -59,6 +69,6 @@ import WrtformPlaybook
         let syntax = try inventoryError("hosts:\n  home: { host: 192.168.1.1\n")
         #expect(syntax.description.hasPrefix("hosts.yml:3:1: YAML syntax: "))
         let missing = try #require(throws: EngineError.self) { try Inventory.load(path: "/nonexistent/wrtform/hosts.yml") }
-        #expect(missing.description == "cannot read inventory /nonexistent/wrtform/hosts.yml")
+        #expect(missing.description == "cannot read inventory /nonexistent/wrtform/hosts.yml: no such file (check the path)")
     }
 }

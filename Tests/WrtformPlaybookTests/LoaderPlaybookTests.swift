@@ -103,7 +103,7 @@ import WrtformPlaybook
         #expect(Loader.scalar(try Loader.step(playbook, "forward-8443").input.fields["name"]) == "server-8443")
     }
 
-    @Test func ocnWithoutItsSecretsNamesTheFirstMissing() throws {
+    @Test func ocnWithoutOneSecretNamesIt() throws {
         var environment = LoaderSecrets.ocnEnvironment
         environment["WRTFORM_PPPOE_PASSWORD"] = nil
         let error = try #require(throws: EngineError.self) {

@@ -186,7 +186,7 @@ import WrtformPlaybook
 
     @Test func yamlSyntaxErrorsHaveLineAndColumn() throws {
         let tab = try Loader.error("name: x\nsteps:\n\t- id: a\n")
-        #expect(tab.description == "ocn.yml:3:1: YAML syntax: found character that cannot start any token (check indentation and quoting)")
+        #expect(tab.description == "ocn.yml:3:1: a tab is used for indentation (YAML indents with spaces only)")
         let flow = try Loader.error("name: x\nvars:\n  ports: [443, 8443\nsteps: []\n")
         #expect(flow.description == "ocn.yml:4:6: YAML syntax: did not find expected ',' or ']' (check indentation and quoting)")
         let indent = try Loader.error("name: x\nsteps:\n  - id: a\n   forwarding: { src: lan, dest: wan }\n")
@@ -231,7 +231,7 @@ import WrtformPlaybook
         let missing = try #require(throws: EngineError.self) {
             try PlaybookLoader().load(path: "/nonexistent/wrtform/ocn.yml", secrets: .placeholders)
         }
-        #expect(missing.description == "cannot read playbook /nonexistent/wrtform/ocn.yml (check the path)")
+        #expect(missing.description == "cannot read playbook /nonexistent/wrtform/ocn.yml: no such file (check the path)")
     }
 
     @Test func badVariableAndSecretNames() throws {

@@ -229,26 +229,29 @@ import WrtformPlaybook
         #expect(error.kind == .notFound)
     }
 
-    @Test func templateRefusesAValueWithAQuote() throws {
-        let error = try templateError(overrides: ["ddns_hosts": "it's"])
-        #expect(error.description == "templates/hook:2:8: 'ddns_hosts' contains a quote, backslash or newline, which a template cannot hold safely (change the value)")
-        let backslash = try templateError(overrides: ["interface": "wan\\ppp"])
-        #expect(backslash.description == "templates/hook:3:8: 'interface' contains a quote, backslash or newline, which a template cannot hold safely (change the value)")
-        // Also when the template is nothing but the placeholder.
-        let whole = try templateError(template: "{{ ddns_hosts }}", overrides: ["ddns_hosts": "it's"])
-        #expect(whole.description == "templates/hook:1:1: 'ddns_hosts' contains a quote, backslash or newline, which a template cannot hold safely (change the value)")
+    @Test func templateEscapesAValueForItsQuotes() throws {
+        // Written so the shell reads the value back (TemplateQuotingTests runs it), not refused.
+        let quoted = try loadTemplated(overrides: ["ddns_hosts": "it's"])
+        #expect(try Loader.scalar(Loader.step(quoted, "hook").input.fields["content"]) == "#!/bin/sh\nHOSTS='it'\\''s'\nIFACE='wanppp'\n")
+        // A template that is nothing but the placeholder: the value is outside quotes.
+        let whole = try loadTemplated(template: "{{ ddns_hosts }}", overrides: ["ddns_hosts": "it's"])
+        #expect(try Loader.scalar(Loader.step(whole, "hook").input.fields["content"]) == "it\\'s")
+        let newline = try templateError(overrides: ["interface": "wan\nppp"])
+        #expect(newline.description == "templates/hook:3:8: 'interface' contains a line break (U+000A), which a template cannot hold (from --var interface) (change the value)")
     }
 
-    @Test func templateRefusesASecretWithAQuoteWithoutQuotingIt() throws {
+    @Test func templateEscapesASecretWithAQuoteWithoutQuotingItInErrors() throws {
         let yaml = Self.templated.replacingOccurrences(of: "steps:", with: "secrets:\n  password: { env: PW }\nsteps:")
-        let environment = ["PW": LoaderSecrets.pppoePassword]
-        let error = try templateError(yaml, template: "PASSWORD='{{ password }}'\n", secrets: .resolve(environment: environment, prompter: nil))
-        #expect(error.description == "templates/hook:1:11: 'password' contains a quote, backslash or newline, which a template cannot hold safely (keep secrets in files the template reads)")
-        // A secret without a quote renders, and marks the content secret.
-        let clean = try loadTemplated(yaml, template: "PASSWORD='{{ password }}'\n", secrets: .resolve(environment: ["PW": "plain-S3cr3t"], prompter: nil))
-        let content = try Loader.step(clean, "hook").input.fields["content"]
+        let quoted = try loadTemplated(
+            yaml, template: "PASSWORD='{{ password }}'\n", secrets: .resolve(environment: ["PW": LoaderSecrets.pppoePassword], prompter: nil))
+        let content = try Loader.step(quoted, "hook").input.fields["content"]
+        #expect(Loader.scalar(content) == "PASSWORD='S3cr3t-'\\''$(reboot)'\n")
         #expect(content?.isSecret == true)
-        #expect(try (StepCatalog.make(try Loader.step(clean, "hook").input) as? FileStep)?.writesSecretFile == true)
+        #expect(try (StepCatalog.make(try Loader.step(quoted, "hook").input) as? FileStep)?.writesSecretFile == true)
+        // What no quoting carries is refused (when the secret is read), without quoting it.
+        let error = try templateError(
+            yaml, template: "PASSWORD='{{ password }}'\n", secrets: .resolve(environment: ["PW": "S3cr3t-\u{1b}x"], prompter: nil))
+        #expect(error.description == "ocn.yml:5:20: secret 'password' contains a control character (newline, NUL, …)")
     }
 
     @Test func templateErrorsPointIntoTheTemplate() throws {
@@ -286,7 +289,7 @@ import WrtformPlaybook
         let viaVariable = try Loader.error(Self.labelled.replacingOccurrences(of: "label: ok", with: #"label: "a\nb""#))
         #expect(viaVariable.description == "ocn.yml:10:25: a value cannot contain a newline (only a file step's content may span lines)")
         let override = try Loader.error(Self.labelled, overrides: ["label": "a\nb"])
-        #expect(override.description == "ocn.yml:10:25: a value cannot contain a newline (only a file step's content may span lines)")
+        #expect(override.description == "ocn.yml:10:25: a value cannot contain a newline (from --var label) (only a file step's content may span lines)")
         // A list variable brought in whole is checked item by item, at the item.
         let listed = Self.labelled.replacingOccurrences(of: "nets: [lan]", with: #"nets: ["a\nb"]"#)
             .replacingOccurrences(of: "\"{{ label }}\"", with: "\"{{ nets }}\"")
@@ -298,7 +301,7 @@ import WrtformPlaybook
         let direct = try Loader.error(Self.labelled.replacingOccurrences(of: "\"{{ label }}\"", with: #""a\0b""#))
         #expect(direct.description == "ocn.yml:10:25: a value cannot contain NUL")
         let override = try Loader.error(Self.labelled, overrides: ["label": "a\u{0}b"])
-        #expect(override.description == "ocn.yml:10:25: a value cannot contain NUL")
+        #expect(override.description == "ocn.yml:10:25: a value cannot contain NUL (from --var label)")
         let content = try Loader.error("steps:\n  - id: f\n    file: { path: /etc/motd, content: \"a\\0b\" }\n")
         #expect(content.description == "ocn.yml:3:40: a value cannot contain NUL")
     }

@@ -16,16 +16,23 @@ struct PlaybookOptions: ParsableArguments {
     @Option(name: .customLong("step"), help: ArgumentHelp("Only step ID and the steps it needs (repeatable; a for_each step's ID selects all its copies).", valueName: "id"))
     var steps: [String] = []
 
+    @Flag(
+        name: .customLong("allow-outside-templates"),
+        help: "Let the playbook read templates and secret files outside its own directory (only for a playbook you trust).")
+    var allowOutsideTemplates = false
+
     func overrides() throws -> [String: String] {
         var result: [String: String] = [:]
         for path in varFiles {
             for (name, value) in try Self.read(varFile: path) { result[name] = value }
         }
         for entry in vars {
-            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
+            // Split at the "=" byte: "=" + U+0301 is one Character, which a Character search misses.
+            let bytes = Array(entry.utf8)
+            guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), equals != 0 else {
                 throw ValidationError("--var takes name=value, not '\(entry)'")
             }
-            result[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
+            result[String(decoding: bytes[..<equals], as: UTF8.self)] = String(decoding: bytes[(equals + 1)...], as: UTF8.self)
         }
         return result
     }

@@ -11,12 +11,21 @@ struct LoadedPlaybook {
         let resolution: SecretResolution = resolveSecrets
             ? .resolve(environment: console.environment, prompter: console.isInteractive ? TerminalPrompter(console: console) : nil)
             : .placeholders
-        playbook = try PlaybookLoader().load(path: options.playbook, overrides: try options.overrides(), secrets: resolution)
-        let full = try StepGraph(playbook.steps.filter { !$0.skipped }.map { entry in
-            StepGraph.Node(step: try StepCatalog.make(entry.input), needs: entry.needs.enumerated().map { index, id in
-                (id, entry.needsLocations.indices.contains(index) ? entry.needsLocations[index] : entry.location)
+        let playbook = try PlaybookLoader().load(
+            path: options.playbook, overrides: try options.overrides(), secrets: resolution,
+            allowOutsideFiles: options.allowOutsideTemplates, locationsAsTyped: true)
+        self.playbook = playbook
+        let full: StepGraph
+        do {
+            full = try StepGraph(playbook.steps.filter { !$0.skipped }.map { entry in
+                StepGraph.Node(step: try StepCatalog.make(entry.input), needs: entry.needs.enumerated().map { index, id in
+                    (id, entry.needsLocations.indices.contains(index) ? entry.needsLocations[index] : entry.location)
+                })
             })
-        })
+        } catch let error as EngineError {
+            // A bad value from --var is reported at the playbook's field: say where it came from.
+            throw playbook.attributing(error)
+        }
         graph = options.steps.isEmpty ? full : try Self.only(options.steps, of: full)
     }
 

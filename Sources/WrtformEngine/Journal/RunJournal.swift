@@ -53,6 +53,10 @@ public struct RunJournal: Sendable, Codable, Equatable {
     /// The same record with every secret value replaced, for journals kept off the router.
     public func masked() -> RunJournal {
         var copy = self
+        // No file hashes: an unsalted sha256 of a secret-bearing file lets anyone holding the copy test
+        // guesses offline, and any config file may hold a secret this run did not touch. Nothing reads
+        // them from the local copy; the router's own journal keeps them.
+        copy.files = files.map { FileRecord(path: $0.path, oldHash: "", newHash: "") }
         let keys = Set(secretKeys)
         let secretPaths = Set(secretFiles)
         let hidden = UCIMask.hidden

@@ -2,7 +2,13 @@
 /// playbook is ever interpreted by the router's shell.
 enum Shell {
     static func quote(_ text: String) -> String {
-        "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        // By byte: "'" + U+0301 is one Character, which a Character split would leave unescaped.
+        var bytes: [UInt8] = [UInt8(ascii: "'")]
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "'") { bytes += Array("'\\''".utf8) } else { bytes.append(byte) }
+        }
+        bytes.append(UInt8(ascii: "'"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The common prelude: a known PATH and locale, private files.

@@ -17,8 +17,14 @@ public struct Inventory: Sendable {
     public var path: String
 
     public static func load(path: String) throws -> Inventory {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw EngineError(.notFound, "cannot read inventory \(path)")
+        let data: Data
+        do {
+            data = try PlaybookLoader.read(path)
+        } catch let error as EngineError {
+            var error = error
+            error.message = error.message.replacingOccurrences(of: "cannot read playbook", with: "cannot read inventory")
+            error.hint = error.hint?.replacingOccurrences(of: "playbook's .yml file", with: "inventory's .yml file")
+            throw error
         }
         let file = URL(fileURLWithPath: path).lastPathComponent
         guard let root = try YAMLNode.parse(String(decoding: data, as: UTF8.self), file: file),
@@ -47,6 +53,10 @@ public struct Inventory: Sendable {
                 if field.key == "port", Int(text).map({ (1...65535).contains($0) }) != true {
                     throw EngineError(.invalidInput, "port \(text) is out of range (1-65535)", at: valueLocation)
                 }
+                // Checked here, where the value was written, not later as a puzzling connection error.
+                if let problem = Self.problem(field.key, text) {
+                    throw EngineError(.invalidInput, "\(field.key) of host '\(entry.key)' \(problem)", at: valueLocation)
+                }
                 values[field.key] = text
             }
             guard let address = values["host"] else {
@@ -57,6 +67,28 @@ public struct Inventory: Sendable {
                 identity: values["identity"], knownHosts: values["known_hosts"]))
         }
         return Inventory(hosts: hosts, path: path)
+    }
+
+    /// What is wrong with a field's value, by scalar: control characters never; no blanks in an
+    /// address or a user name (nor `@` and `:` in a user, which belong to `user@host:port`).
+    static func problem(_ key: String, _ text: String) -> String? {
+        let scalars = text.unicodeScalars
+        if scalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            return "cannot contain a control character"
+        }
+        switch key {
+        case "host":
+            if text.isEmpty { return "is empty" }
+            if scalars.contains(where: { $0.properties.isWhitespace }) { return "cannot contain spaces" }
+        case "user":
+            if text.isEmpty { return "is empty" }
+            if scalars.contains(where: { $0.properties.isWhitespace || $0 == "@" || $0 == ":" }) {
+                return "cannot contain spaces, '@' or ':'"
+            }
+        default:
+            break
+        }
+        return nil
     }
 
     public func host(named name: String) throws -> Host {

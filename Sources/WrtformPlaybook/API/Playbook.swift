@@ -12,6 +12,17 @@ public struct Playbook: Sendable {
     public var probes: [PostCheck]
     /// The resolved secret values, so the CLI can scrub any output as a last line of defence.
     public var secretValues: [String]
+    /// Which `--var` override a value at a location came from, so an error about it can say
+    /// "from --var server_ip" (the location alone points at the playbook, where the value is not).
+    public var valueOrigins: [SourceLocation: String] = [:]
+
+    /// The error with "(from --var NAME)" added when the value it is about came from an override.
+    public func attributing(_ error: EngineError) -> EngineError {
+        guard let location = error.location, let name = valueOrigins[location] else { return error }
+        var error = error
+        error.message += " (from --var \(name))"
+        return error
+    }
 
     /// A variable's value as a scalar string, if it is one.
     public func scalar(_ name: String) -> String? {

@@ -9,15 +9,20 @@ public struct PlaybookLoader: Sendable {
     static let topLevelKeys = ["name", "description", "vars", "secrets", "steps", "probes"]
     static let stepKeys = ["id", "needs", "when", "for_each"]
 
-    public func load(path: String, overrides: [String: String] = [:], secrets: SecretResolution) throws -> Playbook {
+    /// `allowOutsideFiles`: templates and secret files may come from outside the playbook's
+    /// directory (`--allow-outside-templates`, for a playbook the user trusts). `locationsAsTyped`:
+    /// errors name the playbook by `path` as given (the CLI, so an editor can jump there), not by
+    /// its file name alone.
+    public func load(
+        path: String, overrides: [String: String] = [:], secrets: SecretResolution, allowOutsideFiles: Bool = false,
+        locationsAsTyped: Bool = false
+    ) throws -> Playbook {
         let url = URL(fileURLWithPath: path)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw EngineError(.notFound, "cannot read playbook \(path)", hint: "check the path")
-        }
+        let data = try Self.read(path)
         guard let text = String(data: data, encoding: .utf8) else {
             throw EngineError(.invalidInput, "\(path) is not UTF-8 text")
         }
-        let file = url.lastPathComponent
+        let file = locationsAsTyped ? path : url.lastPathComponent
         guard let root = try YAMLNode.parse(text, file: file) else {
             throw EngineError(.invalidInput, "\(path) is empty", hint: "a playbook has name, vars, secrets and steps")
         }
@@ -36,7 +41,10 @@ public struct PlaybookLoader: Sendable {
             return node
         }
 
-        var context = LoadContext(file: file, directory: url.deletingLastPathComponent().path, resolution: secrets)
+        var context = LoadContext(
+            file: file, directory: url.deletingLastPathComponent().path, resolution: secrets, allowOutsideFiles: allowOutsideFiles)
+        let typedDirectory = (path as NSString).deletingLastPathComponent
+        if locationsAsTyped && !typedDirectory.isEmpty { context.templatePrefix = typedDirectory + "/" }
         context.vars = try Self.vars(value("vars"))
         context.secrets = try Self.secretSources(value("secrets"), vars: context.vars)
         try context.applyOverrides(overrides)
@@ -92,12 +100,31 @@ public struct PlaybookLoader: Sendable {
             steps[position].needs = needs
             steps[position].needsLocations = locations
         }
+        try context.checkUnresolved()
         let probes = try context.probes(value("probes"))
         let name = try value("name").map { try context.plainScalar($0, what: "name") } ?? url.deletingPathExtension().lastPathComponent
         let description = try value("description").map { try context.plainScalar($0, what: "description") } ?? ""
         return Playbook(
             name: name, description: description, path: path, steps: steps, vars: context.vars.mapValues(\.field),
-            probes: probes, secretValues: context.resolvedSecretValues)
+            probes: probes, secretValues: context.resolvedSecretValues, valueOrigins: context.origins)
+    }
+
+    /// The playbook's bytes, or why they cannot be had: missing, a directory, not permitted.
+    static func read(_ path: String) throws -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw EngineError(.notFound, "cannot read playbook \(path): no such file", hint: "check the path")
+        }
+        if isDirectory.boolValue {
+            throw EngineError(.invalidInput, "cannot read playbook \(path): it is a directory", hint: "name the playbook's .yml file in it")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw EngineError(.invalidInput, "cannot read playbook \(path): permission denied", hint: "check the file's mode and owner")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EngineError(.invalidInput, "cannot read playbook \(path)", hint: "check the path")
+        }
+        return data
     }
 
     static func vars(_ node: YAMLNode?) throws -> [String: LoadContext.Variable] {
@@ -123,8 +150,8 @@ public struct PlaybookLoader: Sendable {
     static func firstPlaceholder(in field: InputField) -> SourceLocation? {
         switch field.value {
         case .scalar(let text):
-            guard let range = text.range(of: "{{"), let location = field.location else { return nil }
-            return Template.offset(location, in: text, by: text.distance(from: text.startIndex, to: range.lowerBound))
+            guard let offset = Template.firstOpening(in: text), let location = field.location else { return nil }
+            return Template.offset(location, in: text, by: offset)
         case .list(let items): return items.lazy.compactMap(firstPlaceholder).first
         case .map(let entries): return entries.keys.sorted().lazy.compactMap { entries[$0].flatMap(firstPlaceholder) }.first
         }

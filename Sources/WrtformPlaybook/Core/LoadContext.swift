@@ -11,20 +11,46 @@ struct LoadContext {
     var file: String
     var directory: String
     var resolution: SecretResolution
+    /// Where templates and secret files may come from.
+    var folder: PlaybookDirectory
     var vars: [String: Variable] = [:]
     var secrets: [String: SecretSource] = [:]
     private var resolved: [String: String] = [:]
+    /// Variables set by `--var`, and the locations their values were substituted at.
+    var overridden: Set<String> = []
+    var origins: [SourceLocation: String] = [:]
+    /// Put before a relative template's name in locations (the playbook's directory as typed).
+    var templatePrefix = ""
+    /// Secrets that could not be had, so the user learns of all of them at once.
+    private(set) var unresolved: [EngineError] = []
 
-    init(file: String, directory: String, resolution: SecretResolution) {
+    init(file: String, directory: String, resolution: SecretResolution, allowOutsideFiles: Bool = false) {
         self.file = file
         self.directory = directory
+        self.folder = PlaybookDirectory(path: directory, allowOutside: allowOutsideFiles)
         self.resolution = resolution
     }
 
     var resolvedSecretValues: [String] { Array(resolved.values) }
 
+    /// Every missing secret in one line, at the first one's place.
+    func checkUnresolved() throws {
+        guard let first = unresolved.first else { return }
+        guard unresolved.count > 1 else { throw first }
+        let rest = unresolved.dropFirst().map { error in
+            (error.location.map { "\($0): " } ?? "") + error.message
+        }
+        throw EngineError(
+            .notFound, "\(unresolved.count) secrets are missing: \(first.message); \(rest.joined(separator: "; "))", at: first.location,
+            hint: "give each of them before running wrtform")
+    }
+
     static func checkName(_ name: String, at location: SourceLocation, what: String) throws {
-        guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ ($0.isLetter || $0.isNumber || $0 == "_") && $0.isASCII }) else {
+        // By scalar: "a" + U+0301 is one Character that isLetter would accept.
+        func word(_ scalar: Unicode.Scalar) -> Bool { scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_") }
+        guard let first = name.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic || first == "_",
+            name.unicodeScalars.allSatisfy(word)
+        else {
             throw EngineError(.invalidInput, "'\(name)' is not a valid \(what) name (letters, digits, _)", at: location)
         }
     }
@@ -57,7 +83,7 @@ struct LoadContext {
                     hint: Suggestion.hint(for: name, in: vars.keys.sorted()) ?? "variables: \(vars.keys.sorted().joined(separator: ", "))")
             }
             let location = SourceLocation(file: "--var \(name)", line: 1, column: 1)
-            if value.contains("{{") {
+            if Template.firstOpening(in: value) != nil {
                 throw EngineError(.invalidInput, "--var \(name): a value cannot refer to {{ variables }}", hint: "give the value itself")
             }
             if case .list = variable.field.value {
@@ -68,7 +94,16 @@ struct LoadContext {
                 variable.field = InputField(.scalar(value), at: location)
             }
             vars[name] = variable
+            overridden.insert(name)
         }
+    }
+
+    /// An error about a value that came from `--var NAME` says so.
+    func attributed(_ error: EngineError, to name: String) -> EngineError {
+        guard overridden.contains(name), !error.message.contains("(from --var ") else { return error }
+        var error = error
+        error.message += " (from --var \(name))"
+        return error
     }
 
     func plainScalar(_ node: YAMLNode, what: String) throws -> String {
@@ -117,7 +152,7 @@ struct LoadContext {
             throw EngineError(.invalidInput, "a step needs an id", at: location, hint: "start it with - id: NAME")
         }
         let id = baseID + idSuffix
-        guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }) else {
+        guard id.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)) }) else {
             throw EngineError(.invalidInput, "step id '\(id)' may hold only letters, digits, _ . -", at: idLocation)
         }
         var kinds: [YAMLNode.Entry] = []
@@ -163,7 +198,7 @@ struct LoadContext {
                 throw EngineError(.invalidInput, "when names one variable", at: whenEntry.value.location)
             }
             guard let variable = vars[name] else {
-                let hint = name.contains("{{") ? "when names the variable bare: when: NAME" : Suggestion.hint(for: name, in: vars.keys.sorted())
+                let hint = Template.firstOpening(in: name) != nil ? "when names the variable bare: when: NAME" : Suggestion.hint(for: name, in: vars.keys.sorted())
                 throw EngineError(.unknownReference, "when: unknown variable '\(name)'", at: whenLocation, hint: hint)
             }
             guard case .scalar(let value) = variable.field.value else {
@@ -181,20 +216,34 @@ struct LoadContext {
         }
         var fields: [String: InputField] = [:]
         if !skipped {
+            let isFile = kindEntry.key == StepKind.file.rawValue
+            var content: YAMLNode.Entry?
             for fieldEntry in fieldEntries {
-                var value = try substitute(try Self.field(fieldEntry.value), multiline: kindEntry.key == "file" && fieldEntry.key == "content")
+                // A file's content is written for the text around each placeholder, which needs its path first.
+                if isFile && fieldEntry.key == "content" {
+                    content = fieldEntry
+                    continue
+                }
+                var value = try substitute(try Self.field(fieldEntry.value), multiline: false)
                 value.location = value.location ?? fieldEntry.keyLocation
                 fields[fieldEntry.key] = value
             }
-            if kindEntry.key == StepKind.file.rawValue, let template = fields.removeValue(forKey: "template") {
+            let dialect = Self.dialect(forPath: fields["path"])
+            if let content {
+                var value = try fileContent(try Self.field(content.value), dialect: dialect)
+                value.location = value.location ?? content.keyLocation
+                fields["content"] = value
+            }
+            if isFile, let template = fields.removeValue(forKey: "template") {
                 if fields["content"] != nil {
                     throw EngineError(
                         .invalidInput, "file step '\(id)' has both content and template", at: template.location,
                         hint: "keep one of them")
                 }
-                fields["content"] = try render(template)
+                fields["content"] = try render(template, dialect: dialect)
             }
         }
+        try Self.checkSecretPlaces(fields, kind: kindEntry.key, id: id)
         let input = StepInput(id: id, kind: kindEntry.key, fields: fields, location: idLocation, baseDirectory: directory)
         return PlaybookStep(input: input, needs: needs, needsLocations: needsLocations, skipped: skipped, location: idLocation)
     }
@@ -218,7 +267,11 @@ struct LoadContext {
         case .scalar(let text):
             let location = field.location ?? SourceLocation(file: file, line: 1, column: 1)
             let substituted = try substitute(text, at: location)
-            try Self.checkCharacters(substituted, multiline: multiline, at: location)
+            do {
+                try Self.checkCharacters(substituted, multiline: multiline, at: location)
+            } catch let error as EngineError {
+                throw origins[error.location ?? location].map { attributed(error, to: $0) } ?? origins[location].map { attributed(error, to: $0) } ?? error
+            }
             return substituted
         }
     }
@@ -236,6 +289,13 @@ struct LoadContext {
                     .invalidInput, field.isSecret ? "a secret value cannot contain a newline" : "a value cannot contain a newline",
                     at: location, hint: "only a file step's content may span lines")
             }
+            // What plan would refuse (and what could drive a terminal: ESC, DEL, C1 controls), refused
+            // here, so validate finds it without a router.
+            if !multiline, let bad = value.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                throw EngineError(
+                    .invalidInput, "\(field.isSecret ? "a secret value" : "a value") cannot contain a control character (U+\(hex(bad)))",
+                    at: location, hint: "only a file step's content may hold control characters")
+            }
         case .list(let items):
             for item in items { try checkCharacters(item, multiline: false, at: item.location ?? location) }
         case .map(let entries):
@@ -245,12 +305,12 @@ struct LoadContext {
         }
     }
 
-    mutating func substitute(_ text: String, at location: SourceLocation, intoScript: Bool = false) throws -> InputField {
+    mutating func substitute(_ text: String, at location: SourceLocation) throws -> InputField {
         let pieces = try Template.pieces(text, at: location)
-        // A template is text: its placeholders always go through the checks below.
-        if !intoScript, pieces.count == 1, case .name(let name, let offset) = pieces[0] {
+        if pieces.count == 1, case .name(let name, let offset) = pieces[0] {
             var value = try lookup(name, at: Template.offset(location, in: text, by: offset))
             value.location = location
+            if overridden.contains(name) { record(value, from: name) }
             return value
         }
         var result = ""
@@ -259,61 +319,53 @@ struct LoadContext {
             switch piece {
             case .text(let part): result += part
             case .name(let name, let offset):
-                let at = Template.offset(location, in: text, by: offset)
-                let value = try lookup(name, at: at)
+                let value = try lookup(name, at: Template.offset(location, in: text, by: offset))
                 guard case .scalar(let scalar) = value.value else {
                     throw EngineError(
-                        .invalidInput,
-                        intoScript
-                            ? "variable '\(name)' is a list or mapping, which a template cannot hold"
-                            : "variable '\(name)' is a list or mapping: it can only stand alone in a value", at: at)
-                }
-                if intoScript && (scalar.contains("'") || scalar.contains("\n") || scalar.contains("\\")) {
-                    throw EngineError(
-                        .invalidInput, "'\(name)' contains a quote, backslash or newline, which a template cannot hold safely", at: at,
-                        hint: value.isSecret ? "keep secrets in files the template reads" : "change the value")
+                        .invalidInput, "variable '\(name)' is a list or mapping: it can only stand alone in a value",
+                        at: Template.offset(location, in: text, by: offset))
                 }
                 result += scalar
                 secret = secret || value.isSecret
+                if overridden.contains(name) { origins[location] = name }
             }
         }
         return InputField(.scalar(result), at: location, isSecret: secret)
     }
 
-    mutating func lookup(_ name: String, at location: SourceLocation) throws -> InputField {
-        if let variable = vars[name] { return variable.field }
-        if let source = secrets[name] {
-            if let value = resolved[name] { return InputField(.scalar(value), at: location, isSecret: true) }
-            let value: String
-            switch resolution {
-            case .placeholders: value = "secret-\(name)"
-            case .resolve(let environment, let prompter):
-                value = try source.resolve(environment: environment, prompter: prompter, directory: directory)
-            }
-            resolved[name] = value
-            return InputField(.scalar(value), at: location, isSecret: true)
-        }
-        throw EngineError(
-            .unknownReference, "unknown variable '\(name)'", at: location,
-            hint: Suggestion.hint(for: name, in: (Array(vars.keys) + Array(secrets.keys)).sorted()) ?? "define it under vars: or secrets:")
+    /// Remembers where an overridden variable's value went (a list's items keep their own places).
+    mutating func record(_ field: InputField, from name: String) {
+        if let location = field.location { origins[location] = name }
+        if case .list(let items) = field.value { for item in items { record(item, from: name) } }
     }
 
-    /// Reads a file step's template beside the playbook and renders it.
-    mutating func render(_ template: InputField) throws -> InputField {
-        guard case .scalar(let relative) = template.value else {
-            throw EngineError(.invalidInput, "template must be a file name", at: template.location)
+    /// `location` is only worked out when needed (an error, a secret): in a long text with many
+    /// placeholders, finding each one's line and column would read the text once per placeholder.
+    mutating func lookup(_ name: String, at location: @autoclosure () -> SourceLocation) throws -> InputField {
+        if let variable = vars[name] { return variable.field }
+        if let source = secrets[name] {
+            if let value = resolved[name] { return InputField(.scalar(value), at: location(), isSecret: true) }
+            let value: String
+            switch resolution {
+            case .placeholders:
+                // No value is read, but a file outside the playbook's folder is refused all the same.
+                if case .file(let path) = source.kind { _ = try source.confinedPath(path, in: folder) }
+                value = "secret-\(name)"
+            case .resolve(let environment, let prompter):
+                do {
+                    value = try source.resolve(environment: environment, prompter: prompter, folder: folder)
+                } catch let error as EngineError where error.kind == .notFound {
+                    // Missing: carry on with a stand-in, and report it with the others at the end.
+                    unresolved.append(error)
+                    value = "secret-\(name)"
+                }
+            }
+            resolved[name] = value
+            return InputField(.scalar(value), at: location(), isSecret: true)
         }
-        let path = relative.hasPrefix("/") ? relative : directory + "/" + relative
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw EngineError(.notFound, "template file '\(relative)' does not exist (looked for \(path))", at: template.location)
-        }
-        let text = String(decoding: data, as: UTF8.self)
-        if text.unicodeScalars.contains("\u{0}") {
-            throw EngineError(.invalidInput, "template file '\(relative)' contains NUL", at: template.location)
-        }
-        var rendered = try substitute(text, at: SourceLocation(file: relative, line: 1, column: 1), intoScript: true)
-        rendered.location = template.location
-        return rendered
+        throw EngineError(
+            .unknownReference, "unknown variable '\(name)'", at: location(),
+            hint: Suggestion.hint(for: name, in: (Array(vars.keys) + Array(secrets.keys)).sorted()) ?? "define it under vars: or secrets:")
     }
 
     // MARK: Probes
@@ -335,7 +387,7 @@ struct LoadContext {
             else {
                 throw EngineError(.invalidInput, "a probe needs a name and a command", at: item.location)
             }
-            if command.contains("{{") {
+            if Template.firstOpening(in: command) != nil {
                 throw EngineError(.invalidInput, "probe commands take no {{ }} substitution (they are shell)", at: commandLocation)
             }
             return PostCheck(name, command: command, needsNetifd: false)

@@ -36,7 +36,28 @@ indirect enum YAMLNode {
             throw Self.error(error, file: file, text: text)
         }
         guard let node else { return nil }
-        return try convert(node, file: file, lines: lines(text))
+        var budget = Budget()
+        return try convert(node, file: file, lines: lines(text), budget: &budget)
+    }
+
+    /// What a document may hold once its aliases are expanded. Yams shares an anchored node
+    /// between its aliases; copying it out for each one is where ten levels of ten aliases become
+    /// 10^10 values. Counted as nodes are converted, so the load stops before memory grows.
+    struct Budget {
+        static let maxNodes = 100_000
+        static let maxScalarBytes = 10_000_000
+        var nodes = 0
+        var scalarBytes = 0
+
+        mutating func count(_ node: Node, file: String) throws {
+            nodes += 1
+            if case .scalar(let scalar) = node { scalarBytes += scalar.string.utf8.count }
+            guard nodes > Self.maxNodes || scalarBytes > Self.maxScalarBytes else { return }
+            let what = nodes > Self.maxNodes ? "more than \(Self.maxNodes) values" : "more than 10 MB of text"
+            throw EngineError(
+                .invalidInput, "the YAML holds \(what) once its aliases are expanded", at: YAMLNode.location(node.mark, file),
+                hint: "an alias (*name) repeats all its anchor holds: write the values out, or alias less")
+        }
     }
 
     /// The lines as libyaml counts them: split on the scalar "\n", since "\r\n" is a single Character.
@@ -44,7 +65,7 @@ indirect enum YAMLNode {
         text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(Substring($0)) }
     }
 
-    private static func location(_ mark: Mark?, _ file: String) -> SourceLocation {
+    fileprivate static func location(_ mark: Mark?, _ file: String) -> SourceLocation {
         SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
@@ -68,24 +89,36 @@ indirect enum YAMLNode {
         }
     }
 
-    private static func convert(_ node: Node, file: String, lines: [String]) throws -> YAMLNode {
+    private static func convert(_ node: Node, file: String, lines: [String], budget: inout Budget) throws -> YAMLNode {
+        try budget.count(node, file: file)
         switch node {
         case .scalar(let scalar):
             return .scalar(scalar.string, contentLocation(scalar, file, lines: lines))
         case .sequence(let sequence):
-            return .list(try sequence.map { try convert($0, file: file, lines: lines) }, location(sequence.mark, file))
+            var items: [YAMLNode] = []
+            items.reserveCapacity(sequence.count)
+            for item in sequence { items.append(try convert(item, file: file, lines: lines, budget: &budget)) }
+            return .list(items, location(sequence.mark, file))
         case .mapping(let mapping):
             var entries: [Entry] = []
+            // By key, so a mapping of n keys is checked in n steps, not n².
+            var seen: [String: SourceLocation] = [:]
             for (key, value) in mapping {
                 guard case .scalar(let keyScalar) = key else {
+                    // `name: {{ x }}` unquoted is a mapping inside a mapping to YAML.
+                    if case .mapping = key, let place = unquotedPlaceholder(before: key.mark, lines: lines) {
+                        throw EngineError(
+                            .invalidInput, "'\(place.text)' must be quoted: unquoted, YAML reads {{ }} as a mapping",
+                            at: SourceLocation(file: file, line: place.line, column: place.column), hint: "quote it: \"\(place.text)\"")
+                    }
                     throw EngineError(.invalidInput, "a mapping key must be a plain name", at: location(key.mark, file))
                 }
-                if let first = entries.first(where: { $0.key == keyScalar.string }) {
+                let keyLocation = location(keyScalar.mark, file)
+                if let first = seen.updateValue(keyLocation, forKey: keyScalar.string) {
                     throw EngineError(
-                        .invalidInput, "'\(keyScalar.string)' appears twice in this mapping (first at line \(first.keyLocation.line))",
-                        at: location(keyScalar.mark, file))
+                        .invalidInput, "'\(keyScalar.string)' appears twice in this mapping (first at line \(first.line))", at: keyLocation)
                 }
-                entries.append(Entry(key: keyScalar.string, keyLocation: location(keyScalar.mark, file), value: try convert(value, file: file, lines: lines)))
+                entries.append(Entry(key: keyScalar.string, keyLocation: keyLocation, value: try convert(value, file: file, lines: lines, budget: &budget)))
             }
             return .map(entries, location(mapping.mark, file))
         case .alias(let alias):
@@ -93,9 +126,41 @@ indirect enum YAMLNode {
         }
     }
 
+    /// The `{{ … }}` text whose inner `{` is at `mark` (a mapping used as a key), if it is one.
+    private static func unquotedPlaceholder(before mark: Mark?, lines: [String]) -> (text: String, line: Int, column: Int)? {
+        guard let mark, mark.line >= 1, mark.line <= lines.count else { return nil }
+        let scalars = Array(lines[mark.line - 1].unicodeScalars)
+        let start = mark.column - 2
+        guard start >= 0, start + 1 < scalars.count, scalars[start] == "{", scalars[start + 1] == "{" else { return nil }
+        var end = start + 2
+        while end + 1 < scalars.count, !(scalars[end] == "}" && scalars[end + 1] == "}") { end += 1 }
+        guard end + 1 < scalars.count else { return nil }
+        var text = ""
+        text.unicodeScalars.append(contentsOf: scalars[start...(end + 1)])
+        return (text, mark.line, mark.column - 1)
+    }
+
+    /// A tab in the indentation of the line a syntax error is on: libyaml only says it found a
+    /// character that cannot start a token.
+    private static func tabInIndentation(_ mark: Mark?, text: String) -> Int? {
+        guard let mark, mark.line >= 1 else { return nil }
+        let lines = lines(text)
+        guard mark.line <= lines.count else { return nil }
+        for (index, scalar) in lines[mark.line - 1].unicodeScalars.enumerated() {
+            if scalar == "\t" { return index + 1 }
+            if scalar != " " && scalar != "-" { return nil }
+        }
+        return nil
+    }
+
     private static func error(_ error: YamlError, file: String, text: String) -> EngineError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            if let column = tabInIndentation(mark, text: text) {
+                return EngineError(
+                    .invalidInput, "a tab is used for indentation", at: SourceLocation(file: file, line: mark.line, column: column),
+                    hint: "YAML indents with spaces only")
+            }
             return EngineError(.invalidInput, "YAML syntax: \(problem)", at: location(mark, file), hint: "check indentation and quoting")
         case .reader(let problem, let offset, _, _):
             // Yams' own description quotes the offending line; the message stays one line.

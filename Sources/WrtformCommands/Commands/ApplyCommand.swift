@@ -19,6 +19,7 @@ extension Wrtform {
 
         @OptionGroup var playbook: PlaybookOptions
         @OptionGroup var target: TargetOptions
+        @Flag(help: "Leave alone what the playbook owned but no longer names (default: remove it).") var noPrune = false
         @Flag(help: "Apply without asking.") var yes = false
         @Flag(help: "Print one JSON document instead of text (needs --yes).") var json = false
         @Flag(help: "Plan over others' uncommitted changes, and break a lock left by a run that died (never a live run's).") var force = false
@@ -41,7 +42,7 @@ extension Wrtform {
             let console = Console.current
             var report = json ? JSONReport(command: "apply") : nil
             try await reportingErrors(Printer(console: console), json: report) {
-                try await PlanSession.run(playbook: playbook, target: target, force: force, console: console) { session in
+                try await PlanSession.run(playbook: playbook, target: target, force: force, console: console, prune: !noPrune) { session in
                 let printer = session.printer
                 var plan = session.plan
                 let options = ApplyOptions(

@@ -18,6 +18,7 @@ extension Wrtform {
 
         @OptionGroup var playbook: PlaybookOptions
         @OptionGroup var target: TargetOptions
+        @Flag(help: "Leave alone what the playbook owned but no longer names (default: remove it).") var noPrune = false
         @Flag(help: "Print one JSON document instead of text.") var json = false
         @Flag(help: "Plan even though someone else has uncommitted changes on the router.") var force = false
 
@@ -25,7 +26,7 @@ extension Wrtform {
             let console = Console.current
             let report = json ? JSONReport(command: "plan") : nil
             let code = try await reportingErrors(Printer(console: console), json: report) {
-                try await PlanSession.run(playbook: playbook, target: target, force: force, console: console) { session in
+                try await PlanSession.run(playbook: playbook, target: target, force: force, console: console, prune: !noPrune) { session in
                 if var report {
                     report.target = session.router.name
                     report.add(session.plan)

@@ -7,19 +7,22 @@ struct PlanSession {
     var router: any RouterTarget
     var plan: Plan
     var printer: Printer
+    /// Whether the plan removes what the playbook owned but no longer names (`--no-prune`: no).
+    var prune = true
 
     /// Plans, runs `body`, and always closes the connection.
     static func run<T>(
-        playbook: PlaybookOptions, target: TargetOptions, force: Bool, console: Console,
+        playbook: PlaybookOptions, target: TargetOptions, force: Bool, console: Console, prune: Bool = true,
         _ body: (PlanSession) async throws -> T
     ) async throws -> T {
         let loaded = try LoadedPlaybook(playbook, resolveSecrets: true, console: console)
         let printer = Printer(console: console, secrets: loaded.playbook.secretValues)
         let router = try await TargetConnector.connect(target, console: console)
         do {
-            let snapshot = try await router.snapshot(paths: Planner.paths(for: loaded.graph), run: nil)
-            let plan = try Planner(force: force).plan(loaded.graph, on: snapshot)
-            let result = try await body(PlanSession(loaded: loaded, router: router, plan: plan, printer: printer))
+            let planner = Planner(force: force, ownership: scope(loaded, prune: prune))
+            let plan = try planner.plan(loaded.graph, on: try await planner.snapshot(of: loaded.graph, from: router))
+            let session = PlanSession(loaded: loaded, router: router, plan: plan, printer: printer, prune: prune)
+            let result = try await body(session)
             await TargetConnector.close(router)
             return result
         } catch {
@@ -35,8 +38,12 @@ struct PlanSession {
     }
 
     func replan(force: Bool) async throws -> Plan {
-        let snapshot = try await router.snapshot(paths: Planner.paths(for: loaded.graph), run: nil)
-        return try Planner(force: force).plan(loaded.graph, on: snapshot)
+        let planner = Planner(force: force, ownership: Self.scope(loaded, prune: prune))
+        return try planner.plan(loaded.graph, on: try await planner.snapshot(of: loaded.graph, from: router))
+    }
+
+    static func scope(_ loaded: LoadedPlaybook, prune: Bool) -> OwnershipScope {
+        OwnershipScope(playbook: loaded.playbook.name, mode: .playbook(prune: prune))
     }
 }
 

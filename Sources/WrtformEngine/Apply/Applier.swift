@@ -22,6 +22,7 @@ public struct Applier: Sendable {
     func apply(_ plan: Plan, to target: any RouterTarget, undoing: String?) async throws -> ApplyResult {
         guard plan.hasChanges else { return ApplyResult(runID: nil, status: .done) }
         let runID = RunID.make()
+        let plan = plan.stamped(runID: runID, time: Int(Date().timeIntervalSince1970))
         let journal = RunJournal(
             id: runID, time: Int(Date().timeIntervalSince1970), playbook: options.playbook, owner: options.owner,
             steps: undoing != nil ? [] : plan.steps.filter { !$0.changes.isEmpty }.map { RunJournal.StepRecord(id: $0.id, kind: $0.kind.rawValue, changes: $0.changes) },

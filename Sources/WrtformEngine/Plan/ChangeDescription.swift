@@ -18,6 +18,8 @@ enum ChangeDescription {
             return "- \(file): \(match)"
         case .addLine(let file, let line):
             return "+ \(file): line '\(line.replacingTabs)'"
+        case .writeFile(let path, _, let new) where !new.exists:
+            return "- \(path): removed"
         case .writeFile(let path, let old, let new):
             let what = secretFiles.contains(path) ? "(secret content)" : "\(new.content?.count ?? 0) bytes"
             return "\(old.exists ? "~" : "+") \(path): \(what), mode \(new.mode), owner \(new.owner)"

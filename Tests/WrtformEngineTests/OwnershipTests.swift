@@ -268,4 +268,37 @@ import WrtformEngine
         let error = try await #require(throws: EngineError.self) { try await self.plan(graph, copy) }
         #expect(error.message.contains("wrtform keeps for itself"))
     }
+
+    func rollback(_ copy: RouterCopy) async throws {
+        let target = try LocalDirectoryTarget(root: copy.root)
+        let plan = try Rollback().plan(try await target.snapshot(paths: [], run: "last"))
+        _ = try await Rollback().apply(plan, with: Applier(options: Self.options), to: target)
+    }
+
+    /// The record follows a rollback: the first apply rolled back owns nothing (no record left);
+    /// a prune or destroy rolled back owns again what it had removed.
+    @Test func rollbackKeepsTheRecordTrue() async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        let before = copy.etc()
+        try await apply(try StepBuilder.ocn(), copy)
+        try await rollback(copy)
+        #expect(copy.read(OwnershipRecord.path) == "<absent>")
+        #expect(copy.etc() == before)
+
+        try await apply(try StepBuilder.ocn(), copy)
+        try await apply(try ocn(without: ["https"]), copy)
+        try await rollback(copy)
+        #expect(copy.read("/etc/config/firewall").contains("https-server"))
+        #expect(try record(copy).playbooks["ocn"]?.steps.contains { $0.id == "https" && $0.created } == true)
+        // Owned again, so pruned again.
+        #expect(try await plan(try ocn(without: ["https"]), copy).steps.last?.id == "https")
+
+        _ = try await Applier(options: ApplyOptions(owner: "t", playbook: "destroy ocn", confirmTimeout: nil, skipVerify: true))
+            .apply(try await plan(try StepGraph([]), copy, OwnershipScope(playbook: "ocn", mode: .destroy)), to: try LocalDirectoryTarget(root: copy.root))
+        #expect(copy.read(OwnershipRecord.path) == "<absent>")
+        try await rollback(copy)
+        let owned = try record(copy).playbooks["ocn"]?.steps.map(\.id) ?? []
+        #expect(Set(["https", "zone", "fwd", "wanppp", "rule", "hook", "ddns-secret"]).isSubset(of: Set(owned)))
+    }
 }

@@ -39,7 +39,7 @@ extension Wrtform {
                     for (playbook, owned) in record.playbooks.sorted(by: { $0.key < $1.key }) {
                         printer.line(printer.styled("\(playbook)  (last run \(owned.run ?? "-"))", .bold))
                         for step in owned.steps {
-                            let how = step.created ? "created" : "set"
+                            let how = step.lines != nil ? "added" : step.created ? "created" : step.match != nil ? "set" : "manages"
                             printer.line("  \(step.id) (\(step.kind)): \(how) \(step.resourceDescription)  [run \(step.run ?? "-")]")
                         }
                     }

@@ -125,7 +125,7 @@ public struct AbsentStep: Step {
             guard let content = current.content else { return [] }
             var kept = String(decoding: content, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let before = kept.count
-            kept.removeAll { line in lines.contains(line.trimmingWhitespace) || lines.contains(Self.tableLine(line) ?? "") }
+            kept.removeAll { line in lines.contains(Pruning.trimmed(line)) || lines.contains(Self.tableLine(line) ?? "") }
             guard kept.count != before else { return [] }
             var new = current
             new.content = Array(kept.joined(separator: "\n").utf8)

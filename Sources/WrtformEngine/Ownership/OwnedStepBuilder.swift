@@ -57,7 +57,7 @@ struct OwnedStepBuilder {
                 } else {
                     entry.hash = new.hash
                 }
-            case .removeSection:
+            default:
                 break
             }
         }

@@ -100,6 +100,10 @@ struct OwnershipPlanner {
         }
         record.playbooks[scope.playbook] = updated.steps.isEmpty ? nil : updated
         if record != previous {
+            if !steps.contains(where: { !$0.changes.isEmpty }) {
+                outcome.notices.append(
+                    "only the ownership record changes: playbook '\(scope.playbook)' now records \(updated.steps.count) step(s) it manages")
+            }
             state.write(OwnershipRecord.path, try record.fileState(replacing: initial.file(OwnershipRecord.path)))
         }
         return outcome

@@ -53,7 +53,7 @@ enum OwnershipRollback {
         switch change {
         case .addSection, .addLine: return true
         case .writeFile(_, let old, _): return !old.exists
-        case .setOptions, .removeSection: return false
+        default: return false
         }
     }
 }

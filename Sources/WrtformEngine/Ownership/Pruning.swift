@@ -65,7 +65,7 @@ struct Pruning {
         var lines = String(decoding: content, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var removed = false
         for line in added {
-            guard let index = lines.lastIndex(where: { $0.trimmingWhitespace == line }) else { continue }
+            guard let index = lines.lastIndex(where: { Pruning.trimmed($0) == line }) else { continue }
             lines.remove(at: index)
             removed = true
         }
@@ -88,12 +88,10 @@ struct Pruning {
         }
         return Removal(changes: [.writeFile(path: entry.file, old: current, new: FileState(content: nil, mode: current.mode, owner: current.owner))])
     }
-}
 
-extension String {
-    /// Without leading and trailing spaces, tabs and CRs (compared as bytes, not Characters).
-    var trimmingWhitespace: String {
-        var scalars = Substring(self).unicodeScalars
+    /// A line without leading and trailing spaces, tabs and CRs (as bytes, not Characters).
+    static func trimmed(_ line: String) -> String {
+        var scalars = Substring(line).unicodeScalars
         let blank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
         while let first = scalars.first, blank(first) { scalars.removeFirst() }
         while let last = scalars.last, blank(last) { scalars.removeLast() }

@@ -301,4 +301,20 @@ import WrtformEngine
         let owned = try record(copy).playbooks["ocn"]?.steps.map(\.id) ?? []
         #expect(Set(["https", "zone", "fwd", "wanppp", "rule", "hook", "ddns-secret"]).isSubset(of: Set(owned)))
     }
+
+    /// Config applied before the router had a record is adopted by a record-only plan, as found:
+    /// pruning leaves it in place.
+    @Test func configFromBeforeTheRecordIsAdoptedAndNotPruned() async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        try await apply(try StepBuilder.ocn(), copy, nil)
+        let adopt = try await plan(try StepBuilder.ocn(), copy)
+        #expect(adopt.files.map(\.path) == [OwnershipRecord.path])
+        #expect(adopt.notices.contains { $0.hasPrefix("only the ownership record changes") })
+        _ = try await Applier(options: Self.options).apply(adopt, to: try LocalDirectoryTarget(root: copy.root))
+        #expect(try record(copy).playbooks["ocn"]?.steps.allSatisfy { !$0.created } == true)
+        let prune = try await plan(try ocn(without: ["https"]), copy)
+        #expect(!prune.files.contains { $0.path == "/etc/config/firewall" })
+        #expect(prune.warnings.contains { $0.hasPrefix("step 'https':") && $0.contains("not recorded") })
+    }
 }

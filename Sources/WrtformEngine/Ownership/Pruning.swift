@@ -49,9 +49,11 @@ struct Pruning {
                 restore.append(OptionChange(key: option.key, old: current, new: option.before))
             }
         }
-        for option in entry.options ?? [] where !option.beforeKnown && section[option.key] != nil {
+        let unknown = (entry.options ?? []).filter { !$0.beforeKnown && section[$0.key] != nil }.map(\.key)
+        if !unknown.isEmpty {
             removal.warnings.append(
-                "step '\(entry.id)': \(option.key) of \(match) is left as it is (its value before wrtform is not recorded)")
+                "step '\(entry.id)': \(unknown.joined(separator: ", ")) of \(match) left as it is: "
+                    + "the value before wrtform is not recorded (secret, or set before ownership was recorded)")
         }
         if !restore.isEmpty { removal.changes = [.setOptions(file: entry.file, match: match, options: restore)] }
         return removal

@@ -91,4 +91,22 @@ import WrtformEngine
             }
         }
     }
+
+    /// The record is written by the same round trip as the config, so a failed verify's restore puts
+    /// it back too: nothing is claimed that the router does not have.
+    @Test func aRestoredApplyRestoresTheRecordToo() async throws {
+        try await withVirtualRouter { router in
+            let before = router.etc()
+            let target = router.sshTarget()
+            var options = Self.options
+            options.probes = [PostCheck("always fails", command: "false", needsNetifd: false)]
+            options.verifyTimeout = 1
+            let plan = try await plan(try StepBuilder.ocn(), target)
+            #expect(plan.files.contains { $0.path == OwnershipRecord.path })
+            await #expect(throws: EngineError.self) { try await Applier(options: options).apply(plan, to: target) }
+            #expect(!router.exists(OwnershipRecord.path))
+            #expect(router.etc() == before)
+            await target.close()
+        }
+    }
 }

@@ -83,6 +83,12 @@ import VirtualRouter
             }
             #expect(now == expected)
 
+            let pruneApplied = etc(router)
+            let refused = await CLI.run(["destroy", CLI.ocn] + target, environment: environment)
+            #expect(refused.code == 1)
+            #expect(refused.stderr.contains("refusing to destroy without --yes"))
+            #expect(refused.stdout.contains("(destroying playbook 'ocn-dualstack-pppoe')"))
+            #expect(etc(router) == pruneApplied)
             let destroy = await CLI.run(["destroy", CLI.ocn, "--yes"] + target, environment: environment)
             outputs.append(destroy.all)
             #expect(destroy.code == 0, "\(destroy.stderr)")

@@ -317,4 +317,14 @@ import WrtformEngine
         #expect(!prune.files.contains { $0.path == "/etc/config/firewall" })
         #expect(prune.warnings.contains { $0.hasPrefix("step 'https':") && $0.contains("not recorded") })
     }
+
+    @Test func anUnreadableRecordIsAClearErrorAndNothingIsWritten() async throws {
+        let copy = try RouterCopy()
+        defer { copy.remove() }
+        try copy.write(OwnershipRecord.path, "{not json")
+        let error = try await #require(throws: EngineError.self) { try await self.plan(try StepBuilder.ocn(), copy) }
+        #expect(error.message == "/etc/wrtform/owners.json on the router is not an ownership record wrtform can read")
+        #expect(error.hint?.contains("move it aside") == true)
+        #expect(copy.read(OwnershipRecord.path) == "{not json")
+    }
 }

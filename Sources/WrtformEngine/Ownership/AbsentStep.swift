@@ -86,8 +86,9 @@ public struct AbsentStep: Step {
         case .uciOption:
             let option = try UCIOptionStep(input)
             return .options(file: option.file, reference: option.reference, keys: option.options.map(\.key))
-        case .interface, .firewallZone, .forwarding, .networkRule, .uciSection:
-            // These keep one section: the section they would add to an empty router is theirs.
+        default:
+            // interface, firewall-zone, forwarding, network-rule, uci-section (and kinds added later)
+            // keep one section: the section they would add to an empty router is theirs.
             let step = try StepCatalog.make(input)
             guard case .addSection(let file, let match, _, _)? = try step.check(RouterState(files: [:])).first else {
                 throw EngineError(.invalidInput, "\(kind.rawValue) step '\(input.id)' cannot be made absent", at: input.location)

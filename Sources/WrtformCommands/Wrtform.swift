@@ -14,8 +14,8 @@ public struct Wrtform: AsyncParsableCommand {
             """,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ConfirmCommand.self, AbortCommand.self,
-            RollbackCommand.self, HistoryCommand.self,
-            GraphCommand.self, FactsCommand.self, DoctorCommand.self, CompletionCommand.self,
+            RollbackCommand.self, HistoryCommand.self, GraphCommand.self, FactsCommand.self, DoctorCommand.self,
+            DestroyCommand.self, StateCommand.self, CompletionCommand.self,
         ]
     )
 

@@ -20,6 +20,7 @@ extension Wrtform {
         @OptionGroup var playbook: PlaybookOptions
         @OptionGroup var target: TargetOptions
         @OptionGroup var output: OutputOptions
+        @Flag(help: "Leave alone what the playbook owned but no longer names (default: remove it).") var noPrune = false
         @Flag(help: "Apply without asking.") var yes = false
         @Flag(help: "Print one JSON document instead of text (needs --yes).") var json = false
         @Flag(help: "Plan over others' uncommitted uci or LuCI changes (staged in /tmp/.uci or an rpcd session).")
@@ -58,7 +59,10 @@ extension Wrtform {
             let console = Console.current
             var report = json ? JSONReport(command: "apply") : nil
             try await reportingErrors(Printer(console: console), json: report) {
-                try await PlanSession.run(playbook: playbook, target: target, output: output, force: force || ignoreStagedChanges, console: console) { session in
+                try await PlanSession.run(
+                    playbook: playbook, target: target, output: output, force: force || ignoreStagedChanges, console: console,
+                    prune: !noPrune && playbook.steps.isEmpty
+                ) { session in
                 let printer = session.printer
                 var plan = session.plan
                 let confirmWithin = withoutWatchdog ? nil : confirmTimeout

@@ -19,6 +19,7 @@ extension Wrtform {
         @OptionGroup var playbook: PlaybookOptions
         @OptionGroup var target: TargetOptions
         @OptionGroup var output: OutputOptions
+        @Flag(help: "Leave alone what the playbook owned but no longer names (default: remove it).") var noPrune = false
         @Flag(help: "Print one JSON document instead of text.") var json = false
         @Flag(help: "Plan even though someone else has uncommitted uci or LuCI changes on the router.") var force = false
         @Flag(help: "One line per change; no file diffs.") var compact = false
@@ -28,7 +29,10 @@ extension Wrtform {
             let console = Console.current
             let report = json ? JSONReport(command: "plan") : nil
             let code = try await reportingErrors(Printer(console: console), json: report) {
-                try await PlanSession.run(playbook: playbook, target: target, output: output, force: force, console: console) { session in
+                try await PlanSession.run(
+                    playbook: playbook, target: target, output: output, force: force, console: console,
+                    prune: !noPrune && playbook.steps.isEmpty
+                ) { session in
                 if var report {
                     report.target = session.router.name
                     report.add(session.plan)

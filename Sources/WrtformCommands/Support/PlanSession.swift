@@ -7,12 +7,15 @@ struct PlanSession {
     var router: any RouterTarget
     var plan: Plan
     var printer: Printer
+    /// Whether the plan removes what the playbook owned but no longer names (`--no-prune`: no).
+    var prune = true
 
     /// Plans, runs `body`, and always closes the connection. A run still waiting for confirmation
     /// stops it before any diff: planned over, its changes would look done until its watchdog
     /// reverted them.
     static func run<T>(
         playbook: PlaybookOptions, target: TargetOptions, output: OutputOptions, force: Bool, console: Console,
+        prune: Bool = true,
         _ body: (PlanSession) async throws -> T
     ) async throws -> T {
         let loaded = try LoadedPlaybook(playbook, resolveSecrets: true, console: console)
@@ -20,10 +23,12 @@ struct PlanSession {
         let connected = try await TargetConnector.connect(target, console: console)
         let router = VerboseRouter.wrap(connected, output, console: console)
         do {
-            let snapshot = try await router.snapshot(paths: Planner.paths(for: loaded.graph), run: nil)
+            let planner = Planner(force: force, ownership: scope(loaded, prune: prune))
+            let snapshot = try await planner.snapshot(of: loaded.graph, from: router)
             try refusePendingRun(snapshot, router: router)
-            let plan = try Planner(force: force).plan(loaded.graph, on: snapshot)
-            let result = try await body(PlanSession(loaded: loaded, router: router, plan: plan, printer: printer))
+            let plan = try planner.plan(loaded.graph, on: snapshot)
+            let session = PlanSession(loaded: loaded, router: router, plan: plan, printer: printer, prune: prune)
+            let result = try await body(session)
             await TargetConnector.close(connected)
             return result
         } catch let exit as ExitWith {
@@ -56,8 +61,12 @@ struct PlanSession {
     }
 
     func replan(force: Bool) async throws -> Plan {
-        let snapshot = try await router.snapshot(paths: Planner.paths(for: loaded.graph), run: nil)
-        return try Planner(force: force).plan(loaded.graph, on: snapshot)
+        let planner = Planner(force: force, ownership: Self.scope(loaded, prune: prune))
+        return try planner.plan(loaded.graph, on: try await planner.snapshot(of: loaded.graph, from: router))
+    }
+
+    static func scope(_ loaded: LoadedPlaybook, prune: Bool) -> OwnershipScope {
+        OwnershipScope(playbook: loaded.playbook.name, mode: .playbook(prune: prune))
     }
 }
 

@@ -6,6 +6,7 @@ public enum StepCatalog {
                 .invalidInput, "unknown step kind '\(input.kind)'", at: input.location,
                 hint: Suggestion.hint(for: input.kind, in: StepKind.names))
         }
+        if input.fields["absent"] != nil { return try AbsentStep(input) }
         switch kind {
         case .routingTable: return try RoutingTableStep(input)
         case .interface: return try InterfaceStep(input)

@@ -29,6 +29,7 @@ public struct Applier: Sendable {
                 hint: "name files by absolute paths without //, . or .. (letters, digits and / . _ - + @)")
         }
         let runID = RunID.make()
+        let plan = plan.stamped(runID: runID, time: Int(Date().timeIntervalSince1970))
         let journal = RunJournal(
             id: runID, time: Int(Date().timeIntervalSince1970), playbook: options.playbook, owner: options.owner,
             steps: undoing != nil ? [] : plan.steps.filter { !$0.changes.isEmpty }.map { RunJournal.StepRecord(id: $0.id, kind: $0.kind.rawValue, changes: $0.changes) },

@@ -18,10 +18,29 @@ enum ChangeDescription {
             return "- \(file): \(match)"
         case .addLine(let file, let line, _):
             return "+ \(file): line '\(line.replacingTabs)'"
+        case .writeFile(let path, _, let new) where !new.exists:
+            return "- \(path): removed"
+        case .writeFile(let path, let old, let new) where !secretFiles.contains(path) && removedLines(old, new)?.isEmpty == false:
+            let lines = removedLines(old, new) ?? []
+            return "- \(path): " + lines.map { "line '\($0.replacingTabs)'" }.joined(separator: ", ")
         case .writeFile(let path, let old, let new):
             let what = secretFiles.contains(path) ? "(secret content)" : "\(new.content?.count ?? 0) bytes"
             return "\(old.exists ? "~" : "+") \(path): \(what), mode \(new.mode), owner \(new.owner)"
         }
+    }
+}
+
+extension ChangeDescription {
+    /// The lines a rewrite only took out of a plain file (rt_tables, sysupgrade.conf), or nil when
+    /// it did anything else.
+    static func removedLines(_ old: FileState, _ new: FileState) -> [String]? {
+        guard old.exists, new.exists else { return nil }
+        var kept = new.text.split(separator: "\n", omittingEmptySubsequences: false)
+        var removed: [String] = []
+        for line in old.text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if kept.first == line { kept.removeFirst() } else { removed.append(String(line)) }
+        }
+        return kept.isEmpty ? removed : nil
     }
 }
 

@@ -3,15 +3,18 @@ import WrtformUCI
 /// Makes a plan: every check runs locally, in graph order, on one snapshot of the router.
 public struct Planner: Sendable {
     public var force: Bool
+    /// The playbook the plan is for: record what it owns, and prune what it no longer names.
+    public var ownership: OwnershipScope?
 
-    public init(force: Bool = false) {
+    public init(force: Bool = false, ownership: OwnershipScope? = nil) {
         self.force = force
+        self.ownership = ownership
     }
 
     /// The files a plan of `graph` must read: what the steps touch, plus the configs that references
     /// are resolved against.
     public static func paths(for graph: StepGraph) -> [String] {
-        var paths = Set([ConfigFile.network, ConfigFile.firewall, ConfigFile.rtTables])
+        var paths = Set([ConfigFile.network, ConfigFile.firewall, ConfigFile.rtTables, OwnershipRecord.path])
         for step in graph.ordered { paths.formUnion(step.files) }
         return paths.sorted()
     }
@@ -19,7 +22,9 @@ public struct Planner: Sendable {
     public func plan(_ graph: StepGraph, on snapshot: Snapshot) throws -> Plan {
         try snapshot.refuseIfSomeoneIsMidChange(force: force, overriding: "plan over them")
         let initial = RouterState(files: snapshot.files)
+        try OwnershipPlanner.refuseReservedPaths(graph)
         try resolveReferences(graph, in: initial)
+        let owners = try ownership.map { try OwnershipPlanner(scope: $0, initial: initial) }
 
         var state = initial
         var steps: [Plan.StepPlan] = []
@@ -29,19 +34,28 @@ public struct Planner: Sendable {
             secretKeys.formUnion(step.secretKeys)
             if step.writesSecretFile { secretFiles.formUnion(step.files) }
         }
+        if let owners {
+            secretKeys.formUnion(owners.previous.secretKeys)
+            secretFiles.formUnion(owners.previous.secretFiles)
+        }
         for step in graph.ordered {
             let changes = try step.check(state)
             for change in changes { try change.apply(to: &state) }
-            let action = changes.map(\.action).max() ?? .noop
+            let action = changes.isEmpty ? .noop : step is AbsentStep ? .delete : changes.map(\.action).max() ?? .noop
             steps.append(Plan.StepPlan(
                 id: step.id, kind: step.kind, action: action, changes: changes,
                 summary: changes.map { ChangeDescription.line(for: $0, secretKeys: secretKeys, secretFiles: secretFiles) }))
         }
 
-        let files = Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
+        let owned = try owners?.extend(
+            graph, steps: &steps, initial: initial, state: &state, secretKeys: secretKeys, secretFiles: secretFiles)
+        try RemovalReferences.check(from: initial, to: state, steps: steps, graph: graph)
+
+        let files = Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles).map(OwnershipPlanner.shown)
         let changedPaths = files.map(\.path)
         let warnings = ConnectionGuard.warnings(for: steps, initial: initial, connectedAddress: snapshot.connectedAddress)
-        var notices: [String] = []
+            + (owned?.warnings ?? [])
+        var notices: [String] = owned?.notices ?? []
         for run in snapshot.runs where run.status == .pending || run.status == .writing {
             notices.append("run \(run.id) is still waiting for confirmation: the router restores it unless it is confirmed")
         }

@@ -51,7 +51,9 @@ public struct Rollback: Sendable {
                 .conflict, "run \(journal.id) cannot be rolled back cleanly: \(conflicts.joined(separator: "; "))",
                 hint: "resolve these by hand, or pass --force to restore the run's old values anyway")
         }
+        try OwnershipRollback.reconcile(undoing: journal, in: &state)
         let files = Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
+            .map(OwnershipPlanner.shown)
         return Plan(
             steps: steps, files: files, services: Services.toReload(for: files.map(\.path)), warnings: [], postChecks: [],
             secretKeys: secretKeys, secretFiles: secretFiles, snapshot: snapshot)

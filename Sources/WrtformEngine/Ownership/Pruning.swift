@@ -1,0 +1,102 @@
+import WrtformUCI
+
+/// The changes that undo what one owned step holds on the router's current files: a section it
+/// created is removed, options it set on someone else's section go back to their old values,
+/// lines it added are taken out, a file it created is deleted. What was changed by hand since
+/// is left as it is, with a warning.
+struct Pruning {
+    struct Removal {
+        var changes: [Change] = []
+        var action: StepAction = .delete
+        var warnings: [String] = []
+    }
+
+    var entry: OwnedStep
+
+    func changes(in state: inout RouterState) throws -> Removal {
+        if let match = entry.match {
+            return try section(match, in: &state)
+        }
+        if let added = entry.added ?? (entry.created ? entry.lines : nil), entry.lines != nil {
+            return lines(added, in: state)
+        }
+        return file(in: state)
+    }
+
+    private func section(_ match: SectionMatch, in state: inout RouterState) throws -> Removal {
+        let document = try state.uci(entry.file)
+        let found = match.find(in: document)
+        guard let section = found.first else { return Removal() }
+        if found.count > 1 {
+            return Removal(warnings: [
+                "step '\(entry.id)': \(entry.file) has \(found.count) sections matching \(match): left them all alone"
+            ])
+        }
+        if entry.created {
+            let options = section.options.map { OptionSetting($0.key, $0.value) }
+            return Removal(changes: [.removeSection(file: entry.file, match: match, options: options, position: section.index)])
+        }
+        var removal = Removal(action: .update)
+        var restore: [OptionChange] = []
+        for option in entry.options ?? [] where option.beforeKnown {
+            let current = section[option.key]
+            if let value = option.value, !UCIValue.same(current, value) {
+                removal.warnings.append(
+                    "step '\(entry.id)': \(option.key) of \(match) was changed since wrtform set it: left as it is")
+                continue
+            }
+            if !UCIValue.same(current, option.before) {
+                restore.append(OptionChange(key: option.key, old: current, new: option.before))
+            }
+        }
+        let unknown = (entry.options ?? []).filter { !$0.beforeKnown && section[$0.key] != nil }.map(\.key)
+        if !unknown.isEmpty {
+            removal.warnings.append(
+                "step '\(entry.id)': \(unknown.joined(separator: ", ")) of \(match) left as it is: "
+                    + "the value before wrtform is not recorded (secret, or set before ownership was recorded)")
+        }
+        if !restore.isEmpty { removal.changes = [.setOptions(file: entry.file, match: match, options: restore)] }
+        return removal
+    }
+
+    /// Takes out the lines the step added (the last of each); deletes a file it created once
+    /// nothing but what wrtform put there is left.
+    private func lines(_ added: [String], in state: RouterState) -> Removal {
+        let current = state.file(entry.file)
+        guard let content = current.content else { return Removal() }
+        var lines = String(decoding: content, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var removed = false
+        for line in added {
+            guard let index = lines.lastIndex(where: { Pruning.trimmed($0) == line }) else { continue }
+            lines.remove(at: index)
+            removed = true
+        }
+        guard removed else { return Removal() }
+        let text = lines.joined(separator: "\n")
+        var new = current
+        if entry.created && (text.allSatisfy(\.isWhitespace) || text == RoutingTableStep.stockContent) {
+            new = FileState(content: nil, mode: current.mode, owner: current.owner)
+        } else {
+            new.content = Array(text.utf8)
+        }
+        return Removal(changes: [.writeFile(path: entry.file, old: current, new: new)])
+    }
+
+    private func file(in state: RouterState) -> Removal {
+        let current = state.file(entry.file)
+        guard entry.created, current.exists else { return Removal() }
+        if let hash = entry.hash, current.hash != hash {
+            return Removal(warnings: ["step '\(entry.id)': \(entry.file) was changed since wrtform wrote it: left in place"])
+        }
+        return Removal(changes: [.writeFile(path: entry.file, old: current, new: FileState(content: nil, mode: current.mode, owner: current.owner))])
+    }
+
+    /// A line without leading and trailing spaces, tabs and CRs (as bytes, not Characters).
+    static func trimmed(_ line: String) -> String {
+        var scalars = Substring(line).unicodeScalars
+        let blank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+        while let first = scalars.first, blank(first) { scalars.removeFirst() }
+        while let last = scalars.last, blank(last) { scalars.removeLast() }
+        return String(scalars)
+    }
+}

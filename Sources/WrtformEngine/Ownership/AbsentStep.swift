@@ -124,12 +124,15 @@ public struct AbsentStep: Step {
         case .lines(let file, let lines):
             let current = state.file(file)
             guard let content = current.content else { return [] }
-            var kept = String(decoding: content, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            let before = kept.count
-            kept.removeAll { line in lines.contains(Pruning.trimmed(line)) || lines.contains(Self.tableLine(line) ?? "") }
-            guard kept.count != before else { return [] }
+            // Lines are split on LF bytes and kept with their own line ends: a CRLF file stays CRLF.
+            let ranges = LineFile.ranges(content)
+            let kept = ranges.filter { range in
+                let line = LineFile.trimmed(LineFile.body(content[range]))
+                return !(lines.contains(line) || lines.contains(Self.tableLine(line) ?? ""))
+            }
+            guard kept.count != ranges.count else { return [] }
             var new = current
-            new.content = Array(kept.joined(separator: "\n").utf8)
+            new.content = kept.flatMap { content[$0] }
             return [.writeFile(path: file, old: current, new: new)]
         case .file(let path):
             let current = state.file(path)

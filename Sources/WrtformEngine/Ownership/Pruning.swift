@@ -64,20 +64,22 @@ struct Pruning {
     private func lines(_ added: [String], in state: RouterState) -> Removal {
         let current = state.file(entry.file)
         guard let content = current.content else { return Removal() }
-        var lines = String(decoding: content, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Split on LF bytes, each line kept with its own line end (a CRLF file stays CRLF).
+        var ranges = LineFile.ranges(content)
         var removed = false
         for line in added {
-            guard let index = lines.lastIndex(where: { Pruning.trimmed($0) == line }) else { continue }
-            lines.remove(at: index)
+            guard let index = ranges.lastIndex(where: { LineFile.trimmed(LineFile.body(content[$0])) == line }) else { continue }
+            ranges.remove(at: index)
             removed = true
         }
         guard removed else { return Removal() }
-        let text = lines.joined(separator: "\n")
+        let bytes = ranges.flatMap { content[$0] }
+        let text = String(decoding: bytes, as: UTF8.self)
         var new = current
         if entry.created && (text.allSatisfy(\.isWhitespace) || text == RoutingTableStep.stockContent) {
             new = FileState(content: nil, mode: current.mode, owner: current.owner)
         } else {
-            new.content = Array(text.utf8)
+            new.content = bytes
         }
         return Removal(changes: [.writeFile(path: entry.file, old: current, new: new)])
     }
@@ -91,12 +93,4 @@ struct Pruning {
         return Removal(changes: [.writeFile(path: entry.file, old: current, new: FileState(content: nil, mode: current.mode, owner: current.owner))])
     }
 
-    /// A line without leading and trailing spaces, tabs and CRs (as bytes, not Characters).
-    static func trimmed(_ line: String) -> String {
-        var scalars = Substring(line).unicodeScalars
-        let blank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-        while let first = scalars.first, blank(first) { scalars.removeFirst() }
-        while let last = scalars.last, blank(last) { scalars.removeLast() }
-        return String(scalars)
-    }
 }

@@ -2,6 +2,12 @@ import WrtformUCI
 
 /// Ensures a network interface (`config interface 'wanppp'`) with the given options.
 /// Options the step does not name stay as the user set them.
+///
+/// A PPPoE interface runs over a port other interfaces share (`wan` under IPoE and MAP-E). netifd
+/// copies an interface's device options (`mtu`, `ipv6`, …) onto its lower device when that device
+/// has no `config device` section of its own: `ipv6 '0'` on wanppp would turn IPv6 off on `wan`.
+/// The step therefore ensures that section (`option name 'wan'`, nothing else), and refuses `mtu`
+/// on PPP interfaces: the session's MTU belongs in `pppd_options`.
 public struct InterfaceStep: Step {
     public let id: String
     public let location: SourceLocation?
@@ -9,9 +15,14 @@ public struct InterfaceStep: Step {
     public let options: [OptionSetting]
     public let secretKeys: Set<String>
     public let requires: [Requirement]
+    /// The Ethernet port under a PPP session, which gets a `config device` section; nil otherwise.
+    public let lowerDevice: String?
     public var kind: StepKind { .interface }
     public var files: [String] { [ConfigFile.network] }
     public var provides: [Resource] { [.interface(name)] }
+
+    /// Protocols whose interface is a PPP session (device `PROTO-NAME`), run by pppd.
+    static let pppProtocols: Set<String> = ["pppoe", "pppoa", "pptp", "l2tp"]
 
     public init(_ input: StepInput) throws {
         id = input.id
@@ -22,15 +33,41 @@ public struct InterfaceStep: Step {
         try Self.validate(options, input: input, interface: name)
         secretKeys = input.secretOptionKeys
         requires = Self.tableRequirements(options, input: input)
+        let proto = options.first { $0.key == "proto" }?.value.items.first
+        let device = options.first { $0.key == "device" }?.value.items.first
+        lowerDevice = proto == "pppoe" ? device.flatMap(Self.portName) : nil
     }
 
     public func check(_ state: RouterState) throws -> [Change] {
-        try SectionEnsure(file: ConfigFile.network, match: SectionMatch(type: "interface", name: name), options: options)
+        var changes: [Change] = []
+        if let device = lowerDevice {
+            var state = state
+            let match = SectionMatch(type: "device", options: ["name": .single(device)])
+            if match.find(in: try state.uci(ConfigFile.network)).isEmpty {
+                changes.append(.addSection(file: ConfigFile.network, match: match, options: [OptionSetting("name", .single(device))], position: nil))
+            }
+        }
+        changes += try SectionEnsure(file: ConfigFile.network, match: SectionMatch(type: "interface", name: name), options: options)
             .check(state, stepID: id, location: location)
+        return changes
+    }
+
+    public func reason(for change: Change) -> String? {
+        guard case .addSection(_, let match, _, _) = change, match.type == "device", let device = lowerDevice else { return nil }
+        return "so \(name)'s options (ipv6, mtu) stay off the port \(device), which IPoE/MAP-E share"
     }
 
     public var postChecks: [PostCheck] {
         [PostCheck("interface \(name) is known to netifd", command: "ifstatus '\(name)' >/dev/null")]
+    }
+
+    /// A plain port name ("wan", "eth1", "lan4") that a bare `config device` section may describe.
+    /// Aliases (`@wan`), VLANs (`eth0.2`) and bridges have sections or semantics of their own: left alone.
+    static func portName(_ device: String) -> String? {
+        guard !device.hasPrefix("br-"), device.count <= 15,
+            device.utf8.allSatisfy({ $0 < 128 && (Character(Unicode.Scalar($0)).isASCIIAlnum || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")) })
+        else { return nil }
+        return device
     }
 
     static func validateName(_ name: String, input: StepInput) throws {
@@ -42,7 +79,7 @@ public struct InterfaceStep: Step {
         }
     }
 
-    /// Checks the options netifd reads as numbers, and the PPPoE device-name limit.
+    /// Checks the options netifd reads as numbers, the PPPoE device-name limit, and `mtu` on PPP.
     static func validate(_ options: [OptionSetting], input: StepInput, interface: String) throws {
         for option in options {
             let value = option.value.items.first ?? ""
@@ -52,6 +89,9 @@ public struct InterfaceStep: Step {
             case "mtu":
                 guard let mtu = Int(value), (576...9216).contains(mtu) else {
                     throw input.error("mtu", "mtu '\(value)' is out of range (576-9216)")
+                }
+                if let proto = options.first(where: { $0.key == "proto" })?.value.items.first, pppProtocols.contains(proto) {
+                    throw pppMTUError(interface: interface, mtu: value, input: input)
                 }
             case "proto":
                 if let problem = pppDeviceProblem(interface: interface, proto: value) {
@@ -63,16 +103,25 @@ public struct InterfaceStep: Step {
         }
     }
 
+    /// netifd applies an interface's `mtu` to its lower device as well (the shared `wan` port would drop to
+    /// 1454, under MAP-E's 1500), and pppd then caps the session at that minus 8.
+    static func pppMTUError(interface: String, mtu: String, input: StepInput) -> EngineError {
+        input.error(
+            "mtu", "mtu on PPP interface '\(interface)' is also set on its lower device by netifd (shrinking the port IPoE/MAP-E share)",
+            hint: "set the session's MTU with pppd_options: 'mtu \(mtu) mru \(mtu)'")
+    }
+
     /// The device of a PPP interface is `PROTO-NAME` (`pppoe-wanppp`), and Linux limits device names to
     /// 15 characters (IFNAMSIZ 16): a longer interface name never comes up.
     static func pppDeviceProblem(interface: String, proto: String) -> String? {
-        guard ["pppoe", "pppoa", "pptp", "l2tp"].contains(proto), interface.count > 9 else { return nil }
+        guard pppProtocols.contains(proto), interface.count > 9 else { return nil }
         return "PPP interface name '\(interface)' is longer than 9 characters (its device pppoe-\(interface) would exceed 15)"
     }
 
+    /// Table names must be in rt_tables (netifd drops what it cannot resolve); numbers need no entry.
     static func tableRequirements(_ options: [OptionSetting], input: StepInput) -> [Requirement] {
         options.filter { $0.key == "ip4table" || $0.key == "ip6table" }.compactMap { option in
-            guard let table = option.value.items.first, !RoutingTables.isBuiltIn(table) else { return nil }
+            guard let table = option.value.items.first, !RoutingTables.isBuiltIn(table), Int(table) == nil else { return nil }
             return Requirement(.routingTable(table), at: input.location(of: option.key))
         }
     }

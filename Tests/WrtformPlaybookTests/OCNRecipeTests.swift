@@ -142,8 +142,11 @@ import WrtformUCI
         try Data((Self.read(router, "/etc/iproute2/rt_tables") + "300\tpppoe\n").utf8)
             .write(to: router.root.appendingPathComponent("etc/iproute2/rt_tables"))
         let before = Self.read(router, "/etc/config/network")
-        _ = try await Self.apply(try Self.graph(), to: router)
+        let plan = try await Self.apply(try Self.graph(), to: router)
+        #expect(plan.steps.first { $0.id == "wanppp" }?.summary.last
+            == "~ /etc/config/network: interface 'wanppp': mtu '1454' → unset (netifd sets an interface's mtu on its lower device too; pppd_options carries the session's MTU)")
         let network = try Self.uci(router, "/etc/config/network")
+        #expect(network.section(named: "wanppp")?["mtu"] == nil)
         let servers = network.sections(ofType: "rule").filter { $0["src"] != nil }
         #expect(servers.count == 1)
         #expect(servers.first?["src"]?.words == ["192.168.1.5/32"])

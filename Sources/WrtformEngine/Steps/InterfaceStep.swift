@@ -47,14 +47,27 @@ public struct InterfaceStep: Step {
                 changes.append(.addSection(file: ConfigFile.network, match: match, options: [OptionSetting("name", .single(device))], position: nil))
             }
         }
-        changes += try SectionEnsure(file: ConfigFile.network, match: SectionMatch(type: "interface", name: name), options: options)
-            .check(state, stepID: id, location: location)
+        let match = SectionMatch(type: "interface", name: name)
+        changes += try SectionEnsure(file: ConfigFile.network, match: match, options: options).check(state, stepID: id, location: location)
+        // An older recipe's `mtu` on the PPP interface: taken off (pppd_options carries the session's MTU).
+        var state = state
+        if let proto = options.first(where: { $0.key == "proto" })?.value.items.first, Self.pppProtocols.contains(proto),
+            let old = try state.uci(ConfigFile.network).section(named: name)?["mtu"]
+        {
+            changes.append(.setOptions(file: ConfigFile.network, match: match, options: [OptionChange(key: "mtu", old: old, new: nil)]))
+        }
         return changes
     }
 
     public func reason(for change: Change) -> String? {
-        guard case .addSection(_, let match, _, _) = change, match.type == "device", let device = lowerDevice else { return nil }
-        return "so \(name)'s options (ipv6, mtu) stay off the port \(device), which IPoE/MAP-E share"
+        switch change {
+        case .addSection(_, let match, _, _) where match.type == "device":
+            return lowerDevice.map { "so \(name)'s options (ipv6, mtu) stay off the port \($0), which IPoE/MAP-E share" }
+        case .setOptions(_, _, let options) where options.count == 1 && options[0].key == "mtu" && options[0].new == nil:
+            return "netifd sets an interface's mtu on its lower device too; pppd_options carries the session's MTU"
+        default:
+            return nil
+        }
     }
 
     public var postChecks: [PostCheck] {

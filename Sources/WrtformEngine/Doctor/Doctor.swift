@@ -24,7 +24,15 @@ public struct Doctor: Sendable {
             probes.append(RouterProbe(Probe.rules, command: "ip -4 rule show"))
             probes.append(RouterProbe(Probe.routes, command: "ip -4 route show table \(Shell.quote(table))"))
         }
-        if setup.zone != nil {
+        if let port = setup.lowerDevice {
+            probes.append(RouterProbe(
+                Probe.lowerIPv6, command: "command -v sysctl >/dev/null || exit 127; sysctl -n \(Shell.quote("net.ipv6.conf.\(port).disable_ipv6"))"))
+            probes.append(RouterProbe(Probe.lowerLink, command: "ip -o link show dev \(Shell.quote(port))"))
+        }
+        if !setup.ipv6Rules.isEmpty && setup.ruleSource != nil {
+            probes.append(RouterProbe(Probe.neighbours, command: "ip neigh show"))
+        }
+        if setup.zone != nil || !setup.ipv6Rules.isEmpty {
             probes.append(RouterProbe(Probe.nft, command: "command -v nft >/dev/null || exit 127; nft list ruleset"))
         }
         if let hook = setup.hookPath {
@@ -51,8 +59,11 @@ public struct Doctor: Sendable {
         var examination = DoctorExamination(setup: setup, snapshot: snapshot)
         examination.examineSession()
         examination.examineRouting()
+        examination.examineRuleOrder()
         examination.examineFirewall()
+        examination.examineIPv6()
         examination.examineInterfaceOptions()
+        examination.examineLowerDevice()
         examination.examineConfigTraps()
         examination.examineHook()
         return examination.findings
@@ -83,6 +94,9 @@ public struct Doctor: Sendable {
         static let nft = "nft"
         static let hookSyntax = "hook-syntax"
         static let hookLog = "hook-log"
+        static let lowerIPv6 = "lower-ipv6"
+        static let lowerLink = "lower-link"
+        static let neighbours = "neighbours"
         static func dns(_ index: Int) -> String { "dns\(index)" }
     }
 }

@@ -57,3 +57,58 @@ public struct FirewallAddressError: Error, Sendable, Equatable {
     public var message: String
     init(_ message: String) { self.message = message }
 }
+
+extension FirewallAddress {
+    /// Whether `address` falls under an IPv6 match as fw4 renders it (`daddr & MASK == A`): `::5/-64`
+    /// matches any address ending in ::5. nil when either is not IPv6.
+    public static func ipv6Matches(_ address: String, _ match: String) -> Bool? {
+        var body = Substring(match)
+        if body.hasPrefix("!") { body = body.dropFirst() }
+        let parts = body.split(separator: "/", omittingEmptySubsequences: false)
+        guard let target = ipv6Bytes(String(parts[0])), let candidate = ipv6Bytes(address) else { return nil }
+        var mask = [UInt8](repeating: 0xff, count: 16)
+        if parts.count == 2 {
+            if let explicit = ipv6Bytes(String(parts[1])) {
+                mask = explicit
+            } else if let bits = Int(parts[1]), abs(bits) <= 128 {
+                // n: the first n bits; -n: the last n bits (fw4's to_mask).
+                let covers: (Int) -> Bool = { bit in bits < 0 ? bit >= 128 + bits : bit < bits }
+                mask = (0..<16).map { byte in
+                    (0..<8).reduce(UInt8(0)) { value, bit in covers(byte * 8 + bit) ? value | (0x80 >> UInt8(bit)) : value }
+                }
+            } else {
+                return nil
+            }
+        }
+        return (0..<16).allSatisfy { candidate[$0] & mask[$0] == target[$0] & mask[$0] }
+    }
+
+    /// The 16 bytes of an IPv6 address ("2001:db8::5", "::ffff:192.0.2.1").
+    static func ipv6Bytes(_ text: String) -> [UInt8]? {
+        guard Validate.ipv6(text) else { return nil }
+        func groups(_ part: Substring) -> [UInt16]? {
+            guard !part.isEmpty else { return [] }
+            var result: [UInt16] = []
+            for piece in part.split(separator: ":") {
+                if piece.contains(".") {
+                    let octets = piece.split(separator: ".").compactMap { UInt16($0) }
+                    guard octets.count == 4 else { return nil }
+                    result += [octets[0] << 8 | octets[1], octets[2] << 8 | octets[3]]
+                } else {
+                    guard let value = UInt16(piece, radix: 16) else { return nil }
+                    result.append(value)
+                }
+            }
+            return result
+        }
+        let halves = text.components(separatedBy: "::")
+        guard let head = groups(Substring(halves[0])) else { return nil }
+        var all = head
+        if halves.count == 2 {
+            guard let tail = groups(Substring(halves[1])) else { return nil }
+            all += [UInt16](repeating: 0, count: 8 - head.count - tail.count) + tail
+        }
+        guard all.count == 8 else { return nil }
+        return all.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xff)] }
+    }
+}

@@ -166,6 +166,14 @@ import WrtformUCI
         #expect(error?.description == "ocn.yml:3:45: step 'm': mtu on PPP interface 'wanppp' is also set on its lower device by netifd (shrinking the port IPoE/MAP-E share) (set the session's MTU with pppd_options: 'mtu 1454 mru 1454')")
     }
 
+    @Test func whenIsSetNeedsAKnownVariable() throws {
+        let yaml = "vars: { suffix: \"::5\" }\nsteps:\n  - id: s\n    when: sufix is set\n    sysupgrade-keep: { paths: [/x] }\n"
+        let error = try Loader.error(yaml)
+        #expect(error.description.hasPrefix("ocn.yml:4:11: when: unknown variable 'sufix'"))
+        #expect(try Loader.load(yaml.replacingOccurrences(of: "sufix", with: "suffix")).steps.first?.skipped == false)
+        #expect(try Loader.load(yaml.replacingOccurrences(of: "sufix", with: "suffix"), overrides: ["suffix": ""]).steps.first?.skipped == true)
+    }
+
     @Test func withoutAServerIPv6SuffixTheIPv6RuleIsSkipped() async throws {
         let playbook = try LoaderPlaybookTests.loadOCN(overrides: ["server_ipv6_suffix": ""])
         #expect(try Loader.step(playbook, "server-https-v6").skipped)

@@ -1,4 +1,4 @@
-/// Sets options on an interface that already exists (the recipe's `wan` metric 1); it fails clearly,
+/// Sets options on an interface that already exists (a metric, a table); it fails clearly,
 /// at plan time, if the interface does not exist rather than creating a half-configured one.
 public struct InterfaceOptionsStep: Step {
     public let id: String

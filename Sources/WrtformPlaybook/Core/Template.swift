@@ -23,7 +23,9 @@ struct Template {
             }
             let name = afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-                throw EngineError(.invalidInput, "'{{\(afterOpen[..<close.lowerBound])}}' is not a variable reference",
+                // One line: a placeholder split over lines shows its line break as \\u{a}.
+                let shown = afterOpen[..<close.lowerBound].unicodeScalars.map { $0.value < 0x20 ? "\\u{\(String($0.value, radix: 16))}" : String($0) }
+                throw EngineError(.invalidInput, "'{{\(shown.joined())}}' is not a variable reference",
                     at: offset(location, in: text, by: consumed + before.count), hint: "write {{ name }} with a variable's name")
             }
             pieces.append(.name(name, offset: consumed + before.count))

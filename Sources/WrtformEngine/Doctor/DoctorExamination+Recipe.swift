@@ -12,11 +12,13 @@ extension DoctorExamination {
         let hasSection = !network.sections(ofType: "device").filter { $0["name"]?.items.first == port }.isEmpty
         let iface = network.section(named: interface)
         let leaking = ["ipv6", "mtu"].filter { iface?[$0] != nil }.map { "\($0) '\(iface?[$0]?.items.first ?? "")'" }
+        let options = leaking.isEmpty ? "device options" : leaking.joined(separator: " and ")
         add("device-section", "\(port) has a config device section of its own", hasSection, "config device name '\(port)'",
-            "no config device for \(port): netifd puts \(interface)'s " + (leaking.isEmpty ? "device options" : leaking.joined(separator: " and ")) + " on \(port) itself",
+            "no config device for \(port): netifd puts \(interface)'s \(options) on \(port) itself",
             hint: "apply the playbook (it adds `config device` with `option name '\(port)'`), then reload the network")
 
-        let sharing = network.sections(ofType: "interface").filter { $0.name != interface && $0["device"]?.items.first == port }.compactMap(\.name)
+        let sharing = network.sections(ofType: "interface")
+            .filter { $0.name != interface && $0["device"]?.items.first == port }.compactMap(\.name)
         let check = "\(port) keeps IPv6 and MTU 1500 for \(sharing.isEmpty ? "IPoE" : sharing.joined(separator: ", "))"
         guard !sharing.isEmpty else { skip("lower-device", check, "no other interface uses \(port)"); return }
         guard let sysctl = snapshot.probes[Probe.lowerIPv6], let link = snapshot.probes[Probe.lowerLink] else {
@@ -33,8 +35,9 @@ extension DoctorExamination {
         if mtu < 1500 { problems.append("\(port)'s MTU is \(mtu)") }
         let cause = hasSection
             ? "something else set it: check `config device` for \(port) and the interfaces on it"
-            : "\(interface)'s " + (leaking.isEmpty ? "options" : leaking.joined(separator: " and ")) + " reached \(port) (it has no config device section): apply the playbook, then reload the network"
-        add("lower-device", check, problems.isEmpty, "disable_ipv6 \(disabled ?? "unknown"), mtu \(mtu)", problems.joined(separator: ", "), hint: cause)
+            : "\(interface)'s \(options) reached \(port) (it has no config device section): apply the playbook, then reload the network"
+        add("lower-device", check, problems.isEmpty, "disable_ipv6 \(disabled ?? "unknown"), mtu \(mtu)", problems.joined(separator: ", "),
+            hint: cause)
     }
 
     /// "mtu N" in `ip -o link show` output.

@@ -36,10 +36,11 @@ public struct CronJobStep: Step {
 
     public func check(_ state: RouterState) throws -> [Change] {
         let current = state.file(ConfigFile.crontab)
-        let present = current.text.split(whereSeparator: \.isNewline).map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        let present = current.text.split(whereSeparator: \.isNewline).map { $0.split(separator: " ").joined(separator: " ") }
         if present.contains(line) { return [] }
         if !current.exists {
-            return [.writeFile(path: ConfigFile.crontab, old: current, new: FileState(content: Array((line + "\n").utf8), mode: "0600", owner: "0:0"))]
+            let created = FileState(content: Array((line + "\n").utf8), mode: "0600", owner: "0:0")
+            return [.writeFile(path: ConfigFile.crontab, old: current, new: created)]
         }
         return [.addLine(file: ConfigFile.crontab, line: line)]
     }

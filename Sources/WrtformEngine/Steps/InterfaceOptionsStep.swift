@@ -34,7 +34,8 @@ public struct InterfaceOptionsStep: Step {
             let proto = options.first { $0.key == "proto" }?.value.items.first ?? section?["proto"]?.items.first
             if let proto, InterfaceStep.pppProtocols.contains(proto) {
                 throw EngineError(
-                    .invalidInput, "step '\(id)': mtu on PPP interface '\(name)' is also set on its lower device by netifd (shrinking the port IPoE/MAP-E share)",
+                    .invalidInput,
+                    "step '\(id)': mtu on PPP interface '\(name)' is also set on its lower device by netifd (shrinking the port IPoE/MAP-E share)",
                     at: mtuLocation ?? location, hint: "set the session's MTU with pppd_options: 'mtu \(mtu) mru \(mtu)'")
             }
         }

@@ -223,9 +223,15 @@ import Testing
             try await hook.waitUntilQuiet()
             #expect(hook.requests().map(\.code) == [200])
             #expect(hook.stateFiles()["sent-www"] == "203.0.113.7\n")
+            let logged = hook.log().count
             try await hook.fire("check")
             try await hook.waitUntilQuiet()
             #expect(hook.requests().count == 1, "cron's check sent an unchanged address again")
+            #expect(hook.log().count == logged, "cron's check logged an unchanged address (every 10 minutes)")
+            try hook.removeAddress()
+            try await hook.fire("check")
+            try await hook.waitUntilQuiet()
+            #expect(hook.log().count == logged, "cron's check logged a session that is down (every 10 minutes)")
         }
     }
 

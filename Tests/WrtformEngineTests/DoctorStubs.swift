@@ -68,6 +68,9 @@ struct DoctorStubs: Sendable {
         """)
     /// nil: no nft on this router.
     var nft: Output? = Output(text: DoctorStubs.ruleset())
+    /// `pidof crond`: running (nil: not running). cron is enabled when /etc/rc.d has its link.
+    var crondRunning = true
+    var cronEnabled = true
     /// The shared port under the session: `sysctl -n net.ipv6.conf.wan.disable_ipv6` and `ip -o link show dev wan`.
     var disableIPv6 = Output(text: "0")
     var link = Output(text: "3: wan: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP mode DEFAULT group default qlen 1000\\    link/ether 02:00:00:00:00:02 brd ff:ff:ff:ff:ff:ff")
@@ -172,6 +175,11 @@ struct DoctorStubs: Sendable {
         ip += Self.branch("neigh show", neighbours)
         ip += "*) exec /bin/busybox ip \"$@\" ;;\nesac\n"
         try Self.script(router, "/usr/sbin/ip", ip)
+        try Self.script(router, "/usr/sbin/pidof", "#!/bin/sh\n# doctor test stub: crond.\n"
+            + (crondRunning ? "[ \"$1\" = crond ] && { echo 1234; exit 0; }\n" : "") + "exit 1\n")
+        if cronEnabled {
+            try Self.script(router, "/etc/rc.d/S50cron", "#!/bin/sh\n# doctor test stub: cron enabled at boot.\n")
+        }
         try Self.script(router, "/usr/sbin/sysctl", "#!/bin/sh\n# doctor test stub: the shared port's IPv6 switch.\ncase \"$*\" in\n"
             + Self.branch("-n net.ipv6.conf.wan.disable_ipv6", disableIPv6) + "*) exec /bin/busybox sysctl \"$@\" ;;\nesac\n")
         if let ifstatus {
@@ -220,6 +228,9 @@ enum DoctorRecipe {
         }
         steps.append(try StepBuilder.step(
             "lan-local", "network-rule", ["in": "lan", "lookup": "main", "suppress_prefixlength": "0", "priority": "5000"], line: 11))
+        steps.append(try StepBuilder.step(
+            "ddns-check", "cron-job", ["schedule": "*/10 * * * *", "command": "ACTION=check INTERFACE=wanppp /bin/sh /etc/hotplug.d/iface/40-pppoe"],
+            line: 13))
         steps.append(try StepBuilder.step(
             "https6", "firewall-rule",
             ["name": "server-https-v6", "family": "ipv6", "src": "wan", "dest": "lan", "proto": "tcp", "dest_ip": "::5/-64", "dest_port": "443"],

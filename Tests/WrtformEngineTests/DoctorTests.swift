@@ -16,7 +16,7 @@ import WrtformEngine
         ("ipv6-rule:server-https-v6", .ok), ("ipv6-rule-loaded:server-https-v6", .ok), ("server-ipv6:server-https-v6", .ok),
         ("pppoe-config", .ok), ("peerdns", .ok), ("mtu", .ok), ("ipv6", .ok), ("device-section", .ok), ("lower-device", .ok),
         ("rule-prefix", .ok), ("rt-tables", .ok), ("staged", .ok),
-        ("hook", .ok), ("hook-syntax", .ok), ("hook-log", .ok), ("sysupgrade", .ok),
+        ("hook", .ok), ("hook-syntax", .ok), ("hook-log", .ok), ("sysupgrade", .ok), ("cron-line", .ok), ("cron", .ok),
     ]
 
     /// A router state that breaks some checks: what to do to the applied router, and which checks
@@ -137,6 +137,11 @@ import WrtformEngine
             detail: ("server-ipv6:server-https-v6", "has 240b:10:2a40:7b00:1c2d:3e4f:5a6b:7c8d, none matching ::5/-64")) { s in
             s.neighbours.text = s.neighbours.text.replacingOccurrences(of: "240b:10:2a40:7b00::5 ", with: "240b:10:2a40:7b00:1c2d:3e4f:5a6b:7c8d ")
         }
+        // cron's DDNS check.
+        add("crond not running", ["cron": .fail], detail: ("cron", "crond is not running")) { $0.crondRunning = false }
+        add("cron disabled at boot", ["cron": .fail], detail: ("cron", "cron is not enabled at boot")) { $0.cronEnabled = false }
+        add("the DDNS check missing from the crontab", ["cron-line": .fail],
+            edit: edit("/etc/crontabs/root") { $0.replacingOccurrences(of: "ACTION=check", with: "ACTION=ifup") })
         add("server not in the neighbour table", ["server-ipv6:server-https-v6": .skip]) { $0.neighbours.text = "" }
         add("running MTU above 1454", ["mtu": .fail], detail: ("mtu", "running 1492")) { s in
             s.addr.text = s.addr.text.replacingOccurrences(of: "mtu 1454", with: "mtu 1492")
@@ -265,7 +270,7 @@ import WrtformEngine
         let live: Set<String> = [
             "pppoe-up", "public-ipv4", "dns:\(DoctorStubs.host)", "rule-installed", "table-route",
             "zone-loaded", "forwarding-loaded", "redirect-loaded:443", "hook-syntax", "hook-log",
-            "ipv6-rule-loaded:server-https-v6", "server-ipv6:server-https-v6", "lower-device",
+            "ipv6-rule-loaded:server-https-v6", "server-ipv6:server-https-v6", "lower-device", "cron",
         ]
         #expect(findings.map(\.id) == DoctorTests.healthy.map(\.0))
         for finding in findings {

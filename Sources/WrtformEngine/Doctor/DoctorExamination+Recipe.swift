@@ -129,4 +129,25 @@ extension DoctorExamination {
             return (first, words[index + 1].lowercased())
         }
     }
+
+    // MARK: - cron's DDNS check
+
+    /// The hook's periodic check needs its crontab line, and crond running and enabled (it does not run
+    /// while no crontab exists, and stays off after a reboot if disabled).
+    mutating func examineCron() {
+        guard let line = setup.cronLine else { return }
+        let present = state.file(ConfigFile.crontab).text.split(whereSeparator: \.isNewline)
+            .contains { $0.split(separator: " ").joined(separator: " ") == line }
+        add("cron-line", "the DDNS check is in root's crontab", present, "every 10 minutes: \(line.split(separator: " ").prefix(5).joined(separator: " "))",
+            "missing from /etc/crontabs/root", hint: "apply the playbook again")
+        let check = "cron runs the DDNS check (crond running and enabled)"
+        guard let probe = snapshot.probes[Probe.cron] else { skip("cron", check, Self.needsLiveRouter); return }
+        guard probe.status != 127 else { skip("cron", check, "no pidof on this router"); return }
+        let words = Set(probe.output.split(whereSeparator: \.isWhitespace).map(String.init))
+        var problems: [String] = []
+        if !words.contains("running") { problems.append("crond is not running") }
+        if !words.contains("enabled") { problems.append("cron is not enabled at boot") }
+        add("cron", check, problems.isEmpty, "crond running, enabled", problems.joined(separator: ", "),
+            hint: "/etc/init.d/cron enable && /etc/init.d/cron start")
+    }
 }

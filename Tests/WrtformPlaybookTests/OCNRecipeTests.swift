@@ -118,6 +118,29 @@ import WrtformUCI
         #expect(Self.read(router, "/etc/config/network") == before)
     }
 
+    /// `wan` with a cloned MAC address set on the interface (older LuCI did): netifd applies it only
+    /// while the port has no section of its own, so the new section carries it.
+    @Test func deviceSectionKeepsTheMACAddressWanSets() async throws {
+        let router = try LoaderRouter("openwrt-24.10")
+        defer { router.remove() }
+        let path = router.root.appendingPathComponent("etc/config/network")
+        let text = Self.read(router, "/etc/config/network")
+            .replacingOccurrences(of: "\toption proto 'dhcp'\n", with: "\toption proto 'dhcp'\n\toption macaddr '02:11:22:33:44:55'\n")
+        try Data(text.utf8).write(to: path)
+        let plan = try await Self.apply(try Self.graph(), to: router)
+        #expect(plan.steps.first { $0.id == "wanppp" }?.summary.first == "+ /etc/config/network: device name='wan' macaddr='02:11:22:33:44:55' "
+            + "(so wanppp's options (ipv6, mtu) stay off the port wan, which IPoE/MAP-E share; keeps macaddr its other interfaces set)")
+        let devices = try Self.uci(router, "/etc/config/network").sections(ofType: "device").filter { $0["name"]?.words == ["wan"] }
+        #expect(devices.first?["macaddr"]?.words == ["02:11:22:33:44:55"])
+
+        // Two interfaces on the port that disagree: the plan stops and says what to do.
+        try await Self.rollback(router)
+        try Data(text.replacingOccurrences(of: "\toption proto 'dhcpv6'\n", with: "\toption proto 'dhcpv6'\n\toption macaddr '02:aa:bb:cc:dd:ee'\n").utf8)
+            .write(to: path)
+        let error = await #expect(throws: EngineError.self) { try await router.plan(try Self.graph()) }
+        #expect(error?.message == "step 'wanppp': interfaces wan and wan6 set different macaddr for port wan")
+    }
+
     /// A router set up by the old recipe (mtu on wanppp, the rule naming table `pppoe`, no priorities):
     /// the rule is updated in place, not doubled, and a rollback puts it back.
     @Test func oldRecipesRuleIsUpdatedInPlace() async throws {

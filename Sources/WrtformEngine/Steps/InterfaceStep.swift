@@ -42,9 +42,12 @@ public struct InterfaceStep: Step {
         var changes: [Change] = []
         if let device = lowerDevice {
             var state = state
+            let document = try state.uci(ConfigFile.network)
             let match = SectionMatch(type: "device", options: ["name": .single(device)])
-            if match.find(in: try state.uci(ConfigFile.network)).isEmpty {
-                changes.append(.addSection(file: ConfigFile.network, match: match, options: [OptionSetting("name", .single(device))], position: nil))
+            if match.find(in: document).isEmpty {
+                let carried = try carriedOptions(port: device, in: document)
+                changes.append(.addSection(
+                    file: ConfigFile.network, match: match, options: [OptionSetting("name", .single(device))] + carried, position: nil))
             }
         }
         let match = SectionMatch(type: "interface", name: name)
@@ -59,10 +62,31 @@ public struct InterfaceStep: Step {
         return changes
     }
 
+    /// Device options the port's other interfaces set today (a cloned `macaddr` on `wan`, say): netifd
+    /// applies them only while the port has no section of its own, so the new section carries them.
+    func carriedOptions(port: String, in document: UCIFile) throws -> [OptionSetting] {
+        let others = document.sections(ofType: "interface").filter { $0.name != name && $0["device"]?.items.first == port }
+        return try Self.deviceOptions.compactMap { key in
+            let values = others.compactMap { section in section[key].map { (section.name ?? "?", $0) } }
+            guard let first = values.first else { return nil }
+            if let other = values.first(where: { !$0.1.isEquivalent(to: first.1) }) {
+                throw EngineError(
+                    .conflict, "step '\(id)': interfaces \(first.0) and \(other.0) set different \(key) for port \(port)", at: location,
+                    hint: "add a `config device` section for \(port) with the \(key) you want, then plan again")
+            }
+            return OptionSetting(key, first.1)
+        }
+    }
+
+    /// The device options netifd takes from an interface section (device.c dev_attrs) that a user sets.
+    static let deviceOptions = ["macaddr", "mtu", "mtu6", "txqueuelen", "ipv6"]
+
     public func reason(for change: Change) -> String? {
         switch change {
-        case .addSection(_, let match, _, _) where match.type == "device":
-            return lowerDevice.map { "so \(name)'s options (ipv6, mtu) stay off the port \($0), which IPoE/MAP-E share" }
+        case .addSection(_, let match, let options, _) where match.type == "device":
+            let carried = options.map(\.key).filter { $0 != "name" }
+            let keeping = carried.isEmpty ? "" : "; keeps \(carried.joined(separator: ", ")) its other interfaces set"
+            return lowerDevice.map { "so \(name)'s options (ipv6, mtu) stay off the port \($0), which IPoE/MAP-E share\(keeping)" }
         case .setOptions(_, _, let options) where options.count == 1 && options[0].key == "mtu" && options[0].new == nil:
             return "netifd sets an interface's mtu on its lower device too; pppd_options carries the session's MTU"
         default:

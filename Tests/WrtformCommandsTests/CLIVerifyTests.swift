@@ -61,9 +61,10 @@ import VirtualRouter
             let accepted = await CLI.run(["apply", CLI.ocn] + CLI.target(router), input: ["yes"], interactive: true)
             #expect(accepted.code == 0, "\(accepted.stderr)")
             // On a terminal, a mark per step written.
-            #expect(accepted.stdout.contains("  ✓ wanppp (interface): 1 change\n"), "\(accepted.stdout)")
+            #expect(accepted.stdout.contains("  ✓ wanppp (interface): 2 changes\n"), "\(accepted.stdout)")
             let calls = try router.serviceCalls().map(\.service)
-            #expect(calls == ["network", "firewall"])
+            // cron twice: enable, then reload (the DDNS check's crontab line).
+            #expect(calls == ["network", "firewall", "cron", "cron"])
         }
     }
 }

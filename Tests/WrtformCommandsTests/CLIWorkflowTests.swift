@@ -16,7 +16,7 @@ import VirtualRouter
             let plan = await CLI.run(["plan", CLI.ocn] + target, environment: environment)
             outputs.append(plan.all)
             #expect(plan.code == 2)
-            #expect(plan.stdout.contains("Plan: 9 to add, 1 to change, 0 to remove."))
+            #expect(plan.stdout.contains("Plan: 12 to add, 0 to change, 0 to remove."))
             #expect(plan.stdout.contains("+300\tpppoe"))
             #expect(plan.stdout.contains("option password '(secret)'"))
 
@@ -31,8 +31,8 @@ import VirtualRouter
             #expect(apply.code == 0, "\(apply.stderr)")
             #expect(apply.stdout.contains("Applied run "))
             // Off a terminal, a plain line per step written.
-            #expect(apply.stdout.contains("step wanppp (interface): 1 change written\n"))
-            #expect(apply.stdout.contains("step keep-on-upgrade (sysupgrade-keep): 3 changes written\n"), "\(apply.stdout)")
+            #expect(apply.stdout.contains("step wanppp (interface): 2 changes written\n"))
+            #expect(apply.stdout.contains("step keep-on-upgrade (sysupgrade-keep): 4 changes written\n"), "\(apply.stdout)")
 
             let again = await CLI.run(["plan", CLI.ocn] + target, environment: environment)
             outputs.append(again.all)
@@ -41,7 +41,8 @@ import VirtualRouter
             let reapply = await CLI.run(["apply", CLI.ocn, "--yes"] + target, environment: environment)
             #expect(reapply.code == 0)
             #expect(reapply.stdout.contains("Nothing to apply: no files written, no services reloaded."))
-            #expect(try router.serviceCalls().count == 2)
+            // network, firewall, and cron (enable, reload) for the DDNS check's crontab line.
+            #expect(try router.serviceCalls().count == 4)
 
             let history = await CLI.run(["history", "--json"] + target, environment: environment)
             outputs.append(history.all)
@@ -121,14 +122,14 @@ import VirtualRouter
             #expect(document["changes_pending"] as? Bool == true)
             let steps = try #require(document["steps"] as? [[String: Any]])
             #expect(steps.map { $0["id"] as? String } == [
-                "pppoe-table", "wanppp", "wan-metric", "zone", "lan-to-pppoe", "server-via-pppoe", "forward-443", "ddns-password",
-                "ddns-hook", "keep-on-upgrade",
+                "pppoe-table", "wanppp", "zone", "lan-to-pppoe", "lan-stays-local", "server-via-pppoe", "forward-443",
+                "server-https-v6", "ddns-password", "ddns-hook", "ddns-check", "keep-on-upgrade",
             ])
             #expect(steps.first?["action"] as? String == "create")
             let files = try #require(document["files"] as? [[String: Any]])
             #expect(files.contains { $0["path"] as? String == "/etc/wrtform/ddns.secret" && $0["secret"] as? Bool == true })
             let summary = try #require(document["summary"] as? [String: Int])
-            #expect(summary == ["add": 9, "change": 1, "remove": 0])
+            #expect(summary == ["add": 12, "change": 0, "remove": 0])
             #expect(!CLI.containsSecret(result.all))
         }
     }

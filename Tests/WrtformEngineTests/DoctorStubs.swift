@@ -68,12 +68,28 @@ struct DoctorStubs: Sendable {
         """)
     /// nil: no nft on this router.
     var nft: Output? = Output(text: DoctorStubs.ruleset())
+    /// `pidof crond`: running (nil: not running). cron is enabled when /etc/rc.d has its link.
+    var crondRunning = true
+    var cronEnabled = true
+    /// The shared port under the session: `sysctl -n net.ipv6.conf.wan.disable_ipv6` and `ip -o link show dev wan`.
+    var disableIPv6 = Output(text: "0")
+    var link = Output(text: "3: wan: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP mode DEFAULT group default qlen 1000\\    link/ether 02:00:00:00:00:02 brd ff:ff:ff:ff:ff:ff")
+    /// `ip neigh show`: the server by its IPv4 and its IPv6 addresses (one global, ending in ::5).
+    var neighbours = Output(text: """
+        192.168.1.5 dev br-lan lladdr 02:00:00:00:00:05 ref 1 used 0/0/0 probes 1 REACHABLE
+        192.168.1.23 dev br-lan lladdr 02:00:00:00:00:23 used 0/0/0 probes 1 STALE
+        fe80::5 dev br-lan lladdr 02:00:00:00:00:05 used 0/0/0 probes 1 STALE
+        240b:10:2a40:7b00::5 dev br-lan lladdr 02:00:00:00:00:05 used 0/0/0 probes 1 REACHABLE
+        240b:10:2a40:7b00::23 dev br-lan lladdr 02:00:00:00:00:23 used 0/0/0 probes 1 STALE
+        """)
     /// Host → what nslookup prints; `hang` makes it never answer.
     var nslookup: [String: Output] = [host: DoctorStubs.answer(host, address)]
     var hangingLookups: Set<String> = []
 
     /// fw4's ruleset as `nft list ruleset` prints it once loaded (the parts doctor reads, and some others).
-    static func ruleset(masquerade: Bool = true, mssFix: Bool = true, forwarding: Bool = true, dnatPort: String? = "443") -> String {
+    static func ruleset(
+        masquerade: Bool = true, mssFix: Bool = true, forwarding: Bool = true, dnatPort: String? = "443", ipv6Rule: Bool = true
+    ) -> String {
         """
         table inet fw4 {
         \tchain input {
@@ -87,6 +103,11 @@ struct DoctorStubs: Sendable {
         \(forwarding ? "\t\tjump accept_to_wan_pppoe comment \"!fw4: Accept lan to wan_pppoe forwarding\"\n" : "")\
         \t\tjump accept_to_wan comment "!fw4: Accept lan to wan forwarding"
         \t\tjump accept_to_lan
+        \t}
+
+        \tchain forward_wan {
+        \(ipv6Rule ? "\t\tmeta nfproto ipv6 tcp dport 443 ip6 daddr & ::ffff:ffff:ffff:ffff == ::5 counter packets 0 bytes 0 jump accept_to_lan comment \"!fw4: server-https-v6\"\n" : "")\
+        \t\tjump reject_to_wan
         \t}
 
         \tchain input_wan_pppoe {
@@ -150,8 +171,17 @@ struct DoctorStubs: Sendable {
         ip += Self.branch("addr show dev pppoe-wanppp", addr)
         ip += Self.branch("-4 rule show", rules)
         ip += Self.branch("-4 route show table pppoe", routes)
+        ip += Self.branch("-o link show dev wan", link)
+        ip += Self.branch("neigh show", neighbours)
         ip += "*) exec /bin/busybox ip \"$@\" ;;\nesac\n"
         try Self.script(router, "/usr/sbin/ip", ip)
+        try Self.script(router, "/usr/sbin/pidof", "#!/bin/sh\n# doctor test stub: crond.\n"
+            + (crondRunning ? "[ \"$1\" = crond ] && { echo 1234; exit 0; }\n" : "") + "exit 1\n")
+        if cronEnabled {
+            try Self.script(router, "/etc/rc.d/S50cron", "#!/bin/sh\n# doctor test stub: cron enabled at boot.\n")
+        }
+        try Self.script(router, "/usr/sbin/sysctl", "#!/bin/sh\n# doctor test stub: the shared port's IPv6 switch.\ncase \"$*\" in\n"
+            + Self.branch("-n net.ipv6.conf.wan.disable_ipv6", disableIPv6) + "*) exec /bin/busybox sysctl \"$@\" ;;\nesac\n")
         if let ifstatus {
             try Self.script(router, "/sbin/ifstatus", "#!/bin/sh\n# doctor test stub: netifd's ifstatus.\ncase \"$1\" in\n"
                 + Self.branch("wanppp", ifstatus) + "*) echo \"Interface $1 not found\"; exit 1 ;;\nesac\n")
@@ -185,11 +215,26 @@ struct DoctorStubs: Sendable {
 enum DoctorRecipe {
     static let hook = "#!/bin/sh\n[ \"$INTERFACE\" = wanppp ] || exit 0\n[ \"$ACTION\" = ifup ] || exit 0\nlogger -t wrtform-ddns \"updated \(DoctorStubs.host)\"\n"
 
+    /// StepBuilder's recipe as corrected: the server's rule with a priority after the LAN's suppress_prefixlength
+    /// rule, and the IPv6 traffic rule to the server's interface ID.
     static func graph() throws -> StepGraph {
-        let steps = try StepBuilder.ocn().ordered.map { step -> any Step in
-            guard step.id == "hook" else { return step }
-            return try StepBuilder.step("hook", "file", ["path": "/etc/hotplug.d/iface/40-pppoe", "content": hook], line: 9)
+        var steps = try StepBuilder.ocn().ordered.map { step -> any Step in
+            switch step.id {
+            case "hook": return try StepBuilder.step("hook", "file", ["path": "/etc/hotplug.d/iface/40-pppoe", "content": hook], line: 9)
+            case "rule":
+                return try StepBuilder.step("rule", "network-rule", ["in": "lan", "src": "192.168.1.5", "lookup": "pppoe", "priority": "5001"], line: 6)
+            default: return step
+            }
         }
+        steps.append(try StepBuilder.step(
+            "lan-local", "network-rule", ["in": "lan", "lookup": "main", "suppress_prefixlength": "0", "priority": "5000"], line: 11))
+        steps.append(try StepBuilder.step(
+            "ddns-check", "cron-job", ["schedule": "*/10 * * * *", "command": "ACTION=check INTERFACE=wanppp /bin/sh /etc/hotplug.d/iface/40-pppoe"],
+            line: 13))
+        steps.append(try StepBuilder.step(
+            "https6", "firewall-rule",
+            ["name": "server-https-v6", "family": "ipv6", "src": "wan", "dest": "lan", "proto": "tcp", "dest_ip": "::5/-64", "dest_port": "443"],
+            line: 12))
         return try StepGraph(steps.map { StepGraph.Node(step: $0) })
     }
 

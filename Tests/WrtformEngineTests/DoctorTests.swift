@@ -10,12 +10,13 @@ import WrtformEngine
     /// Every check in report order, as it reads on a router where the recipe works.
     static let healthy: [(String, CheckResult.Status)] = [
         ("pppoe-up", .ok), ("public-ipv4", .ok), ("dns:\(DoctorStubs.host)", .ok),
-        ("rule-installed", .ok), ("table-route", .ok), ("metric", .ok),
+        ("rule-installed", .ok), ("table-route", .ok), ("metric", .ok), ("rule-order", .ok),
         ("zone", .ok), ("forwarding", .ok), ("redirect:443", .ok),
         ("zone-loaded", .ok), ("forwarding-loaded", .ok), ("redirect-loaded:443", .ok),
-        ("pppoe-config", .ok), ("peerdns", .ok), ("mtu", .ok), ("ipv6", .ok),
+        ("ipv6-rule:server-https-v6", .ok), ("ipv6-rule-loaded:server-https-v6", .ok), ("server-ipv6:server-https-v6", .ok),
+        ("pppoe-config", .ok), ("peerdns", .ok), ("mtu", .ok), ("ipv6", .ok), ("device-section", .ok), ("lower-device", .ok),
         ("rule-prefix", .ok), ("rt-tables", .ok), ("staged", .ok),
-        ("hook", .ok), ("hook-syntax", .ok), ("hook-log", .ok), ("sysupgrade", .ok),
+        ("hook", .ok), ("hook-syntax", .ok), ("hook-log", .ok), ("sysupgrade", .ok), ("cron-line", .ok), ("cron", .ok),
     ]
 
     /// A router state that breaks some checks: what to do to the applied router, and which checks
@@ -107,13 +108,41 @@ import WrtformEngine
         }
         add("ruleset without the forwarding", ["forwarding-loaded": .fail]) { s in s.nft = .init(text: DoctorStubs.ruleset(forwarding: false)) }
         add("ruleset forwards 4433, not 443", ["redirect-loaded:443": .fail]) { s in s.nft = .init(text: DoctorStubs.ruleset(dnatPort: "4433")) }
-        add("no nft on the router", ["zone-loaded": .skip, "forwarding-loaded": .skip, "redirect-loaded:443": .skip],
+        add("no nft on the router", ["zone-loaded": .skip, "forwarding-loaded": .skip, "redirect-loaded:443": .skip,
+                                     "ipv6-rule-loaded:server-https-v6": .skip],
             detail: ("zone-loaded", "no nft on this router")) { s in s.nft = nil }
         // The PPPoE interface's options.
         add("peerdns on", ["peerdns": .fail],
             edit: edit("/etc/config/network") { $0.replacingOccurrences(of: "\toption peerdns '0'\n", with: "") })
         add("mtu unset", ["mtu": .fail], detail: ("mtu", "mtu unset (pppd uses 1492)"),
-            edit: edit("/etc/config/network") { $0.replacingOccurrences(of: "\toption mtu '1454'\n", with: "") })
+            edit: edit("/etc/config/network") { $0.replacingOccurrences(of: "\toption pppd_options 'mtu 1454 mru 1454'\n", with: "") })
+        // The shared port (issue: wanppp's ipv6 '0' and mtu reached wan, killing wan6 and MAP-E).
+        add("no device section for wan, IPv6 off on it", ["device-section": .fail, "lower-device": .fail],
+            detail: ("lower-device", "IPv6 is disabled on wan (disable_ipv6 1)"),
+            stubs: { $0.disableIPv6 = .init(text: "1") },
+            edit: edit("/etc/config/network") { $0.replacingOccurrences(of: "\nconfig device\n\toption name 'wan'\n", with: "") })
+        add("wan shrunk to 1454", ["lower-device": .fail], detail: ("lower-device", "wan's MTU is 1454")) { s in
+            s.link.text = s.link.text.replacingOccurrences(of: "mtu 1500", with: "mtu 1454")
+        }
+        // NAT reflection: the LAN's suppress_prefixlength rule must come first.
+        add("no suppress_prefixlength rule", ["rule-order": .fail], detail: ("rule-order", "no suppress_prefixlength 0 rule before the server's (priority 5001)"),
+            edit: edit("/etc/config/network") { $0.replacingOccurrences(of: "\toption suppress_prefixlength '0'\n", with: "") })
+        add("server's rule without a priority", ["rule-order": .fail], detail: ("rule-order", "the server's rule has no priority"),
+            edit: edit("/etc/config/network") { $0.replacingOccurrences(of: "\toption priority '5001'\n", with: "") })
+        // The IPv6 half.
+        add("IPv6 rule missing from the config", ["ipv6-rule:server-https-v6": .fail],
+            edit: edit("/etc/config/firewall") { $0.replacingOccurrences(of: "'server-https-v6'", with: "'other'") })
+        add("IPv6 rule not loaded", ["ipv6-rule-loaded:server-https-v6": .fail]) { $0.nft = .init(text: DoctorStubs.ruleset(ipv6Rule: false)) }
+        add("server on another interface ID", ["server-ipv6:server-https-v6": .fail],
+            detail: ("server-ipv6:server-https-v6", "has 240b:10:2a40:7b00:1c2d:3e4f:5a6b:7c8d, none matching ::5/-64")) { s in
+            s.neighbours.text = s.neighbours.text.replacingOccurrences(of: "240b:10:2a40:7b00::5 ", with: "240b:10:2a40:7b00:1c2d:3e4f:5a6b:7c8d ")
+        }
+        // cron's DDNS check.
+        add("crond not running", ["cron": .fail], detail: ("cron", "crond is not running")) { $0.crondRunning = false }
+        add("cron disabled at boot", ["cron": .fail], detail: ("cron", "cron is not enabled at boot")) { $0.cronEnabled = false }
+        add("the DDNS check missing from the crontab", ["cron-line": .fail],
+            edit: edit("/etc/crontabs/root") { $0.replacingOccurrences(of: "ACTION=check", with: "ACTION=ifup") })
+        add("server not in the neighbour table", ["server-ipv6:server-https-v6": .skip]) { $0.neighbours.text = "" }
         add("running MTU above 1454", ["mtu": .fail], detail: ("mtu", "running 1492")) { s in
             s.addr.text = s.addr.text.replacingOccurrences(of: "mtu 1454", with: "mtu 1492")
         }
@@ -147,8 +176,9 @@ import WrtformEngine
         add("a directory entry in sysupgrade.conf keeps the hook", [:],
             edit: edit("/etc/sysupgrade.conf") { $0.replacingOccurrences(of: "/etc/hotplug.d/iface/40-pppoe\n", with: "/etc/hotplug.d/\n") })
         add("network config uci cannot read (quote left open on the password line)",
-            ["configs-parse": .fail, "pppoe-config": .fail, "peerdns": .skip, "mtu": .skip, "ipv6": .skip, "metric": .fail],
-            detail: ("configs-parse", "/etc/config/network:49:28: unterminated ' quote"),
+            ["configs-parse": .fail, "pppoe-config": .fail, "peerdns": .skip, "mtu": .skip, "ipv6": .skip, "metric": .fail,
+             "rule-order": .fail, "device-section": .fail, "lower-device": .skip],
+            detail: ("configs-parse", "/etc/config/network:45:27: unexpected extra word after option NAME VALUE"),
             edit: edit("/etc/config/network") { $0.replacingOccurrences(of: StepBuilder.pppoePassword + "'", with: StepBuilder.pppoePassword) })
         return list
     }()
@@ -187,7 +217,10 @@ import WrtformEngine
             #expect(byID["rule-installed"]?.detail == "32765:\tfrom 192.168.1.5 iif br-lan lookup pppoe")
             #expect(byID["table-route"]?.detail == "default via \(DoctorStubs.peer) dev pppoe-wanppp proto static")
             #expect(byID["metric"]?.detail == "wan 1 < wanppp 10")
-            #expect(byID["mtu"]?.detail == "mtu 1454, running 1454")
+            #expect(byID["mtu"]?.detail == "pppd_options mtu 1454, running 1454")
+            #expect(byID["lower-device"]?.detail == "disable_ipv6 0, mtu 1500")
+            #expect(byID["server-ipv6:server-https-v6"]?.detail == "240b:10:2a40:7b00::5")
+            #expect(byID["rule-order"]?.detail == "suppress_prefixlength 0 at 5000 before 5001")
             #expect(byID["hook-log"]?.detail.hasSuffix("wrtform-ddns: updated \(DoctorStubs.host) to \(DoctorStubs.address)") == true)
             #expect(findings.allSatisfy { $0.hint == nil })
         }
@@ -237,6 +270,7 @@ import WrtformEngine
         let live: Set<String> = [
             "pppoe-up", "public-ipv4", "dns:\(DoctorStubs.host)", "rule-installed", "table-route",
             "zone-loaded", "forwarding-loaded", "redirect-loaded:443", "hook-syntax", "hook-log",
+            "ipv6-rule-loaded:server-https-v6", "server-ipv6:server-https-v6", "lower-device", "cron",
         ]
         #expect(findings.map(\.id) == DoctorTests.healthy.map(\.0))
         for finding in findings {

@@ -55,8 +55,13 @@ enum DDNSHookFixtures {
     /// writes it: "Downloading 'URL'" on stderr unless -q (so the URL, password and all, is in
     /// the hook's hands), on a non-2xx answer "HTTP error N" unless -q and exit 8, exit 4 when
     /// it cannot connect, the body on stdout with -O -. Options it does not know are errors.
-    static let uclientFetch = """
+    /// Two test switches in `directory`: `fetch.fail` holds how many calls fail to connect
+    /// (exit 4) before it reaches the endpoint; with `fetch.slow`, it prints its progress line
+    /// (no newline, as uclient-fetch's progress bar does) on stderr and delays the body a second.
+    static func uclientFetch(directory: String) -> String {
+        """
         #!/bin/busybox sh
+        D='\(directory)'
         quiet=0; out=''; url=''
         while [ $# -gt 0 ]; do
         	case "$1" in
@@ -69,11 +74,23 @@ enum DDNSHookFixtures {
         	shift
         done
         [ "$quiet" = 1 ] || echo "Downloading '$url'" >&2
+        fail=$(/bin/busybox cat "$D/fetch.fail" 2> /dev/null)
+        if [ "${fail:-0}" -gt 0 ]; then
+        	echo $((fail - 1)) > "$D/fetch.fail"
+        	echo "$(/bin/busybox cat /proc/uptime)" >> "$D/fetch.failures"
+        	[ "$quiet" = 1 ] || echo "Connection error: Connection failed" >&2
+        	exit 4
+        fi
         body=$(/bin/busybox mktemp) && head=$(/bin/busybox mktemp) || exit 1
         /bin/busybox wget -S -O "$body" "$url" 2> "$head"
         code=$(/bin/busybox sed -n 's/^  HTTP\\/[0-9.]* \\([0-9][0-9]*\\).*/\\1/p' "$head" | /bin/busybox tail -n 1)
         case "$code" in
-        2??) [ "$out" = - ] && /bin/busybox cat "$body"; rc=0 ;;
+        2??)
+        	if [ -e "$D/fetch.slow" ]; then
+        		[ "$quiet" = 1 ] || printf '\\r-   0%% |                               |     0   0:00:00 ETA' >&2
+        		/bin/busybox sleep 1
+        	fi
+        	[ "$out" = - ] && /bin/busybox cat "$body"; rc=0 ;;
         '') [ "$quiet" = 1 ] || echo "Connection error: Connection failed" >&2; rc=4 ;;
         *) [ "$quiet" = 1 ] || echo "HTTP error $code" >&2; rc=8 ;;
         esac
@@ -81,6 +98,7 @@ enum DDNSHookFixtures {
         exit "$rc"
 
         """
+    }
 
     /// The fake endpoint, a CGI for busybox httpd. Logs "START pid centiseconds URI" and
     /// "END pid centiseconds code" (uptime clock); answers 503 to a call less than the interval

@@ -142,7 +142,7 @@ final class DDNSHookHarness {
         }
         try fm.createSymbolicLink(atPath: path("bin/flock"), withDestinationPath: "/usr/bin/flock")
         try write(DDNSHookFixtures.logger(logFile: path("syslog")), to: "bin/logger", mode: 0o755)
-        let wget = config.wget == .uclientFetch ? DDNSHookFixtures.uclientFetch : DDNSHookFixtures.busyboxWget
+        let wget = config.wget == .uclientFetch ? DDNSHookFixtures.uclientFetch(directory: directory.path) : DDNSHookFixtures.busyboxWget
         try write(wget, to: "bin/wget", mode: 0o755)
         try write(DDNSHookFixtures.hotplugCall(directory: directory.path, forbidden: try Self.forbiddenApplets()),
                   to: "hotplug-call", mode: 0o644)
@@ -398,6 +398,21 @@ final class DDNSHookHarness {
     /// Makes the endpoint answer 503 to the next `count` calls.
     func answerBusy(_ count: Int) throws {
         try write("\(count)\n", to: "server.busy", mode: 0o644)
+    }
+
+    /// Makes the next `count` calls fail to connect (uclient-fetch's exit 4), before they reach the endpoint.
+    func failConnects(_ count: Int) throws {
+        try write("\(count)\n", to: "fetch.fail", mode: 0o644)
+    }
+
+    /// Uptime seconds at each call that failed to connect.
+    func connectFailures() -> [Double] {
+        read("fetch.failures").split(separator: "\n").compactMap { Double($0.split(separator: " ").first ?? "") }
+    }
+
+    /// Makes uclient-fetch print its progress line on stderr and hold the body back a second.
+    func slowBodies() throws {
+        try write("", to: "fetch.slow", mode: 0o644)
     }
 
     /// While the gate is closed, the endpoint holds every answer.

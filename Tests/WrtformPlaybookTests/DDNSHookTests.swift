@@ -52,15 +52,17 @@ import Testing
 
             let calls = hook.requests()
             try #require(calls.count == 2)
+            // "@" is the domain itself: no h at all, as Value Domain's own clients send it.
             for (call, host) in zip(calls, ["@", "www"]) {
                 #expect(call.path == "/cgi-bin/dyn.fcg")
-                #expect(call.parameters.map(\.name) == ["d", "p", "h", "i"])
+                #expect(call.parameters.map(\.name) == (host == "@" ? ["d", "p", "i"] : ["d", "p", "h", "i"]))
                 #expect(call.value("d") == Harness.domain)
                 #expect(call.value("p") == Harness.password)
-                #expect(call.value("h") == host)
+                #expect(call.value("h") == (host == "@" ? nil : host))
                 #expect(call.value("i") == address.address)
                 let password = Self.encoded(Harness.password)
-                #expect(call.rawQuery == "d=example.jp&p=\(password)&h=\(Self.encoded(host))&i=\(address.address)")
+                let h = host == "@" ? "" : "&h=\(Self.encoded(host))"
+                #expect(call.rawQuery == "d=example.jp&p=\(password)\(h)&i=\(address.address)")
                 #expect(call.code == 200)
             }
             expectSpaced(calls, by: 2)
@@ -180,6 +182,71 @@ import Testing
             calls = hook.requests()
             #expect(calls.map(\.code) == [503, 503, 503, 200])
             expectSpaced(calls, by: 2)
+        }
+    }
+
+    /// At boot PPPoE often comes up before routes, DNS or the clock: a call that never got an
+    /// answer (uclient-fetch exit 4) is retried after a wait that doubles (2 s, then 4 s here).
+    @Test func retriesACallThatFailedToConnectWithGrowingWaits() async throws {
+        try await withHarness(.init(hosts: "www", retries: 2)) { hook in
+            try hook.failConnects(2)
+            try await hook.fire("ifup")
+            try await hook.waitUntilQuiet()
+            let calls = hook.requests()
+            try #require(calls.count == 1)
+            #expect(calls[0].code == 200)
+            let failures = hook.connectFailures()
+            try #require(failures.count == 2)
+            #expect(failures[1] - failures[0] >= 2, "retried after \(failures[1] - failures[0]) s")
+            #expect(Double(calls[0].start) / 100 - failures[1] >= 4, "the second wait did not grow")
+            #expect(hook.log() == [
+                Self.logLine("www.example.jp: update to 203.0.113.7 failed (wget exit 4); retry 1 of 2 in 2s"),
+                Self.logLine("www.example.jp: update to 203.0.113.7 failed (wget exit 4); retry 2 of 2 in 4s"),
+                Self.logLine("www.example.jp: updated to 203.0.113.7"),
+            ])
+            #expect(hook.stateFiles()["sent-www"] == "203.0.113.7\n")
+        }
+    }
+
+    @Test func givesUpOnConnectFailuresAfterTheRetriesAndCronsCheckSendsLater() async throws {
+        try await withHarness(.init(hosts: "www", retries: 1)) { hook in
+            try hook.failConnects(2)
+            try await hook.fire("ifup")
+            try await hook.waitUntilQuiet()
+            #expect(hook.requests().isEmpty)
+            #expect(hook.log().last
+                == Self.logLine("www.example.jp: update to 203.0.113.7 failed (wget exit 4); gave up after 1 retries (cron tries again)"))
+            #expect(hook.stateFiles()["sent-www"] == nil)
+
+            // cron's periodic run: ACTION=check, the same "send if changed" path.
+            #expect(try await hook.fire("check") == 0)
+            try await hook.waitUntilQuiet()
+            #expect(hook.requests().map(\.code) == [200])
+            #expect(hook.stateFiles()["sent-www"] == "203.0.113.7\n")
+            let logged = hook.log().count
+            try await hook.fire("check")
+            try await hook.waitUntilQuiet()
+            #expect(hook.requests().count == 1, "cron's check sent an unchanged address again")
+            #expect(hook.log().count == logged, "cron's check logged an unchanged address (every 10 minutes)")
+            try hook.removeAddress()
+            try await hook.fire("check")
+            try await hook.waitUntilQuiet()
+            #expect(hook.log().count == logged, "cron's check logged a session that is down (every 10 minutes)")
+        }
+    }
+
+    /// uclient-fetch draws its progress line on stderr, without a newline, when the body comes
+    /// after the headers: read together with the answer, it hid "status=0" and the update
+    /// counted as failed.
+    @Test func readsTheAnswerApartFromProgressOnStderr() async throws {
+        try await withHarness(.init(hosts: "www")) { hook in
+            try hook.slowBodies()
+            try await hook.fire("ifup")
+            try await hook.waitUntilQuiet()
+            #expect(hook.requests().map(\.code) == [200])
+            #expect(hook.log() == [Self.logLine("www.example.jp: updated to 203.0.113.7")])
+            #expect(hook.stateFiles()["sent-www"] == "203.0.113.7\n")
+            #expect(hook.stateFiles()["fetch.msgs"] == nil, "uclient-fetch's messages (the URL, password and all) were left behind")
         }
     }
 

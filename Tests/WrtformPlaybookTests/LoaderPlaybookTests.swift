@@ -11,8 +11,8 @@ import WrtformPlaybook
     static let guestZone = LoaderPaths.playbook("guest-zone.yml")
 
     static let ocnOrder = [
-        "pppoe-table", "wanppp", "wan-metric", "zone", "lan-to-pppoe", "server-via-pppoe", "forward-443", "ddns-password", "ddns-hook",
-        "keep-on-upgrade",
+        "pppoe-table", "wanppp", "zone", "lan-to-pppoe", "lan-stays-local", "server-via-pppoe", "forward-443", "server-https-v6",
+        "ddns-password", "ddns-hook", "ddns-check", "keep-on-upgrade",
     ]
 
     static func loadOCN(overrides: [String: String] = [:]) throws -> Playbook {
@@ -50,9 +50,10 @@ import WrtformPlaybook
         #expect(Loader.scalar(wanppp.fields["username"]) == LoaderSecrets.pppoeUsername)
         #expect(Loader.scalar(wanppp.fields["password"]) == LoaderSecrets.pppoePassword)
         #expect(wanppp.fields["username"]?.isSecret == true && wanppp.fields["password"]?.isSecret == true)
-        #expect(Loader.scalar(wanppp.fields["mtu"]) == "1454")
+        #expect(wanppp.fields["mtu"] == nil)
+        #expect(Loader.scalar(wanppp.fields["pppd_options"]) == "mtu 1454 mru 1454")
         #expect(Loader.scalar(wanppp.fields["ipv6"]) == "0")
-        #expect(Loader.scalar(wanppp.fields["ip4table"]) == "pppoe")
+        #expect(Loader.scalar(wanppp.fields["ip4table"]) == "300")
 
         let password = try Loader.step(playbook, "ddns-password").input
         #expect(Loader.scalar(password.fields["content"]) == LoaderSecrets.ddnsPassword)
@@ -74,12 +75,11 @@ import WrtformPlaybook
     @Test func ocnBuildsItsGraph() throws {
         let graph = try Loader.graph(try Self.loadOCN())
         #expect(graph.ordered.map(\.id) == Self.ocnOrder)
-        #expect(graph.edges.contains(StepGraph.Edge(from: "pppoe-table", to: "wanppp", implied: true)))
         #expect(graph.edges.contains(StepGraph.Edge(from: "wanppp", to: "zone", implied: true)))
         #expect(graph.edges.contains(StepGraph.Edge(from: "zone", to: "lan-to-pppoe", implied: true)))
-        #expect(graph.edges.contains(StepGraph.Edge(from: "pppoe-table", to: "server-via-pppoe", implied: true)))
         #expect(graph.edges.contains(StepGraph.Edge(from: "zone", to: "forward-443", implied: true)))
         #expect(graph.edges.contains(StepGraph.Edge(from: "ddns-password", to: "ddns-hook", implied: false)))
+        #expect(graph.edges.contains(StepGraph.Edge(from: "ddns-hook", to: "ddns-check", implied: false)))
         let interface = try #require(graph.ordered.first { $0.id == "wanppp" } as? InterfaceStep)
         #expect(interface.secretKeys.isSuperset(of: ["username", "password"]))
         let secretFile = try #require(graph.ordered.first { $0.id == "ddns-password" } as? FileStep)
@@ -119,11 +119,13 @@ import WrtformPlaybook
         defer { router.remove() }
         let graph = try Loader.graph(try Self.loadOCN())
         let plan = try await router.plan(graph)
-        #expect(plan.summaryLine == "Plan: 9 to add, 1 to change, 0 to remove.")
+        #expect(plan.summaryLine == "Plan: 12 to add, 0 to change, 0 to remove.")
         let shown = plan.files.map(\.diff).joined() + plan.steps.flatMap(\.summary).joined() + plan.warnings.joined()
         for secret in LoaderSecrets.all { #expect(!shown.contains(secret)) }
         let network = try #require(plan.files.first { $0.path == "/etc/config/network" }?.new.text)
-        #expect(network.contains("\toption mtu '1454'\n"))
+        #expect(!network.contains("\toption mtu '1454'\n"))
+        #expect(network.contains("\toption pppd_options 'mtu 1454 mru 1454'\n"))
+        #expect(network.contains("\nconfig device\n\toption name 'wan'\n"))
         #expect(network.contains("\toption ipv6 '0'\n"))
         #expect(plan.files.contains { $0.path == "/etc/wrtform/ddns.secret" && $0.isSecret })
     }

@@ -5,7 +5,7 @@ import WrtformPlaybook
 /// The shape of a playbook: top-level keys, step entries, ids, needs, when, YAML syntax.
 /// Each error is checked as the whole line a person reads.
 @Suite struct LoaderShapeTests {
-    static let kinds = "routing-table, interface, interface-options, firewall-zone, forwarding, redirect, network-rule, file, uci-section, uci-option, sysupgrade-keep"
+    static let kinds = "routing-table, interface, interface-options, firewall-zone, forwarding, redirect, network-rule, file, uci-section, uci-option, sysupgrade-keep, cron-job, firewall-rule"
 
     @Test func unknownStepKindSuggestsTheNearest() throws {
         let error = try Loader.error(#"""

@@ -16,6 +16,7 @@ enum RouterScripts {
     static let stubbedServices: [(service: String, path: String)] = [
         ("network", "etc/init.d/network"),
         ("firewall", "etc/init.d/firewall"),
+        ("cron", "etc/init.d/cron"),
         ("reload_config", "sbin/reload_config"),
     ]
 

@@ -20,6 +20,9 @@ public protocol Step: Sendable {
     func check(_ state: RouterState) throws -> [Change]
     /// Checks run on the router after the reload, to see the change took effect.
     var postChecks: [PostCheck] { get }
+    /// Why a change the user did not write out is planned (a section the step adds for safety), shown
+    /// beside it in the plan; nil for the changes the playbook asks for in so many words.
+    func reason(for change: Change) -> String?
 }
 
 extension Step {
@@ -28,4 +31,5 @@ extension Step {
     public var postChecks: [PostCheck] { [] }
     public var provides: [Resource] { [] }
     public var requires: [Requirement] { [] }
+    public func reason(for change: Change) -> String? { nil }
 }

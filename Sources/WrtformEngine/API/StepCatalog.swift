@@ -19,6 +19,8 @@ public enum StepCatalog {
         case .uciSection: return try UCISectionStep(input)
         case .uciOption: return try UCIOptionStep(input)
         case .sysupgradeKeep: return try SysupgradeKeepStep(input)
+        case .cronJob: return try CronJobStep(input)
+        case .firewallRule: return try FirewallRuleStep(input)
         }
     }
 }

@@ -11,6 +11,8 @@ public enum StepKind: String, Sendable, CaseIterable {
     case uciSection = "uci-section"
     case uciOption = "uci-option"
     case sysupgradeKeep = "sysupgrade-keep"
+    case cronJob = "cron-job"
+    case firewallRule = "firewall-rule"
 
     public static var names: [String] { allCases.map(\.rawValue) }
 }

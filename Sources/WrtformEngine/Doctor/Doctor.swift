@@ -11,6 +11,7 @@ public struct Doctor: Sendable {
     /// The files doctor reads.
     public var paths: [String] {
         [ConfigFile.network, ConfigFile.firewall, ConfigFile.rtTables, ConfigFile.sysupgrade] + (setup.hookPath.map { [$0] } ?? [])
+            + (setup.cronLine == nil ? [] : [ConfigFile.crontab])
     }
 
     /// Read-only commands run with the snapshot. Tools a router may lack exit 127, reported SKIP.
@@ -24,7 +25,21 @@ public struct Doctor: Sendable {
             probes.append(RouterProbe(Probe.rules, command: "ip -4 rule show"))
             probes.append(RouterProbe(Probe.routes, command: "ip -4 route show table \(Shell.quote(table))"))
         }
-        if setup.zone != nil {
+        if let port = setup.lowerDevice {
+            probes.append(RouterProbe(
+                Probe.lowerIPv6, command: "command -v sysctl >/dev/null || exit 127; sysctl -n \(Shell.quote("net.ipv6.conf.\(port).disable_ipv6"))"))
+            probes.append(RouterProbe(Probe.lowerLink, command: "ip -o link show dev \(Shell.quote(port))"))
+        }
+        if setup.cronLine != nil {
+            // Whether crond runs now, and starts at boot (enabled: a link in /etc/rc.d).
+            probes.append(RouterProbe(
+                Probe.cron,
+                command: "command -v pidof >/dev/null || exit 127; pidof crond >/dev/null && echo running; ls /etc/rc.d 2>/dev/null | grep -q 'cron$' && echo enabled; exit 0"))
+        }
+        if !setup.ipv6Rules.isEmpty && setup.ruleSource != nil {
+            probes.append(RouterProbe(Probe.neighbours, command: "ip neigh show"))
+        }
+        if setup.zone != nil || !setup.ipv6Rules.isEmpty {
             probes.append(RouterProbe(Probe.nft, command: "command -v nft >/dev/null || exit 127; nft list ruleset"))
         }
         if let hook = setup.hookPath {
@@ -51,10 +66,14 @@ public struct Doctor: Sendable {
         var examination = DoctorExamination(setup: setup, snapshot: snapshot)
         examination.examineSession()
         examination.examineRouting()
+        examination.examineRuleOrder()
         examination.examineFirewall()
+        examination.examineIPv6()
         examination.examineInterfaceOptions()
+        examination.examineLowerDevice()
         examination.examineConfigTraps()
         examination.examineHook()
+        examination.examineCron()
         return examination.findings
     }
 
@@ -83,6 +102,10 @@ public struct Doctor: Sendable {
         static let nft = "nft"
         static let hookSyntax = "hook-syntax"
         static let hookLog = "hook-log"
+        static let lowerIPv6 = "lower-ipv6"
+        static let lowerLink = "lower-link"
+        static let neighbours = "neighbours"
+        static let cron = "cron"
         static func dns(_ index: Int) -> String { "dns\(index)" }
     }
 }

@@ -119,7 +119,7 @@ struct DoctorExamination {
 
     mutating func examineRouting() {
         if let table = setup.table {
-            let names = Set([table] + tables.filter { $0.name == table }.map { String($0.id) })
+            let names = Set([table] + tables.filter { $0.name == table || String($0.id) == table }.flatMap { [$0.name, String($0.id)] })
             let check = "the policy rule to table \(table) is installed"
             if let probe = snapshot.probes[Probe.rules] {
                 let ours = IPRuleLine.parse(probe.output).filter { $0.lookup.map(names.contains) ?? false }
@@ -161,7 +161,8 @@ struct DoctorExamination {
 
         if let wan = setup.wanInterface {
             let check = "\(wan)'s metric is below \(interface)'s"
-            let hint = "the router's own traffic must keep leaving over \(wan): give \(wan) the lower metric (1) and \(interface) a higher one (10)"
+            let hint = "a default route in main with a lower metric wins: give \(wan) the lower metric (1) and \(interface) a higher one (10) "
+                + "(with ip4table, \(interface)'s default route stays in its own table anyway)"
             guard let wanSection = network.section(named: wan) else {
                 fail("metric", check, "interface \(wan) is not in /etc/config/network", hint: hint)
                 return
@@ -277,12 +278,15 @@ struct DoctorExamination {
         add("peerdns", checks[0].1, peerdns == "0", "peerdns 0", "peerdns is \(peerdns ?? "unset (on)")",
             hint: "set peerdns '0': the ISP's resolvers would replace yours and LAN hosts fail to resolve")
 
-        let configured = iface["mtu"]?.items.first.flatMap { Int($0) }
+        // pppd takes the MTU from pppd_options (appended last, so it wins); an interface `mtu` also reaches pppd.
+        let options = (iface["pppd_options"]?.items ?? []).flatMap { $0.split(separator: " ").map(String.init) }
+        let fromPppd = options.firstIndex(of: "mtu").flatMap { options.indices.contains($0 + 1) ? Int(options[$0 + 1]) : nil }
+        let configured = fromPppd ?? iface["mtu"]?.items.first.flatMap { Int($0) }
         let running = live?.mtu
-        var detail = configured.map { "mtu \($0)" } ?? "mtu unset (pppd uses 1492)"
+        var detail = configured.map { fromPppd != nil ? "pppd_options mtu \($0)" : "mtu \($0)" } ?? "mtu unset (pppd uses 1492)"
         if let running { detail += ", running \(running)" }
         add("mtu", checks[1].1, (configured ?? 1492) <= setup.maxMTU && (running ?? 0) <= setup.maxMTU, detail, detail,
-            hint: "set mtu '\(setup.maxMTU)': FLET'S PPPoE carries \(setup.maxMTU); larger segments stall (pages load, images don't)")
+            hint: "set pppd_options 'mtu \(setup.maxMTU) mru \(setup.maxMTU)': FLET'S PPPoE carries \(setup.maxMTU); larger segments stall (pages load, images don't)")
 
         let ipv6 = iface["ipv6"]?.items.first
         add("ipv6", checks[2].1, ipv6 == "0", "ipv6 0", "ipv6 is \(ipv6 ?? "unset (auto)")",

@@ -18,11 +18,27 @@ public struct DoctorSetup: Sendable {
     /// Fully qualified names the DDNS hook keeps pointed at the PPPoE address.
     public var hostnames: [String]
     public var maxMTU: Int
+    /// The port under the PPPoE session (`wan`), which IPoE/MAP-E may share; nil: not known.
+    public var lowerDevice: String?
+    /// IPv6 traffic rules to the server by interface ID: the rule's name and its `dest_ip` (`::5/-64`).
+    public var ipv6Rules: [IPv6Rule]
+    /// The crontab line that re-runs the hook (the DDNS check); nil: the playbook has none.
+    public var cronLine: String?
+
+    public struct IPv6Rule: Sendable, Equatable {
+        public var name: String
+        public var destination: String
+        public init(name: String, destination: String) {
+            self.name = name
+            self.destination = destination
+        }
+    }
 
     public init(
         pppoeInterface: String, wanInterface: String? = nil, zone: String? = nil, table: String? = nil, ruleSource: String? = nil,
         redirectPorts: [String] = [], forwardingSource: String? = nil, hookPath: String? = nil, hookMode: String? = nil,
-        hookHash: String? = nil, logTag: String? = nil, hostnames: [String] = [], maxMTU: Int = 1454
+        hookHash: String? = nil, logTag: String? = nil, hostnames: [String] = [], maxMTU: Int = 1454, lowerDevice: String? = nil,
+        ipv6Rules: [IPv6Rule] = [], cronLine: String? = nil
     ) {
         self.pppoeInterface = pppoeInterface
         self.wanInterface = wanInterface
@@ -37,6 +53,9 @@ public struct DoctorSetup: Sendable {
         self.logTag = logTag
         self.hostnames = hostnames
         self.maxMTU = maxMTU
+        self.lowerDevice = lowerDevice
+        self.ipv6Rules = ipv6Rules
+        self.cronLine = cronLine
     }
 
     /// Reads the setup out of a playbook's steps; nil when it has no PPPoE interface.
@@ -63,6 +82,11 @@ public struct DoctorSetup: Sendable {
         logTag = hook.flatMap { Self.loggerTag(in: String(decoding: $0.content, as: UTF8.self)) }
         self.hostnames = hostnames
         maxMTU = 1454
+        lowerDevice = pppoe.lowerDevice
+        ipv6Rules = steps.compactMap { $0 as? FirewallRuleStep }.filter { $0.family == .ipv6 }.compactMap { rule in
+            rule.options.first { $0.key == "dest_ip" }?.value.items.first.map { IPv6Rule(name: rule.name, destination: $0) }
+        }
+        cronLine = steps.compactMap { $0 as? CronJobStep }.first { step in hook.map { step.command.contains($0.path) } ?? false }?.line
     }
 
     /// The first literal tag a script logs under: `logger -t wrtform-ddns …` (also `-tTAG`, quoted).

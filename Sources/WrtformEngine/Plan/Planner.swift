@@ -44,7 +44,10 @@ public struct Planner: Sendable {
             let action = changes.isEmpty ? .noop : step is AbsentStep ? .delete : changes.map(\.action).max() ?? .noop
             steps.append(Plan.StepPlan(
                 id: step.id, kind: step.kind, action: action, changes: changes,
-                summary: changes.map { ChangeDescription.line(for: $0, secretKeys: secretKeys, secretFiles: secretFiles) }))
+                summary: changes.map { change in
+                    let line = ChangeDescription.line(for: change, secretKeys: secretKeys, secretFiles: secretFiles)
+                    return step.reason(for: change).map { "\(line) (\($0))" } ?? line
+                }))
         }
 
         let owned = try owners?.extend(

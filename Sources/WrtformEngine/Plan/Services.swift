@@ -8,6 +8,7 @@ enum Services {
             case ConfigFile.network, ConfigFile.rtTables: add("network")
             case ConfigFile.firewall: add("firewall")
             case let other where other.hasPrefix("/etc/config/"): add("reload_config")
+            case ConfigFile.crontab: add("cron")
             default: break
             }
         }

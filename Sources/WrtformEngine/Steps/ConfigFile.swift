@@ -5,4 +5,5 @@ enum ConfigFile {
     static let rtTables = "/etc/iproute2/rt_tables"
     static let sysupgrade = "/etc/sysupgrade.conf"
     static let system = "/etc/config/system"
+    static let crontab = "/etc/crontabs/root"
 }

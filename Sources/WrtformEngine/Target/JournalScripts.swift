@@ -77,6 +77,8 @@ enum JournalScripts {
     static func command(for service: String) -> String {
         switch service {
         case "reload_config": return "/sbin/reload_config"
+        // crond does not run while /etc/crontabs is empty; reload starts it. Enabled so it runs after a reboot.
+        case "cron": return "/etc/init.d/cron enable && /etc/init.d/cron reload"
         default: return "/etc/init.d/\(service) reload"
         }
     }

@@ -194,9 +194,12 @@ struct LoadContext {
 
         var skipped = false
         if let whenEntry = entry("when") {
-            guard case .scalar(let name, let whenLocation) = whenEntry.value else {
+            guard case .scalar(let written, let whenLocation) = whenEntry.value else {
                 throw EngineError(.invalidInput, "when names one variable", at: whenEntry.value.location)
             }
+            // `when: NAME is set`: runs when the variable holds any value (an address), skips when it is empty.
+            let presence = written.hasSuffix(" is set")
+            let name = presence ? String(written.dropLast(" is set".count)) : written
             guard let variable = vars[name] else {
                 let hint = Template.firstOpening(in: name) != nil ? "when names the variable bare: when: NAME" : Suggestion.hint(for: name, in: vars.keys.sorted())
                 throw EngineError(.unknownReference, "when: unknown variable '\(name)'", at: whenLocation, hint: hint)
@@ -205,6 +208,7 @@ struct LoadContext {
                 throw EngineError(.invalidInput, "when: variable '\(name)' must be true or false", at: whenLocation)
             }
             switch value.lowercased() {
+            case _ where presence: skipped = value.isEmpty
             case "true", "yes", "on", "1": skipped = false
             case "false", "no", "off", "0", "": skipped = true
             default: throw EngineError(.invalidInput, "when: variable '\(name)' is '\(value)', not true or false", at: whenLocation)

@@ -11,6 +11,12 @@ struct Template {
         case name(String, offset: Int)
     }
 
+    /// Text for a one-line message: control bytes shown as `\u{HEX}`.
+    static func oneLine(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes, as: UTF8.self).unicodeScalars
+            .map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+    }
+
     static func pieces(_ text: String, at location: SourceLocation) throws -> [Piece] {
         let bytes = Array(text.utf8)
         let open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
@@ -46,7 +52,8 @@ struct Template {
             }
             guard valid else {
                 throw EngineError(
-                    .invalidInput, "'{{\(String(decoding: inner, as: UTF8.self))}}' is not a variable reference",
+                    // One line: a placeholder split over lines shows its line break as \u{a}.
+                    .invalidInput, "'{{\(Self.oneLine(inner))}}' is not a variable reference",
                     at: offset(location, in: text, by: scalarOffset(index)), hint: "write {{ name }} with a variable's name")
             }
             pieces.append(.name(String(decoding: name, as: UTF8.self), offset: scalarOffset(index)))

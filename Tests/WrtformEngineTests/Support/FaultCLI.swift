@@ -46,7 +46,7 @@ struct FaultCLI {
                   password: "{{ pppoe_password }}"
                   ip4table: pppoe
                   ipv6: 0
-                  mtu: 1454
+                  pppd_options: mtu 1454 mru 1454
               - id: zone
                 firewall-zone: { name: wan_pppoe, masq: true, mtu_fix: true, network: [wanppp] }
               - id: https

@@ -38,7 +38,7 @@ enum StepBuilder {
             .init(step: try step(
                 "wanppp", "interface",
                 ["name": "wanppp", "proto": "pppoe", "device": "wan", "username": "user@ocn", "password": pppoePassword,
-                 "peerdns": "0", "metric": "10", "ip4table": "pppoe", "ipv6": "0", "mtu": "1454"],
+                 "peerdns": "0", "metric": "10", "ip4table": "pppoe", "ipv6": "0", "pppd_options": "mtu 1454 mru 1454"],
                 line: 2, secret: ["password"])),
             .init(step: try step("wan-metric", "interface-options", ["name": "wan", "metric": "1"], line: 3)),
             .init(step: try step(

@@ -38,9 +38,10 @@ public struct Planner: Sendable {
                 summary: changes.map { ChangeDescription.line(for: $0, secretKeys: secretKeys, secretFiles: secretFiles) }))
         }
 
-        let files = Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
+        let files = try Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
         let changedPaths = files.map(\.path)
         let warnings = ConnectionGuard.warnings(for: steps, initial: initial, connectedAddress: snapshot.connectedAddress)
+            + DeviceCheck.warnings(for: steps, final: state, facts: snapshot.facts)
         var notices: [String] = []
         for run in snapshot.runs where run.status == .pending || run.status == .writing {
             notices.append("run \(run.id) is still waiting for confirmation: the router restores it unless it is confirmed")

@@ -7,7 +7,7 @@ extension Wrtform {
             commandName: "facts",
             abstract: "Show what the router is and has, read in one round trip.",
             discussion: """
-                The OpenWrt release, host name, which of uci, jsonfilter, ubus, ifstatus, nft, fw4 exist, the package
+                The OpenWrt release, host name, which of uci, jsonfilter, ubus, ifstatus, nft, fw4 exist, the package \
                 manager, and the config files.
 
                 Examples:

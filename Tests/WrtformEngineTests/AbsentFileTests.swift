@@ -63,15 +63,14 @@ import WrtformEngine
 
     @Test func rollbackOverSSH() async throws {
         try await withVirtualRouter { router in
-            _ = try router.runInSandbox("rm -f /etc/sysupgrade.conf")
+            _ = try router.runInSandbox(Self.bare)
             let target = router.sshTarget()
             let plan = try await Fault.plan(try StepBuilder.ocn(), target)
             #expect(try await Applier(options: Fault.options).apply(plan, to: target).status == .done)
             #expect(router.exists("/etc/sysupgrade.conf"))
             let snapshot = try await target.snapshot(paths: [], run: "last")
             _ = try await Rollback().apply(try Rollback().plan(snapshot), with: Applier(options: Fault.options), to: target)
-            #expect(!router.exists("/etc/sysupgrade.conf"))
-            #expect(!router.exists("/etc/hotplug.d/iface/40-pppoe"))
+            Self.expectBare(router)
             await target.close()
         }
     }
@@ -91,8 +90,8 @@ import WrtformEngine
                 _ = try await Rollback().apply(try Rollback().plan(snapshot), with: applier, to: target)
             } else {
                 try await target.restore(runID: try #require(result.runID), status: "restored")
-                #expect(!FileManager.default.fileExists(atPath: copy.root.appendingPathComponent("etc/hotplug.d").path), "\(undo)")
             }
+            #expect(!FileManager.default.fileExists(atPath: copy.root.appendingPathComponent("etc/hotplug.d").path), "\(undo)")
             #expect(!FileManager.default.fileExists(atPath: copy.root.appendingPathComponent("etc/sysupgrade.conf").path), "\(undo)")
             #expect(!FileManager.default.fileExists(atPath: copy.root.appendingPathComponent("etc/hotplug.d/iface/40-pppoe").path), "\(undo)")
         }

@@ -34,6 +34,7 @@ public struct Applier: Sendable {
             summary: RunSummaryLine.make(time: journal.time, playbook: options.playbook, files: plan.files.map(\.path)),
             services: plan.services, breakLock: options.breakLock)
         if undoing != nil { transaction.kind = "rollback" }
+        transaction.undoing = undoing
         transaction.watchdogSeconds = options.confirmTimeout
         try await write(transaction, journal: journal, to: target)
         for step in plan.steps where !step.changes.isEmpty {

@@ -47,6 +47,8 @@ enum JournalScripts {
         r() {
             f="$J/files/$1"
             if [ -f "$f" ]; then
+                # (Its directory may be gone: a rollback removes the directories the run it undoes made.)
+                mkdir -p "${2%/*}" 2>/dev/null
                 m=; o=
                 [ -f "$f.meta" ] && read -r m o < "$f.meta"
                 t=$(mktemp "${2%/*}/.wrtform-restore-XXXXXX") || t=

@@ -230,6 +230,12 @@ public struct LocalDirectoryTarget: RouterTarget {
             let relative = made.map { String($0.dropFirst(root.standardizedFileURL.path == "/" ? 0 : root.standardizedFileURL.path.count)) }
             try store(journal + "/dirs", FileState(content: Array(relative.map { $0 + "\n" }.joined().utf8), mode: "0600"))
             for file in transaction.files { try store(file.path, file.new) }
+            if let undone = transaction.undoing, Shell.isValidRunID(undone) {
+                // A rollback: directories the undone run made go too, once empty (only under /etc).
+                for directory in (text(Shell.journal(undone) + "/dirs") ?? "").split(separator: "\n") where directory.hasPrefix("/etc/") {
+                    if let location = resolvedURL(String(directory)) { rmdir(location.path) }
+                }
+            }
             try store(journal + "/status", FileState(content: Array("pending\n".utf8), mode: "0600"))
         } catch {
             try? restoreFiles(runID: transaction.runID)

@@ -7,7 +7,8 @@ enum ReloadScript {
     }
 
     /// The reload itself, after the prelude and run functions. `armed`: the watchdog was started
-    /// moments ago by the write in this same script, with this timeout: it needs no re-arming.
+    /// moments ago by the write in this same script: it is only re-armed (its pid file is not
+    /// waited for).
     static func body(_ request: ReloadRequest, armed: Bool) -> String {
         var s = """
         # Written down so a restore can stop this script if we lose sight of it (a reload that
@@ -34,7 +35,8 @@ enum ReloadScript {
 
         """
         if let timeout = request.confirmTimeout, armed {
-            s += "echo \"A $(( $(date +%s) + \(timeout) ))\"\n"
+            // The window starts again now, as it did when the reload was a round trip of its own.
+            s += "echo \(timeout) > \"$J/rearm\"\necho \"A $(( $(date +%s) + \(timeout) ))\"\n"
         } else if let timeout = request.confirmTimeout {
             s += """
             w=$(cat "$J/watchdog.pid" 2>/dev/null)

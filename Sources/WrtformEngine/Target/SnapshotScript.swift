@@ -58,6 +58,8 @@ enum SnapshotScript {
         for path in ["/etc/openwrt_release", ConfigFile.network] + paths {
             script += "emit \(Shell.quote(path))\n"
         }
+        // (phys moved the working directory; probes start from / as before.)
+        script += "cd /\n"
         for (index, probe) in probes.enumerated() {
             script += """
             ( \(probe.command) ) >"$T" 2>&1 </dev/null; rc=$?

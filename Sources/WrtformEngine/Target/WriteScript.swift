@@ -97,7 +97,7 @@ enum WriteScript {
             s += "phys \(Shell.quote(file.path)); [ \"$r\" = \(Shell.quote(real(file))) ] || changed=\"$changed\t\"\(Shell.quote(file.path))\n"
             s += "[ -e \(Shell.quote(real(file))) ] && set -- \"$@\" \(Shell.quote(real(file)))\n"
         }
-        s += "sums=\"\"\n[ $# -gt 0 ] && sums=$(sha256sum \"$@\" 2>/dev/null </dev/null)\nsums=\"$nl$sums$nl\"\n"
+        s += "cd /\nsums=\"\"\n[ $# -gt 0 ] && sums=$(sha256sum \"$@\" 2>/dev/null </dev/null)\nsums=\"$nl$sums$nl\"\n"
         for file in transaction.files {
             let path = Shell.quote(file.path)
             if file.expectedHash == "absent" {
@@ -231,6 +231,11 @@ enum WriteScript {
             } else {
                 s += "rm -f \(path) || undo \"cannot remove \"\(path)\n"
             }
+        }
+        if let undone = transaction.undoing, Shell.isValidRunID(undone) {
+            // A rollback: directories the undone run made go too, once empty (only under /etc).
+            let dirs = Shell.quote(Shell.journal(undone) + "/dirs")
+            s += "[ -f \(dirs) ] && while IFS= read -r d; do case \"$d\" in /etc/*) rmdir \"$d\" 2>/dev/null ;; esac; done < \(dirs)\n"
         }
         s += """
         sync

@@ -10,7 +10,7 @@ import VirtualRouter
     /// hostname, a fake run, a fake staged change, a file record whose size overflows.
     @Test func namesWithNewlinesForgeNothingOverSSH() async throws {
         try await withVirtualRouter { router in
-            let planted = "evil\nH planted-hostname\nN 20990101T000000Z-aaaaa\tdone\t1\tfake\tetc-x"
+            let planted = "évil\nH planted-hostname\nN 20990101T000000Z-aaaaa\tdone\t1\tfake\tetc-x\n4:fake"
             try Data("config x 'y'\n".utf8).write(to: router.root.appendingPathComponent("etc/config/\(planted)"))
             try FileManager.default.createDirectory(
                 at: router.root.appendingPathComponent("etc/wrtform/runs/x\nN 20990101T000000Z-bbbbb\tdone\t1\tfake\tetc-y"),
@@ -52,7 +52,9 @@ import VirtualRouter
         "WRTFORM 2\nF regular regular 3 -rw-r--r-- 0 99999999999\n/etc/x\0\0/etc/x\0abc\nEND\n",
         "WRTFORM 2\nF regular regular 3 drwxrwxrwx? 0 0\n/etc/x\0\0/etc/x\0abc\nEND\n",
         "WRTFORM 2\nC 4\nabcd\nEND\n",
-        "WRTFORM 2\nS 4\nxyz\0\nEND\n",
+        "WRTFORM 2\nC 4\n9:ab\nEND\n",
+        "WRTFORM 2\nC 22\n9223372036854775807:ab\nEND\n",
+        "WRTFORM 2\nS 5\n3:xyz\nEND\n",
         "WRTFORM 2\nX rm\nEND\n",
         "WRTFORM 2\nT 5\n",
         "WRTFORM 2\nEND\nT 5\n",
@@ -65,10 +67,13 @@ import VirtualRouter
     }
 
     @Test func aWellFormedAnswerParses() throws {
-        func record(_ tag: String, _ body: String) -> String { "\(tag) \(body.utf8.count)\n\(body)\n" }
-        let text = "WRTFORM 2\nT 1700000000\n" + record("H", "OpenWrt\n") + "X uci\nX opkg\n" + record("C", "network\0firewall\0")
-            + record("N", "20261204T000000Z-abcde\0done\01700000000\tocn\t/etc/x\0")
-            + record("E", "192.168.1.9 50000 192.168.1.1 22") + record("D", "lo\0wan\0")
+        func record(_ tag: String, _ items: [String]) -> String {
+            let body = items.map { "\($0.utf8.count):\($0)" }.joined()
+            return "\(tag) \(body.utf8.count)\n\(body)\n"
+        }
+        let text = "WRTFORM 2\nT 1700000000\n" + record("H", ["OpenWrt"]) + "X uci\nX opkg\n" + record("C", ["network", "firewall"])
+            + record("N", ["20261204T000000Z-abcde", "done", "1700000000\tocn\t/etc/x"])
+            + record("E", ["192.168.1.9 50000 192.168.1.1 22"]) + record("D", ["lo", "wan"])
             + "F symlink regular 3 -rw-r----- 0 0\n/etc/config/firewall\0/etc/firewall.real\0/etc/firewall.real\0abc\n"
             + "F absent absent 0 - - -\n/etc/sysupgrade.conf\0\0/etc/sysupgrade.conf\0\nEND\n"
         let output = try SnapshotScript.parse(Array(text.utf8))

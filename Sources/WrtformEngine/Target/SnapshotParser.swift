@@ -52,11 +52,13 @@ struct SnapshotParser {
                     throw malformed("'\(fields[1])' is not a tool wrtform asked about")
                 }
             case "H":
-                facts.hostname = String(decoding: try blob(fields), as: UTF8.self).trimmingNewlines
+                let items = try items(try blob(fields))
+                guard items.count == 1 else { throw malformed("expected one hostname") }
+                facts.hostname = items[0]
             case "C":
-                facts.configs = try strings(try blob(fields))
+                facts.configs = try items(try blob(fields))
             case "S":
-                let items = try strings(try blob(fields))
+                let items = try items(try blob(fields))
                 guard items.count % 2 == 0 else { throw malformed("staged changes come in pairs") }
                 for pair in stride(from: 0, to: items.count, by: 2) {
                     let place = Self.visible(items[pair + 1])
@@ -68,12 +70,13 @@ struct SnapshotParser {
                     }
                 }
             case "L":
-                let parts = try blob(fields).split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+                let parts = try items(try blob(fields))
+                guard parts.count == 4 else { throw malformed("a lock names an owner, a pid, a time and a run") }
                 lock = LockInfo(
                     owner: parts.first.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown", pid: parts.count > 1 ? parts[1] : "?",
                     since: parts.count > 2 ? Int(parts[2]) ?? 0 : 0, runID: parts.count > 3 ? parts[3] : "?")
             case "N":
-                let items = try strings(try blob(fields))
+                let items = try items(try blob(fields))
                 guard items.count % 3 == 0 else { throw malformed("each run has an id, a status and a summary") }
                 for index in stride(from: 0, to: items.count, by: 3) where Shell.isValidRunID(items[index]) {
                     let summary = RunSummaryLine.parse(items[index + 2])
@@ -82,10 +85,12 @@ struct SnapshotParser {
                         playbook: summary.playbook, files: summary.files))
                 }
             case "E":
-                let parts = String(decoding: try blob(fields), as: UTF8.self).split(separator: " ")
+                let items = try items(try blob(fields))
+                guard items.count == 1 else { throw malformed("expected one connection") }
+                let parts = items[0].split(separator: " ")
                 connected = parts.count == 4 ? String(parts[2]) : nil
             case "D":
-                facts.devices = try strings(try blob(fields)).sorted()
+                facts.devices = try items(try blob(fields)).sorted()
             case "F":
                 let (path, state) = try file(fields)
                 files[path] = state
@@ -97,7 +102,7 @@ struct SnapshotParser {
                 guard probes.indices.contains(index) else { throw malformed("no probe has index \(index)") }
                 probeResults[probes[index].name] = ProbeResult(status: Int32(status), output: String(decoding: output, as: UTF8.self))
             case "J":
-                let run = String(decoding: try blob(fields), as: UTF8.self)
+                let run = try items(try blob(fields)).first ?? ""
                 guard Shell.isValidRunID(run) else { throw malformed("'\(Self.visible(run))' is not a run id") }
                 journalRun = run
             case "Z":
@@ -163,11 +168,20 @@ struct SnapshotParser {
         return bytes
     }
 
-    /// NUL-terminated strings.
-    private func strings(_ bytes: [UInt8]) throws -> [String] {
-        guard !bytes.isEmpty else { return [] }
-        guard bytes.last == 0 else { throw malformed("a list of names must end with NUL") }
-        return bytes.dropLast().split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    /// Items `LENGTH:BYTES`, back to back.
+    private func items(_ bytes: [UInt8]) throws -> [String] {
+        var items: [String] = []
+        var offset = 0
+        while offset < bytes.count {
+            var end = offset
+            while end < bytes.count, bytes[end] >= 0x30, bytes[end] <= 0x39, end - offset < 10 { end += 1 }
+            guard end > offset, end < bytes.count, bytes[end] == UInt8(ascii: ":"),
+                let length = Int(String(decoding: bytes[offset..<end], as: UTF8.self)), length <= bytes.count - end - 1
+            else { throw malformed("an item is not LENGTH:BYTES (at byte \(offset) of the record)") }
+            items.append(String(decoding: bytes[(end + 1)..<(end + 1 + length)], as: UTF8.self))
+            offset = end + 1 + length
+        }
+        return items
     }
 
     private func number(_ fields: [String], _ index: Int, of count: Int, in range: ClosedRange<Int>) throws -> Int {

@@ -2,10 +2,10 @@
 /// optionally a run's journal with the files it touched.
 ///
 /// Framing (version 2): every line is a tag and numbers only. Anything the router names — file
-/// and directory names, statuses, summaries, the hostname, link targets — travels as a counted
-/// blob (`TAG LENGTH`, the bytes, a newline) of NUL-terminated strings, and file bodies as counted
-/// bytes; so no name can forge a line (a file called "x\nH evil" is just a name). `SnapshotParser`
-/// reads it strictly.
+/// and directory names, statuses, summaries, the hostname — travels in a counted record (`TAG
+/// LENGTH`, the bytes, a newline) of items `LENGTH:BYTES`; a file's path, link text and real path
+/// NUL-terminated, its body as counted bytes. So no name can forge a line (a file called
+/// "x\nH evil" is just a name). `SnapshotParser` reads it strictly.
 enum SnapshotScript {
     static let version = "WRTFORM 2"
 
@@ -15,23 +15,33 @@ enum SnapshotScript {
         R=\(Shell.runs)
         echo \(Shell.quote(version))
         T=$(mktemp) || exit 90
-        # blob TAG: stdin as one counted record.
-        blob() { cat > "$T"; echo "$1 $(wc -c < "$T")"; cat "$T"; echo; }
+        # Names and statuses go out as one counted record per tag: each item LENGTH:BYTES (with
+        # LC_ALL=C, ${#x} counts bytes), all of it built by builtins, without a fork.
+        b=
+        add() { b="$b${#1}:$1"; }
+        put() { printf '%s %s\\n%s\\n' "$1" "${#b}" "$b"; b=; }
         echo "T $(date +%s)"
-        cat /proc/sys/kernel/hostname 2>/dev/null | blob H
+        h=; IFS= read -r h 2>/dev/null < /proc/sys/kernel/hostname; add "$h"; put H
         for t in \(Facts.probedTools.joined(separator: " ")) opkg apk; do command -v "$t" >/dev/null 2>&1 && echo "X $t"; done
-        for f in /etc/config/*; do [ -f "$f" ] && printf '%s\\0' "${f##*/}"; done | blob C
-        {
-            for f in /tmp/.uci/*; do [ -s "$f" ] && printf 'uci\\0%s\\0' "$f"; done
-            for d in /var/run/rpcd/uci-*; do [ -d "$d" ] && [ -n "$(ls -A "$d" 2>/dev/null)" ] && printf 'luci\\0%s\\0' "$d"; done
-            [ -e /var/run/rpcd/snapshot-files ] && printf 'apply\\0%s\\0' /var/run/rpcd/snapshot-files
-        } | blob S
-        [ -d \(Shell.lock) ] && cat \(Shell.lock)/owner 2>/dev/null | blob L
+        for f in /etc/config/*; do [ -f "$f" ] && add "${f##*/}"; done; put C
+        for f in /tmp/.uci/*; do [ -s "$f" ] && add uci && add "$f"; done
+        for d in /var/run/rpcd/uci-*; do [ -d "$d" ] && [ -n "$(ls -A "$d" 2>/dev/null)" ] && add luci && add "$d"; done
+        [ -e /var/run/rpcd/snapshot-files ] && add apply && add /var/run/rpcd/snapshot-files
+        put S
+        if [ -d \(Shell.lock) ]; then
+            o1=; o2=; o3=; o4=
+            { IFS= read -r o1; IFS= read -r o2; IFS= read -r o3; IFS= read -r o4; } 2>/dev/null < \(Shell.lock)/owner
+            add "$o1"; add "$o2"; add "$o3"; add "$o4"; put L
+        fi
         for d in "$R"/*; do
-            [ -d "$d" ] && printf '%s\\0%s\\0%s\\0' "${d##*/}" "$(cat "$d/status" 2>/dev/null)" "$(cat "$d/summary" 2>/dev/null)"
-        done | blob N
-        printf '%s' "${SSH_CONNECTION:-}" | blob E
-        for d in /sys/class/net/*; do [ -e "$d" ] && printf '%s\\0' "${d##*/}"; done | blob D
+            [ -d "$d" ] || continue
+            st=; su=
+            IFS= read -r st 2>/dev/null < "$d/status"; IFS= read -r su 2>/dev/null < "$d/summary"
+            add "${d##*/}"; add "$st"; add "$su"
+        done
+        put N
+        add "${SSH_CONNECTION:-}"; put E
+        for d in /sys/class/net/*; do [ -e "$d" ] && add "${d##*/}"; done; put D
         # emit P: what P is (regular, symlink, directory, other, absent) and what it leads to, the
         # real file's mode and owner (ls -L: a link's own mode is always rwxrwxrwx), then P, the
         # link's text and where P leads, NUL-terminated, and the content of a regular file.
@@ -79,11 +89,11 @@ enum SnapshotScript {
                 done
             fi
             if [ -n "$run" ] && [ -f "$R/$run/run.json" ]; then
-                printf '%s' "$run" | blob J
+                add "$run"; put J
                 emit "$R/$run/run.json"
                 while IFS= read -r p; do emit "$p"; done < "$R/$run/paths"
             else
-                printf '%s' "$run" | blob Z
+                add "$run"; put Z
             fi
 
             """

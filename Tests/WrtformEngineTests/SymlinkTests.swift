@@ -68,7 +68,7 @@ import WrtformEngine
         ("mv /etc/config/firewall /tmp/fw.real && ln -s /tmp/fw.real /etc/config/firewall", "/etc/config/firewall", "/tmp/fw.real"),
         ("rm -f /etc/sysupgrade.conf && ln -s /etc/nowhere.conf /etc/sysupgrade.conf", "/etc/sysupgrade.conf", "/etc/nowhere.conf"),
         ("rm -rf /etc/hotplug.d/iface && mkdir -p /tmp/hooks && ln -s /tmp/hooks /etc/hotplug.d/iface",
-            "/etc/hotplug.d/iface/40-pppoe", "/tmp/hooks"),
+            "/etc/hotplug.d/iface/40-pppoe", "/etc/hotplug.d/iface -> /tmp/hooks"),
     ]
 
     @Test(arguments: 0..<3) func linksOutOfEtcAreRefusedOverSSH(_ index: Int) async throws {
@@ -125,6 +125,7 @@ import WrtformEngine
         let target = try LocalDirectoryTarget(root: copy.root)
         let error = await #expect(throws: EngineError.self) { _ = try await Fault.plan(try Self.graph(), target) }
         #expect(error?.message.contains("/etc/hotplug.d/iface/40-pppoe") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("/etc/hotplug.d/iface -> \(outside.path)") == true, "\(error?.message ?? "")")
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
     }
 

@@ -17,7 +17,8 @@ public struct FileState: Sendable, Hashable, Codable {
     public var owner: String
     /// nil: not read from a router (a state a step made; the path is a plain file or absent).
     public var kind: Kind?
-    /// The link's own text, when the path is a symbolic link.
+    /// The link's own text, when the path is a symbolic link; for a path led elsewhere by a
+    /// linked directory, that directory and its text ("/etc/a -> /tmp/b").
     public var link: String?
     /// Where the path leads once every link (in the path's directories and the path itself) is
     /// followed, when that differs from the path; on `--root`, a path inside the root. nil with
@@ -46,7 +47,7 @@ public struct FileState: Sendable, Hashable, Codable {
     /// directory is refused (replacing the link would lose it; following it elsewhere would write
     /// where the playbook never said).
     public func refusal(for path: String) -> String? {
-        let shown = link.map { " (a link to '\($0)')" } ?? ""
+        let shown = kind == .symlink ? link.map { " (a link to '\($0)')" } ?? "" : ""
         switch kind {
         case .directory?: return "\(path) is a directory\(shown)"
         case .other?: return "\(path) is not a regular file\(shown)"
@@ -57,7 +58,7 @@ public struct FileState: Sendable, Hashable, Codable {
         if !realPath.hasPrefix("/etc/") {
             return kind == .symlink
                 ? "\(path) is a link to '\(link ?? realPath)', which leads to \(realPath), outside /etc"
-                : "\(path) lies in a linked directory that leads to \(realPath), outside /etc"
+                : "\(path) lies in a linked directory\(link.map { " (\($0))" } ?? "") and leads to \(realPath), outside /etc"
         }
         if kind == .symlink && content == nil {
             return "\(path) is a dangling link to '\(link ?? realPath)' (\(realPath) does not exist)"

@@ -44,7 +44,20 @@ public struct LocalDirectoryTarget: RouterTarget {
                 state = FileState(
                     content: Array(data), mode: "0" + String(Int(info.st_mode) & 0o7777, radix: 8), owner: "\(info.st_uid):\(info.st_gid)")
             }
-            if real != path { state.realPath = real }
+            if real != path {
+                state.realPath = real
+                // Led elsewhere by a linked directory: name the deepest such link.
+                var ancestor = WriteScript.parent(of: path)
+                while ancestor != "/" {
+                    if let directory = RootPath.resolve(WriteScript.parent(of: ancestor), in: base),
+                        let text = RootPath.linkText(base + (directory == "/" ? "" : directory) + "/" + (ancestor.split(separator: "/").last.map(String.init) ?? ""))
+                    {
+                        state.link = "\(ancestor) -> \(text)"
+                        break
+                    }
+                    ancestor = WriteScript.parent(of: ancestor)
+                }
+            }
         } else {
             state.unresolvable = true
         }

@@ -152,7 +152,7 @@ struct SnapshotParser {
             throw malformed("only a regular file has content")
         }
         state.kind = kind
-        if kind == .symlink { state.link = String(decoding: link, as: UTF8.self) }
+        if !link.isEmpty { state.link = String(decoding: link, as: UTF8.self) }
         let realPath = String(decoding: real, as: UTF8.self)
         if realPath.isEmpty { state.unresolvable = true } else if realPath != text { state.realPath = realPath }
         return (text, state)

@@ -50,6 +50,11 @@ enum SnapshotScript {
             if [ -L "$p" ]; then k=symlink; l=$(readlink "$p"); elif [ -d "$p" ]; then k=directory; elif [ -f "$p" ]; then k=regular; elif [ -e "$p" ]; then k=other; fi
             if [ -f "$p" ]; then e=regular; elif [ -d "$p" ]; then e=directory; elif [ -e "$p" ]; then e=other; fi
             phys "$p"
+            # Led elsewhere by a linked directory: name the deepest such link.
+            if [ $k != symlink ] && [ -n "$r" ] && [ "$r" != "$p" ]; then
+                a=$p
+                while a=${a%/*}; [ -n "$a" ]; do [ -L "$a" ] && { l="$a -> $(readlink "$a")"; break; }; done
+            fi
             if [ $e = regular ]; then
                 cat "$p" > "$T"
                 n=$(wc -c < "$T")

@@ -8,10 +8,11 @@ public struct Wrtform: AsyncParsableCommand {
         commandName: "wrtform",
         abstract: "Plan, apply and roll back OpenWrt configuration over SSH.",
         discussion: """
-            A playbook (YAML) says what the router should have; wrtform reads the router in one round trip,
-            shows the exact changes as diffs (plan), writes them with a journal and a router-side watchdog
+            A playbook (YAML) says what the router should have; wrtform reads the router in one round trip, \
+            shows the exact changes as diffs (plan), writes them with a journal and a router-side watchdog \
             (apply), and can undo them later without clobbering edits made since (rollback).
             """,
+        version: "wrtform \(WrtformVersion.current)",
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ConfirmCommand.self, AbortCommand.self,
             RollbackCommand.self, HistoryCommand.self, GraphCommand.self, FactsCommand.self, DoctorCommand.self,

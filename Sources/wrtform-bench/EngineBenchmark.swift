@@ -53,16 +53,19 @@ enum EngineBenchmark {
 
         var plans: [Duration] = []
         var applies: [Duration] = []
+        var confirmed: [Duration] = []
         var applyExecs = 0
         for _ in 0..<iterations {
             let router = target()
             let start = clock.now
             let snapshot = try await router.snapshot(paths: Planner.paths(for: graph), run: nil)
             let plan = try Planner().plan(graph, on: snapshot)
-            plans.append(clock.now - start)
+            let planned = clock.now
+            plans.append(planned - start)
             let applier = Applier(options: ApplyOptions(owner: "bench", playbook: "ocn", confirmTimeout: 90, verifyTimeout: 1))
             _ = try await applier.apply(plan, to: router)
             applies.append(clock.now - start)
+            confirmed.append(clock.now - planned)
             applyExecs = await router.roundTrips()
             // Undo, so the next iteration applies again.
             let undo = try Rollback().plan(try await router.snapshot(paths: [], run: "last"))
@@ -70,13 +73,20 @@ enum EngineBenchmark {
             await router.close()
         }
         report("plan: connect + snapshot + local checks", plans, execs: 1)
-        report("plan + apply (write, reload, verify+confirm on a new connection)", applies, execs: applyExecs)
+        report("plan + apply (write+reload, verify+confirm on a new connection)", applies, execs: applyExecs)
+        report("apply alone, confirmed (after the plan)", confirmed, execs: applyExecs - 1)
+        print("  confirmed apply (plan + apply) / floor: \(String(format: "%.2f", ms(median(applies)) / ms(median(floor))))×;"
+            + " apply alone / floor: \(String(format: "%.2f", ms(median(confirmed)) / ms(median(floor))))×")
+    }
+
+    static func median(_ samples: [Duration]) -> Duration { samples.sorted()[samples.count / 2] }
+
+    static func ms(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 
     static func report(_ what: String, _ samples: [Duration], execs: Int, waits: Int? = nil) {
-        let sorted = samples.sorted()
-        let median = sorted[sorted.count / 2]
-        let ms = Double(median.components.seconds) * 1000 + Double(median.components.attoseconds) / 1e15
+        let ms = ms(median(samples))
         let extra = waits.map { ", \($0) network waits" } ?? ""
         let label = what.padding(toLength: 66, withPad: " ", startingAt: 0)
         print("  \(label) \(String(format: "%7.1f", ms)) ms  (\(execs) exec round trip\(execs == 1 ? "" : "s")\(extra))")

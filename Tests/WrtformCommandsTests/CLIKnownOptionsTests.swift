@@ -28,20 +28,22 @@ import VirtualRouter
         """
 
     @Test func mistypedOptionalFieldsFailValidate() async throws {
-        let mtu = await CLI.run(["validate", try playbook(Self.pppoe)])
+        let pppoe = try playbook(Self.pppoe)
+        let mtu = await CLI.run(["validate", pppoe])
         #expect(mtu.code == 1)
         #expect(mtu.stdout.isEmpty)
-        #expect(mtu.stderr == "error: ocn.yml:7:12: interface step 'wanppp': unknown field 'mut' for proto pppoe (did you mean 'mtu'?)\n")
-        let port = await CLI.run(["validate", try playbook(Self.redirect)])
+        #expect(mtu.stderr == "error: \(pppoe):7:12: interface step 'wanppp': unknown field 'mut' for proto pppoe (did you mean 'mtu'?)\n")
+        let redirect = try playbook(Self.redirect)
+        let port = await CLI.run(["validate", redirect])
         #expect(port.code == 1)
-        #expect(port.stderr == "error: ocn.yml:7:18: redirect step 'fwd': unknown field 'dest_prot' (did you mean 'dest_port'?)\n")
+        #expect(port.stderr == "error: \(redirect):7:18: redirect step 'fwd': unknown field 'dest_prot' (did you mean 'dest_port'?)\n")
     }
 
     @Test func mistypedRequiredFieldIsNamed() async throws {
         let path = try playbook("steps:\n  - id: fwd\n    redirect: { src_dport: 80, dest_ipp: 192.168.1.5 }\n")
         let result = await CLI.run(["validate", path])
         #expect(result.code == 1)
-        #expect(result.stderr == "error: ocn.yml:3:42: redirect step 'fwd': unknown field 'dest_ipp' (did you mean 'dest_ip'?)\n")
+        #expect(result.stderr == "error: \(path):3:42: redirect step 'fwd': unknown field 'dest_ipp' (did you mean 'dest_ip'?)\n")
     }
 
     /// Options are known per proto: a static address on a PPPoE interface is a mistake.
@@ -99,7 +101,7 @@ import VirtualRouter
             """)
         let typo = await CLI.run(["validate", rule])
         #expect(typo.code == 1)
-        #expect(typo.stderr == "error: ocn.yml:7:41: uci-section step 'r': firewall rule has no option 'dest_prot' (did you mean 'dest_port'?)\n")
+        #expect(typo.stderr == "error: \(rule):7:41: uci-section step 'r': firewall rule has no option 'dest_prot' (did you mean 'dest_port'?)\n")
         let extra = try playbook("""
             steps:
               - id: r

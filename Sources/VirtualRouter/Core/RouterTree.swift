@@ -28,6 +28,11 @@ struct RouterTree: Sendable {
         for directory in ["bin", "sbin", "usr/bin", "usr/sbin", "lib", "etc/init.d", "proc", "dev", "sys", "mnt", "overlay", String(RouterScripts.recordMount.dropFirst())] {
             try tree.makeDirectory(directory)
         }
+        // The network devices a DSA router has (/sys/class/net; here plain directories): the
+        // snapshot lists them, and a step naming any other device is warned about.
+        for device in ["lo", "eth0", "lan1", "lan2", "lan3", "lan4", "wan", "br-lan"] {
+            try tree.makeDirectory("sys/class/net/" + device)
+        }
         try tree.makeDirectory("tmp", mode: 0o1777)
         for directory in ["tmp/run", "tmp/lock", "tmp/log", "tmp/state"] {
             try tree.makeDirectory(directory)

@@ -7,9 +7,9 @@ extension Wrtform {
             commandName: "apply",
             abstract: "Plan, ask, then write the changes with a journal and a router-side watchdog.",
             discussion: """
-                Shows the plan and asks before writing (without --yes it refuses when stdin is not a terminal).
-                The write is one round trip: lock, compare-and-swap against what the plan read, journal, a
-                watchdog on the router, write. Unless wrtform reloads, verifies and confirms over a NEW connection
+                Shows the plan and asks before writing (without --yes it refuses when stdin is not a terminal). \
+                The write is one round trip: lock, compare-and-swap against what the plan read, journal, a \
+                watchdog on the router, write, reload. Unless wrtform verifies and confirms over a NEW connection \
                 within --confirm-timeout seconds, the router restores every file by itself.
 
                 Examples:

@@ -7,8 +7,8 @@ extension Wrtform {
             commandName: "doctor",
             abstract: "Run the recipe's connectivity checks and trap checks, read-only.",
             discussion: """
-                One line per check: OK, FAIL (with what to do) or SKIP (what the router cannot tell). Reads the
-                configs and runs the probes (ip addr, ip rule, ip route, nft, nslookup, sh -n) in one round trip.
+                One line per check: OK, FAIL (with what to do) or SKIP (what the router cannot tell). Reads the \
+                configs and runs the probes (ip addr, ip rule, ip route, nft, nslookup, sh -n) in one round trip. \
                 Exit status: 0 when nothing failed, 1 otherwise.
 
                 Example:

@@ -7,8 +7,9 @@ extension Wrtform {
             commandName: "facts",
             abstract: "Show what the router is and has, read in one round trip.",
             discussion: """
-                The OpenWrt release, host name, which of uci, jsonfilter, ubus, ifstatus, nft, fw4 exist, the package
-                manager, and the config files.
+                The OpenWrt release, host name, which of uci, jsonfilter, ubus, ifstatus, nft, fw4 exist, the package \
+                manager, and the config files; with --json also the network devices the router has and those its \
+                network config declares.
 
                 Examples:
                   wrtform facts --host 192.168.1.1

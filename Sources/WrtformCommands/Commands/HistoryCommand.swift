@@ -8,7 +8,7 @@ extension Wrtform {
             commandName: "history",
             abstract: "List the runs journaled on the router.",
             discussion: """
-                Each run: its id, when, the playbook, its status (done, pending confirmation, reverted by the
+                Each run: its id, when, the playbook, its status (done, pending confirmation, reverted by the \
                 watchdog, restored after a failure, rolled-back) and the files it changed.
 
                 Example:

@@ -7,8 +7,8 @@ extension Wrtform {
             commandName: "plan",
             abstract: "Show the exact changes a playbook would make; write nothing.",
             discussion: """
-                Reads the router once (one SSH round trip) and prints, per step, what it would create or change,
-                then each file's diff (secrets masked), the services that would reload, and a summary.
+                Reads the router once (one SSH round trip) and prints, per step, what it would create or change, \
+                then each file's diff (secrets masked), the services that would reload, and a summary. \
                 Exit status: 0 nothing pending, 2 changes pending, 1 error.
 
                 Examples:

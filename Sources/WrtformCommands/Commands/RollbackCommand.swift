@@ -7,9 +7,9 @@ extension Wrtform {
             commandName: "rollback",
             abstract: "Undo an earlier apply, keeping edits made since.",
             discussion: """
-                Undoes the last apply run (or RUN_ID) step by step, in reverse: removes the sections it added and
-                restores the values it changed. A value changed again since is a conflict: wrtform stops and shows
-                it (--force restores the run's old value anyway). Rolling back twice does nothing the second time:
+                Undoes the last apply run (or RUN_ID) step by step, in reverse: removes the sections it added and \
+                restores the values it changed. A value changed again since is a conflict: wrtform stops and shows \
+                it (--force restores the run's old value anyway). Rolling back twice does nothing the second time: \
                 the last run stays the last run once undone; name an older one to undo it too.
 
                 Examples:

@@ -105,6 +105,8 @@ struct JSONReport: Encodable {
     }
 
     var format = 1
+    /// Which wrtform wrote the document.
+    var wrtformVersion = WrtformVersion.current
     var command: String
     var target: String?
     var changesPending: Bool?
@@ -125,6 +127,7 @@ struct JSONReport: Encodable {
         case format, command, target, steps, files, services, warnings, summary, status, checks, runs, facts, graph, error
         case changesPending = "changes_pending"
         case runID = "run_id"
+        case wrtformVersion = "wrtform_version"
     }
 
     init(command: String, target: String? = nil) {

@@ -9,6 +9,11 @@ public struct Facts: Sendable, Codable, Equatable {
     public var packageManager: String
     /// The files in /etc/config.
     public var configs: [String]
+    /// The router's network devices (/sys/class/net); nil where none can be seen (a directory).
+    public var devices: [String]?
+    /// Devices the `config device` sections of /etc/config/network declare (netifd creates some
+    /// of them: bridges, VLANs).
+    public var declaredDevices: [String]?
 
     public init(release: [String: String] = [:], hostname: String = "", tools: [String: Bool] = [:], packageManager: String = "none", configs: [String] = []) {
         self.release = release

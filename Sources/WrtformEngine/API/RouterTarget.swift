@@ -11,6 +11,7 @@ public protocol RouterTarget: Sendable {
     /// `probes`: read-only commands whose outputs come back in the same round trip (doctor).
     func snapshot(paths: [String], run: String?, probes: [RouterProbe]) async throws -> Snapshot
     /// Takes the lock, checks every file is as the plan saw it, journals the old bytes, writes the new.
+    /// A target may reload in the same round trip (the SSH target does): `reload` then reports it.
     func write(_ transaction: WriteTransaction) async throws -> WriteOutcome
     /// Arms the router-side watchdog (if asked) and reloads services; restores in place if a reload fails.
     func reload(_ request: ReloadRequest) async throws -> ReloadOutcome

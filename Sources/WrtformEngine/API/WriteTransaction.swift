@@ -28,6 +28,8 @@ public struct WriteTransaction: Sendable {
     public var breakLock: Bool
     /// "apply", or "rollback" for a run that undoes another.
     public var kind: String = "apply"
+    /// The run a rollback undoes: directories that run made are removed once empty.
+    public var undoing: String?
     /// Seconds the router's watchdog waits for confirmation, armed by the write itself before it
     /// replaces the first file, so a client that dies between the write and the reload is covered
     /// too (the reload re-arms it). nil: no watchdog at the write (--no-confirm).

@@ -42,6 +42,7 @@ public struct Applier: Sendable {
             summary: RunSummaryLine.make(time: journal.time, playbook: options.playbook, files: plan.files.map(\.path)),
             services: plan.services, breakLock: options.breakLock)
         if undoing != nil { transaction.kind = "rollback" }
+        transaction.undoing = undoing
         transaction.watchdogSeconds = options.confirmTimeout
         try await write(transaction, journal: journal, to: target)
         for step in plan.steps where !step.changes.isEmpty {
@@ -101,7 +102,7 @@ public struct Applier: Sendable {
     /// The write round trip broke off (connection lost, timed out): whether the router wrote is
     /// unknown. Ask over a fresh connection, restoring whatever the write did.
     private func settleLostWrite(_ runID: String, target: any RouterTarget, error: any Error) async throws -> Never {
-        let what = "the write did not come back (\(error))"
+        let what = "the write (and the reload it starts) did not come back (\(error))"
         switch await attempt({ try await target.restore(runID: runID, status: RunStatus.restored.rawValue) }) {
         case .success:
             events.handle(.restored(runID: runID, reason: what))

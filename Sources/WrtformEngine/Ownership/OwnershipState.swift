@@ -38,7 +38,7 @@ public enum OwnershipState {
         var state = initial
         state.write(OwnershipRecord.path, try record.fileState(replacing: initial.file(OwnershipRecord.path)))
         initial.write(OwnershipRecord.path, previous.playbooks.isEmpty ? .absent : snapshot.files[OwnershipRecord.path] ?? .absent)
-        let files = Plan.FileChange.between(initial, state, secretKeys: [], secretFiles: []).map(OwnershipPlanner.shown)
+        let files = try Plan.FileChange.between(initial, state, secretKeys: [], secretFiles: []).map(OwnershipPlanner.shown)
         return Plan(
             steps: steps, files: files, services: [], warnings: [], postChecks: [], secretKeys: [], secretFiles: [],
             snapshot: snapshot)

@@ -54,9 +54,11 @@ public struct Planner: Sendable {
             graph, steps: &steps, initial: initial, state: &state, secretKeys: secretKeys, secretFiles: secretFiles)
         try RemovalReferences.check(from: initial, to: state, steps: steps, graph: graph)
 
-        let files = Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles).map(OwnershipPlanner.shown)
+        let files = try Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
+            .map(OwnershipPlanner.shown)
         let changedPaths = files.map(\.path)
         let warnings = ConnectionGuard.warnings(for: steps, initial: initial, connectedAddress: snapshot.connectedAddress)
+            + DeviceCheck.warnings(for: steps, final: state, facts: snapshot.facts)
             + (owned?.warnings ?? [])
         var notices: [String] = owned?.notices ?? []
         for run in snapshot.runs where run.status == .pending || run.status == .writing {

@@ -52,7 +52,13 @@ public struct Rollback: Sendable {
                 hint: "resolve these by hand, or pass --force to restore the run's old values anyway")
         }
         try OwnershipRollback.reconcile(undoing: journal, in: &state)
-        let files = Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
+        // A file the run created goes away again, rather than stay behind empty (or holding only
+        // what the run wrote): absent stays absent.
+        for record in journal.files where record.oldHash == FileState.absent.hash && state.file(record.path).exists {
+            let now = state.file(record.path)
+            if now.content?.isEmpty == true || initial.file(record.path).hash == record.newHash { state.write(record.path, .absent) }
+        }
+        let files = try Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
             .map(OwnershipPlanner.shown)
         return Plan(
             steps: steps, files: files, services: Services.toReload(for: files.map(\.path)), warnings: [], postChecks: [],

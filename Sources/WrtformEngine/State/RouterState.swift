@@ -48,10 +48,23 @@ public struct RouterState: Sendable {
         return result
     }
 
-    /// Replaces a whole file (plain files: rt_tables, scripts).
+    /// Replaces a whole file (plain files: rt_tables, scripts). Where the path leads (a link, a
+    /// linked directory) stays as the router has it: the bytes go through the link.
     public mutating func write(_ path: String, _ state: FileState) {
         parsed[path] = nil
-        files[path] = state
+        files[path] = state.located(like: file(path))
+    }
+
+    /// Refuses a change to a file that cannot be written safely: a link leading out of /etc, a
+    /// dangling link, a directory. Called on every file a plan would change, before anything is written.
+    public static func refuseUnwritable(_ changes: [(path: String, old: FileState)]) throws {
+        for change in changes {
+            if let reason = change.old.refusal(for: change.path) {
+                throw EngineError(
+                    .invalidInput, "\(reason): wrtform will not write it; nothing was written",
+                    hint: "make \(change.path) a regular file (or a link to a regular file inside /etc) on the router first")
+            }
+        }
     }
 
     public var paths: [String] { files.keys.sorted() }

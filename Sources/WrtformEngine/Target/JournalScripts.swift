@@ -8,7 +8,11 @@ enum JournalScripts {
         wait_for_writer() {
             [ "$(sed -n 4p "$L/owner" 2>/dev/null)" = "$RUN" ] || return 0
             w=$(sed -n 2p "$L/owner" 2>/dev/null); n=0
-            while [ "$w" != "${caller:-}" ] && ours "$w" && [ $n -lt 120 ]; do sleep 1; n=$((n + 1)); done
+            # (Only while it writes: the same script may go on to reload, and a reload is not waited for.)
+            while [ "$w" != "${caller:-}" ] && ours "$w" && [ $n -lt 120 ]; do
+                case "$(cat "$J/status" 2>/dev/null)" in ""|writing) ;; *) break ;; esac
+                sleep 1; n=$((n + 1))
+            done
             return 0
         }
 
@@ -23,8 +27,9 @@ enum JournalScripts {
         s += Shell.runFunctions(transaction.runID) + waitForWriter
         s += "if [ \"${1:-}\" = boot ]; then\n"
         for file in transaction.files {
-            let directory = WriteScript.parent(of: file.path)
-            let base = file.path.split(separator: "/").last.map(String.init) ?? "file"
+            let real = WriteScript.real(file)
+            let directory = WriteScript.parent(of: real)
+            let base = real.split(separator: "/").last.map(String.init) ?? "file"
             s += "    rm -f \(Shell.quote(directory + "/." + base + ".wrtform-"))* \(Shell.quote(directory + "/.wrtform-restore-"))*\n"
         }
         s += "fi\n"
@@ -42,6 +47,8 @@ enum JournalScripts {
         r() {
             f="$J/files/$1"
             if [ -f "$f" ]; then
+                # (Its directory may be gone: a rollback removes the directories the run it undoes made.)
+                mkdir -p "${2%/*}" 2>/dev/null
                 m=; o=
                 [ -f "$f.meta" ] && read -r m o < "$f.meta"
                 t=$(mktemp "${2%/*}/.wrtform-restore-XXXXXX") || t=
@@ -63,8 +70,10 @@ enum JournalScripts {
         // A file that existed but has no journal copy was never replaced (copies are synced before
         // any rename): leave it. Only files that did not exist before are removed.
         for (index, file) in transaction.files.enumerated() {
-            s += "r \(index) \(Shell.quote(file.path)) \(file.expectedHash == "absent" ? "absent" : "existed")\n"
+            s += "r \(index) \(Shell.quote(WriteScript.real(file))) \(file.expectedHash == "absent" ? "absent" : "existed")\n"
         }
+        // Directories the write made (deepest first) go too, once empty: absent stays absent.
+        s += "[ -f \"$J/dirs\" ] && while IFS= read -r d; do rmdir \"$d\" 2>/dev/null; done < \"$J/dirs\"\n"
         s += "sync\nexit $failed\n"
         return s
     }

@@ -22,25 +22,73 @@ public struct LocalDirectoryTarget: RouterTarget {
 
     public func roundTrips() async -> Int { 0 }
 
-    private func url(_ path: String) -> URL { root.appendingPathComponent(String(path.drop { $0 == "/" })) }
+    /// Where `path` leads inside the root (every link followed, DIR as `/`): what every read and
+    /// write here goes through — files, journal, lock — so nothing is ever touched outside DIR.
+    public func resolvedURL(_ path: String) -> URL? { RootPath.url(path, in: root) }
 
+    private func url(_ path: String) throws -> URL {
+        guard let url = resolvedURL(path) else {
+            throw EngineError(.router, "\(path) in \(name) cannot be followed: a link loop", hint: "fix the links in the directory")
+        }
+        return url
+    }
+
+    /// A file as the snapshot reports it: what the path itself is (a link, with its text), and
+    /// the bytes, mode and owner of the regular file it leads to.
     func read(_ path: String) -> FileState {
-        let location = url(path)
-        guard let data = FileManager.default.contents(atPath: location.path) else { return .absent }
-        let attributes = (try? FileManager.default.attributesOfItem(atPath: location.path)) ?? [:]
-        let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0o644
-        let uid = (attributes[.ownerAccountID] as? NSNumber)?.intValue ?? 0
-        let gid = (attributes[.groupOwnerAccountID] as? NSNumber)?.intValue ?? 0
-        return FileState(content: Array(data), mode: "0" + String(mode & 0o7777, radix: 8), owner: "\(uid):\(gid)")
+        let base = root.standardizedFileURL.path == "/" ? "" : root.standardizedFileURL.path
+        var state = FileState.absent
+        if let real = RootPath.resolve(path, in: base) {
+            var info = stat()
+            if stat(base + real, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let data = FileManager.default.contents(atPath: base + real) {
+                state = FileState(
+                    content: Array(data), mode: "0" + String(Int(info.st_mode) & 0o7777, radix: 8), owner: "\(info.st_uid):\(info.st_gid)")
+            }
+            if real != path {
+                state.realPath = real
+                // Led elsewhere by a linked directory: name the deepest such link.
+                var ancestor = WriteScript.parent(of: path)
+                while ancestor != "/" {
+                    if let directory = RootPath.resolve(WriteScript.parent(of: ancestor), in: base),
+                        let text = RootPath.linkText(base + (directory == "/" ? "" : directory) + "/" + (ancestor.split(separator: "/").last.map(String.init) ?? ""))
+                    {
+                        state.link = "\(ancestor) -> \(text)"
+                        break
+                    }
+                    ancestor = WriteScript.parent(of: ancestor)
+                }
+            }
+        } else {
+            state.unresolvable = true
+        }
+        // What the path itself is: its directory resolved, its last part not.
+        let parent = WriteScript.parent(of: path)
+        let last = path.split(separator: "/").last.map(String.init) ?? ""
+        if let directory = RootPath.resolve(parent, in: base) {
+            let own = base + (directory == "/" ? "" : directory) + "/" + last
+            var info = stat()
+            if lstat(own, &info) == 0 {
+                switch info.st_mode & S_IFMT {
+                case S_IFLNK: state.kind = .symlink; state.link = RootPath.linkText(own)
+                case S_IFDIR: state.kind = .directory
+                case S_IFREG: state.kind = .regular
+                default: state.kind = .other
+                }
+            } else {
+                state.kind = .absent
+            }
+        }
+        return state
     }
 
     func store(_ path: String, _ state: FileState) throws {
-        let location = url(path)
+        let location = try url(path)
         guard let content = state.content else {
             if FileManager.default.fileExists(atPath: location.path) { try FileManager.default.removeItem(at: location) }
             return
         }
-        try FileManager.default.createDirectory(at: location.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: location.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let temp = location.deletingLastPathComponent().appendingPathComponent(".\(location.lastPathComponent).wrtform-\(UUID().uuidString.prefix(8))")
         // Private from the start (the bytes may be a secret), its own mode only just before the rename.
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -86,14 +134,19 @@ public struct LocalDirectoryTarget: RouterTarget {
         var facts = Facts(
             release: ReleaseFile.parse(read("/etc/openwrt_release").text),
             hostname: configuredHostname() ?? "", tools: [:], packageManager: "none",
-            configs: ((try? FileManager.default.contentsOfDirectory(atPath: url("/etc/config").path)) ?? []).filter { !$0.hasPrefix(".") }.sorted())
+            configs: ((try? FileManager.default.contentsOfDirectory(atPath: try url("/etc/config").path)) ?? []).filter { !$0.hasPrefix(".") }.sorted())
         // What the image holds, as `command -v` would find it on the router's PATH.
         let path = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
-        func installed(_ tool: String) -> Bool { path.contains { FileManager.default.fileExists(atPath: url("\($0)/\(tool)").path) } }
+        func installed(_ tool: String) -> Bool {
+            path.contains { (try? url("\($0)/\(tool)")).map { FileManager.default.fileExists(atPath: $0.path) } ?? false }
+        }
         for tool in Facts.probedTools { facts.tools[tool] = installed(tool) }
         if let manager = ["apk", "opkg"].first(where: installed) { facts.packageManager = manager }
+        if let network = read(ConfigFile.network).content, let file = try? UCIFile(parsing: String(decoding: network, as: UTF8.self)) {
+            facts.declaredDevices = file.sections(ofType: "device").compactMap { $0["name"]?.items.first }
+        }
         let staged = stagedChanges()
-        let runIDs = ((try? FileManager.default.contentsOfDirectory(atPath: url(Shell.runs).path)) ?? []).sorted()
+        let runIDs = ((try? FileManager.default.contentsOfDirectory(atPath: try url(Shell.runs).path)) ?? []).sorted().filter(Shell.isValidRunID)
         let runs = runIDs.map { id -> RunSummary in
             let summary = RunSummaryLine.parse(text("\(Shell.journal(id))/summary") ?? "")
             return RunSummary(
@@ -119,7 +172,7 @@ public struct LocalDirectoryTarget: RouterTarget {
     /// session's staging, a LuCI apply waiting for confirmation (/var may be a link to /tmp).
     private func stagedChanges() -> [String] {
         let files = FileManager.default
-        func entries(_ path: String) -> [String] { ((try? files.contentsOfDirectory(atPath: url(path).path)) ?? []).sorted() }
+        func entries(_ path: String) -> [String] { ((try? files.contentsOfDirectory(atPath: try url(path).path)) ?? []).sorted() }
         var staged: [String] = []
         for name in entries("/tmp/.uci") where !(read("/tmp/.uci/\(name)").content ?? []).isEmpty {
             staged.append("uncommitted uci changes in /tmp/.uci/\(name)")
@@ -128,7 +181,7 @@ public struct LocalDirectoryTarget: RouterTarget {
             for name in entries(run) where name.hasPrefix("uci-") && !entries("\(run)/\(name)").isEmpty {
                 staged.append("a LuCI session's staged changes in \(run)/\(name)")
             }
-            if files.fileExists(atPath: url("\(run)/snapshot-files").path) {
+            if (try? url("\(run)/snapshot-files")).map({ files.fileExists(atPath: $0.path) }) == true {
                 staged.append("a LuCI apply waiting for confirmation (\(run)/snapshot-files)")
             }
         }
@@ -145,7 +198,7 @@ public struct LocalDirectoryTarget: RouterTarget {
 
     public func write(_ transaction: WriteTransaction) async throws -> WriteOutcome {
         if let refused = RouterPath.abnormal(transaction) { return .failed(refused) }
-        let lock = url(Shell.lock)
+        let lock = try url(Shell.lock)
         try FileManager.default.createDirectory(at: lock.deletingLastPathComponent(), withIntermediateDirectories: true)
         if transaction.breakLock { try? FileManager.default.removeItem(at: lock) }
         if mkdir(lock.path, 0o700) != 0 {
@@ -153,14 +206,22 @@ public struct LocalDirectoryTarget: RouterTarget {
         }
         let now = Int(Date().timeIntervalSince1970)
         try Data("\(transaction.owner)\n\(getpid())\n\(now)\n\(transaction.runID)\n".utf8).write(to: lock.appendingPathComponent("owner"))
-        let changed = transaction.files.filter { read($0.path).hash != $0.expectedHash }.map(\.path)
+        // As on a router: each path must still lead where the plan saw it lead, and be writable.
+        let changed = transaction.files.filter {
+            let now = read($0.path)
+            return now.hash != $0.expectedHash || now.writePath(for: $0.path) != $0.new.writePath(for: $0.path)
+        }.map(\.path)
+        if let refusal = transaction.files.lazy.compactMap({ self.read($0.path).refusal(for: $0.path) }).first {
+            try? FileManager.default.removeItem(at: lock)
+            return .failed(refusal)
+        }
         if !changed.isEmpty {
             try? FileManager.default.removeItem(at: lock)
             return .changed(changed)
         }
         let journal = Shell.journal(transaction.runID)
         do {
-            try FileManager.default.createDirectory(at: url(journal + "/files"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(at: try url(journal + "/files"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try store(journal + "/run.json", FileState(content: transaction.journal, mode: "0600"))
             try store(journal + "/kind", FileState(content: Array("\(transaction.kind)\n".utf8), mode: "0600"))
             try store(journal + "/summary", FileState(content: Array("\(transaction.summary)\n".utf8), mode: "0600"))
@@ -174,7 +235,24 @@ public struct LocalDirectoryTarget: RouterTarget {
                 try store("\(journal)/files/\(index)", FileState(content: old.content, mode: "0600", owner: old.owner))
                 try store("\(journal)/files/\(index).meta", FileState(content: Array("\(old.mode) \(old.owner)\n".utf8), mode: "0600"))
             }
+            // Directories made here are noted (deepest first), for a restore to remove again.
+            var made: [String] = []
+            for file in transaction.files where file.new.content != nil {
+                var directory = WriteScript.parent(of: try url(file.path).path)
+                while directory.count > root.standardizedFileURL.path.count, !FileManager.default.fileExists(atPath: directory) {
+                    if !made.contains(directory) { made.append(directory) }
+                    directory = WriteScript.parent(of: directory)
+                }
+            }
+            let relative = made.map { String($0.dropFirst(root.standardizedFileURL.path == "/" ? 0 : root.standardizedFileURL.path.count)) }
+            try store(journal + "/dirs", FileState(content: Array(relative.map { $0 + "\n" }.joined().utf8), mode: "0600"))
             for file in transaction.files { try store(file.path, file.new) }
+            if let undone = transaction.undoing, Shell.isValidRunID(undone) {
+                // A rollback: directories the undone run made go too, once empty (only under /etc).
+                for directory in (text(Shell.journal(undone) + "/dirs") ?? "").split(separator: "\n") where directory.hasPrefix("/etc/") {
+                    if let location = resolvedURL(String(directory)) { rmdir(location.path) }
+                }
+            }
             try store(journal + "/status", FileState(content: Array("pending\n".utf8), mode: "0600"))
         } catch {
             try? restoreFiles(runID: transaction.runID)
@@ -193,7 +271,7 @@ public struct LocalDirectoryTarget: RouterTarget {
             if let undone = request.rolledBackRun {
                 try store(Shell.journal(undone) + "/status", FileState(content: Array("rolled-back\n".utf8), mode: "0600"))
             }
-            try? FileManager.default.removeItem(at: url(Shell.lock))
+            if let lock = resolvedURL(Shell.lock) { try? FileManager.default.removeItem(at: lock) }
         }
         return FinishOutcome(results: results, confirmed: request.confirm)
     }
@@ -201,7 +279,7 @@ public struct LocalDirectoryTarget: RouterTarget {
     public func restore(runID: String, status: String) async throws {
         try restoreFiles(runID: runID)
         try store(Shell.journal(runID) + "/status", FileState(content: Array("\(status)\n".utf8), mode: "0600"))
-        try? FileManager.default.removeItem(at: url(Shell.lock))
+        if let lock = resolvedURL(Shell.lock) { try? FileManager.default.removeItem(at: lock) }
     }
 
     private func restoreFiles(runID: String) throws {
@@ -212,6 +290,10 @@ public struct LocalDirectoryTarget: RouterTarget {
             let meta = (text("\(journal)/files/\(index).meta") ?? "").split(separator: " ").map(String.init)
             if meta.count == 2 { (copy.mode, copy.owner) = (meta[0], meta[1]) }
             try store(path, copy)
+        }
+        // Directories the run made go too, once empty: absent stays absent.
+        for directory in (text(journal + "/dirs") ?? "").split(separator: "\n") {
+            if let location = resolvedURL(String(directory)) { rmdir(location.path) }
         }
     }
 }

@@ -3,8 +3,14 @@
 /// journal and reload again, right there on the router.
 enum ReloadScript {
     static func make(_ request: ReloadRequest) -> String {
-        var s = Shell.prelude + Shell.runFunctions(request.runID)
-        s += """
+        Shell.prelude + Shell.runFunctions(request.runID) + body(request, armed: false)
+    }
+
+    /// The reload itself, after the prelude and run functions. `armed`: the watchdog was started
+    /// moments ago by the write in this same script: it is only re-armed (its pid file is not
+    /// waited for).
+    static func body(_ request: ReloadRequest, armed: Bool) -> String {
+        var s = """
         # Written down so a restore can stop this script if we lose sight of it (a reload that
         # hangs, a connection cut): left running, it could reload or restore out of turn.
         echo $$ > "$J/reloader"
@@ -28,7 +34,10 @@ enum ReloadScript {
         if [ "$st" != pending ] || [ -d "$J/decided" ]; then rm -f "$J/reloader"; echo "GONE ${st:-missing}"; exit 0; fi
 
         """
-        if let timeout = request.confirmTimeout {
+        if let timeout = request.confirmTimeout, armed {
+            // The window starts again now, as it did when the reload was a round trip of its own.
+            s += "echo \(timeout) > \"$J/rearm\"\necho \"A $(( $(date +%s) + \(timeout) ))\"\n"
+        } else if let timeout = request.confirmTimeout {
             s += """
             w=$(cat "$J/watchdog.pid" 2>/dev/null)
             if ours "$w"; then

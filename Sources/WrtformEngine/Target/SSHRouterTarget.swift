@@ -5,6 +5,8 @@ public actor SSHRouterTarget: RouterTarget {
     private let connect: @Sendable () async throws -> any ScriptRunner
     private var connection: (any ScriptRunner)?
     private var execs = 0
+    /// The reload the write round trip already did, for `reload` to report without another exec.
+    private var reloadedWithWrite: (runID: String, outcome: Result<ReloadOutcome, any Error>)?
     /// How long one script may run (a reload that hangs must not hang us).
     public var timeout: Duration
 
@@ -57,7 +59,7 @@ public actor SSHRouterTarget: RouterTarget {
         }
         let result = try await run(SnapshotScript.make(paths: paths, run: runID, probes: probes))
         try expectClean(result, "snapshot")
-        let output = try SnapshotScript.parse(result.stdout, probes: probes)
+        let output = try SnapshotScript.parse(result.stdout, paths: paths, probes: probes)
         var snapshot = output.snapshot
         if let bytes = output.journalBytes {
             snapshot.journal = try RunJournal.decode(bytes, run: output.journalRun)
@@ -65,9 +67,14 @@ public actor SSHRouterTarget: RouterTarget {
         return snapshot
     }
 
+    /// Also reloads, in the same round trip, once every file is in place: `reload` then reports
+    /// what happened (a failed reload was already undone on the router, as before).
     public func write(_ transaction: WriteTransaction) async throws -> WriteOutcome {
         if let refused = RouterPath.abnormal(transaction) { return .failed(refused) }
-        let payload = WriteScript.make(transaction, watchdog: transaction.watchdogSeconds)
+        reloadedWithWrite = nil
+        let reload = transaction.services.isEmpty && transaction.watchdogSeconds == nil
+            ? nil : ReloadRequest(runID: transaction.runID, services: transaction.services, confirmTimeout: transaction.watchdogSeconds)
+        let payload = WriteScript.make(transaction, watchdog: transaction.watchdogSeconds, reloading: reload)
         let result = try await run(payload.script, stdin: payload.stdin)
         try expectClean(result, "write")
         if let broken = WriteScript.broken(result.stdout) {
@@ -75,6 +82,10 @@ public actor SSHRouterTarget: RouterTarget {
             throw EngineError(.router, "\(name): writing failed: \(broken)\(Self.reason(result.stderr))")
         }
         let outcome = WriteScript.parse(result.stdout)
+        if outcome == .written, reload != nil {
+            let output = WriteScript.reloadOutput(result.stdout) ?? []
+            reloadedWithWrite = (transaction.runID, Result { try ReloadScript.parse(output) })
+        }
         if case .failed(let message) = outcome, !message.contains("no space left") {
             return .failed(message + Self.reason(result.stderr))
         }
@@ -90,6 +101,10 @@ public actor SSHRouterTarget: RouterTarget {
     }
 
     public func reload(_ request: ReloadRequest) async throws -> ReloadOutcome {
+        if let done = reloadedWithWrite, done.runID == request.runID {
+            reloadedWithWrite = nil
+            return try done.outcome.get()
+        }
         if request.services.isEmpty && request.confirmTimeout == nil { return .reloaded(revertAt: nil) }
         let result = try await run(ReloadScript.make(request))
         try expectClean(result, "reload")

@@ -14,6 +14,31 @@ enum Shell {
     /// The common prelude: a known PATH and locale, private files.
     static let prelude = "export LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin\numask 077\n"
 
+    /// `phys P`: sets `r` to where P leads once every link is followed — in P's directories and
+    /// P itself, up to 16 links — with a tail that does not exist yet kept as written. Returns 1
+    /// (r empty) on a loop, or a link among the missing directories. Builtins only (`cd -P` and
+    /// $PWD; busybox has no realpath), but for one `readlink` per link. Changes the directory.
+    static let physicalPath = """
+        phys() {
+            r=$1; pn=0
+            while :; do
+                pd=${r%/*}; pb=${r##*/}; prest=
+                while [ -n "$pd" ] && [ ! -d "$pd" ]; do
+                    [ -L "$pd" ] && { r=; return 1; }
+                    prest=/${pd##*/}$prest; pd=${pd%/*}
+                done
+                cd -P "${pd:-/}" 2>/dev/null || { r=; return 1; }
+                pd=${PWD%/}$prest
+                r=$pd/$pb
+                [ -L "$r" ] || return 0
+                pn=$((pn + 1))
+                [ $pn -le 16 ] && pt=$(readlink "$r") || { r=; return 1; }
+                case "$pt" in /*) r=$pt ;; *) r=$pd/$pt ;; esac
+            done
+        }
+
+        """
+
     static let runs = "/etc/wrtform/runs"
     static let lock = "/var/lock/wrtform"
 

@@ -1,48 +1,86 @@
-/// The one-round-trip read: files, facts, staged changes, lock, runs, and optionally a run's journal
-/// with the files it touched. Output is line-tagged; file bodies are length-prefixed, so any bytes pass.
+/// The one-round-trip read: files, facts, staged changes, lock, runs, network devices, and
+/// optionally a run's journal with the files it touched.
+///
+/// Framing (version 2): every line is a tag and numbers only. Anything the router names — file
+/// and directory names, statuses, summaries, the hostname — travels in a counted record (`TAG
+/// LENGTH`, the bytes, a newline) of items `LENGTH:BYTES`; a file's path, link text and real path
+/// NUL-terminated, its body as counted bytes. So no name can forge a line (a file called
+/// "x\nH evil" is just a name). `SnapshotParser` reads it strictly.
 enum SnapshotScript {
+    static let version = "WRTFORM 2"
+
     static func make(paths: [String], run: String?, probes: [RouterProbe] = []) -> String {
-        var script = Shell.prelude
+        var script = Shell.prelude + Shell.physicalPath
         script += """
         R=\(Shell.runs)
-        echo "WRTFORM 1"
+        echo \(Shell.quote(version))
+        T=$(mktemp) || exit 90
+        # Names and statuses go out as one counted record per tag: each item LENGTH:BYTES (with
+        # LC_ALL=C, ${#x} counts bytes), all of it built by builtins, without a fork.
+        b=
+        add() { b="$b${#1}:$1"; }
+        put() { printf '%s %s\\n%s\\n' "$1" "${#b}" "$b"; b=; }
         echo "T $(date +%s)"
-        echo "H $(cat /proc/sys/kernel/hostname 2>/dev/null)"
+        h=; IFS= read -r h 2>/dev/null < /proc/sys/kernel/hostname; add "$h"; put H
         for t in \(Facts.probedTools.joined(separator: " ")) opkg apk; do command -v "$t" >/dev/null 2>&1 && echo "X $t"; done
-        for f in /etc/config/*; do [ -f "$f" ] && echo "C ${f##*/}"; done
-        for f in /tmp/.uci/*; do [ -s "$f" ] && echo "S uncommitted uci changes in $f"; done
-        for d in /var/run/rpcd/uci-*; do [ -d "$d" ] && [ -n "$(ls -A "$d" 2>/dev/null)" ] && echo "S a LuCI session's staged changes in $d"; done
-        [ -e /var/run/rpcd/snapshot-files ] && echo "S a LuCI apply waiting for confirmation (/var/run/rpcd/snapshot-files)"
-        [ -d \(Shell.lock) ] && echo "L $(tr '\\n' '\\t' < \(Shell.lock)/owner 2>/dev/null)"
-        for d in "$R"/*; do [ -d "$d" ] && echo "N ${d##*/}\t$(cat "$d/status" 2>/dev/null)\t$(cat "$d/summary" 2>/dev/null)"; done
-        echo "E ${SSH_CONNECTION:-}"
+        for f in /etc/config/*; do [ -f "$f" ] && add "${f##*/}"; done; put C
+        for f in /tmp/.uci/*; do [ -s "$f" ] && add uci && add "$f"; done
+        for d in /var/run/rpcd/uci-*; do [ -d "$d" ] && [ -n "$(ls -A "$d" 2>/dev/null)" ] && add luci && add "$d"; done
+        [ -e /var/run/rpcd/snapshot-files ] && add apply && add /var/run/rpcd/snapshot-files
+        put S
+        if [ -d \(Shell.lock) ]; then
+            o1=; o2=; o3=; o4=
+            { IFS= read -r o1; IFS= read -r o2; IFS= read -r o3; IFS= read -r o4; } 2>/dev/null < \(Shell.lock)/owner
+            add "$o1"; add "$o2"; add "$o3"; add "$o4"; put L
+        fi
+        for d in "$R"/*; do
+            [ -d "$d" ] || continue
+            st=; su=
+            IFS= read -r st 2>/dev/null < "$d/status"; IFS= read -r su 2>/dev/null < "$d/summary"
+            add "${d##*/}"; add "$st"; add "$su"
+        done
+        put N
+        add "${SSH_CONNECTION:-}"; put E
+        for d in /sys/class/net/*; do [ -e "$d" ] && add "${d##*/}"; done; put D
+        # emit P: what P is (regular, symlink, directory, other, absent) and what it leads to, the
+        # real file's mode and owner (ls -L: a link's own mode is always rwxrwxrwx), then P, the
+        # link's text and where P leads, NUL-terminated, and the content of a regular file.
         emit() {
-            if [ -f "$1" ]; then
-                p=$1
-                t=$(mktemp) || exit 90
-                cat "$p" > "$t"
-                set -- $(ls -ln "$p")
-                echo "F $(wc -c < "$t")\t$1\t$3:$4\t$p"
-                cat "$t"
-                echo
-                rm -f "$t"
-            else
-                echo "A $1"
+            p=$1; k=absent; e=absent; l=; m=-; u=-; g=-; n=0
+            if [ -L "$p" ]; then k=symlink; l=$(readlink "$p"); elif [ -d "$p" ]; then k=directory; elif [ -f "$p" ]; then k=regular; elif [ -e "$p" ]; then k=other; fi
+            if [ -f "$p" ]; then e=regular; elif [ -d "$p" ]; then e=directory; elif [ -e "$p" ]; then e=other; fi
+            phys "$p"
+            # Led elsewhere by a linked directory: name the deepest such link.
+            if [ $k != symlink ] && [ -n "$r" ] && [ "$r" != "$p" ]; then
+                a=$p
+                while a=${a%/*}; [ -n "$a" ]; do [ -L "$a" ] && { l="$a -> $(readlink "$a")"; break; }; done
             fi
+            if [ $e = regular ]; then
+                cat "$p" > "$T"
+                n=$(wc -c < "$T")
+                set -- $(ls -lnLd "$p")
+                m=$1; u=$3; g=$4
+            else
+                : > "$T"
+            fi
+            echo "F $k $e $n $m $u $g"
+            printf '%s\\0%s\\0%s\\0' "$p" "$l" "$r"
+            cat "$T"
+            echo
         }
 
         """
-        for path in ["/etc/openwrt_release"] + paths {
+        for path in ["/etc/openwrt_release", ConfigFile.network] + paths {
             script += "emit \(Shell.quote(path))\n"
         }
+        // (phys moved the working directory; probes start from / as before.)
+        script += "cd /\n"
         for (index, probe) in probes.enumerated() {
             script += """
-            t=$(mktemp) || exit 90
-            ( \(probe.command) ) >"$t" 2>&1 </dev/null; rc=$?
-            echo "P \(index)\t$rc\t$(wc -c < "$t")"
-            cat "$t"
+            ( \(probe.command) ) >"$T" 2>&1 </dev/null; rc=$?
+            echo "P \(index) $rc $(wc -c < "$T")"
+            cat "$T"
             echo
-            rm -f "$t"
 
             """
         }
@@ -56,16 +94,16 @@ enum SnapshotScript {
                 done
             fi
             if [ -n "$run" ] && [ -f "$R/$run/run.json" ]; then
-                echo "J $run"
+                add "$run"; put J
                 emit "$R/$run/run.json"
                 while IFS= read -r p; do emit "$p"; done < "$R/$run/paths"
             else
-                echo "Z $run"
+                add "$run"; put Z
             fi
 
             """
         }
-        script += "echo END\n"
+        script += "rm -f \"$T\"\necho END\n"
         return script
     }
 
@@ -76,82 +114,9 @@ enum SnapshotScript {
         var journalBytes: [UInt8]?
     }
 
-
-    static func parse(_ bytes: [UInt8], probes: [RouterProbe] = []) throws -> Output {
-        var reader = LineReader(bytes: bytes)
-        guard reader.line() == "WRTFORM 1" else {
-            throw EngineError(.router, "the router's answer to the snapshot was not understood", hint: "is this an OpenWrt router with busybox?")
-        }
-        var files: [String: FileState] = [:]
-        var facts = Facts()
-        var staged: [String] = []
-        var lock: LockInfo?
-        var runs: [RunSummary] = []
-        var connected: String?
-        var time: Int?
-        var journalRun: String?
-        var journalBytes: [UInt8]?
-        var sawEnd = false
-        var probeResults: [String: ProbeResult] = [:]
-        for tool in Facts.probedTools { facts.tools[tool] = false }
-        while let line = reader.line() {
-            let tag = line.prefix(2)
-            let rest = String(line.dropFirst(2))
-            switch tag {
-            case "T ": time = Int(rest)
-            case "H ": facts.hostname = rest
-            case "X ":
-                if rest == "opkg" || rest == "apk" { facts.packageManager = rest } else { facts.tools[rest] = true }
-            case "C ": facts.configs.append(rest)
-            case "S ": staged.append(rest)
-            case "L ":
-                let parts = rest.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-                lock = LockInfo(
-                    owner: parts.first ?? "unknown", pid: parts.count > 1 ? parts[1] : "?",
-                    since: parts.count > 2 ? Int(parts[2]) ?? 0 : 0, runID: parts.count > 3 ? parts[3] : "?")
-            case "N ":
-                let parts = rest.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-                guard parts.count >= 2 else { continue }
-                let summary = RunSummaryLine.parse(parts.count > 2 ? parts[2...].joined(separator: "\t") : "")
-                runs.append(RunSummary(
-                    id: parts[0], status: RunStatus(rawValue: parts[1]) ?? .unknown, time: summary.time,
-                    playbook: summary.playbook, files: summary.files))
-            case "E ":
-                let parts = rest.split(separator: " ")
-                connected = parts.count >= 3 ? String(parts[2]) : nil
-            case "F ":
-                let parts = rest.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
-                guard parts.count == 4, let size = Int(parts[0].trimmingSpaces), let content = reader.bytes(size) else {
-                    throw EngineError(.router, "the router's snapshot was cut short", hint: "try again")
-                }
-                _ = reader.line()
-                files[parts[3]] = FileState(content: content, mode: FileMode.octal(parts[1]), owner: parts[2])
-                if journalRun != nil && journalBytes == nil && parts[3].hasSuffix("/run.json") { journalBytes = content }
-            case "A ": files[rest] = .absent
-            case "P ":
-                let parts = rest.split(separator: "\t").map(String.init)
-                guard parts.count == 3, let index = Int(parts[0]), let status = Int32(parts[1]),
-                    let size = Int(parts[2].trimmingSpaces), let output = reader.bytes(size)
-                else { throw EngineError(.router, "the router's snapshot was cut short", hint: "try again") }
-                _ = reader.line()
-                if probes.indices.contains(index) {
-                    probeResults[probes[index].name] = ProbeResult(status: status, output: String(decoding: output, as: UTF8.self))
-                }
-            case "J ": journalRun = rest
-            case "Z ": journalRun = nil
-            default:
-                if line == "END" { sawEnd = true }
-            }
-        }
-        guard sawEnd else { throw EngineError(.router, "the router's snapshot was cut short", hint: "try again") }
-        if let release = files.removeValue(forKey: "/etc/openwrt_release")?.content {
-            facts.release = ReleaseFile.parse(String(decoding: release, as: UTF8.self))
-        }
-        if let journalRun { files.removeValue(forKey: "\(Shell.journal(journalRun))/run.json") }
-        var snapshot = Snapshot(
-            files: files, facts: facts, stagedChanges: staged, lock: lock, runs: runs, connectedAddress: connected, routerTime: time)
-        snapshot.probes = probeResults
-        return Output(snapshot: snapshot, journalRun: journalRun, journalBytes: journalBytes)
+    static func parse(_ bytes: [UInt8], paths: [String] = [], probes: [RouterProbe] = []) throws -> Output {
+        var parser = SnapshotParser(bytes: bytes, probes: probes)
+        return try parser.parse(requested: Set(paths))
     }
 }
 
@@ -170,7 +135,8 @@ struct LineReader {
     }
 
     mutating func bytes(_ count: Int) -> [UInt8]? {
-        guard count >= 0, offset + count <= bytes.count else { return nil }
+        // (Checked without adding: a count near Int.max from a router must not overflow.)
+        guard count >= 0, count <= bytes.count - offset else { return nil }
         defer { offset += count }
         return Array(bytes[offset..<offset + count])
     }
@@ -179,7 +145,8 @@ struct LineReader {
 /// `history`'s one line per run: time, playbook and files, tab-separated.
 enum RunSummaryLine {
     static func make(time: Int, playbook: String, files: [String]) -> String {
-        "\(time)\t\(playbook.filter { $0 != "\t" && $0 != "\n" })\t\(files.joined(separator: ","))"
+        let playbook = String(String.UnicodeScalarView(playbook.unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }))
+        return "\(time)\t\(playbook)\t\(files.joined(separator: ","))"
     }
 
     static func parse(_ line: String) -> (time: Int, playbook: String, files: [String]) {
@@ -210,6 +177,18 @@ enum ReleaseFile {
 
 /// `ls -l` permission strings to chmod's octal form.
 enum FileMode {
+    /// nil unless `symbolic` is exactly a type letter and nine permission letters, as `ls -l` prints.
+    static func strictOctal(_ symbolic: String) -> String? {
+        let letters = Array(symbolic.utf8)
+        let allowed: [Set<UInt8>] = [
+            Set("r-".utf8), Set("w-".utf8), Set("xsS-".utf8), Set("r-".utf8), Set("w-".utf8), Set("xsS-".utf8),
+            Set("r-".utf8), Set("w-".utf8), Set("xtT-".utf8),
+        ]
+        guard letters.count == 10 || (letters.count == 11 && "+.@".utf8.contains(letters[10])) else { return nil }
+        for (index, letter) in letters[1...9].enumerated() where !allowed[index].contains(letter) { return nil }
+        return octal(String(decoding: letters[0..<10], as: UTF8.self))
+    }
+
     static func octal(_ symbolic: String) -> String {
         let chars = Array(symbolic)
         guard chars.count >= 10 else { return "0644" }

@@ -50,7 +50,14 @@ enum WriteScript {
     /// How many runs' journals the router keeps: `rollback` reaches that far back.
     static let keptRuns = 10
 
-    static func make(_ transaction: WriteTransaction, watchdog: Int? = nil) -> Payload {
+    /// Where each file's bytes really go: through a link to its target (the plan checked it
+    /// stays inside /etc); the write checks the path still leads there.
+    static func real(_ file: WriteTransaction.File) -> String { file.new.writePath(for: file.path) }
+
+    /// `reloading`: also reload in this round trip, once every file is in place (the watchdog is
+    /// armed before anything is replaced), so a confirmed apply takes three round trips: plan,
+    /// write and reload, verify and confirm.
+    static func make(_ transaction: WriteTransaction, watchdog: Int? = nil, reloading: ReloadRequest? = nil) -> Payload {
         var stdin: [UInt8] = []
         func add(_ bytes: [UInt8]) -> (offset: Int, count: Int) {
             let offset = stdin.count
@@ -63,7 +70,7 @@ enum WriteScript {
         let watchdogScript = add(Array(JournalScripts.watchdog(runID: transaction.runID).utf8))
         let contents = transaction.files.map { add($0.new.content ?? []) }
 
-        var s = Shell.prelude + Shell.runFunctions(transaction.runID)
+        var s = Shell.prelude + Shell.physicalPath + Shell.runFunctions(transaction.runID)
         s += """
         mkdir -p /var/lock
         live=""
@@ -84,17 +91,19 @@ enum WriteScript {
         """
         // Compare-and-swap: one sha256sum for every file that exists, then each line matched by
         // the shell itself (a fork per file is felt on a small router, and here we hold the lock).
+        // A path must still lead where the plan saw it lead (a link retargeted since is a change).
         s += "set --\n"
         for file in transaction.files {
-            s += "[ -e \(Shell.quote(file.path)) ] && set -- \"$@\" \(Shell.quote(file.path))\n"
+            s += "phys \(Shell.quote(file.path)); [ \"$r\" = \(Shell.quote(real(file))) ] || changed=\"$changed\t\"\(Shell.quote(file.path))\n"
+            s += "[ -e \(Shell.quote(real(file))) ] && set -- \"$@\" \(Shell.quote(real(file)))\n"
         }
-        s += "sums=\"\"\n[ $# -gt 0 ] && sums=$(sha256sum \"$@\" 2>/dev/null </dev/null)\nsums=\"$nl$sums$nl\"\n"
+        s += "cd /\nsums=\"\"\n[ $# -gt 0 ] && sums=$(sha256sum \"$@\" 2>/dev/null </dev/null)\nsums=\"$nl$sums$nl\"\n"
         for file in transaction.files {
             let path = Shell.quote(file.path)
             if file.expectedHash == "absent" {
-                s += "[ -e \(path) ] && changed=\"$changed\t\"\(path)\n"
+                s += "[ -e \(Shell.quote(real(file))) ] && changed=\"$changed\t\"\(path)\n"
             } else {
-                s += "case \"$sums\" in *\"$nl\"\(Shell.quote(file.expectedHash + "  " + file.path))\"$nl\"*) ;; *) changed=\"$changed\t\"\(path) ;; esac\n"
+                s += "case \"$sums\" in *\"$nl\"\(Shell.quote(file.expectedHash + "  " + real(file)))\"$nl\"*) ;; *) changed=\"$changed\t\"\(path) ;; esac\n"
             }
         }
         s += """
@@ -156,7 +165,7 @@ enum WriteScript {
         // beside it in files/N.meta — all of them from one `ls` and one awk.
         s += "set --; map=; metas=\n"
         for (index, file) in transaction.files.enumerated() {
-            let path = Shell.quote(file.path)
+            let path = Shell.quote(real(file))
             s += "if [ -e \(path) ]; then cp \(path) \"$J/files/\(index)\" || fail \"cannot journal \"\(path); set -- \"$@\" \(path); map=\"$map \"\(path)\" \(index)\"; metas=\"$metas \(index)\"; fi\n"
         }
         s += """
@@ -182,13 +191,16 @@ enum WriteScript {
             """
         }
         for (index, file) in transaction.files.enumerated() where file.new.content != nil {
-            let path = Shell.quote(file.path)
-            let directory = Shell.quote(parent(of: file.path))
+            let target = real(file)
+            let path = Shell.quote(target)
+            let directory = Shell.quote(parent(of: target))
             let base = file.path.split(separator: "/").last.map(String.init) ?? "file"
-            let template = Shell.quote(parent(of: file.path) + "/." + base + ".wrtform-XXXXXX")
-            // Temp files stay 0600 (mktemp's) until just before their rename.
+            let template = Shell.quote(parent(of: target) + "/." + (target.split(separator: "/").last.map(String.init) ?? "file") + ".wrtform-XXXXXX")
+            // Temp files stay 0600 (mktemp's) until just before their rename. Directories made
+            // here are noted (deepest first), for a restore to remove again.
             s += """
-            (umask 022; mkdir -p \(directory)) || fail "cannot create "\(directory) \(Shell.quote(parent(of: parent(of: file.path))))
+            d=\(directory); while [ -n "$d" ] && [ ! -d "$d" ]; do printf '%s\\n' "$d" >> "$J/dirs"; d=${d%/*}; done
+            (umask 022; mkdir -p \(directory)) || fail "cannot create "\(directory) \(Shell.quote(parent(of: parent(of: target))))
             t\(index)=$(mktemp \(template)) || fail "cannot create a temp file in "\(directory) \(directory)
             temps="$temps $t\(index)"
             slice \(contents[index].offset) \(contents[index].count) > "$t\(index)" && [ "$(wc -c < "$t\(index)")" -eq \(contents[index].count) ] || fail "cannot write "\(path) \(directory)
@@ -210,14 +222,20 @@ enum WriteScript {
         s += "sync\nrm -f \"$J/payload\"\n"
         for (index, file) in transaction.files.enumerated() where file.new.content != nil {
             // chown before chmod: chown clears the setuid bit.
-            s += "chown \(Shell.quote(file.new.owner)) \"$t\(index)\" && chmod \(Shell.quote(file.new.mode)) \"$t\(index)\" || fail \"cannot set owner/mode of \"\(Shell.quote(file.path))\n"
+            s += "chown \(Shell.quote(file.new.owner)) \"$t\(index)\" && chmod \(Shell.quote(file.new.mode)) \"$t\(index)\" || fail \"cannot set owner/mode of \"\(Shell.quote(real(file)))\n"
         }
         for (index, file) in transaction.files.enumerated() {
+            let path = Shell.quote(real(file))
             if file.new.content != nil {
-                s += "mv -f \"$t\(index)\" \(Shell.quote(file.path)) || undo \"cannot rename into \"\(Shell.quote(file.path))\n"
+                s += "mv -f \"$t\(index)\" \(path) || undo \"cannot rename into \"\(path)\n"
             } else {
-                s += "rm -f \(Shell.quote(file.path)) || undo \"cannot remove \"\(Shell.quote(file.path))\n"
+                s += "rm -f \(path) || undo \"cannot remove \"\(path)\n"
             }
+        }
+        if let undone = transaction.undoing, Shell.isValidRunID(undone) {
+            // A rollback: directories the undone run made go too, once empty (only under /etc).
+            let dirs = Shell.quote(Shell.journal(undone) + "/dirs")
+            s += "[ -f \(dirs) ] && while IFS= read -r d; do case \"$d\" in /etc/*) rmdir \"$d\" 2>/dev/null ;; esac; done < \(dirs)\n"
         }
         s += """
         sync
@@ -235,7 +253,23 @@ enum WriteScript {
         done
 
         """
+        if let reloading {
+            s += ReloadScript.body(reloading, armed: watchdog != nil)
+        }
         return Payload(script: s, stdin: stdin)
+    }
+
+    /// What the reload part printed: everything after the WRITTEN line (nil: no WRITTEN line).
+    static func reloadOutput(_ output: [UInt8]) -> [UInt8]? {
+        let marker = Array("WRITTEN\n".utf8)
+        var start = 0
+        while start + marker.count <= output.count {
+            if (start == 0 || output[start - 1] == 0x0A) && Array(output[start..<start + marker.count]) == marker {
+                return Array(output[(start + marker.count)...])
+            }
+            start += 1
+        }
+        return nil
     }
 
     static func parse(_ output: [UInt8]) -> WriteOutcome {
@@ -264,7 +298,9 @@ enum WriteScript {
 
     /// A write that replaced files and could not put them back: nil when the output says otherwise.
     static func broken(_ output: [UInt8]) -> String? {
-        String(decoding: output, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("BROKEN ") }.map { String($0.dropFirst(7)) }
+        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n")
+        // (After WRITTEN, a BROKEN line is the reload's to report.)
+        return lines.prefix { $0 != "WRITTEN" }.first { $0.hasPrefix("BROKEN ") }.map { String($0.dropFirst(7)) }
     }
 
     static func parent(of path: String) -> String {

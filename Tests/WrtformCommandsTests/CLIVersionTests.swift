@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import VirtualRouter
+@testable import WrtformCommands
+import WrtformEngine
+
+/// `--version`, the version in every JSON document, and help that argument-parser can wrap.
+@Suite struct CLIVersionTests {
+    @Test func versionFlag() async throws {
+        let result = await CLI.run(["--version"])
+        #expect(result.code == 0, "\(result.stderr)")
+        #expect(result.stdout == "wrtform \(WrtformVersion.current)\n")
+    }
+
+    @Test func jsonDocumentsCarryTheVersion() async throws {
+        try await withVirtualRouter { router in
+            for arguments in [["facts", "--json"], ["history", "--json"]] {
+                let result = await CLI.run(arguments + CLI.target(router))
+                #expect(result.code == 0, "\(result.stderr)")
+                let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+                #expect(document["wrtform_version"] as? String == WrtformVersion.current, "\(arguments)")
+            }
+        }
+    }
+
+    /// Sentences are never broken by a hard newline in the discussion: argument-parser wraps them
+    /// again, leaving a line ending mid-sentence ("…journal, a" / "watchdog on the router…").
+    /// Examples stay lines of their own.
+    @Test func helpHasNoHardBreaksInsideSentences() throws {
+        let configurations = [
+            Wrtform.configuration, Wrtform.ApplyCommand.configuration, Wrtform.PlanCommand.configuration,
+            Wrtform.RollbackCommand.configuration, Wrtform.HistoryCommand.configuration, Wrtform.FactsCommand.configuration,
+            Wrtform.DoctorCommand.configuration,
+        ]
+        for configuration in configurations {
+            let paragraphs = configuration.discussion.components(separatedBy: "\n\n")
+            let prose = try #require(paragraphs.first)
+            #expect(!prose.contains("\n"), "\(configuration.commandName ?? "wrtform"): \(prose)")
+            if paragraphs.count > 1 {
+                #expect(paragraphs[1].hasPrefix("Example"), "\(configuration.commandName ?? "wrtform")")
+                #expect(paragraphs[1].contains("\n  wrtform "), "\(configuration.commandName ?? "wrtform")")
+            }
+        }
+    }
+}

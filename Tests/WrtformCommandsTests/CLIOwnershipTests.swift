@@ -22,8 +22,9 @@ import VirtualRouter
     func ocnWithoutForward() throws -> String {
         let text = try String(contentsOfFile: CLI.ocn, encoding: .utf8)
         let start = try #require(text.range(of: "  - id: forward\n"))
-        let end = try #require(text.range(of: "  - id: ddns-password\n"))
-        let path = try CLI.playbook(String(text[..<start.lowerBound]) + String(text[end.lowerBound...]))
+        // Up to the next step: the blank line before it stays.
+        let next = try #require(text.range(of: "\n  - id: ", range: start.upperBound..<text.endIndex))
+        let path = try CLI.playbook(String(text[..<start.lowerBound]) + String(text[text.index(after: next.lowerBound)...]))
         let templates = CLI.repository.appendingPathComponent("Playbooks/templates")
         try FileManager.default.copyItem(
             at: templates, to: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("templates"))
@@ -51,11 +52,10 @@ import VirtualRouter
             let document = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
             let playbooks = document?["playbooks"] as? [String: Any]
             let owned = (playbooks?["ocn-dualstack-pppoe"] as? [String: Any])?["steps"] as? [[String: Any]]
-            #expect(owned?.count == 10)
+            #expect(owned?.count == 12)
             #expect(owned?.first { $0["id"] as? String == "forward-443" }?["created"] as? Bool == true)
             let text = await CLI.run(["state"] + target, environment: environment)
             #expect(text.stdout.contains("forward-443 (redirect): created redirect [src='wan_pppoe' src_dport='443'"))
-            #expect(text.stdout.contains("wan-metric (interface-options): set interface 'wan' in /etc/config/network (options metric)"))
 
             let pruned = try ocnWithoutForward()
             let plan = await CLI.run(["plan", pruned] + target, environment: environment)
@@ -76,7 +76,10 @@ import VirtualRouter
             var expected = applied
             let firewall = String(decoding: applied["/etc/config/firewall"] ?? Data(), as: UTF8.self)
             let redirect = try #require(firewall.range(of: "\nconfig redirect\n\toption src 'wan_pppoe'"))
-            #expect(String(decoding: now["/etc/config/firewall"] ?? Data(), as: UTF8.self) == String(firewall[..<redirect.lowerBound]))
+            let after = firewall.range(of: "\nconfig ", range: redirect.upperBound..<firewall.endIndex)?.lowerBound ?? firewall.endIndex
+            #expect(
+                String(decoding: now["/etc/config/firewall"] ?? Data(), as: UTF8.self)
+                    == String(firewall[..<redirect.lowerBound]) + String(firewall[after...]))
             for path in ["/etc/config/firewall", "/etc/wrtform/owners.json"] {
                 now[path] = nil
                 expected[path] = nil
@@ -104,7 +107,7 @@ import VirtualRouter
             let again = await CLI.run(["plan", CLI.ocn] + target, environment: environment)
             outputs.append(again.all)
             #expect(again.code == 2)
-            #expect(again.stdout.contains("Plan: 9 to add, 1 to change, 0 to remove."))
+            #expect(again.stdout.contains("Plan: 12 to add, 0 to change, 0 to remove."))
             #expect(!outputs.contains(where: CLI.containsSecret))
         }
     }

@@ -53,6 +53,9 @@ import WrtformEngine
             try absent("rule", "network-rule", ["in": "lan", "src": "192.168.1.5", "lookup": "pppoe"]),
             try absent("zone", "firewall-zone", ["name": "wan_pppoe"]),
             try absent("wanppp", "interface", ["name": "wanppp"]),
+            // The port's `config device` the interface step added: an absent interface leaves it (it
+            // may be older than wrtform), so a playbook taking it out names it.
+            try absent("port", "uci-section", ["config": "network", "type": "device", "match": ["name": "wan"]]),
             try absent("wan-metric", "interface-options", ["name": "wan", "metric": "1"]),
             try absent("pppoe-table", "routing-table", ["id": "300", "name": "pppoe"]),
             try absent("ddns-secret", "file", ["path": "/etc/wrtform/ddns.secret"]),

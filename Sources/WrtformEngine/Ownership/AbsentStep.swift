@@ -90,7 +90,7 @@ public struct AbsentStep: Step {
             // interface, firewall-zone, forwarding, network-rule, uci-section (and kinds added later)
             // keep one section: the section they would add to an empty router is theirs.
             let step = try StepCatalog.make(input)
-            guard case .addSection(let file, let match, _, _)? = try step.check(RouterState(files: [:])).first else {
+            guard case .addSection(let file, let match, _, _)? = OwnedStepBuilder.ownSection(of: step) else {
                 throw EngineError(.invalidInput, "\(kind.rawValue) step '\(input.id)' cannot be made absent", at: input.location)
             }
             return .section(file: file, match: match)

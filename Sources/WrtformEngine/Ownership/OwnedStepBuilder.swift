@@ -7,6 +7,7 @@ struct OwnedStepBuilder {
 
     func entry(changes: [Change], previous: OwnedStep?) throws -> OwnedStep {
         var entry = identity()
+        let identityType = entry.match?.type
         let same = previous.map { !Set($0.identityClaims).isDisjoint(with: entry.identityClaims) } ?? false
         let before = same ? previous : nil
         if changes.isEmpty {
@@ -22,14 +23,19 @@ struct OwnedStepBuilder {
         entry.options = before?.created == true ? nil : before?.options
         entry.added = before?.added
         entry.hash = before?.hash
+        entry.companions = before?.companions
         for change in changes {
             switch change {
-            case .addSection(let file, let match, _, _):
+            // A step may add a helper section too (an interface its port's `config device`): it owns
+            // only its own section, the one it names.
+            case .addSection(let file, let match, _, _) where identityType.map { $0 == match.type } ?? true:
                 entry.file = file
                 entry.match = match
                 entry.created = true
                 entry.options = nil
-            case .setOptions(let file, let match, let options):
+            case .addSection(_, let match, _, _):
+                if !(entry.companions ?? []).contains(match) { entry.companions = (entry.companions ?? []) + [match] }
+            case .setOptions(let file, let match, let options) where identityType.map { $0 == match.type } ?? true:
                 entry.file = file
                 entry.match = match
                 guard !entry.created else { continue }
@@ -91,13 +97,28 @@ struct OwnedStepBuilder {
             }
             entry.options = adopted(options.options)
         default:
-            if case .addSection(let file, let match, let options, _)? = (try? step.check(RouterState(files: [:])))?.first {
+            if case .addSection(let file, let match, let options, _)? = Self.ownSection(of: step) {
                 entry.file = file
                 entry.match = match
                 entry.options = adopted(options.filter { match.options[$0.key] == nil })
             }
         }
         return entry
+    }
+
+    /// The section a step keeps, as it would add it to an empty router: the one of its own type
+    /// when it adds more than one (an interface and its port's device section).
+    static func ownSection(of step: any Step) -> Change? {
+        let adds = ((try? step.check(RouterState(files: [:]))) ?? []).filter {
+            if case .addSection = $0 { return true } else { return false }
+        }
+        if let interface = step as? InterfaceStep {
+            return adds.first {
+                if case .addSection(_, let match, _, _) = $0 { return match.type == "interface" && match.name == interface.name }
+                return false
+            }
+        }
+        return adds.first
     }
 
     private func adopted(_ options: [OptionSetting]) -> [OwnedOption] {

@@ -103,6 +103,9 @@ public struct OwnedStep: Sendable, Codable, Equatable {
     public var secret: Bool?
     /// sha256 of the file content written, so pruning never deletes a file changed since.
     public var hash: String?
+    /// Sections the step created beside its own in the same file (a PPPoE interface's port gets a
+    /// `config device`): removed with it.
+    public var companions: [SectionMatch]?
 
     public init(id: String, kind: String, run: String?, file: String, created: Bool) {
         self.id = id

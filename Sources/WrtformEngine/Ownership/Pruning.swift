@@ -15,12 +15,26 @@ struct Pruning {
 
     func changes(in state: inout RouterState) throws -> Removal {
         if let match = entry.match {
-            return try section(match, in: &state)
+            var removal = try section(match, in: &state)
+            if entry.created { removal.changes += try companions(in: &state) }
+            return removal
         }
         if let added = entry.added ?? (entry.created ? entry.lines : nil), entry.lines != nil {
             return lines(added, in: state)
         }
         return file(in: state)
+    }
+
+    /// The helper sections the step created with its own, each found exactly once.
+    private func companions(in state: inout RouterState) throws -> [Change] {
+        var changes: [Change] = []
+        for match in entry.companions ?? [] {
+            let found = match.find(in: try state.uci(entry.file))
+            guard found.count == 1, let section = found.first else { continue }
+            let options = section.options.map { OptionSetting($0.key, $0.value) }
+            changes.append(.removeSection(file: entry.file, match: match, options: options, position: section.index))
+        }
+        return changes
     }
 
     private func section(_ match: SectionMatch, in state: inout RouterState) throws -> Removal {

@@ -14,15 +14,19 @@ enum Connector {
         let deadline = Deadline(after: connectTimeout)
         let socket = try TCPConnector.connect(to: target, deadline: deadline, timeout: connectTimeout, wakeup: wakeup)
         let session = try Session(target: target, socket: socket, wakeup: wakeup)
+        session.armWatchdog(until: deadline)
         do {
             try session.handshake(until: deadline, timeout: connectTimeout)
             let verdict = try HostKeyVerifier.verify(session, policy: policy)
             try Authenticator(session: session, credentials: credentials, deadline: deadline, timeout: connectTimeout)
                 .authenticate()
+            session.disarmWatchdog()
             session.enableKeepalive(keepaliveInterval)
             return Opened(session: session, hostKey: verdict.key, recordedHostKey: verdict.recorded)
         } catch {
-            session.teardown(reason: "the login failed", graceful: session.isOpen)
+            let cutShort = session.watchdogFired
+            session.teardown(reason: "the login failed", graceful: session.isOpen && !cutShort)
+            if cutShort && !(error is CancellationError) { throw session.loginTimeout(connectTimeout) }
             throw error
         }
     }

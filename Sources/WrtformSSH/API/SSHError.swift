@@ -10,7 +10,7 @@ public struct SSHError: Error, Sendable, CustomStringConvertible {
             case unreachable, connectTimedOut, handshakeFailed
             case hostKeyUnknown, hostKeyChanged, hostKeyRevoked, knownHostsUnusable
             case authenticationFailed
-            case commandTimedOut, channelFailed, connectionLost, closed
+            case commandTimedOut, outputTooLarge, channelFailed, connectionLost, closed
         }
 
         private let base: Base
@@ -34,6 +34,8 @@ public struct SSHError: Error, Sendable, CustomStringConvertible {
         public static let authenticationFailed = Kind(.authenticationFailed)
         /// A command ran past its timeout.
         public static let commandTimedOut = Kind(.commandTimedOut)
+        /// A command's output passed the per-command limit (`SSHConnection.defaultOutputLimit`).
+        public static let outputTooLarge = Kind(.outputTooLarge)
         /// The server refused to open a channel or to run the command.
         public static let channelFailed = Kind(.channelFailed)
         /// The connection broke (server gone, network down, protocol error).

@@ -148,6 +148,29 @@ import Glibc
         }
     }
 
+    /// A missing or unusable identity file is reported before anything is sent: the server here
+    /// never answers, so only a check made before connecting can say it.
+    @Test func unusableIdentityFileIsReportedBeforeConnecting() async throws {
+        let directory = try SSHTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let listener = try SilentListener()
+        let publicOnly = directory.appendingPathComponent("id.pub").path
+        try "ssh-ed25519 AAAA x\n".write(toFile: publicOnly, atomically: true, encoding: .utf8)
+        let missing = directory.appendingPathComponent("id_missing").path
+        for (path, reason) in [(missing, "no such file"), (publicOnly, "not a private key file")] {
+            let started = ContinuousClock.now
+            let error = await #expect(throws: SSHError.self) {
+                _ = try await SSHConnection.connect(
+                    to: SSHTarget(host: "127.0.0.1", port: listener.port), hostKeyPolicy: .fingerprint("SHA256:x"),
+                    credentials: SSHCredentials(agent: false, identityFiles: [path]), connectTimeout: .seconds(20))
+            }
+            print(String(describing: error))
+            #expect(error?.kind == .identityUnusable)
+            #expect(error?.description.contains("identity file \(path) cannot be used (\(reason)") == true)
+            #expect(SSHTestSupport.milliseconds(since: started) < 10_000)
+        }
+    }
+
     @Test func encryptedKeyUsesThePassphraseProvider() async throws {
         try await withVirtualRouter { router in
             let directory = try SSHTestSupport.temporaryDirectory()

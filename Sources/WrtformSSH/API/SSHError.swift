@@ -9,7 +9,7 @@ public struct SSHError: Error, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case unreachable, connectTimedOut, handshakeFailed
             case hostKeyUnknown, hostKeyChanged, hostKeyRevoked, knownHostsUnusable
-            case authenticationFailed
+            case authenticationFailed, identityUnusable
             case commandTimedOut, outputTooLarge, channelFailed, connectionLost, closed
         }
 
@@ -32,6 +32,8 @@ public struct SSHError: Error, Sendable, CustomStringConvertible {
         public static let knownHostsUnusable = Kind(.knownHostsUnusable)
         /// The server refused every credential offered, or none could be offered.
         public static let authenticationFailed = Kind(.authenticationFailed)
+        /// An identity file is missing, unreadable or not a private key (found before connecting).
+        public static let identityUnusable = Kind(.identityUnusable)
         /// A command ran past its timeout.
         public static let commandTimedOut = Kind(.commandTimedOut)
         /// A command's output passed the per-command limit (`SSHConnection.defaultOutputLimit`).

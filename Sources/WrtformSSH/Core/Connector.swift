@@ -11,6 +11,15 @@ enum Connector {
         target: SSHTarget, policy: HostKeyPolicy, credentials: SSHCredentials,
         connectTimeout: Duration, keepaliveInterval: Duration?, wakeup: Wakeup
     ) throws -> Opened {
+        // A key file that cannot be used is the user's to fix: said before anything is sent.
+        for path in credentials.identityFiles {
+            let file = IdentityFile(path: path)
+            if case .unreadable(let reason) = file.inspect() {
+                throw SSHError(
+                    .identityUnusable, target,
+                    "was not contacted: identity file \(file.displayPath) cannot be used (\(reason)); check the path given with --identity or IdentityFile")
+            }
+        }
         let deadline = Deadline(after: connectTimeout)
         let socket = try TCPConnector.connect(to: target, deadline: deadline, timeout: connectTimeout, wakeup: wakeup)
         let session = try Session(target: target, socket: socket, wakeup: wakeup)

@@ -162,12 +162,12 @@ import Glibc
             let error = await #expect(throws: SSHError.self) {
                 _ = try await SSHConnection.connect(
                     to: SSHTarget(host: "127.0.0.1", port: listener.port), hostKeyPolicy: .fingerprint("SHA256:x"),
-                    credentials: SSHCredentials(agent: false, identityFiles: [path]), connectTimeout: .seconds(20))
+                    credentials: SSHCredentials(agent: false, identityFiles: [path]), connectTimeout: .seconds(120))
             }
             print(String(describing: error))
             #expect(error?.kind == .identityUnusable)
             #expect(error?.description.contains("identity file \(path) cannot be used (\(reason)") == true)
-            #expect(SSHTestSupport.milliseconds(since: started) < 10_000)
+            #expect(SSHTestSupport.milliseconds(since: started) < 60_000)  // far below the 120 s timeout
         }
     }
 

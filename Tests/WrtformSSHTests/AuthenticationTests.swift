@@ -3,6 +3,10 @@ import Testing
 import VirtualRouter
 import WrtformSSH
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Logging in with the agent, key files (plain and encrypted) and the password, and the one
 /// line a refusal produces.
 @Suite struct AuthenticationTests {
@@ -120,6 +124,53 @@ import WrtformSSH
         }
     }
 
+    /// An ssh-agent that accepts connections but never answers: the connect ends at its
+    /// deadline naming the agent (libssh2's own agent client waited forever).
+    @Test(.timeLimit(.minutes(1))) func hungAgentDoesNotHangTheConnect() async throws {
+        try await withVirtualRouter { router in
+            let directory = try SSHTestSupport.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let socket = directory.appendingPathComponent("hung.sock").path
+            let listener = try #require(HungAgent(path: socket))
+            defer { listener.close() }
+            let started = ContinuousClock.now
+            let error = await #expect(throws: SSHError.self) {
+                _ = try await SSHConnection.connect(
+                    to: SSHTestSupport.target(router), hostKeyPolicy: .knownHosts(file: router.knownHostsFile),
+                    credentials: SSHCredentials(agent: true, agentSocket: socket, identityFiles: [router.clientKeyFile]),
+                    connectTimeout: .seconds(2))
+            }
+            let elapsed = SSHTestSupport.milliseconds(since: started)
+            print("after \(elapsed) ms: \(String(describing: error))")
+            #expect(error?.kind == .connectTimedOut)
+            #expect(error?.description.contains("the ssh-agent at \(socket) did not answer") == true)
+            #expect(elapsed < 30_000)
+        }
+    }
+
+    /// A missing or unusable identity file is reported before anything is sent: the server here
+    /// never answers, so only a check made before connecting can say it.
+    @Test func unusableIdentityFileIsReportedBeforeConnecting() async throws {
+        let directory = try SSHTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let listener = try SilentListener()
+        let publicOnly = directory.appendingPathComponent("id.pub").path
+        try "ssh-ed25519 AAAA x\n".write(toFile: publicOnly, atomically: true, encoding: .utf8)
+        let missing = directory.appendingPathComponent("id_missing").path
+        for (path, reason) in [(missing, "no such file"), (publicOnly, "not a private key file")] {
+            let started = ContinuousClock.now
+            let error = await #expect(throws: SSHError.self) {
+                _ = try await SSHConnection.connect(
+                    to: SSHTarget(host: "127.0.0.1", port: listener.port), hostKeyPolicy: .fingerprint("SHA256:x"),
+                    credentials: SSHCredentials(agent: false, identityFiles: [path]), connectTimeout: .seconds(120))
+            }
+            print(String(describing: error))
+            #expect(error?.kind == .identityUnusable)
+            #expect(error?.description.contains("identity file \(path) cannot be used (\(reason)") == true)
+            #expect(SSHTestSupport.milliseconds(since: started) < 60_000)  // far below the 120 s timeout
+        }
+    }
+
     @Test func encryptedKeyUsesThePassphraseProvider() async throws {
         try await withVirtualRouter { router in
             let directory = try SSHTestSupport.temporaryDirectory()
@@ -153,4 +204,29 @@ import WrtformSSH
             #expect(missing?.description.contains("(encrypted; no passphrase given)") == true)
         }
     }
+}
+
+/// A unix socket that accepts connections (in the kernel's backlog) and never answers: an
+/// ssh-agent that hangs.
+final class HungAgent {
+    private let fd: Int32
+
+    init?(path: String) {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return nil }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, listen(fd, 8) == 0 else { return nil }
+    }
+
+    func close() { _ = Glibc.close(fd) }
 }

@@ -10,23 +10,42 @@ enum TargetConnector {
         if let root = options.root {
             return try LocalDirectoryTarget(root: URL(fileURLWithPath: root))
         }
-        var host = options.host
+        let environment = console.environment
+        var alias: String?
         var port = options.port
         var user = options.user
         var identities = options.identities
         var knownHosts = options.knownHosts
-        if let path = options.inventory, let name = options.limit {
+        if let typed = options.host {
+            let destination = try SSHDestination.parse(typed)
+            alias = destination.host
+            port = port ?? destination.port
+            user = user ?? destination.user
+        } else if let path = options.inventoryFile, let name = options.limit {
             let entry = try Inventory.load(path: path).host(named: name)
-            host = host ?? entry.host
+            alias = entry.host
             port = port ?? entry.port
             user = user ?? entry.user
             if identities.isEmpty, let identity = entry.identity { identities = [identity] }
             knownHosts = knownHosts ?? entry.knownHosts
         }
-        guard let host else {
+        guard let alias else {
             throw EngineError(.invalidInput, "no router named", hint: "pass --host ADDRESS, --inventory FILE --limit NAME, or --root DIR")
         }
-        let environment = console.environment
+        // ~/.ssh/config, as ssh would read it for this name: the command line and the inventory win.
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let configFile = home + "/.ssh/config"
+        let config: SSHConfig.Resolved
+        do {
+            config = try SSHConfig.load(path: configFile, home: home).resolve(alias, localUser: environment["USER"] ?? "root")
+        } catch {
+            throw EngineError(.invalidInput, "\(error.description) (in the OpenSSH configuration wrtform reads for --host)")
+        }
+        let host = config.hostName ?? alias
+        port = port ?? config.port
+        user = user ?? config.user
+        if identities.isEmpty { identities = config.identityFiles }
+        knownHosts = knownHosts ?? config.userKnownHostsFile
         var password: String?
         if options.usePassword {
             if let fromEnvironment = environment["WRTFORM_SSH_PASSWORD"] {
@@ -39,9 +58,18 @@ enum TargetConnector {
         }
         let passphrase = environment["WRTFORM_SSH_PASSPHRASE"]
         let prompter = console.isInteractive ? TerminalPrompter(console: console) : nil
+        let identityFiles = identities.isEmpty ? SSHCredentials.defaultIdentityFiles() : identities
+        // Said before connecting: an encrypted key that nothing can unlock (no agent to try first).
+        if passphrase == nil, prompter == nil, environment["SSH_AUTH_SOCK"] == nil, password == nil,
+            let locked = SSHCredentials.encryptedIdentityFiles(identityFiles).first
+        {
+            throw EngineError(
+                .invalidInput, "identity file \(locked) is encrypted and there is no terminal to ask for its passphrase",
+                hint: "set WRTFORM_SSH_PASSPHRASE, or add the key to ssh-agent (ssh-add) and set SSH_AUTH_SOCK")
+        }
         let credentials = SSHCredentials(
             agent: environment["SSH_AUTH_SOCK"] != nil, agentSocket: environment["SSH_AUTH_SOCK"],
-            identityFiles: identities.isEmpty ? SSHCredentials.defaultIdentityFiles() : identities,
+            identityFiles: identityFiles,
             passphrase: { file in passphrase ?? (try? prompter?.prompt("Passphrase for \(file)")) ?? nil },
             password: password)
         let policy = HostKeyPolicy.knownHosts(

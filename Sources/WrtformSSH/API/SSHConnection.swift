@@ -12,6 +12,10 @@ public actor SSHConnection {
     /// Whether the host key was unknown and has just been added to known_hosts (accept-new).
     public nonisolated let recordedHostKey: Bool
 
+    /// The most output (stdout and stderr together) one command may send: 64 MB, far above
+    /// the largest snapshot of a router's configuration, far below what would hurt this machine.
+    public static let defaultOutputLimit = 64 << 20
+
     /// Commands run so far (each is at least one round trip); the engine's tests count them.
     public private(set) var execCount = 0
 
@@ -79,28 +83,33 @@ public actor SSHConnection {
     /// may still run on the router: libssh2 1.10 cannot send signals) and `SSHError`
     /// `.commandTimedOut` (or `CancellationError`) is thrown; `isConnected` then says whether
     /// the connection survived.
-    public nonisolated func exec(_ command: String, stdin: [UInt8] = [], timeout: Duration? = nil) async throws
-        -> ExecResult
-    {
+    ///
+    /// stdout and stderr together may hold at most `outputLimit` bytes: past it, the channel
+    /// is closed the same way and `.outputTooLarge` is thrown, so a router streaming without
+    /// end cannot fill this machine's memory.
+    public nonisolated func exec(
+        _ command: String, stdin: [UInt8] = [], timeout: Duration? = nil,
+        outputLimit: Int = SSHConnection.defaultOutputLimit
+    ) async throws -> ExecResult {
         // Nonisolated on purpose: withTaskCancellationHandler's operation closure, when written
         // inside the actor, ran on the cooperative pool (Swift 6.3), not on this actor's thread.
         // From here, `await self.run` is a real hop onto the connection's thread.
         let wakeup = self.wakeup
         return try await withTaskCancellationHandler {
-            try await self.run(Array(command.utf8), stdin: stdin, timeout: timeout)
+            try await self.run(Array(command.utf8), stdin: stdin, timeout: timeout, outputLimit: outputLimit)
         } onCancel: {
             wakeup.signal()
         }
     }
 
-    private func run(_ command: [UInt8], stdin: [UInt8], timeout: Duration?) throws -> ExecResult {
+    private func run(_ command: [UInt8], stdin: [UInt8], timeout: Duration?, outputLimit: Int) throws -> ExecResult {
         assert(executor.isCurrentThread, "libssh2 work must run on the connection's own thread")
         guard session.isOpen else { throw session.closedError() }
         execCount += 1
         // Clears a wakeup left by an earlier command; a cancellation that came before this
         // point is still seen through Task.isCancelled.
         wakeup.reset()
-        var run = CommandRun(session: session, timeout: timeout)
+        var run = CommandRun(session: session, timeout: timeout, outputLimit: outputLimit)
         return try run.execute(command, stdin: stdin)
     }
 

@@ -39,6 +39,14 @@ public struct SSHCredentials: Sendable, CustomStringConvertible, CustomDebugStri
         }
     }
 
+    /// Which of `files` are encrypted private keys (they need a passphrase), as given.
+    public static func encryptedIdentityFiles(_ files: [String]) -> [String] {
+        files.filter {
+            if case .encrypted = IdentityFile(path: $0).inspect() { return true }
+            return false
+        }
+    }
+
     public var description: String {
         var parts: [String] = []
         if agent { parts.append(agentSocket.map { "agent at \($0)" } ?? "agent") }

@@ -9,8 +9,8 @@ public struct SSHError: Error, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case unreachable, connectTimedOut, handshakeFailed
             case hostKeyUnknown, hostKeyChanged, hostKeyRevoked, knownHostsUnusable
-            case authenticationFailed
-            case commandTimedOut, channelFailed, connectionLost, closed
+            case authenticationFailed, identityUnusable
+            case commandTimedOut, outputTooLarge, channelFailed, connectionLost, closed
         }
 
         private let base: Base
@@ -32,8 +32,12 @@ public struct SSHError: Error, Sendable, CustomStringConvertible {
         public static let knownHostsUnusable = Kind(.knownHostsUnusable)
         /// The server refused every credential offered, or none could be offered.
         public static let authenticationFailed = Kind(.authenticationFailed)
+        /// An identity file is missing, unreadable or not a private key (found before connecting).
+        public static let identityUnusable = Kind(.identityUnusable)
         /// A command ran past its timeout.
         public static let commandTimedOut = Kind(.commandTimedOut)
+        /// A command's output passed the per-command limit (`SSHConnection.defaultOutputLimit`).
+        public static let outputTooLarge = Kind(.outputTooLarge)
         /// The server refused to open a channel or to run the command.
         public static let channelFailed = Kind(.channelFailed)
         /// The connection broke (server gone, network down, protocol error).

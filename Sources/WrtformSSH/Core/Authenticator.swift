@@ -57,27 +57,6 @@ struct Authenticator {
         throw SSHError(.authenticationFailed, target, Self.explain(attempts, methods: methods, credentials: credentials))
     }
 
-    /// Whether something accepts connections on the agent's socket (a stale SSH_AUTH_SOCK
-    /// is common). Checked before libssh2 is asked: see `tryAgent`.
-    static func agentAnswers(at path: String) -> Bool {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { _ = close(fd) }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        } == 0
-    }
-
     // MARK: - Methods
 
     private func tryAgent(user: String, attempts: inout Attempts) throws -> Bool {
@@ -87,42 +66,53 @@ struct Authenticator {
             attempts.agentNote = "no ssh-agent (SSH_AUTH_SOCK is not set)"
             return false
         }
-        let silent = "the ssh-agent at \(LocalPath.abbreviate(socketPath)) did not answer"
-        guard Self.agentAnswers(at: socketPath) else {
-            attempts.agentNote = silent
+        let shown = LocalPath.abbreviate(socketPath)
+        guard let agent = AgentClient(path: socketPath, deadline: deadline, wakeup: session.wakeup) else {
+            attempts.agentNote = "the ssh-agent at \(shown) did not answer"
             return false
         }
-        guard let handle = session.handle, let agent = libssh2_agent_init(handle) else { return false }
-        libssh2_agent_set_identity_path(agent, socketPath)
-        guard libssh2_agent_connect(agent) == 0 else {
-            // libssh2 1.10 closes the socket of a failed connect but keeps its number, and
-            // libssh2_agent_free would close that number again: by then, perhaps another
-            // connection's socket. The handle (a few bytes) is left unfreed instead; the check
-            // above makes this path rare.
-            attempts.agentNote = silent
+        let identities: [AgentClient.Identity]
+        do throws(AgentClient.Failure) {
+            identities = try agent.identities()
+        } catch {
+            try agentFailed(error, at: shown, attempts: &attempts)
             return false
         }
-        defer { libssh2_agent_free(agent) }
-        defer { _ = libssh2_agent_disconnect(agent) }
-        let listed = try session.retry(until: deadline, timeout: timeout) { _ in libssh2_agent_list_identities(agent) }
-        guard listed == 0 else {
-            attempts.agentNote = "the ssh-agent did not list its keys"
-            return false
-        }
-        var previous: UnsafeMutablePointer<libssh2_agent_publickey>?
-        while true {
-            var identity: UnsafeMutablePointer<libssh2_agent_publickey>?
-            guard libssh2_agent_get_identity(agent, &identity, previous) == 0, let identity else { break }
-            previous = identity
+        for identity in identities {
             attempts.agentKeys += 1
-            let code = try session.retry(until: deadline, timeout: timeout) { _ in
-                libssh2_agent_userauth(agent, user, identity)
+            let signer = AgentSigner(agent: agent, blob: identity.blob)
+            let code = try withExtendedLifetime(signer) {
+                try session.retry(until: deadline, timeout: timeout) { handle in
+                    var abstract: UnsafeMutableRawPointer? = Unmanaged.passUnretained(signer).toOpaque()
+                    return identity.blob.withUnsafeBufferPointer { blob in
+                        libssh2_userauth_publickey(handle, user, blob.baseAddress, blob.count, AgentSigner.sign, &abstract)
+                    }
+                }
+            }
+            if let failure = signer.failure {
+                try agentFailed(failure, at: shown, attempts: &attempts)
+                return false
             }
             if code == 0 { return true }
             try rethrowIfTransport(code)
         }
         if attempts.agentKeys == 0 { attempts.agentNote = "the ssh-agent holds no keys" }
         return false
+    }
+
+    /// A silent agent ends the connect at its deadline, naming the agent; a broken one is
+    /// passed over like a stale socket.
+    private func agentFailed(_ failure: AgentClient.Failure, at shown: String, attempts: inout Attempts) throws {
+        switch failure {
+        case .cancelled:
+            throw CancellationError()
+        case .timedOut:
+            throw SSHError(
+                .connectTimedOut, session.target,
+                "could not log in within \(timeout.shortDescription): the ssh-agent at \(shown) did not answer; check it (ssh-add -l), or unset SSH_AUTH_SOCK to log in with --identity")
+        case .broken(let reason):
+            attempts.agentNote = "the ssh-agent at \(shown) answered with \(reason)"
+        }
     }
 
     private func tryIdentityFile(_ file: IdentityFile, user: String, attempts: inout Attempts) throws -> Bool {

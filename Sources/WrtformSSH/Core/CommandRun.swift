@@ -16,6 +16,8 @@ struct CommandRun {
     private enum Interruption {
         case timedOut(Duration)
         case cancelled
+        /// stdout and stderr together passed this many bytes.
+        case tooMuchOutput(Int)
     }
 
     private enum Stop: Error {
@@ -33,13 +35,15 @@ struct CommandRun {
     private let session: Session
     private let deadline: Deadline?
     private let timeout: Duration?
+    private let outputLimit: Int
     private var channel: OpaquePointer?
     private var interruption: Interruption?
     private var graceDeadline = Deadline(after: CommandRun.grace)
 
-    init(session: Session, timeout: Duration?) {
+    init(session: Session, timeout: Duration?, outputLimit: Int) {
         self.session = session
         self.timeout = timeout
+        self.outputLimit = outputLimit
         self.deadline = timeout.map { Deadline(after: $0) }
     }
 
@@ -64,6 +68,11 @@ struct CommandRun {
                 throw SSHError(
                     .commandTimedOut, session.target,
                     "did not finish a command within \(limit.shortDescription); stopped waiting for it (it may still run on the router) and closed its channel; \(after)")
+            case .tooMuchOutput(let limit):
+                let after = usable ? "the connection is still open" : "the connection was closed"
+                throw SSHError(
+                    .outputTooLarge, session.target,
+                    "sent more than \(Self.megabytes(limit)) of output for one command (stdout and stderr together); stopped reading it and closed its channel; \(after). A command that streams without end points at a broken or hostile router")
             case .cancelled, nil:
                 throw CancellationError()
             }
@@ -192,6 +201,13 @@ struct CommandRun {
                         drained = false
                     }
                 }
+                if stdout.count + stderr.count > outputLimit {
+                    if interruption == nil {
+                        interruption = .tooMuchOutput(outputLimit)
+                        graceDeadline = Deadline(after: Self.grace)
+                    }
+                    throw Stop.interrupted
+                }
             }
             // The router sent EOF and everything before it has been read. Unsent stdin is
             // dropped: the command no longer produces anything, it has ended.
@@ -295,6 +311,13 @@ struct CommandRun {
             if grace.hasPassed { return false }
             session.waitForSocket(until: grace, watchWakeup: false)
         }
+    }
+
+    /// `64 MB`, `512 KB`, `100 bytes` — for the output-limit message.
+    static func megabytes(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MB" }
+        if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KB" }
+        return "\(bytes) bytes"
     }
 
     /// A shell's exit status for a command killed by `signal`: 128 + its number, for the

@@ -11,18 +11,31 @@ enum Connector {
         target: SSHTarget, policy: HostKeyPolicy, credentials: SSHCredentials,
         connectTimeout: Duration, keepaliveInterval: Duration?, wakeup: Wakeup
     ) throws -> Opened {
+        // A key file that cannot be used is the user's to fix: said before anything is sent.
+        for path in credentials.identityFiles {
+            let file = IdentityFile(path: path)
+            if case .unreadable(let reason) = file.inspect() {
+                throw SSHError(
+                    .identityUnusable, target,
+                    "was not contacted: identity file \(file.displayPath) cannot be used (\(reason)); check the path given with --identity or IdentityFile")
+            }
+        }
         let deadline = Deadline(after: connectTimeout)
         let socket = try TCPConnector.connect(to: target, deadline: deadline, timeout: connectTimeout, wakeup: wakeup)
         let session = try Session(target: target, socket: socket, wakeup: wakeup)
+        session.armWatchdog(until: deadline)
         do {
             try session.handshake(until: deadline, timeout: connectTimeout)
             let verdict = try HostKeyVerifier.verify(session, policy: policy)
             try Authenticator(session: session, credentials: credentials, deadline: deadline, timeout: connectTimeout)
                 .authenticate()
+            session.disarmWatchdog()
             session.enableKeepalive(keepaliveInterval)
             return Opened(session: session, hostKey: verdict.key, recordedHostKey: verdict.recorded)
         } catch {
-            session.teardown(reason: "the login failed", graceful: session.isOpen)
+            let cutShort = session.watchdogFired
+            session.teardown(reason: "the login failed", graceful: session.isOpen && !cutShort)
+            if cutShort && !(error is CancellationError) { throw session.loginTimeout(connectTimeout) }
             throw error
         }
     }

@@ -11,7 +11,7 @@ enum HostKeyVerifier {
 
     static func verify(_ session: Session, policy: HostKeyPolicy) throws -> Verdict {
         let target = session.target
-        guard let (blob, type) = session.hostKeyBlob(), let fingerprint = session.hostKeyFingerprint() else {
+        guard let (blob, _) = session.hostKeyBlob(), let fingerprint = session.hostKeyFingerprint() else {
             throw SSHError(.handshakeFailed, target, "sent no usable host key; is this an SSH server?")
         }
         let key = HostKey(type: keyTypeName(blob) ?? "unknown-key-type", fingerprint: fingerprint)
@@ -27,8 +27,7 @@ enum HostKeyVerifier {
         case .knownHosts(let path, let acceptNew):
             let file = KnownHostsFile(path: path)
             let name = target.knownHostsName
-            let bits = LibSSH2.knownHostKeyBits(forHostKeyType: type)
-            switch try file.check(session, name: name, key: blob, keyBits: bits) {
+            switch try file.check(name: name, key: blob, target: target) {
             case .match:
                 return Verdict(key: key, recorded: false)
             case .revoked(let line):
@@ -36,12 +35,10 @@ enum HostKeyVerifier {
                     .hostKeyRevoked, target,
                     "offers host key \(key), which \(file.displayPath):\(line) marks @revoked; refusing. If the router has a new key, check it on the router's console, record it, and connect again",
                     hostKey: key)
-            case .mismatch(let line):
-                let location = line.map { "\(file.displayPath):\($0)" } ?? file.displayPath
-                let remedy = line.map { "delete line \($0) there" } ?? "remove its entry there"
+            case .mismatch(let lines):
                 throw SSHError(
                     .hostKeyChanged, target,
-                    "HOST KEY CHANGED: it offers \(key), but \(location) holds a different key for \(name) — someone may be intercepting the connection, or the router was reset; refusing. If the change is expected, \(remedy) (or: ssh-keygen -R '\(name)' -f \(file.displayPath)) and connect again",
+                    "HOST KEY CHANGED (host identification has changed): it offers \(key), but \(Self.describe(lines, in: file)) for \(name) — someone may be intercepting the connection, or the router was reset; refusing. If the change is expected, delete \(lines.count == 1 ? "that line" : "those lines") (or: ssh-keygen -R '\(name)' -f \(file.displayPath)) and connect again",
                     hostKey: key)
             case .notFound:
                 if acceptNew {
@@ -54,6 +51,17 @@ enum HostKeyVerifier {
                     hostKey: key)
             }
         }
+    }
+
+    /// `~/.ssh/known_hosts:3 holds an ssh-rsa key`, or several lines with their key types.
+    static func describe(_ lines: [KnownHostsFile.Line], in file: KnownHostsFile) -> String {
+        let sameType = Set(lines.map(\.keyType)).count == 1
+        if lines.count == 1, let line = lines.first {
+            return "\(file.displayPath):\(line.number) holds a different key (\(line.keyType))"
+        }
+        let numbers = lines.map { sameType ? "\($0.number)" : "\($0.number) (\($0.keyType))" }
+        let types = sameType ? " (\(lines[0].keyType))" : ""
+        return "\(file.displayPath) lines \(numbers.joined(separator: ", ")) hold other keys\(types)"
     }
 
     /// The algorithm name a key blob starts with (`string keytype`, RFC 4253 §6.6).

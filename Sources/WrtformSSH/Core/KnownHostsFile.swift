@@ -1,29 +1,37 @@
-internal import CLibSSH2
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// An OpenSSH known_hosts file: checked with libssh2's matcher (plain, hashed `|1|…` and
-/// `[host]:port` names), appended to for accept-new.
+/// An OpenSSH known_hosts file: checked with OpenSSH's rules, appended to for accept-new.
 ///
-/// Lines are fed to libssh2 one at a time rather than with `libssh2_knownhost_readfile`,
-/// which stops at the first line it cannot parse (`@cert-authority`, security-key types) and
-/// would silently ignore everything after it. Feeding single lines also finds the line
-/// number of a conflicting entry, which libssh2 does not report.
-///
-/// Markers, which libssh2 does not know: a `@revoked` line's key is refused for its hosts before
-/// anything else is looked at (as OpenSSH does), so accept-new can never record it again;
-/// `@cert-authority` lines are skipped (dropbear serves no host certificates).
+/// Read line by line with wrtform's own matcher (not libssh2's, which ignores markers and host
+/// patterns in them, and stops at the first line it cannot parse): each line's host field is
+/// matched with OpenSSH's pattern rules (`HostPattern`: `*`, `?`, `!negation`, comma lists,
+/// `[host]:port`, hashed `|1|` names), and keys compare as decoded blobs. The decision, as
+/// OpenSSH's `check_host_key`:
+/// - a `@revoked` line naming the host and holding this key refuses it, whatever other line
+///   lists it as trusted (accept-new can never record it again);
+/// - any plain line naming the host with this key accepts it;
+/// - any other line naming the host — a different key, of this type or another — means the
+///   host identification has changed: refused, naming those lines;
+/// - no line naming the host: unknown (accept-new may record it).
+/// `@cert-authority` lines are skipped (dropbear serves no host certificates), and so are lines
+/// that do not parse, without hiding the lines after them.
 struct KnownHostsFile {
-    enum Verdict {
+    enum Verdict: Equatable {
         case match
         case notFound
         /// The key is marked `@revoked` for the host, at this line.
         case revoked(line: Int)
-        /// Another key of the same type is recorded for the host, at this line.
-        case mismatch(line: Int?)
+        /// The host is known with other keys: these lines, each with its key type.
+        case mismatch([Line])
+    }
+
+    struct Line: Equatable {
+        var number: Int
+        var keyType: String
     }
 
     /// As given (may start with `~/`).
@@ -31,46 +39,28 @@ struct KnownHostsFile {
     var fullPath: String { LocalPath.expand(path) }
     var displayPath: String { LocalPath.abbreviate(path) }
 
-    func check(_ session: Session, name: String, key: [UInt8], keyBits: Int32) throws -> Verdict {
-        guard let handle = session.handle else { throw session.closedError() }
-        let lines = try readLines(target: session.target)
-        guard let hosts = libssh2_knownhost_init(handle) else {
-            throw SSHError(.knownHostsUnusable, session.target, "could not be checked: libssh2 failed to allocate (out of memory?)")
-        }
-        defer { libssh2_knownhost_free(hosts) }
-        for line in lines {
-            guard let entry = Self.withoutMarker(Self.revokedMarker, line.text) else { continue }
-            guard let single = libssh2_knownhost_init(handle) else { break }
-            defer { libssh2_knownhost_free(single) }
-            if Self.add(entry, to: single), Self.check(single, name: name, key: key, keyBits: keyBits) == LIBSSH2_KNOWNHOST_CHECK_MATCH {
-                return .revoked(line: line.number)
-            }
-        }
-        var parsed: [(number: Int, text: ArraySlice<UInt8>)] = []
-        for line in lines where line.text.first != UInt8(ascii: "@") && Self.add(line.text, to: hosts) {
-            parsed.append(line)
-        }
-        switch Self.check(hosts, name: name, key: key, keyBits: keyBits) {
-        case LIBSSH2_KNOWNHOST_CHECK_MATCH:
-            return .match
-        case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
-            for line in parsed {
-                guard let single = libssh2_knownhost_init(handle) else { break }
-                defer { libssh2_knownhost_free(single) }
-                if Self.add(line.text, to: single),
-                    Self.check(single, name: name, key: key, keyBits: keyBits) == LIBSSH2_KNOWNHOST_CHECK_MISMATCH
-                {
-                    return .mismatch(line: line.number)
+    /// Checks `key` (the server's key blob) for `name` (`host`, or `[host]:port` off port 22).
+    func check(name: String, key: [UInt8], target: SSHTarget) throws -> Verdict {
+        let host = Array(name.utf8).map(HostPattern.lower)
+        var trusted = false
+        var others: [Line] = []
+        for line in try readLines(target: target) {
+            guard let entry = KnownHostsEntry(line.text), HostPattern.field(entry.hosts, names: host) else { continue }
+            switch entry.marker {
+            case .revoked:
+                if entry.blob == key { return .revoked(line: line.number) }
+            case .certAuthority:
+                continue
+            case nil:
+                if entry.blob == key {
+                    trusted = true
+                } else {
+                    others.append(Line(number: line.number, keyType: entry.keyType))
                 }
             }
-            return .mismatch(line: nil)
-        case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
-            return .notFound
-        default:
-            throw SSHError(
-                .knownHostsUnusable, session.target,
-                "could not be checked against \(displayPath) (\(session.lastErrorMessage)); check the file")
         }
+        if trusted { return .match }
+        return others.isEmpty ? .notFound : .mismatch(others)
     }
 
     /// Appends `name keytype base64` (plain, not hashed, as OpenSSH writes with the default
@@ -106,8 +96,8 @@ struct KnownHostsFile {
         SSHError(.knownHostsUnusable, target, message)
     }
 
-    /// Numbered lines worth feeding libssh2 (no blanks or comments), as views into the file's
-    /// bytes: each is followed by its newline in memory. A missing file is empty.
+    /// Numbered lines that may hold an entry (no blanks or comments), as views into the
+    /// file's bytes. A missing file is empty.
     private func readLines(target: SSHTarget) throws -> [(number: Int, text: ArraySlice<UInt8>)] {
         let file = fullPath
         guard FileManager.default.fileExists(atPath: file) else { return [] }
@@ -123,40 +113,6 @@ struct KnownHostsFile {
             lines.append((index + 1, text))
         }
         return lines
-    }
-
-    private static let revokedMarker = Array("@revoked".utf8)
-
-    /// The rest of a line that starts with `marker` and a blank; nil for any other line.
-    private static func withoutMarker(_ marker: [UInt8], _ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        guard line.starts(with: marker), let blank = line.dropFirst(marker.count).first,
-            blank == UInt8(ascii: " ") || blank == UInt8(ascii: "\t")
-        else { return nil }
-        return line.dropFirst(marker.count).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-    }
-
-    /// Feeds one line to libssh2, NUL-terminated although its length is given: libssh2 1.10's
-    /// parser reads the byte just past the line, and drops the key's last character when that
-    /// stray byte happens to be a newline — a key that then "differs" (a false HOST KEY CHANGED,
-    /// now and then, depending on what lies next in memory).
-    private static func add(_ line: ArraySlice<UInt8>, to hosts: OpaquePointer) -> Bool {
-        (Array(line) + [0]).withUnsafeBufferPointer { bytes in
-            guard let base = bytes.baseAddress else { return false }
-            let text = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
-            return libssh2_knownhost_readline(hosts, text, line.count, LIBSSH2_KNOWNHOST_FILE_OPENSSH) == 0
-        }
-    }
-
-    private static func check(_ hosts: OpaquePointer, name: String, key: [UInt8], keyBits: Int32) -> Int32 {
-        key.withUnsafeBufferPointer { bytes in
-            guard let base = bytes.baseAddress else { return LIBSSH2_KNOWNHOST_CHECK_FAILURE }
-            let raw = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
-            // Port -1: the name is already `[host]:port` where needed. Given a port, libssh2
-            // would also accept a key filed under the bare host — laxer than OpenSSH.
-            return libssh2_knownhost_checkp(
-                hosts, name, -1, raw, bytes.count,
-                LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | keyBits, nil)
-        }
     }
 
     private static func lacksFinalNewline(_ fd: Int32) -> Bool {

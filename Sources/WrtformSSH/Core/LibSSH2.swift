@@ -33,17 +33,4 @@ enum LibSSH2 {
     /// libssh2's own order puts ECDSA first, so a router with both keys would present one that
     /// a known_hosts filled by OpenSSH does not hold, and be refused as unknown.
     static let hostKeyPreference = "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,ssh-rsa"
-
-    /// A session's host key type → the matching known-hosts key type bits.
-    static func knownHostKeyBits(forHostKeyType type: Int32) -> Int32 {
-        switch type {
-        case LIBSSH2_HOSTKEY_TYPE_RSA: return LIBSSH2_KNOWNHOST_KEY_SSHRSA
-        case LIBSSH2_HOSTKEY_TYPE_DSS: return LIBSSH2_KNOWNHOST_KEY_SSHDSS
-        case LIBSSH2_HOSTKEY_TYPE_ECDSA_256: return LIBSSH2_KNOWNHOST_KEY_ECDSA_256
-        case LIBSSH2_HOSTKEY_TYPE_ECDSA_384: return LIBSSH2_KNOWNHOST_KEY_ECDSA_384
-        case LIBSSH2_HOSTKEY_TYPE_ECDSA_521: return LIBSSH2_KNOWNHOST_KEY_ECDSA_521
-        case LIBSSH2_HOSTKEY_TYPE_ED25519: return LIBSSH2_KNOWNHOST_KEY_ED25519
-        default: return LIBSSH2_KNOWNHOST_KEY_UNKNOWN
-        }
-    }
 }

@@ -29,6 +29,8 @@ final class Session {
     /// Channels whose command was abandoned (timeout, cancellation): their CLOSE is sent and
     /// libssh2 frees them once the router answers.
     var abandonedChannels: [OpaquePointer] = []
+    /// Shuts the socket down at the connect deadline while logging in; nil once logged in.
+    private var watchdog: SocketWatchdog?
 
     init(target: SSHTarget, socket: Int32, wakeup: Wakeup) throws {
         self.target = target
@@ -154,8 +156,43 @@ final class Session {
 
     // MARK: - Login phase
 
+    /// Bounds the whole login (banner, key exchange, host key, authentication) by `deadline`,
+    /// even if libssh2 never returns from a call on its own.
+    func armWatchdog(until deadline: Deadline) {
+        watchdog = SocketWatchdog(socket: socket, deadline: deadline)
+    }
+
+    /// Logged in: the deadline no longer applies.
+    func disarmWatchdog() {
+        watchdog?.disarm()
+        watchdog = nil
+    }
+
+    /// Whether the watchdog cut the login short at the deadline.
+    var watchdogFired: Bool { watchdog?.fired ?? false }
+
     func handshake(until deadline: Deadline, timeout: Duration) throws {
         let socket = self.socket
+        switch ServerBanner.inspect(socket: socket, deadline: deadline, wakeup: wakeup) {
+        case .ssh:
+            break
+        case .notSSH(let bytes):
+            teardown(reason: "the server does not speak SSH", graceful: false)
+            throw SSHError(
+                .handshakeFailed, target,
+                "answers, but port \(target.port) does not speak SSH (got: \(ServerBanner.rendered(bytes))); check the address and port (SSH listens on 22 unless configured otherwise)")
+        case .closed:
+            teardown(reason: "the handshake failed", graceful: false)
+            throw closedBeforeHandshake("no banner")
+        case .timedOut:
+            teardown(reason: "the handshake timed out", graceful: false)
+            throw SSHError(
+                .connectTimedOut, target,
+                "accepted the connection but sent no SSH banner within \(timeout.shortDescription); is this an SSH port, or is the router overloaded? Check the port, or raise the connect timeout")
+        case .cancelled:
+            teardown(reason: "the connect was cancelled", graceful: false)
+            throw CancellationError()
+        }
         let code = try retry(until: deadline, timeout: timeout) { libssh2_session_handshake($0, socket) }
         guard code == 0 else {
             let detail = lastErrorMessage
@@ -163,14 +200,18 @@ final class Session {
             if code == LIBSSH2_ERROR_BANNER_RECV || code == LIBSSH2_ERROR_SOCKET_DISCONNECT
                 || code == LIBSSH2_ERROR_SOCKET_RECV
             {
-                throw SSHError(
-                    .handshakeFailed, target,
-                    "closed the connection before the SSH handshake (\(detail)); dropbear turns away a sixth simultaneous not-yet-logged-in connection from one address — open fewer at once, or retry")
+                throw closedBeforeHandshake(detail)
             }
             throw SSHError(
                 .handshakeFailed, target,
                 "failed the SSH handshake (\(detail)); is this an SSH server, and does it offer ed25519, ECDSA or RSA host keys?")
         }
+    }
+
+    private func closedBeforeHandshake(_ detail: String) -> SSHError {
+        SSHError(
+            .handshakeFailed, target,
+            "closed the connection before the SSH handshake (\(detail)); dropbear turns away a sixth simultaneous not-yet-logged-in connection from one address — open fewer at once, or retry")
     }
 
     /// The server's host key blob and libssh2's type for it.
@@ -241,6 +282,8 @@ final class Session {
     /// Ends the session: says goodbye (when asked and possible), frees libssh2's state and
     /// closes the socket. Safe to call more than once; the first reason is kept.
     func teardown(reason: String, graceful: Bool) {
+        // Before the socket's number can be reused: the watchdog must not shut down another's.
+        watchdog?.disarm()
         guard let handle else { return }
         if graceful {
             let grace = Deadline(after: .seconds(1))

@@ -13,7 +13,7 @@ public struct Wrtform: AsyncParsableCommand {
             """,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, RollbackCommand.self, HistoryCommand.self,
-            GraphCommand.self, FactsCommand.self, DoctorCommand.self, DestroyCommand.self, StateCommand.self,
+            GraphCommand.self, FactsCommand.self, DoctorCommand.self, DestroyCommand.self, StateCommand.self, ImportCommand.self,
         ]
     )
 

@@ -80,7 +80,13 @@ public struct LocalDirectoryTarget: RouterTarget {
     /// Probes need a running router: here none runs, and doctor reports them SKIP.
     public func snapshot(paths: [String], run: String?, probes: [RouterProbe]) async throws -> Snapshot {
         var files: [String: FileState] = [:]
-        for path in paths { files[path] = read(path) }
+        for path in paths {
+            if SnapshotGlob.pattern(path) != nil {
+                for match in SnapshotGlob.expand(path, under: root) { files[match] = read(match) }
+            } else {
+                files[path] = read(path)
+            }
+        }
         var facts = Facts(
             release: ReleaseFile.parse(read("/etc/openwrt_release").text),
             hostname: configuredHostname() ?? "", tools: [:], packageManager: "none",

@@ -36,12 +36,19 @@ public struct Importer: Sendable {
         return builder.result
     }
 
-    /// The paths sysupgrade.conf lists that name single files wrtform can keep as `file` steps.
+    /// The paths sysupgrade.conf lists that name single files wrtform can keep as `file` steps
+    /// (rt_tables and sysupgrade.conf are kept line by line by their own step kinds).
     static func keptFiles(in snapshot: Snapshot) -> [String] {
         keptPaths(in: snapshot).filter { path in
-            !path.hasSuffix("/") && !path.hasPrefix("/etc/config/") && !path.hasPrefix("/etc/wrtform/")
+            !path.hasSuffix("/") && !path.hasPrefix("/etc/config/") && !isBookkeeping(path)
+                && path != ConfigFile.rtTables && path != ConfigFile.sysupgrade
                 && SnapshotGlob.pattern(path) == nil && path.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
         }
+    }
+
+    /// wrtform's own files (the ownership record, the run journals) are never imported as steps.
+    static func isBookkeeping(_ path: String) -> Bool {
+        path == OwnershipRecord.path || path.hasPrefix(Shell.runs + "/")
     }
 
     /// The non-comment lines of sysupgrade.conf.

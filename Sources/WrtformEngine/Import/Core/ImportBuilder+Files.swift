@@ -9,7 +9,7 @@ extension ImportBuilder {
             result.warnings.append("left out \(path): not text (add it by hand)")
             return
         }
-        if path.hasPrefix("/etc/wrtform/") { return }  // wrtform's own bookkeeping
+        if Importer.isBookkeeping(path) { return }
         let origin = "\(path) (mode \(file.mode), owner \(file.owner))"
         var fields = [ImportedField("path", .text(path))]
         let body = String(text.reversed().drop { $0 == "\n" }.reversed())

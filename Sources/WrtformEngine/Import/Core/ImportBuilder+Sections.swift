@@ -4,10 +4,11 @@ import WrtformUCI
 /// Config sections into steps: the dedicated kind when it reproduces the section exactly, else a
 /// `uci-section` found by its name, its `name` option, or the options that identify its type.
 extension ImportBuilder {
-    /// Option names whose values are secrets (beyond the engine's password, key, psk).
+    /// Option names whose values are secrets (beyond the engine's password, key, psk). A PPPoE
+    /// `username` counts: it is the ISP account, as the OCN playbook treats it.
     static let secretOptions: Set<String> = UnifiedDiff.defaultSecretOptions.union([
         "secret", "private_key", "preshared_key", "sae_password", "auth_secret", "acct_secret", "dae_secret",
-        "priv_key_pwd", "wpa_psk", "token", "api_key",
+        "priv_key_pwd", "wpa_psk", "token", "api_key", "username",
     ])
 
     static func isSecret(_ key: String) -> Bool {
@@ -108,7 +109,11 @@ extension ImportBuilder {
         } else if let name = section["name"] {
             candidates = stock.sections(ofType: section.type).filter { $0.name == nil && $0["name"].map { $0.values == name.values } == true }
         } else {
-            candidates = stock.sections(ofType: section.type).filter { $0.name == nil && $0["name"] == nil }
+            // The one with the same identifying options (a forwarding by src and dest; defaults by type).
+            let keys = Self.identifying[section.type] ?? []
+            candidates = stock.sections(ofType: section.type).filter { stock in
+                stock.name == nil && stock["name"] == nil && keys.allSatisfy { stock[$0]?.values == section[$0]?.values }
+            }
         }
         return candidates.filter { $0.type == section.type }
     }

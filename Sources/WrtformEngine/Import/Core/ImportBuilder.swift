@@ -66,8 +66,11 @@ struct ImportBuilder {
         let input = StepInput(
             id: step.id, kind: step.kind.rawValue, fields: ImportInput.fields(step.fields, secrets: values),
             location: nil, baseDirectory: "/")
-        guard let made = try? StepCatalog.make(input), let changes = try? made.check(state) else { return false }
-        return changes.isEmpty
+        guard let made = try? StepCatalog.make(input), let changes = try? made.check(state), changes.isEmpty,
+            let graph = try? StepGraph([StepGraph.Node(step: made)])
+        else { return false }
+        // What it refers to must be on the router (a zone naming a missing interface plans as an error).
+        return (try? Planner().resolveReferences(graph, in: state)) != nil
     }
 
     mutating func uniqueID(_ base: String) -> String {

@@ -234,4 +234,40 @@ import WrtformUCI
         environment["WRTFORM_WANPPP_PASSWORD"] = "example-pppoe-secret"
         _ = try await Self.roundTrip(root, environment: environment, extra: ["--include-stock"])
     }
+
+    /// Values YAML would misread unquoted, and scripts a `|` block cannot say, read back the same.
+    @Test func oddValuesAndScriptsSurviveTheYAML() async throws {
+        let root = try Self.router()
+        try Self.write("""
+            config odd 'values'
+            \toption colon 'a: b # c'
+            \toption unicode 'café ✓ 日本'
+            \toption dash '- dash'
+            \toption braces '{ braces }'
+            \toption star '*star'
+            \toption amp '&anchor'
+            \toption bang '!tag'
+            \toption yes 'yes'
+            \toption on 'null'
+            \toption y '~'
+            \toption empty ''
+            \toption quotes 'it'\\''s "q" \\ back'
+            \toption number '0777'
+            \tlist words 'a b'
+            \tlist words 'on'
+
+            """, "/etc/config/odd", in: root)
+        let scripts = [
+            "crlf": "#!/bin/sh\r\necho crlf\r\n", "indented": "  echo first line indented\n",
+            "blankline": "echo a\n   \necho b\n", "noeol": "echo no newline at the end",
+            "trailing": "echo three newlines\n\n\n", "separator": "echo \u{2028} line separator\n",
+            "tabs": "if true; then\n\techo tab\nfi\n",
+        ]
+        for (name, text) in scripts { try Self.write(text, "/etc/hotplug.d/iface/90-\(name)", in: root) }
+        let result = try await Self.roundTrip(root, extra: ["--all"])
+        #expect(result.stdout.contains("- id: odd-values\n"))
+        for name in scripts.keys { #expect(result.stdout.contains("- id: hotplug-iface-90-\(name)\n"), "\(name)") }
+        #expect(result.stdout.contains("'on': 'null'"))
+        #expect(!result.stderr.contains("left out"), "\(result.stderr)")
+    }
 }

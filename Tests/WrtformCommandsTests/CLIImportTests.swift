@@ -194,6 +194,9 @@ import WrtformUCI
         #expect(text.contains("- id: forwarding-lan-wan_pppoe\n    forwarding:"))
         #expect(text.contains("- id: forward-server-443\n    redirect:"))
         #expect(text.contains("- id: rule-100\n    network-rule:"))
+        // The server's address, used by the redirect and the rule, is one variable.
+        #expect(text.contains("vars:\n  rule_100_src: '192.168.1.5'   # used by rule-100 (src), forward-server-443 (dest_ip)"), "\(text)")
+        #expect(text.contains("src: \"{{ rule_100_src }}/32\"") && text.contains("dest_ip: \"{{ rule_100_src }}\""))
         #expect(text.contains("# /etc/config/firewall, section 17 (unnamed redirect)"))
         #expect(text.contains("- id: redirect-wan-2222-192.168.1.7\n    uci-section:"), "no proto: fw4 reads tcp+udp, the step would write tcp")
         #expect(!text.contains("file-rt_tables"))

@@ -10,6 +10,12 @@ public enum PlaybookWriter {
             out += "# Secret values are not in this file: set these environment variables before plan or apply.\n"
         }
         out += "name: \(scalar(playbook.name))\n"
+        if !playbook.vars.isEmpty {
+            out += "\nvars:\n"
+            for variable in playbook.vars {
+                out += "  \(variable.name): \(scalar(variable.value))   # used by \(comment(variable.usedBy))\n"
+            }
+        }
         if !playbook.secrets.isEmpty {
             out += "\nsecrets:\n"
             for secret in playbook.secrets {

@@ -8,7 +8,8 @@ extension ImportedPlaybook {
     package func graph() throws -> StepGraph {
         try StepGraph(steps.map { step in
             let input = StepInput(
-                id: step.id, kind: step.kind.rawValue, fields: ImportInput.fields(step.fields, secrets: secretValues),
+                id: step.id, kind: step.kind.rawValue, fields: ImportInput.fields(
+                    step.fields, secrets: secretValues, vars: Dictionary(vars.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })),
                 location: nil, baseDirectory: "/")
             return StepGraph.Node(step: try StepCatalog.make(input))
         })

@@ -6,6 +6,8 @@ public struct ImportedPlaybook: Sendable {
     /// Where it came from, for the header comment: "root@192.168.1.1:22".
     public var source: String
     public var secrets: [ImportedSecret]
+    /// Addresses several steps use, written once.
+    public var vars: [ImportedVariable] = []
     public var steps: [ImportedStep]
     /// What was left out and why, for stderr.
     public var warnings: [String]
@@ -25,6 +27,14 @@ public struct ImportedPlaybook: Sendable {
     public var exportLines: [String] {
         secrets.map { "export \($0.environment)=…   # \($0.origin)" }
     }
+}
+
+/// A value several steps share (a server's address in a redirect and a rule), as a `vars:` entry.
+public struct ImportedVariable: Sendable, Hashable {
+    public var name: String
+    public var value: String
+    /// Which steps use it: "forward-server-443 (dest_ip), rule-100 (src)".
+    public var usedBy: String
 }
 
 /// A secret the playbook reads from the environment.

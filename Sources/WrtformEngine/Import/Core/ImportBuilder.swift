@@ -29,6 +29,7 @@ struct ImportBuilder {
         if whole || options.kinds?.contains(.file) == true { importFiles() }
         if whole || options.kinds?.contains(.sysupgradeKeep) == true { importSysupgrade() }
         result.steps = groups.keys.sorted().flatMap { groups[$0] ?? [] }
+        extractVariables()
     }
 
     func allowed(_ kind: StepKind) -> Bool { options.kinds.map { $0.contains(kind) } ?? true }
@@ -113,13 +114,14 @@ struct ImportBuilder {
         return name
     }
 
-    static func secretsUsed(in fields: [ImportedField]) -> Set<String> {
-        var names: Set<String> = []
+    /// The names a step's fields use, in the order they appear (so `secrets:` follows the steps).
+    static func secretsUsed(in fields: [ImportedField]) -> [String] {
+        var names: [String] = []
         for field in fields {
             switch field.value {
-            case .secret(let name): names.insert(name)
-            case .template(let text): names.formUnion(ImportInput.placeholders(in: text))
-            case .map(let inner): names.formUnion(secretsUsed(in: inner))
+            case .secret(let name): names.append(name)
+            case .template(let text): names += ImportInput.placeholders(in: text).sorted()
+            case .map(let inner): names += secretsUsed(in: inner)
             case .text, .list: break
             }
         }

@@ -68,6 +68,9 @@ import WrtformUCI
         #expect(zones.stdout.contains("- id: zone-lan") && !zones.stdout.contains("Allow-Ping") && !zones.stdout.contains("interface:"))
         let network = await CLI.run(["import", "--root", root.path, "--include-stock", "--config", "network", "--interface", "wan"])
         #expect(network.stdout.contains("- id: wan\n") && !network.stdout.contains("- id: lan\n") && !network.stdout.contains("zone"))
+        let missing = await CLI.run(["import", "--root", root.path, "--config", "firewall,nope"])
+        #expect(missing.code == 1 && missing.stdout.isEmpty)
+        #expect(missing.stderr.contains("--config nope: the router has no /etc/config/nope (it has: dhcp, dropbear, firewall, network, system)"))
         let bad = await CLI.run(["import", "--root", root.path, "--kind", "redirects"])
         #expect(bad.code != 0 && bad.stderr.contains("--kind redirects: not a step kind"))
     }

@@ -25,7 +25,7 @@ struct ImportBuilder {
     mutating func build() throws {
         let whole = options.configs == nil
         if whole || options.kinds?.contains(.routingTable) == true { importTables() }
-        for config in configs() { importConfig(config) }
+        for config in try configs() { importConfig(config) }
         if whole || options.kinds?.contains(.file) == true { importFiles() }
         if whole || options.kinds?.contains(.sysupgradeKeep) == true { importSysupgrade() }
         result.steps = groups.keys.sorted().flatMap { groups[$0] ?? [] }
@@ -34,14 +34,18 @@ struct ImportBuilder {
 
     func allowed(_ kind: StepKind) -> Bool { options.kinds.map { $0.contains(kind) } ?? true }
 
-    mutating func configs() -> [String] {
+    mutating func configs() throws -> [String] {
         let present = snapshot.files.keys.filter { $0.hasPrefix("/etc/config/") && snapshot.files[$0]?.exists == true }
             .map { String($0.dropFirst("/etc/config/".count)) }.filter { !$0.hasPrefix(".") }.sorted()
         guard let named = options.configs else {
             return options.all ? present : ImportOptions.defaultConfigs.filter(present.contains)
         }
-        for config in named where !present.contains(config) { result.warnings.append("the router has no /etc/config/\(config)") }
-        return named.filter(present.contains)
+        if let missing = named.first(where: { !present.contains($0) }) {
+            throw EngineError(
+                .invalidInput, "--config \(missing): the router has no /etc/config/\(missing)",
+                hint: "it has: \(present.joined(separator: ", "))")
+        }
+        return named
     }
 
     // MARK: - Steps

@@ -10,9 +10,10 @@ enum StockConfig {
         "interface": ["device", "macaddr"], "system": ["hostname"],
     ]
 
-    /// Stock files under /etc/hotplug.d of a 24.10 image's default packages.
+    /// Files under /etc/hotplug.d that a 24.10 image's default packages install (base-files,
+    /// dnsmasq, odhcpd; a best-effort list): never imported as the user's own.
     static let hotplugFiles: Set<String> = [
-        "/etc/hotplug.d/iface/00-netstate", "/etc/hotplug.d/iface/20-firewall", "/etc/hotplug.d/iface/25-dnsmasq",
+        "/etc/hotplug.d/iface/00-netstate", "/etc/hotplug.d/net/00-sysctl", "/etc/hotplug.d/block/10-mount", "/etc/hotplug.d/iface/20-firewall", "/etc/hotplug.d/iface/25-dnsmasq",
         "/etc/hotplug.d/iface/30-odhcpd", "/etc/hotplug.d/net/20-smp-packet-steering", "/etc/hotplug.d/ntp/25-dnsmasqsec",
         "/etc/hotplug.d/dhcp/00-odhcpd", "/etc/hotplug.d/ieee80211/10-wifi-detect", "/etc/hotplug.d/tftp/.keep",
     ]

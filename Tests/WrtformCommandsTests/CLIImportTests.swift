@@ -52,8 +52,11 @@ import WrtformUCI
 
     @Test func stockSectionsAreLeftOutUnlessChangedOrAsked() async throws {
         let root = try Self.router()
+        try Self.write("[ ifup = \"$ACTION\" ] && ubus call network.device status\n", "/etc/hotplug.d/iface/00-netstate", in: root)
+        try Self.write("logger mine\n", "/etc/hotplug.d/iface/99-mine", in: root)
         let plain = await CLI.run(["import", "--root", root.path])
         #expect(plain.code == 0)
+        #expect(plain.stdout.contains("- id: hotplug-iface-99-mine\n") && !plain.stdout.contains("00-netstate"))
         // The fixture's wan zone forwards DROP where a fresh 24.10 says REJECT: changed, so imported.
         #expect(plain.stdout.contains("- id: zone-wan"))
         #expect(!plain.stdout.contains("- id: zone-lan"))

@@ -130,7 +130,13 @@ public struct LocalDirectoryTarget: RouterTarget {
         // The id becomes a directory name under the tree: `../../x` must not reach outside it.
         if let run, run != "last" { try RunJournal.checkID(run) }
         var files: [String: FileState] = [:]
-        for path in paths { files[path] = read(path) }
+        for path in paths {
+            if SnapshotGlob.pattern(path) != nil {
+                for match in SnapshotGlob.expand(path, under: root) { files[match] = read(match) }
+            } else {
+                files[path] = read(path)
+            }
+        }
         var facts = Facts(
             release: ReleaseFile.parse(read("/etc/openwrt_release").text),
             hostname: configuredHostname() ?? "", tools: [:], packageManager: "none",

@@ -71,7 +71,12 @@ enum SnapshotScript {
 
         """
         for path in ["/etc/openwrt_release", ConfigFile.network] + paths {
-            script += "emit \(Shell.quote(path))\n"
+            if let pattern = SnapshotGlob.pattern(path) {
+                // Every regular file the pattern names (import reads /etc/hotplug.d/*/*); none is no error.
+                script += "for p in \(pattern); do [ -f \"$p\" ] && emit \"$p\"; done\n"
+            } else {
+                script += "emit \(Shell.quote(path))\n"
+            }
         }
         // (phys moved the working directory; probes start from / as before.)
         script += "cd /\n"

@@ -98,7 +98,7 @@ import WrtformUCI
             #expect(!CLI.containsSecret(plan.all + adopted.all))
             let shown = await CLI.run(["state"] + target, environment: environment)
             #expect(shown.stdout.contains("forward-server-443 (redirect): created redirect"), "\(shown.stdout)")
-            #expect(shown.stdout.contains("wan (interface): set interface 'wan'"), "a stock section is never claimed as created")
+            #expect(shown.stdout.contains("zone-wan (firewall-zone): set zone [name='wan']"), "a stock section is never claimed as created")
             // Adopted: deleting a step from the playbook now removes what it names.
             let text = try String(contentsOfFile: output, encoding: .utf8)
             let cut = try #require(text.range(of: "- id: forward-server-443"))

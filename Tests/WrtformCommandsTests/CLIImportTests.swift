@@ -195,7 +195,8 @@ import WrtformUCI
         #expect(text.contains("pasted in: {{ wanppp_password }}"))
         #expect(text.contains("content: \"{{ ddns_secret }}\\n\""))
         #expect(text.contains("- id: table-pppoe\n    routing-table:"))
-        #expect(text.contains("- id: wanppp\n    interface:"))
+        // The interface step would add a `config device` for its port (none here): kept as it is.
+        #expect(text.contains("- id: network-wanppp\n    uci-section:"))
         #expect(text.contains("- id: zone-wan_pppoe\n    uci-section:"), "a space-separated network option is kept as it is")
         #expect(text.contains("- id: forwarding-lan-wan_pppoe\n    forwarding:"))
         #expect(text.contains("- id: forward-server-443\n    redirect:"))
@@ -210,7 +211,7 @@ import WrtformUCI
         #expect(text.contains("- id: hotplug-iface-40-pppoe\n    file:"))
         #expect(text.contains("- id: keep-on-upgrade\n    sysupgrade-keep:"))
         // Dependency order: tables, interfaces, zones, forwardings, rules, redirects, files.
-        let order = ["table-pppoe", "wanppp", "zone-wan_pppoe", "forwarding-lan-wan_pppoe", "rule-100", "forward-server-443",
+        let order = ["table-pppoe", "network-wanppp", "zone-wan_pppoe", "forwarding-lan-wan_pppoe", "rule-100", "forward-server-443",
                      "hotplug-iface-40-pppoe", "keep-on-upgrade"].compactMap { text.range(of: "- id: \($0)\n")?.lowerBound }
         #expect(order.count == 8 && order == order.sorted())
 
@@ -220,7 +221,7 @@ import WrtformUCI
         let output = try CLI.playbook(text)
         let plan = await CLI.run(["plan", output, "--root", root.path], environment: wrong)
         #expect(plan.code == 2)
-        #expect(plan.stdout.contains("wanppp (interface): update"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("network-wanppp (uci-section): update"), "\(plan.stdout)")
     }
 
     @Test(arguments: ["firewall-24.10-stock", "luci-firewall", "ocn-dualstack-firewall", "odd-quoting"])

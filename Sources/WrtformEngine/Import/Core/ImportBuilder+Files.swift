@@ -17,7 +17,9 @@ extension ImportBuilder {
         let modeBits = Int(file.mode, radix: 8) ?? 0o644
         let named = [".secret", ".key", ".psk", ".pass", ".password"].contains { path.hasSuffix($0) }
         let knownSecret = result.secretValues.values.contains(body) || pending.values.contains { $0.value == body }
-        if named || modeBits & 0o077 == 0 || knownSecret {
+        // A crontab is 0600 because crond insists, not because it is secret.
+        let ownerOnly = modeBits & 0o077 == 0 && !path.hasPrefix("/etc/crontabs/")
+        if named || ownerOnly || knownSecret {
             guard !body.isEmpty, body.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }), newlines.count <= 1 else {
                 result.warnings.append("left out \(path): a secret file of more than one line cannot come from an environment variable (add it by hand)")
                 return

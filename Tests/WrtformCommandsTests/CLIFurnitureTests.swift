@@ -115,6 +115,9 @@ import VirtualRouter
         #expect(bad.stderr == "error: \(file.path):1:1: a --var-file line must be name=value\n")
     }
 
+    /// One update of a section the router already has.
+    static let wanMetric = "name: metric\nsteps:\n  - id: wan-metric\n    interface-options: { name: wan, metric: 1 }\n"
+
     @Test func structuredJSON() async throws {
         let validate = await CLI.run(["validate", CLI.ocn, "--json"])
         let document = try json(validate.stdout)
@@ -123,7 +126,7 @@ import VirtualRouter
         #expect(steps?.first?["id"] as? String == "pppoe-table")
         let graph = await CLI.run(["graph", CLI.ocn, "--json"])
         let edges = (try json(graph.stdout)["graph"] as? [String: Any])?["edges"] as? [[String: Any]]
-        #expect(edges?.contains { $0["from"] as? String == "pppoe-table" && $0["to"] as? String == "wanppp" } == true, "\(graph.stdout)")
+        #expect(edges?.contains { $0["from"] as? String == "zone" && $0["to"] as? String == "lan-to-pppoe" } == true, "\(graph.stdout)")
         let failed = await CLI.run(["validate", try CLI.playbook("steps:\n  - id: x\n    forwarding: { src: lan, dst: wan }\n"), "--json"])
         #expect(failed.code == 1)
         #expect((try json(failed.stdout)["error"] as? [String: Any])?["message"] as? String == "forwarding step 'x': unknown field 'dst'")
@@ -135,10 +138,13 @@ import VirtualRouter
             let objects = wanppp?["change_objects"] as? [[String: Any]]
             #expect(objects?.contains { $0["option"] as? String == "proto" && $0["new"] as? String == "pppoe" && $0["action"] as? String == "create" } == true)
             #expect(objects?.contains { $0["option"] as? String == "password" && $0["new"] as? String == "(secret)" } == true)
-            let metric = planSteps?.first { $0["id"] as? String == "wan-metric" }?["change_objects"] as? [[String: Any]]
-            #expect(metric?.first?["section"] as? String != nil)
-            #expect(metric?.first?["new"] as? String == "1")
             #expect(!CLI.containsSecret(plan.stdout))
+            // An update of an existing section: its section, option, old and new value.
+            let update = await CLI.run(["plan", try CLI.playbook(Self.wanMetric), "--json"] + CLI.target(router))
+            let metric = (try json(update.stdout)["steps"] as? [[String: Any]])?.first?["change_objects"] as? [[String: Any]]
+            #expect(metric?.first?["section"] as? String != nil)
+            #expect(metric?.first?["option"] as? String == "metric")
+            #expect(metric?.first?["new"] as? String == "1")
         }
     }
 
@@ -152,7 +158,7 @@ import VirtualRouter
 @Suite struct CLIPlanShapeTests {
     @Test func stepSelectsWhatItNeeds() async throws {
         let validate = await CLI.run(["validate", CLI.ocn, "--step", "lan-to-pppoe"])
-        #expect(validate.stdout.hasSuffix(": ok (4 steps: pppoe-table → wanppp → zone → lan-to-pppoe)\n"), "\(validate.all)")
+        #expect(validate.stdout.hasSuffix(": ok (3 steps: wanppp → zone → lan-to-pppoe)\n"), "\(validate.all)")
         let copies = await CLI.run(["validate", CLI.ocn, "--step", "forward", "--var", "forward_ports=443,8443"])
         #expect(copies.stdout.contains("forward-443 → forward-8443"), "\(copies.all)")
         let unknown = await CLI.run(["validate", CLI.ocn, "--step", "zome"])
@@ -162,7 +168,7 @@ import VirtualRouter
             let apply = await CLI.run(["apply", CLI.ocn, "--yes", "--step", "lan-to-pppoe", "--compact"] + target)
             #expect(apply.code == 0, "\(apply.all)")
             #expect(!apply.stdout.contains("@@"))
-            #expect(apply.stdout.contains("Plan: 4 to add"), "\(apply.stdout)")
+            #expect(apply.stdout.contains("Plan: 3 to add"), "\(apply.stdout)")
             #expect(!apply.stdout.contains("ddns"))
             let rest = await CLI.run(["plan", CLI.ocn, "--compact"] + target)
             #expect(rest.code == 2)
@@ -205,9 +211,13 @@ import VirtualRouter
             let dryRun = await CLI.run(["rollback", "--dry-run"] + target, environment: environment)
             #expect(dryRun.stdout.hasPrefix("Rolling back run \(runID) (playbook ocn-dualstack-pppoe, applied "), "\(dryRun.stdout)")
             #expect(dryRun.stdout.contains("by tester@"))
-            #expect(dryRun.stdout.contains("~ wan-metric (interface-options): update\n    ~ /etc/config/network: interface 'wan': metric '1' → "), "\(dryRun.stdout)")
             #expect(dryRun.stdout.contains("- pppoe-table (routing-table): delete\n    - /etc/iproute2/rt_tables: line '300\\tpppoe'"))
             #expect(!CLI.containsSecret(dryRun.all))
+            // Undoing an option set on an existing section reads as the option going back.
+            let metric = await CLI.run(["apply", try CLI.playbook(CLIFurnitureTests.wanMetric), "--yes"] + target, environment: environment)
+            #expect(metric.code == 0, "\(metric.all)")
+            let undo = await CLI.run(["rollback", "--dry-run"] + target, environment: environment)
+            #expect(undo.stdout.contains("~ wan-metric (interface-options): update\n    ~ /etc/config/network: interface 'wan': metric '1' → unset"), "\(undo.stdout)")
         }
     }
 }

@@ -123,7 +123,7 @@ import WrtformUCI
         #expect(try error("src: wan, proto: tcp, icmp_type: echo-request") == "ocn.yml:3:64: icmp_type needs proto icmp (or icmpv6)")
         #expect(try error("src: wan, family: ipv4, src_ip: \"2001:db8::1\"") == "ocn.yml:3:64: src_ip '2001:db8::1' is ipv6, but the rule's family is ipv4")
         let unknown = try error("src: wan, dest_ipp: \"::5\"")
-        #expect(unknown == "ocn.yml:3:52: firewall-rule step 'r' has no field 'dest_ipp' (did you mean 'dest_ip'?)")
+        #expect(unknown == "ocn.yml:3:52: firewall-rule step 'r': unknown field 'dest_ipp' (did you mean 'dest_ip'?)")
         #expect(try error("src: wan, target: MARK") == "ocn.yml:3:49: target MARK needs set_mark or set_xmark")
     }
 }

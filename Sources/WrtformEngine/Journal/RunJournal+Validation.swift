@@ -64,7 +64,7 @@ extension RunJournal {
                 case .addSection(let file, _, _, _), .setOptions(let file, _, _), .removeSection(let file, _, _, _):
                     try checkPath(file, uci: true)
                 case .addLine(let file, let line, _):
-                    guard file == ConfigFile.rtTables || file == ConfigFile.sysupgrade else {
+                    guard [ConfigFile.rtTables, ConfigFile.sysupgrade, ConfigFile.crontab].contains(file) else {
                         throw rogue("a line is added to '\(file)', which is not a file wrtform adds lines to")
                     }
                     if line.utf8.contains(where: { ($0 < 0x20 && $0 != UInt8(ascii: "\t")) || $0 == 0x7F }) {

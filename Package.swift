@@ -26,30 +26,39 @@ let package = Package(
         // Steps, the step graph, plan, apply, journal, rollback; the SSH and local-directory targets.
         .target(name: "WrtformEngine", dependencies: ["WrtformSSH", "WrtformUCI"]),
         // YAML playbooks into a step graph, with variables and secrets.
-        .target(name: "WrtformPlaybook", dependencies: [
-            "WrtformEngine", .product(name: "Yams", package: "Yams"),
-        ]),
+        .target(
+            name: "WrtformPlaybook",
+            dependencies: [
+                "WrtformEngine", .product(name: "Yams", package: "Yams"),
+            ]),
         // The CLI's commands, as a library tests can drive.
-        .target(name: "WrtformCommands", dependencies: [
-            "WrtformPlaybook", "WrtformEngine", "WrtformSSH",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "WrtformCommands",
+            dependencies: [
+                "WrtformPlaybook", "WrtformEngine", "WrtformSSH",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(name: "wrtform", dependencies: ["WrtformCommands"]),
 
         // Test support: a virtual OpenWrt router (dropbear + busybox in bubblewrap) and a delaying TCP proxy.
         .target(name: "VirtualRouter"),
         .executableTarget(name: "virtual-router", dependencies: ["VirtualRouter", "WrtformCommands"]),
-        .executableTarget(name: "wrtform-bench", dependencies: [
-            "VirtualRouter", "WrtformSSH", "WrtformUCI", "WrtformEngine", "WrtformPlaybook", "WrtformCommands",
-        ]),
+        .executableTarget(
+            name: "wrtform-bench",
+            dependencies: [
+                "VirtualRouter", "WrtformSSH", "WrtformUCI", "WrtformEngine", "WrtformPlaybook", "WrtformCommands",
+            ]),
 
         .testTarget(name: "WrtformSSHTests", dependencies: ["WrtformSSH", "VirtualRouter"]),
         .testTarget(name: "WrtformUCITests", dependencies: ["WrtformUCI"]),
         .testTarget(name: "WrtformEngineTests", dependencies: ["WrtformEngine", "WrtformUCI", "VirtualRouter"]),
-        .testTarget(name: "WrtformPlaybookTests", dependencies: ["WrtformPlaybook", "WrtformEngine"], exclude: ["Fixtures"]),
-        .testTarget(name: "WrtformCommandsTests", dependencies: [
-            "WrtformCommands", "WrtformEngine", "VirtualRouter",
-        ]),
+        .testTarget(
+            name: "WrtformPlaybookTests", dependencies: ["WrtformPlaybook", "WrtformEngine"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "WrtformCommandsTests",
+            dependencies: [
+                "WrtformCommands", "WrtformEngine", "VirtualRouter",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -22,11 +22,16 @@ enum Demo {
             console.environment[name] = value
         }
         let target = [
-            "--host", router.host, "--port", String(router.port), "--identity", router.clientKeyFile, "--known-hosts", router.knownHostsFile,
+            "--host", router.host, "--port", String(router.port), "--identity", router.clientKeyFile, "--known-hosts",
+            router.knownHostsFile,
         ]
-        console.out("A virtual OpenWrt 24.10 router is up on \(router.host):\(router.port). Planning \(playbook) against it:\n\n")
+        console.out(
+            "A virtual OpenWrt 24.10 router is up on \(router.host):\(router.port). Planning \(playbook) against it:\n\n"
+        )
         console.out("$ wrtform plan \(playbook) \(target.joined(separator: " "))\n\n")
-        let code = await Console.$current.withValue(console) { await Wrtform.run(arguments: ["plan", playbook] + target) }
+        let code = await Console.$current.withValue(console) {
+            await Wrtform.run(arguments: ["plan", playbook] + target)
+        }
         console.out("\n(exit \(code): 0 nothing pending, 2 changes pending, 1 error; the router is stopped now.)\n")
         return code == 2 ? 0 : code
     }

@@ -3,7 +3,7 @@ import VirtualRouter
 import WrtformCommands
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Starts a virtual OpenWrt router by hand and waits for Ctrl-C (see README).
@@ -12,7 +12,8 @@ import Glibc
 
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.contains("-h") || arguments.contains("--help") {
-    print("""
+    print(
+        """
         usage: virtual-router [FIXTURE]          start a router (a directory under Fixtures/routers; default openwrt-24.10)
                virtual-router demo [PLAYBOOK]    plan PLAYBOOK (default Playbooks/ocn-dualstack-pppoe.yml) against a fresh one
         """)
@@ -41,7 +42,8 @@ do {
     exit(1)
 }
 
-print("""
+print(
+    """
     Virtual OpenWrt router '\(options.fixture)' is up.
       host:          \(router.host)
       port:          \(router.port)
@@ -55,7 +57,7 @@ print("""
       swift run wrtform facts --host \(router.host) --port \(router.port) --identity \(router.clientKeyFile) --known-hosts \(router.knownHostsFile)
     Ctrl-C stops it.
     """)
-fflush(nil)  // flush stdout even when it is a file or pipe
+fflush(nil) // flush stdout even when it is a file or pipe
 
 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
     for source in stopSignals {

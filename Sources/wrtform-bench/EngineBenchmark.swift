@@ -18,22 +18,30 @@ enum EngineBenchmark {
         func target() -> SSHRouterTarget {
             SSHRouterTarget(sshTarget, hostKeyPolicy: policy, credentials: credentials)
         }
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let environment = ["WRTFORM_PPPOE_USERNAME": "bench@ocn", "WRTFORM_PPPOE_PASSWORD": "bench-pppoe", "WRTFORM_DDNS_PASSWORD": "bench-ddns"]
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let environment = [
+            "WRTFORM_PPPOE_USERNAME": "bench@ocn", "WRTFORM_PPPOE_PASSWORD": "bench-pppoe",
+            "WRTFORM_DDNS_PASSWORD": "bench-ddns",
+        ]
         let playbook = try PlaybookLoader().load(
             path: repository.appendingPathComponent("Playbooks/ocn-dualstack-pppoe.yml").path,
             secrets: .resolve(environment: environment, prompter: nil))
-        let graph = try StepGraph(playbook.steps.filter { !$0.skipped }.map { entry in
-            StepGraph.Node(step: try StepCatalog.make(entry.input), needs: entry.needs.map { ($0, nil) })
-        })
+        let graph = try StepGraph(
+            playbook.steps.filter { !$0.skipped }.map { entry in
+                StepGraph.Node(step: try StepCatalog.make(entry.input), needs: entry.needs.map { ($0, nil) })
+            })
         let clock = ContinuousClock()
-        print("wrtform-bench engine: OCN playbook, virtual router behind a proxy adding 25 ms each way (\(iterations) runs, median)")
+        print(
+            "wrtform-bench engine: OCN playbook, virtual router behind a proxy adding 25 ms each way (\(iterations) runs, median)"
+        )
 
         var floor: [Duration] = []
         var floorWaits = 0
         for _ in 0..<iterations {
             let start = clock.now
-            let connection = try await SSHConnection.connect(to: sshTarget, hostKeyPolicy: policy, credentials: credentials)
+            let connection = try await SSHConnection.connect(
+                to: sshTarget, hostKeyPolicy: policy, credentials: credentials)
             _ = try await connection.exec("true")
             floor.append(clock.now - start)
             floorWaits = await connection.roundTrips
@@ -62,7 +70,8 @@ enum EngineBenchmark {
             let plan = try Planner().plan(graph, on: snapshot)
             let planned = clock.now
             plans.append(planned - start)
-            let applier = Applier(options: ApplyOptions(owner: "bench", playbook: "ocn", confirmTimeout: 90, verifyTimeout: 1))
+            let applier = Applier(
+                options: ApplyOptions(owner: "bench", playbook: "ocn", confirmTimeout: 90, verifyTimeout: 1))
             _ = try await applier.apply(plan, to: router)
             applies.append(clock.now - start)
             confirmed.append(clock.now - planned)
@@ -75,8 +84,9 @@ enum EngineBenchmark {
         report("plan: connect + snapshot + local checks", plans, execs: 1)
         report("plan + apply (write+reload, verify+confirm on a new connection)", applies, execs: applyExecs)
         report("apply alone, confirmed (after the plan)", confirmed, execs: applyExecs - 1)
-        print("  confirmed apply (plan + apply) / floor: \(String(format: "%.2f", ms(median(applies)) / ms(median(floor))))×;"
-            + " apply alone / floor: \(String(format: "%.2f", ms(median(confirmed)) / ms(median(floor))))×")
+        print(
+            "  confirmed apply (plan + apply) / floor: \(String(format: "%.2f", ms(median(applies)) / ms(median(floor))))×;"
+                + " apply alone / floor: \(String(format: "%.2f", ms(median(confirmed)) / ms(median(floor))))×")
     }
 
     static func median(_ samples: [Duration]) -> Duration { samples.sorted()[samples.count / 2] }
@@ -89,6 +99,7 @@ enum EngineBenchmark {
         let ms = ms(median(samples))
         let extra = waits.map { ", \($0) network waits" } ?? ""
         let label = what.padding(toLength: 66, withPad: " ", startingAt: 0)
-        print("  \(label) \(String(format: "%7.1f", ms)) ms  (\(execs) exec round trip\(execs == 1 ? "" : "s")\(extra))")
+        print(
+            "  \(label) \(String(format: "%7.1f", ms)) ms  (\(execs) exec round trip\(execs == 1 ? "" : "s")\(extra))")
     }
 }

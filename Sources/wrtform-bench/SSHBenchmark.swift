@@ -18,7 +18,9 @@ func runSSHBenchmark(iterations: Int = 5) async throws {
     let policy = HostKeyPolicy.fingerprint(router.hostKeyFingerprint)
     let command = "uci -q get system.@system[0].hostname; cat /etc/openwrt_release >/dev/null"
 
-    func measure(_ target: SSHTarget) async throws -> (connect: Double, exec: Double, connectTrips: Int, execTrips: Int, execs: Int) {
+    func measure(_ target: SSHTarget) async throws -> (
+        connect: Double, exec: Double, connectTrips: Int, execTrips: Int, execs: Int
+    ) {
         let clock = ContinuousClock()
         let started = clock.now
         let connection = try await SSHConnection.connect(to: target, hostKeyPolicy: policy, credentials: credentials)
@@ -48,10 +50,12 @@ func runSSHBenchmark(iterations: Int = 5) async throws {
             let sample = try await measure(target)
             let total = sample.connect + sample.exec
             totals.append(total)
-            print(String(
-                format: "  %@ #%d: connect %.1f ms (%d round trips), exec %.1f ms (%d round trips), total %.1f ms ≈ %.1f × %.0f ms; execCount %d",
-                label, run, sample.connect, sample.connectTrips, sample.exec, sample.execTrips, total,
-                total / roundTrip, roundTrip, sample.execs))
+            print(
+                String(
+                    format:
+                        "  %@ #%d: connect %.1f ms (%d round trips), exec %.1f ms (%d round trips), total %.1f ms ≈ %.1f × %.0f ms; execCount %d",
+                    label, run, sample.connect, sample.connectTrips, sample.exec, sample.execTrips, total,
+                    total / roundTrip, roundTrip, sample.execs))
         }
         let median = totals.sorted()[totals.count / 2]
         print(String(format: "  %@: median total %.1f ms", label, median))

@@ -5,7 +5,9 @@ import WrtformUCI
 enum UCIBenchmark {
     static func run(iterations: Int = 7, sections: Int = 5000) {
         let text = generatedFile(sections: sections)
-        print("uci: generated file: \(sections) sections, \(text.utf8.count) bytes, \(text.split(separator: "\n", omittingEmptySubsequences: false).count) lines")
+        print(
+            "uci: generated file: \(sections) sections, \(text.utf8.count) bytes, \(text.split(separator: "\n", omittingEmptySubsequences: false).count) lines"
+        )
         var parseTimes: [Double] = []
         var roundTripTimes: [Double] = []
         var editTimes: [Double] = []
@@ -69,7 +71,9 @@ enum UCIBenchmark {
                 diffLength &+= UnifiedDiff.make(old: text, new: file.text, path: "/etc/config/firewall").utf8.count
             }
         }
-        print("uci: 20-section file (\(text.utf8.count) bytes): parse \(format(milliseconds(parse) * 1000 / Double(repetitions))) µs, set() \(format(milliseconds(edit) * 1000 / Double(repetitions))) µs, diff \(format(milliseconds(diff) * 1000 / Double(repetitions))) µs (mean of \(repetitions); diff bytes \(diffLength / repetitions))")
+        print(
+            "uci: 20-section file (\(text.utf8.count) bytes): parse \(format(milliseconds(parse) * 1000 / Double(repetitions))) µs, set() \(format(milliseconds(edit) * 1000 / Double(repetitions))) µs, diff \(format(milliseconds(diff) * 1000 / Double(repetitions))) µs (mean of \(repetitions); diff bytes \(diffLength / repetitions))"
+        )
     }
 
     /// A firewall-like file: zones, forwardings, rules with lists and comments, redirects, in stock and uci-commit style.
@@ -78,15 +82,19 @@ enum UCIBenchmark {
         for index in 0..<sections {
             switch index % 5 {
             case 0:
-                out += "\nconfig zone 'zone\(index)'\n\toption name 'z\(index)'\n\tlist network 'lan\(index)'\n\tlist network 'guest\(index)'\n\toption input 'ACCEPT'\n\toption output 'ACCEPT'\n\toption forward 'REJECT'\n"
+                out +=
+                    "\nconfig zone 'zone\(index)'\n\toption name 'z\(index)'\n\tlist network 'lan\(index)'\n\tlist network 'guest\(index)'\n\toption input 'ACCEPT'\n\toption output 'ACCEPT'\n\toption forward 'REJECT'\n"
             case 1:
                 out += "\nconfig forwarding\n\toption src 'lan'\n\toption dest 'z\(index - 1)'\n"
             case 2:
-                out += "\n# Allow service \(index)\nconfig rule\n\toption name\t\tAllow-\(index)\n\toption src\t\twan\n\toption proto\t\ttcp\n\toption dest_port\t\(index % 65535)\n\toption target\t\tACCEPT\n"
+                out +=
+                    "\n# Allow service \(index)\nconfig rule\n\toption name\t\tAllow-\(index)\n\toption src\t\twan\n\toption proto\t\ttcp\n\toption dest_port\t\(index % 65535)\n\toption target\t\tACCEPT\n"
             case 3:
-                out += "\nconfig redirect\n\toption name 'Forward-\(index)'\n\toption src 'wan'\n\toption src_dport '\(index % 65535)'\n\toption dest 'lan'\n\toption dest_ip '192.168.1.\(index % 250 + 2)'\n\tlist proto 'tcp'\n\tlist proto 'udp'\n"
+                out +=
+                    "\nconfig redirect\n\toption name 'Forward-\(index)'\n\toption src 'wan'\n\toption src_dport '\(index % 65535)'\n\toption dest 'lan'\n\toption dest_ip '192.168.1.\(index % 250 + 2)'\n\tlist proto 'tcp'\n\tlist proto 'udp'\n"
             default:
-                out += "\nconfig rule\n\toption name \"It's rule \(index)\"\n\toption src wan # inbound\n\tlist icmp_type echo-request\n\tlist icmp_type echo-reply\n\toption family ipv6\n\toption target ACCEPT\n"
+                out +=
+                    "\nconfig rule\n\toption name \"It's rule \(index)\"\n\toption src wan # inbound\n\tlist icmp_type echo-request\n\tlist icmp_type echo-reply\n\toption family ipv6\n\toption target ACCEPT\n"
             }
         }
         return out

@@ -7,7 +7,8 @@ import VirtualRouter
     func playbook(_ text: String) throws -> String { try CLI.playbook(text, named: "ocn.yml") }
 
     @Test func typoInStepKind() async throws {
-        let path = try playbook("""
+        let path = try playbook(
+            """
             name: typo
             steps:
               - id: zone
@@ -15,18 +16,21 @@ import VirtualRouter
             """)
         let result = await CLI.run(["validate", path])
         #expect(result.code == 1)
-        #expect(result.stderr == "error: \(path):4:5: unknown step kind 'firewal-zone' (did you mean 'firewall-zone'?)\n")
+        #expect(
+            result.stderr == "error: \(path):4:5: unknown step kind 'firewal-zone' (did you mean 'firewall-zone'?)\n")
     }
 
     @Test func invalidValues() async throws {
-        let badIP = try playbook("""
+        let badIP = try playbook(
+            """
             steps:
               - id: fwd
                 redirect: { src: wan, src_dport: 443, dest_ip: 192.168.1.500 }
             """)
         let ip = await CLI.run(["validate", badIP])
         #expect(ip.stderr == "error: \(badIP):3:52: '192.168.1.500' is not a valid IPv4 address\n")
-        let badPort = try playbook("""
+        let badPort = try playbook(
+            """
             steps:
               - id: fwd
                 redirect: { src: wan, src_dport: 70000, dest_ip: 192.168.1.5 }
@@ -37,12 +41,18 @@ import VirtualRouter
 
     /// The loader's structural errors reach the user as one line with file:line:column.
     @Test(arguments: [
-        ("steps:\n  - id: fwd\n    forwarding: { src: lan, dest: wan }\n  - id: fwd\n    forwarding: { src: lan, dest: guest }\n",
-         "error: DIR/ocn.yml:4:9: duplicate step id 'fwd' (first at line 2)\n"),
-        ("steps:\n  - id: hook\n    needs: [pasword]\n    file: { path: /etc/hook, content: hi }\n  - id: password\n    file: { path: /etc/pw, content: pw }\n",
-         "error: DIR/ocn.yml:3:13: step 'hook' needs unknown step 'pasword' (did you mean 'password'?)\n"),
-        ("steps:\n  - id: hook\n    file: { path: /etc/hook, template: templates/hok }\n",
-         "error: DIR/ocn.yml:3:40: template file 'templates/hok' does not exist (looked for DIR/templates/hok)\n"),
+        (
+            "steps:\n  - id: fwd\n    forwarding: { src: lan, dest: wan }\n  - id: fwd\n    forwarding: { src: lan, dest: guest }\n",
+            "error: DIR/ocn.yml:4:9: duplicate step id 'fwd' (first at line 2)\n"
+        ),
+        (
+            "steps:\n  - id: hook\n    needs: [pasword]\n    file: { path: /etc/hook, content: hi }\n  - id: password\n    file: { path: /etc/pw, content: pw }\n",
+            "error: DIR/ocn.yml:3:13: step 'hook' needs unknown step 'pasword' (did you mean 'password'?)\n"
+        ),
+        (
+            "steps:\n  - id: hook\n    file: { path: /etc/hook, template: templates/hok }\n",
+            "error: DIR/ocn.yml:3:40: template file 'templates/hok' does not exist (looked for DIR/templates/hok)\n"
+        ),
     ])
     func structuralErrors(yaml: String, expected: String) async throws {
         let path = try playbook(yaml)
@@ -57,7 +67,9 @@ import VirtualRouter
         let tooShort = await CLI.run(["rollback", "--host", "127.0.0.1", "--confirm-timeout", "0"])
         #expect(tooShort.code != 0)
         #expect(tooShort.stderr.contains("--confirm-timeout must be 10-3600 seconds"))
-        let late = await CLI.run(["apply", CLI.ocn, "--host", "127.0.0.1", "--confirm-timeout", "30", "--verify-timeout", "30"])
+        let late = await CLI.run([
+            "apply", CLI.ocn, "--host", "127.0.0.1", "--confirm-timeout", "30", "--verify-timeout", "30",
+        ])
         #expect(late.code != 0)
         #expect(late.stderr.contains("--verify-timeout (30 s) must be shorter than --confirm-timeout (30 s)"))
     }
@@ -70,7 +82,10 @@ import VirtualRouter
             let result = await CLI.run(["plan", CLI.ocn] + CLI.target(router), environment: environment)
             #expect(result.code == 1)
             #expect(result.stderr.hasPrefix("error: \(CLI.ocn):"))
-            #expect(result.stderr.contains("secret 'ddns_password' needs the environment variable WRTFORM_DDNS_PASSWORD, which is not set (export WRTFORM_DDNS_PASSWORD=… before running wrtform)"))
+            #expect(
+                result.stderr.contains(
+                    "secret 'ddns_password' needs the environment variable WRTFORM_DDNS_PASSWORD, which is not set (export WRTFORM_DDNS_PASSWORD=… before running wrtform)"
+                ))
             let log = try router.commandLog()
             #expect(log.isEmpty)
         }
@@ -80,7 +95,10 @@ import VirtualRouter
         try await withVirtualRouter { router in
             let empty = try CLI.temporaryDirectory().appendingPathComponent("known_hosts")
             try Data().write(to: empty)
-            let target = ["--host", router.host, "--port", String(router.port), "--identity", router.clientKeyFile, "--known-hosts", empty.path]
+            let target = [
+                "--host", router.host, "--port", String(router.port), "--identity", router.clientKeyFile,
+                "--known-hosts", empty.path,
+            ]
             let result = await CLI.run(["facts"] + target)
             #expect(result.code == 1)
             #expect(result.stderr.contains(router.hostKeyFingerprint))
@@ -99,14 +117,19 @@ import VirtualRouter
             try FileManager.default.copyItem(atPath: router.clientKeyFile, toPath: other.path)
             try await withVirtualRouter { second in
                 // The second router's key is not authorized on the first.
-                let target = ["--host", router.host, "--port", String(router.port), "--identity", second.clientKeyFile, "--known-hosts", router.knownHostsFile]
+                let target = [
+                    "--host", router.host, "--port", String(router.port), "--identity", second.clientKeyFile,
+                    "--known-hosts", router.knownHostsFile,
+                ]
                 let result = await CLI.run(["facts"] + target)
                 #expect(result.code == 1)
                 #expect(result.stderr.contains("refused"))
                 #expect(result.stderr.contains("--password"))
             }
         }
-        let nothing = await CLI.run(["facts", "--host", "127.0.0.1", "--port", "1", "--known-hosts", "/dev/null", "--connect-timeout", "2"])
+        let nothing = await CLI.run([
+            "facts", "--host", "127.0.0.1", "--port", "1", "--known-hosts", "/dev/null", "--connect-timeout", "2",
+        ])
         #expect(nothing.code == 1)
         #expect(nothing.stderr.hasPrefix("error: "))
     }
@@ -114,8 +137,12 @@ import VirtualRouter
     @Test func missingTargetAndBadVar() async throws {
         let none = await CLI.run(["plan", CLI.ocn])
         #expect(none.code == 1)
-        #expect(none.stderr.contains("name the router: --host ADDRESS (or --inventory FILE --limit NAME, or --root DIR for a local directory)"))
+        #expect(
+            none.stderr.contains(
+                "name the router: --host ADDRESS (or --inventory FILE --limit NAME, or --root DIR for a local directory)"
+            ))
         let badVar = await CLI.run(["validate", CLI.ocn, "--var", "server=192.168.1.9"])
-        #expect(badVar.stderr == "error: --var server: the playbook has no variable 'server' (did you mean 'server_ip'?)\n")
+        #expect(
+            badVar.stderr == "error: --var server: the playbook has no variable 'server' (did you mean 'server_ip'?)\n")
     }
 }

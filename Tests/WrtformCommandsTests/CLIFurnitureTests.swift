@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VirtualRouter
+
 @testable import WrtformCommands
 
 /// Flags, JSON and the small things a new user trips over, through the CLI.
@@ -29,7 +30,11 @@ import VirtualRouter
             #expect(document["target"] as? String == "root@\(router.host):\(router.port)")
             #expect(document["run_id"] as? String == "20990101T000000Z-0000")
             #expect((document["error"] as? [String: Any])?["kind"] as? String == "not found")
-            let plan = await CLI.run(["plan", "--json", try CLI.playbook("steps:\n  - id: z\n    firewall-zone: { name: z, network: [nowhere] }\n")] + target)
+            let plan = await CLI.run(
+                [
+                    "plan", "--json",
+                    try CLI.playbook("steps:\n  - id: z\n    firewall-zone: { name: z, network: [nowhere] }\n"),
+                ] + target)
             #expect(plan.code == 1)
             #expect(try json(plan.stdout)["target"] as? String == "root@\(router.host):\(router.port)")
         }
@@ -40,7 +45,8 @@ import VirtualRouter
     @Test func flagsThatAreNotTargetFlags() async throws {
         // (On a directory, so the 20 s window itself cannot make a loaded test machine fail it.)
         let root = try CLI.temporaryDirectory()
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc/config"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("etc/config"), withIntermediateDirectories: true)
         try "\nconfig zone\n\toption name 'wan'\n\nconfig zone\n\toption name 'lan'\n".write(
             to: root.appendingPathComponent("etc/config/firewall"), atomically: true, encoding: .utf8)
         let short = await CLI.run(["apply", Self.portForward, "--yes", "--confirm-timeout", "20", "--root", root.path])
@@ -48,10 +54,12 @@ import VirtualRouter
         #expect(short.stdout.contains("Applied run "))
         try await withVirtualRouter { router in
             let target = CLI.target(router)
-            let noWatchdog = await CLI.run(["apply", Self.portForward, "--yes", "--no-watchdog", "--var", "external_port=8081"] + target)
+            let noWatchdog = await CLI.run(
+                ["apply", Self.portForward, "--yes", "--no-watchdog", "--var", "external_port=8081"] + target)
             #expect(noWatchdog.code == 0, "\(noWatchdog.all)")
             #expect(noWatchdog.stderr.contains("--no-watchdog: if this change cuts you off, the router keeps it"))
-            let old = await CLI.run(["apply", Self.portForward, "--yes", "--no-confirm", "--var", "external_port=8082"] + target)
+            let old = await CLI.run(
+                ["apply", Self.portForward, "--yes", "--no-confirm", "--var", "external_port=8082"] + target)
             #expect(old.code == 0, "\(old.all)")
         }
         let help = await CLI.run(["apply", "--help"])
@@ -59,7 +67,9 @@ import VirtualRouter
         #expect(!help.stdout.contains("--no-confirm"))
         #expect(help.stdout.contains("--ignore-staged-changes"))
         #expect(help.stdout.contains("--break-lock"))
-        let tooLate = await CLI.run(["apply", CLI.ocn, "--host", "127.0.0.1", "--confirm-timeout", "20", "--verify-timeout", "25"])
+        let tooLate = await CLI.run([
+            "apply", CLI.ocn, "--host", "127.0.0.1", "--confirm-timeout", "20", "--verify-timeout", "25",
+        ])
         #expect(tooLate.stderr.contains("--verify-timeout (25 s) must be shorter than --confirm-timeout (20 s)"))
     }
 
@@ -67,7 +77,8 @@ import VirtualRouter
         try await withVirtualRouter { router in
             let target = CLI.target(router)
             for port in ["8081", "8082"] {
-                let apply = await CLI.run(["apply", Self.portForward, "--yes", "--var", "external_port=\(port)"] + target)
+                let apply = await CLI.run(
+                    ["apply", Self.portForward, "--yes", "--var", "external_port=\(port)"] + target)
                 #expect(apply.code == 0, "\(apply.all)")
             }
             let all = await CLI.run(["history"] + target)
@@ -100,12 +111,16 @@ import VirtualRouter
     @Test func varFile() async throws {
         let directory = try CLI.temporaryDirectory()
         let file = directory.appendingPathComponent("vars.env")
-        try "# overrides\nexternal_port=8443\n\nserver_ip = 192.168.1.30\n".write(to: file, atomically: true, encoding: .utf8)
+        try "# overrides\nexternal_port=8443\n\nserver_ip = 192.168.1.30\n".write(
+            to: file, atomically: true, encoding: .utf8)
         let root = directory.appendingPathComponent("root/etc/config")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try "\nconfig zone\n\toption name 'wan'\n\nconfig zone\n\toption name 'lan'\n".write(
             to: root.appendingPathComponent("firewall"), atomically: true, encoding: .utf8)
-        let plan = await CLI.run(["plan", Self.portForward, "--var-file", file.path, "--var", "server_port=443", "--root", directory.appendingPathComponent("root").path])
+        let plan = await CLI.run([
+            "plan", Self.portForward, "--var-file", file.path, "--var", "server_port=443", "--root",
+            directory.appendingPathComponent("root").path,
+        ])
         #expect(plan.code == 2, "\(plan.all)")
         #expect(plan.stdout.contains("option src_dport '8443'"))
         #expect(plan.stdout.contains("option dest_ip '192.168.1.30'"))
@@ -126,22 +141,35 @@ import VirtualRouter
         #expect(steps?.first?["id"] as? String == "pppoe-table")
         let graph = await CLI.run(["graph", CLI.ocn, "--json"])
         let edges = (try json(graph.stdout)["graph"] as? [String: Any])?["edges"] as? [[String: Any]]
-        #expect(edges?.contains { $0["from"] as? String == "zone" && $0["to"] as? String == "lan-to-pppoe" } == true, "\(graph.stdout)")
-        let failed = await CLI.run(["validate", try CLI.playbook("steps:\n  - id: x\n    forwarding: { src: lan, dst: wan }\n"), "--json"])
+        #expect(
+            edges?.contains { $0["from"] as? String == "zone" && $0["to"] as? String == "lan-to-pppoe" } == true,
+            "\(graph.stdout)")
+        let failed = await CLI.run([
+            "validate", try CLI.playbook("steps:\n  - id: x\n    forwarding: { src: lan, dst: wan }\n"), "--json",
+        ])
         #expect(failed.code == 1)
-        #expect((try json(failed.stdout)["error"] as? [String: Any])?["message"] as? String == "forwarding step 'x': unknown field 'dst'")
+        #expect(
+            (try json(failed.stdout)["error"] as? [String: Any])?["message"] as? String
+                == "forwarding step 'x': unknown field 'dst'")
 
         try await withVirtualRouter { router in
             let plan = await CLI.run(["plan", CLI.ocn, "--json"] + CLI.target(router))
             let planSteps = try json(plan.stdout)["steps"] as? [[String: Any]]
             let wanppp = planSteps?.first { $0["id"] as? String == "wanppp" }
             let objects = wanppp?["change_objects"] as? [[String: Any]]
-            #expect(objects?.contains { $0["option"] as? String == "proto" && $0["new"] as? String == "pppoe" && $0["action"] as? String == "create" } == true)
-            #expect(objects?.contains { $0["option"] as? String == "password" && $0["new"] as? String == "(secret)" } == true)
+            #expect(
+                objects?.contains {
+                    $0["option"] as? String == "proto" && $0["new"] as? String == "pppoe"
+                        && $0["action"] as? String == "create"
+                } == true)
+            #expect(
+                objects?.contains { $0["option"] as? String == "password" && $0["new"] as? String == "(secret)" }
+                    == true)
             #expect(!CLI.containsSecret(plan.stdout))
             // An update of an existing section: its section, option, old and new value.
             let update = await CLI.run(["plan", try CLI.playbook(Self.wanMetric), "--json"] + CLI.target(router))
-            let metric = (try json(update.stdout)["steps"] as? [[String: Any]])?.first?["change_objects"] as? [[String: Any]]
+            let metric =
+                (try json(update.stdout)["steps"] as? [[String: Any]])?.first?["change_objects"] as? [[String: Any]]
             #expect(metric?.first?["section"] as? String != nil)
             #expect(metric?.first?["option"] as? String == "metric")
             #expect(metric?.first?["new"] as? String == "1")
@@ -182,9 +210,11 @@ import VirtualRouter
 
     @Test func longNewFilesShowTheirHeadUnlessFull() async throws {
         let content = (1...60).map { "line \($0)" }.joined(separator: "\\n")
-        let path = try CLI.playbook("steps:\n  - id: big\n    file: { path: /etc/big.txt, content: \"\(content)\\n\" }\n")
+        let path = try CLI.playbook(
+            "steps:\n  - id: big\n    file: { path: /etc/big.txt, content: \"\(content)\\n\" }\n")
         let root = try CLI.temporaryDirectory()
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc/config"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("etc/config"), withIntermediateDirectories: true)
         try "\nconfig zone\n\toption name 'wan'\n\nconfig zone\n\toption name 'lan'\n".write(
             to: root.appendingPathComponent("etc/config/firewall"), atomically: true, encoding: .utf8)
         let short = await CLI.run(["plan", path, "--root", root.path])
@@ -209,15 +239,23 @@ import VirtualRouter
             #expect(apply.code == 0, "\(apply.all)")
             let runID = try #require(CLIPendingRunTests.runID(apply))
             let dryRun = await CLI.run(["rollback", "--dry-run"] + target, environment: environment)
-            #expect(dryRun.stdout.hasPrefix("Rolling back run \(runID) (playbook ocn-dualstack-pppoe, applied "), "\(dryRun.stdout)")
+            #expect(
+                dryRun.stdout.hasPrefix("Rolling back run \(runID) (playbook ocn-dualstack-pppoe, applied "),
+                "\(dryRun.stdout)")
             #expect(dryRun.stdout.contains("by tester@"))
-            #expect(dryRun.stdout.contains("- pppoe-table (routing-table): delete\n    - /etc/iproute2/rt_tables: line '300\\tpppoe'"))
+            #expect(
+                dryRun.stdout.contains(
+                    "- pppoe-table (routing-table): delete\n    - /etc/iproute2/rt_tables: line '300\\tpppoe'"))
             #expect(!CLI.containsSecret(dryRun.all))
             // Undoing an option set on an existing section reads as the option going back.
-            let metric = await CLI.run(["apply", try CLI.playbook(CLIFurnitureTests.wanMetric), "--yes"] + target, environment: environment)
+            let metric = await CLI.run(
+                ["apply", try CLI.playbook(CLIFurnitureTests.wanMetric), "--yes"] + target, environment: environment)
             #expect(metric.code == 0, "\(metric.all)")
             let undo = await CLI.run(["rollback", "--dry-run"] + target, environment: environment)
-            #expect(undo.stdout.contains("~ wan-metric (interface-options): update\n    ~ /etc/config/network: interface 'wan': metric '1' → unset"), "\(undo.stdout)")
+            #expect(
+                undo.stdout.contains(
+                    "~ wan-metric (interface-options): update\n    ~ /etc/config/network: interface 'wan': metric '1' → unset"
+                ), "\(undo.stdout)")
         }
     }
 }

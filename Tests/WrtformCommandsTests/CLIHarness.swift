@@ -38,30 +38,40 @@ enum CLI {
     static let pppoeUser = "ocn-user-S3cr3t@ocn"
 
     static var repository: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     static var ocn: String { repository.appendingPathComponent("Playbooks/ocn-dualstack-pppoe.yml").path }
 
     static func environment(state: URL? = nil) -> [String: String] {
         var environment = [
-            "WRTFORM_PPPOE_USERNAME": pppoeUser, "WRTFORM_PPPOE_PASSWORD": pppoePassword, "WRTFORM_DDNS_PASSWORD": ddnsPassword,
+            "WRTFORM_PPPOE_USERNAME": pppoeUser, "WRTFORM_PPPOE_PASSWORD": pppoePassword,
+            "WRTFORM_DDNS_PASSWORD": ddnsPassword,
             "HOME": FileManager.default.temporaryDirectory.path, "USER": "tester",
         ]
         if let state { environment["XDG_STATE_HOME"] = state.path }
         return environment
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = environment(), input: [String] = [], interactive: Bool = false) async -> CLIResult {
+    static func run(
+        _ arguments: [String], environment: [String: String] = environment(), input: [String] = [],
+        interactive: Bool = false
+    ) async -> CLIResult {
         let captured = CapturedConsole(input: input)
-        let code = await Console.$current.withValue(captured.console(environment: environment, interactive: interactive)) {
+        let code = await Console.$current.withValue(
+            captured.console(environment: environment, interactive: interactive)
+        ) {
             await Wrtform.run(arguments: arguments)
         }
         return CLIResult(code: code, stdout: captured.stdout, stderr: captured.stderr)
     }
 
     static func target(_ router: VirtualRouter) -> [String] {
-        ["--host", router.host, "--port", String(router.port), "--identity", router.clientKeyFile, "--known-hosts", router.knownHostsFile]
+        [
+            "--host", router.host, "--port", String(router.port), "--identity", router.clientKeyFile, "--known-hosts",
+            router.knownHostsFile,
+        ]
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -46,7 +46,8 @@ import WrtformUCI
         #expect(text.contains("- id: table-pppoe\n    routing-table:"))
 
         let fresh = try CLIImportTests.router()
-        let recreated = await CLI.run(["apply", output, "--root", fresh.path, "--yes"], environment: Self.importEnvironment)
+        let recreated = await CLI.run(
+            ["apply", output, "--root", fresh.path, "--yes"], environment: Self.importEnvironment)
         #expect(recreated.code == 0, "\(recreated.all)")
         #expect(!CLI.containsSecret(recreated.all))
         for config in ["network", "firewall"] {
@@ -58,8 +59,9 @@ import WrtformUCI
             #expect(a != nil && a == b, "\(path) differs")
         }
         let sysupgrade = { (root: URL) in
-            Set(((try? String(contentsOf: root.appendingPathComponent("etc/sysupgrade.conf"), encoding: .utf8)) ?? "")
-                .split(separator: "\n").filter { !$0.hasPrefix("#") })
+            Set(
+                ((try? String(contentsOf: root.appendingPathComponent("etc/sysupgrade.conf"), encoding: .utf8)) ?? "")
+                    .split(separator: "\n").filter { !$0.hasPrefix("#") })
         }
         #expect(sysupgrade(fresh) == sysupgrade(original))
     }
@@ -69,14 +71,20 @@ import WrtformUCI
         defer { try? FileManager.default.removeItem(at: state) }
         try await withVirtualRouter { router in
             let target = CLI.target(router)
-            let applied = await CLI.run(["apply", CLI.ocn, "--yes"] + target, environment: CLI.environment(state: state))
+            let applied = await CLI.run(
+                ["apply", CLI.ocn, "--yes"] + target, environment: CLI.environment(state: state))
             #expect(applied.code == 0, "\(applied.all)")
             // As if set up by hand: no playbook owns anything yet.
-            let forgot = await CLI.run(["state", "forget", "ocn-dualstack-pppoe", "--yes"] + target, environment: CLI.environment(state: state))
+            let forgot = await CLI.run(
+                ["state", "forget", "ocn-dualstack-pppoe", "--yes"] + target, environment: CLI.environment(state: state)
+            )
             #expect(forgot.code == 0, "\(forgot.all)")
             let record = router.root.appendingPathComponent("etc/wrtform/owners.json")
             let recordBefore = FileManager.default.contents(atPath: record.path)
-            let runs = { (try? FileManager.default.contentsOfDirectory(atPath: router.root.appendingPathComponent("etc/wrtform/runs").path)) ?? [] }
+            let runs = {
+                (try? FileManager.default.contentsOfDirectory(
+                    atPath: router.root.appendingPathComponent("etc/wrtform/runs").path)) ?? []
+            }
             let runsBefore = runs()
 
             let output = try CLI.temporaryDirectory().appendingPathComponent("imported.yml").path
@@ -89,7 +97,8 @@ import WrtformUCI
             #expect(FileManager.default.contents(atPath: record.path) == recordBefore)
             #expect(runs() == runsBefore)
 
-            let adopted = await CLI.run(["import", "-o", output, "--name", "home", "--adopt"] + target, environment: environment)
+            let adopted = await CLI.run(
+                ["import", "-o", output, "--name", "home", "--adopt"] + target, environment: environment)
             #expect(adopted.code == 0, "\(adopted.all)")
             #expect(adopted.stderr.contains("Adopted: 'home' owns"))
             #expect(runs().count == runsBefore.count + 1)
@@ -98,14 +107,17 @@ import WrtformUCI
             #expect(!CLI.containsSecret(plan.all + adopted.all))
             let shown = await CLI.run(["state"] + target, environment: environment)
             #expect(shown.stdout.contains("forward-server-443 (redirect): created redirect"), "\(shown.stdout)")
-            #expect(shown.stdout.contains("zone-wan (firewall-zone): set zone [name='wan']"), "a stock section is never claimed as created")
+            #expect(
+                shown.stdout.contains("zone-wan (firewall-zone): set zone [name='wan']"),
+                "a stock section is never claimed as created")
             // Adopted: deleting a step from the playbook now removes what it names.
             let text = try String(contentsOfFile: output, encoding: .utf8)
             let cut = try #require(text.range(of: "- id: forward-server-443"))
             let after = try #require(text[cut.upperBound...].range(of: "\n\n"))
             let head = text[..<cut.lowerBound]
             let commentStart = try #require(head.range(of: "\n\n  #", options: .backwards))
-            let pruned = try CLI.playbook(String(text[..<commentStart.lowerBound]) + "\n" + String(text[after.upperBound...]))
+            let pruned = try CLI.playbook(
+                String(text[..<commentStart.lowerBound]) + "\n" + String(text[after.upperBound...]))
             let prune = await CLI.run(["plan", pruned] + target, environment: environment)
             #expect(prune.code == 2, "\(prune.all)")
             #expect(prune.stdout.contains("forward-server-443 (redirect): delete"), "\(prune.stdout)")

@@ -11,7 +11,8 @@ import WrtformUCI
     /// A copy of a fixture router in a fresh directory.
     static func router(_ name: String = "openwrt-24.10") throws -> URL {
         let directory = try CLI.temporaryDirectory().appendingPathComponent("root")
-        try FileManager.default.copyItem(at: CLI.repository.appendingPathComponent("Fixtures/routers/\(name)"), to: directory)
+        try FileManager.default.copyItem(
+            at: CLI.repository.appendingPathComponent("Fixtures/routers/\(name)"), to: directory)
         return directory
     }
 
@@ -23,7 +24,9 @@ import WrtformUCI
     }
 
     /// Import → validate → plan (only the ownership record pending) → import --adopt → plan exits 0.
-    static func roundTrip(_ root: URL, environment: [String: String] = CLI.environment(), extra: [String] = []) async throws -> CLIResult {
+    static func roundTrip(_ root: URL, environment: [String: String] = CLI.environment(), extra: [String] = [])
+        async throws -> CLIResult
+    {
         let output = try CLI.temporaryDirectory().appendingPathComponent("imported.yml").path
         let imported = await CLI.run(["import", "--root", root.path, "-o", output] + extra, environment: environment)
         #expect(imported.code == 0, "\(imported.stderr)")
@@ -32,14 +35,18 @@ import WrtformUCI
         let plan = await CLI.run(["plan", output, "--root", root.path], environment: environment)
         // A first plan of any playbook records what it owns: that record is the only change.
         #expect(plan.stdout.contains("Plan: 0 to add, 0 to change, 0 to remove."), "\(plan.all)")
-        #expect(plan.stdout.components(separatedBy: "\n+++ ").count == 2 && plan.stdout.contains("+++ /etc/wrtform/owners.json"), "\(plan.stdout)")
-        let adopted = await CLI.run(["import", "--root", root.path, "-o", output, "--adopt"] + extra, environment: environment)
+        #expect(
+            plan.stdout.components(separatedBy: "\n+++ ").count == 2
+                && plan.stdout.contains("+++ /etc/wrtform/owners.json"), "\(plan.stdout)")
+        let adopted = await CLI.run(
+            ["import", "--root", root.path, "-o", output, "--adopt"] + extra, environment: environment)
         #expect(adopted.code == 0, "\(adopted.stderr)")
         let clean = await CLI.run(["plan", output, "--root", root.path], environment: environment)
         #expect(clean.code == 0, "\(clean.all)")
         #expect(clean.stdout.contains("No changes: the router matches the playbook."))
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        return CLIResult(code: imported.code, stdout: text, stderr: imported.stderr + adopted.stderr + plan.all + clean.all)
+        return CLIResult(
+            code: imported.code, stdout: text, stderr: imported.stderr + adopted.stderr + plan.all + clean.all)
     }
 
     @Test(arguments: routers) func everyFixtureRouterRoundTripsOffline(_ name: String) async throws {
@@ -52,7 +59,8 @@ import WrtformUCI
 
     @Test func stockSectionsAreLeftOutUnlessChangedOrAsked() async throws {
         let root = try Self.router()
-        try Self.write("[ ifup = \"$ACTION\" ] && ubus call network.device status\n", "/etc/hotplug.d/iface/00-netstate", in: root)
+        try Self.write(
+            "[ ifup = \"$ACTION\" ] && ubus call network.device status\n", "/etc/hotplug.d/iface/00-netstate", in: root)
         try Self.write("logger mine\n", "/etc/hotplug.d/iface/99-mine", in: root)
         let plain = await CLI.run(["import", "--root", root.path])
         #expect(plain.code == 0)
@@ -68,12 +76,21 @@ import WrtformUCI
         #expect(stock.stdout.contains("- id: lan\n"))
         #expect(stock.stdout.contains("section: '@defaults[0]'"))
         let zones = await CLI.run(["import", "--root", root.path, "--include-stock", "--kind", "firewall-zone"])
-        #expect(zones.stdout.contains("- id: zone-lan") && !zones.stdout.contains("Allow-Ping") && !zones.stdout.contains("interface:"))
-        let network = await CLI.run(["import", "--root", root.path, "--include-stock", "--config", "network", "--interface", "wan"])
-        #expect(network.stdout.contains("- id: wan\n") && !network.stdout.contains("- id: lan\n") && !network.stdout.contains("zone"))
+        #expect(
+            zones.stdout.contains("- id: zone-lan") && !zones.stdout.contains("Allow-Ping")
+                && !zones.stdout.contains("interface:"))
+        let network = await CLI.run([
+            "import", "--root", root.path, "--include-stock", "--config", "network", "--interface", "wan",
+        ])
+        #expect(
+            network.stdout.contains("- id: wan\n") && !network.stdout.contains("- id: lan\n")
+                && !network.stdout.contains("zone"))
         let missing = await CLI.run(["import", "--root", root.path, "--config", "firewall,nope"])
         #expect(missing.code == 1 && missing.stdout.isEmpty)
-        #expect(missing.stderr.contains("--config nope: the router has no /etc/config/nope (it has: dhcp, dropbear, firewall, network, system)"))
+        #expect(
+            missing.stderr.contains(
+                "--config nope: the router has no /etc/config/nope (it has: dhcp, dropbear, firewall, network, system)")
+        )
         let bad = await CLI.run(["import", "--root", root.path, "--kind", "redirects"])
         #expect(bad.code != 0 && bad.stderr.contains("--kind redirects: not a step kind"))
     }
@@ -88,85 +105,97 @@ import WrtformUCI
     static func handMadeRouter() throws -> URL {
         let root = try router()
         let quoted = pppoePassword.replacingOccurrences(of: "'", with: "'\\''")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc/hotplug.d/iface"), withIntermediateDirectories: true)
-        let network = try String(contentsOf: root.appendingPathComponent("etc/config/network"), encoding: .utf8) + """
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("etc/hotplug.d/iface"), withIntermediateDirectories: true)
+        let network =
+            try String(contentsOf: root.appendingPathComponent("etc/config/network"), encoding: .utf8) + """
 
-            config interface wanppp
-            \toption proto pppoe ; option device "wan"
-            \toption username 'ocn-S3cr3t-user'
-            \toption password '\(quoted)'
-            \toption ipv6 0
-            \toption ip4table "pppoe"
+                config interface wanppp
+                \toption proto pppoe ; option device "wan"
+                \toption username 'ocn-S3cr3t-user'
+                \toption password '\(quoted)'
+                \toption ipv6 0
+                \toption ip4table "pppoe"
 
-            config rule
-            \toption in lan
-            \toption src 192.168.1.5/32
-            \toption lookup pppoe
-            \toption priority 100
+                config rule
+                \toption in lan
+                \toption src 192.168.1.5/32
+                \toption lookup pppoe
+                \toption priority 100
 
-            config rule
-            \toption in lan
-            \toption src 192.168.1.6
-            \toption lookup pppoe
+                config rule
+                \toption in lan
+                \toption src 192.168.1.6
+                \toption lookup pppoe
 
-            config route
-            \toption interface lan
-            \toption target 10.9.0.0/16
-            \toption gateway 192.168.1.254
+                config route
+                \toption interface lan
+                \toption target 10.9.0.0/16
+                \toption gateway 192.168.1.254
 
-            """
+                """
         try write(network, "/etc/config/network", in: root)
-        let firewall = try String(contentsOf: root.appendingPathComponent("etc/config/firewall"), encoding: .utf8) + """
+        let firewall =
+            try String(contentsOf: root.appendingPathComponent("etc/config/firewall"), encoding: .utf8) + """
 
-            config zone
-            \toption name wan_pppoe
-            \toption network 'wanppp other'
-            \toption input REJECT
-            \toption output ACCEPT
-            \toption forward REJECT
-            \toption masq 1
+                config zone
+                \toption name wan_pppoe
+                \toption network 'wanppp other'
+                \toption input REJECT
+                \toption output ACCEPT
+                \toption forward REJECT
+                \toption masq 1
 
-            config forwarding
-            \toption src lan
-            \toption dest wan_pppoe
+                config forwarding
+                \toption src lan
+                \toption dest wan_pppoe
 
-            config redirect
-            \toption name "server-443"
-            \toption src wan_pppoe
-            \toption src_dport 443
-            \toption dest lan
-            \toption dest_ip 192.168.1.5
-            \toption proto tcp
-            \toption dest_port 443
-            \toption family ipv4
-            \toption target DNAT
+                config redirect
+                \toption name "server-443"
+                \toption src wan_pppoe
+                \toption src_dport 443
+                \toption dest lan
+                \toption dest_ip 192.168.1.5
+                \toption proto tcp
+                \toption dest_port 443
+                \toption family ipv4
+                \toption target DNAT
 
-            config redirect
-            \toption src wan
-            \toption src_dport 2222
-            \toption dest_ip 192.168.1.7
-            \toption dest_port 22
+                config redirect
+                \toption src wan
+                \toption src_dport 2222
+                \toption dest_ip 192.168.1.7
+                \toption dest_port 22
 
-            config rule
-            \toption src wan_pppoe
-            \toption proto 'tcp'
-            \toption dest_port '8443'
-            \toption target ACCEPT
+                config rule
+                \toption src wan_pppoe
+                \toption proto 'tcp'
+                \toption dest_port '8443'
+                \toption target ACCEPT
 
-            config rule 'named_rule'
-            \toption src wan ; option proto udp
-            \toption dest_port 51820
-            \toption target ACCEPT
+                config rule 'named_rule'
+                \toption src wan ; option proto udp
+                \toption dest_port 51820
+                \toption target ACCEPT
 
-            """
+                """
         try write(firewall, "/etc/config/firewall", in: root)
-        try write("\nconfig wifi-iface 'default_radio0'\n\toption ssid 'home'\n\toption key '\(wifiKey)'\n\toption encryption 'sae'\n",
-                  "/etc/config/wireless", in: root)
-        try write(try String(contentsOf: root.appendingPathComponent("etc/iproute2/rt_tables"), encoding: .utf8) + "300\tpppoe\n301 other\n",
-                  "/etc/iproute2/rt_tables", in: root)
-        try write("# keep\n/etc/iproute2/rt_tables\n/etc/hotplug.d/iface/40-pppoe\n/etc/ddns.secret\n", "/etc/sysupgrade.conf", in: root)
-        try write("#!/bin/sh\n[ \"$INTERFACE\" = wanppp ] || exit 0\nlogger -t ddns \"update for $ACTION\"\n\n", "/etc/hotplug.d/iface/40-pppoe", in: root)
-        try write("#!/bin/sh\n# a hook with the PPPoE password pasted in: \(pppoePassword)\n", "/etc/hotplug.d/iface/50-pasted", in: root, mode: 0o755)
+        try write(
+            "\nconfig wifi-iface 'default_radio0'\n\toption ssid 'home'\n\toption key '\(wifiKey)'\n\toption encryption 'sae'\n",
+            "/etc/config/wireless", in: root)
+        try write(
+            try String(contentsOf: root.appendingPathComponent("etc/iproute2/rt_tables"), encoding: .utf8)
+                + "300\tpppoe\n301 other\n",
+            "/etc/iproute2/rt_tables", in: root)
+        try write(
+            "# keep\n/etc/iproute2/rt_tables\n/etc/hotplug.d/iface/40-pppoe\n/etc/ddns.secret\n",
+            "/etc/sysupgrade.conf", in: root)
+        try write(
+            "#!/bin/sh\n[ \"$INTERFACE\" = wanppp ] || exit 0\nlogger -t ddns \"update for $ACTION\"\n\n",
+            "/etc/hotplug.d/iface/40-pppoe", in: root)
+        try write(
+            "#!/bin/sh\n# a hook with the PPPoE password pasted in: \(pppoePassword)\n",
+            "/etc/hotplug.d/iface/50-pasted", in: root, mode: 0o755)
         try write("\(ddnsPassword)\n", "/etc/ddns.secret", in: root, mode: 0o600)
         return root
     }
@@ -197,22 +226,32 @@ import WrtformUCI
         #expect(text.contains("- id: table-pppoe\n    routing-table:"))
         // The interface step would add a `config device` for its port (none here): kept as it is.
         #expect(text.contains("- id: network-wanppp\n    uci-section:"))
-        #expect(text.contains("- id: zone-wan_pppoe\n    uci-section:"), "a space-separated network option is kept as it is")
+        #expect(
+            text.contains("- id: zone-wan_pppoe\n    uci-section:"), "a space-separated network option is kept as it is"
+        )
         #expect(text.contains("- id: forwarding-lan-wan_pppoe\n    forwarding:"))
         #expect(text.contains("- id: forward-server-443\n    redirect:"))
         #expect(text.contains("- id: rule-100\n    network-rule:"))
         // The server's address, used by the redirect and the rule, is one variable.
-        #expect(text.contains("vars:\n  rule_100_src: '192.168.1.5'   # used by rule-100 (src), forward-server-443 (dest_ip)"), "\(text)")
+        #expect(
+            text.contains(
+                "vars:\n  rule_100_src: '192.168.1.5'   # used by rule-100 (src), forward-server-443 (dest_ip)"),
+            "\(text)")
         #expect(text.contains("src: \"{{ rule_100_src }}/32\"") && text.contains("dest_ip: \"{{ rule_100_src }}\""))
         #expect(text.contains("# /etc/config/firewall, section 17 (unnamed redirect)"))
-        #expect(text.contains("- id: redirect-wan-2222-192.168.1.7\n    uci-section:"), "no proto: fw4 reads tcp+udp, the step would write tcp")
+        #expect(
+            text.contains("- id: redirect-wan-2222-192.168.1.7\n    uci-section:"),
+            "no proto: fw4 reads tcp+udp, the step would write tcp")
         #expect(!text.contains("file-rt_tables"))
         #expect(text.contains("- id: firewall-named_rule\n    uci-section:"))
         #expect(text.contains("- id: hotplug-iface-40-pppoe\n    file:"))
         #expect(text.contains("- id: keep-on-upgrade\n    sysupgrade-keep:"))
         // Dependency order: tables, interfaces, zones, forwardings, rules, redirects, files.
-        let order = ["table-pppoe", "network-wanppp", "zone-wan_pppoe", "forwarding-lan-wan_pppoe", "rule-100", "forward-server-443",
-                     "hotplug-iface-40-pppoe", "keep-on-upgrade"].compactMap { text.range(of: "- id: \($0)\n")?.lowerBound }
+        let order = [
+            "table-pppoe", "network-wanppp", "zone-wan_pppoe", "forwarding-lan-wan_pppoe", "rule-100",
+            "forward-server-443",
+            "hotplug-iface-40-pppoe", "keep-on-upgrade",
+        ].compactMap { text.range(of: "- id: \($0)\n")?.lowerBound }
         #expect(order.count == 8 && order == order.sorted())
 
         // A wrong secret value is a pending change, so the round trip above really compared them.
@@ -228,8 +267,9 @@ import WrtformUCI
     func handMadeFirewallsRoundTrip(_ fixture: String) async throws {
         let root = try Self.router()
         try FileManager.default.removeItem(at: root.appendingPathComponent("etc/config/firewall"))
-        try FileManager.default.copyItem(at: CLI.repository.appendingPathComponent("Fixtures/uci/\(fixture)"),
-                                         to: root.appendingPathComponent("etc/config/firewall"))
+        try FileManager.default.copyItem(
+            at: CLI.repository.appendingPathComponent("Fixtures/uci/\(fixture)"),
+            to: root.appendingPathComponent("etc/config/firewall"))
         _ = try await Self.roundTrip(root, extra: ["--include-stock"])
     }
 
@@ -237,8 +277,9 @@ import WrtformUCI
     func handMadeNetworksRoundTrip(_ fixture: String) async throws {
         let root = try Self.router()
         try FileManager.default.removeItem(at: root.appendingPathComponent("etc/config/network"))
-        try FileManager.default.copyItem(at: CLI.repository.appendingPathComponent("Fixtures/uci/\(fixture)"),
-                                         to: root.appendingPathComponent("etc/config/network"))
+        try FileManager.default.copyItem(
+            at: CLI.repository.appendingPathComponent("Fixtures/uci/\(fixture)"),
+            to: root.appendingPathComponent("etc/config/network"))
         var environment = CLI.environment()
         environment["WRTFORM_WANPPP_USERNAME"] = "user@one.ocn.ne.jp"
         environment["WRTFORM_WANPPP_PASSWORD"] = "example-pppoe-secret"
@@ -248,7 +289,8 @@ import WrtformUCI
     /// Values YAML would misread unquoted, and scripts a `|` block cannot say, read back the same.
     @Test func oddValuesAndScriptsSurviveTheYAML() async throws {
         let root = try Self.router()
-        try Self.write("""
+        try Self.write(
+            """
             config odd 'values'
             \toption colon 'a: b # c'
             \toption unicode 'café ✓ 日本'

@@ -8,7 +8,8 @@ import VirtualRouter
     func etc(_ router: VirtualRouter) -> [String: Data] {
         var result: [String: Data] = [:]
         let base = router.root.appendingPathComponent("etc")
-        guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else { return [:] }
+        guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey])
+        else { return [:] }
         for case let url as URL in walker where !url.path.contains("/etc/wrtform/runs") {
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
                 let data = FileManager.default.contents(atPath: url.path)
@@ -24,10 +25,12 @@ import VirtualRouter
         let start = try #require(text.range(of: "  - id: forward\n"))
         // Up to the next step: the blank line before it stays.
         let next = try #require(text.range(of: "\n  - id: ", range: start.upperBound..<text.endIndex))
-        let path = try CLI.playbook(String(text[..<start.lowerBound]) + String(text[text.index(after: next.lowerBound)...]))
+        let path = try CLI.playbook(
+            String(text[..<start.lowerBound]) + String(text[text.index(after: next.lowerBound)...]))
         let templates = CLI.repository.appendingPathComponent("Playbooks/templates")
         try FileManager.default.copyItem(
-            at: templates, to: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("templates"))
+            at: templates,
+            to: URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("templates"))
         return path
     }
 
@@ -76,7 +79,9 @@ import VirtualRouter
             var expected = applied
             let firewall = String(decoding: applied["/etc/config/firewall"] ?? Data(), as: UTF8.self)
             let redirect = try #require(firewall.range(of: "\nconfig redirect\n\toption src 'wan_pppoe'"))
-            let after = firewall.range(of: "\nconfig ", range: redirect.upperBound..<firewall.endIndex)?.lowerBound ?? firewall.endIndex
+            let after =
+                firewall.range(of: "\nconfig ", range: redirect.upperBound..<firewall.endIndex)?.lowerBound
+                ?? firewall.endIndex
             #expect(
                 String(decoding: now["/etc/config/firewall"] ?? Data(), as: UTF8.self)
                     == String(firewall[..<redirect.lowerBound]) + String(firewall[after...]))
@@ -97,8 +102,13 @@ import VirtualRouter
             #expect(destroy.code == 0, "\(destroy.stderr)")
             #expect(destroy.stdout.contains("(destroying playbook 'ocn-dualstack-pppoe')"))
             #expect(etc(router) == before)
-            for path in ["/etc/sysupgrade.conf", "/etc/hotplug.d/iface/40-pppoe", "/etc/wrtform/ddns.secret", "/etc/wrtform/owners.json"] {
-                #expect(!FileManager.default.fileExists(atPath: router.root.appendingPathComponent(String(path.dropFirst())).path), "\(path)")
+            for path in [
+                "/etc/sysupgrade.conf", "/etc/hotplug.d/iface/40-pppoe", "/etc/wrtform/ddns.secret",
+                "/etc/wrtform/owners.json",
+            ] {
+                #expect(
+                    !FileManager.default.fileExists(
+                        atPath: router.root.appendingPathComponent(String(path.dropFirst())).path), "\(path)")
             }
             let nothing = await CLI.run(["destroy", "ocn-dualstack-pppoe", "--yes"] + target, environment: environment)
             #expect(nothing.code == 1)
@@ -120,9 +130,11 @@ import VirtualRouter
             let environment = CLI.environment(state: state)
             #expect(await CLI.run(["apply", CLI.ocn, "--yes"] + target, environment: environment).code == 0)
             let applied = etc(router)
-            let refused = await CLI.run(["state", "forget", "ocn-dualstack-pppoe", "forward-443"] + target, environment: environment)
+            let refused = await CLI.run(
+                ["state", "forget", "ocn-dualstack-pppoe", "forward-443"] + target, environment: environment)
             #expect(refused.code == 1)
-            let forget = await CLI.run(["state", "forget", "ocn-dualstack-pppoe", "forward-443", "--yes"] + target, environment: environment)
+            let forget = await CLI.run(
+                ["state", "forget", "ocn-dualstack-pppoe", "forward-443", "--yes"] + target, environment: environment)
             #expect(forget.code == 0, "\(forget.stderr)")
             #expect(forget.stdout.contains("Forgot step 'forward-443' of 'ocn-dualstack-pppoe'"))
             var now = etc(router)

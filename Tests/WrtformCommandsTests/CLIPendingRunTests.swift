@@ -17,7 +17,8 @@ import VirtualRouter
         """
 
     static var executable: URL {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("wrtform")
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "wrtform")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         return CLI.repository.appendingPathComponent(".build/debug/wrtform")
     }
@@ -30,17 +31,22 @@ import VirtualRouter
     }
 
     func read(_ router: VirtualRouter, _ path: String) -> String {
-        (try? String(contentsOf: router.root.appendingPathComponent(String(path.dropFirst())), encoding: .utf8)) ?? "<absent>"
+        (try? String(contentsOf: router.root.appendingPathComponent(String(path.dropFirst())), encoding: .utf8))
+            ?? "<absent>"
     }
 
     /// Starts `wrtform apply` held in its verify (a probe that never passes), interrupts it there
     /// with `signal`, and returns its exit status and output.
-    func interruptedApply(_ router: VirtualRouter, playbook: String, environment: [String: String], signal: Int32) throws -> CLIResult {
+    func interruptedApply(_ router: VirtualRouter, playbook: String, environment: [String: String], signal: Int32)
+        throws -> CLIResult
+    {
         let process = Process()
         process.executableURL = Self.executable
-        process.arguments = ["apply", playbook, "--yes", "--confirm-timeout", "600", "--verify-timeout", "300"] + CLI.target(router)
+        process.arguments =
+            ["apply", playbook, "--yes", "--confirm-timeout", "600", "--verify-timeout", "300"] + CLI.target(router)
         process.environment = environment
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         let collected = Collected()
@@ -48,7 +54,9 @@ import VirtualRouter
         err.fileHandleForReading.readabilityHandler = { collected.append(err: $0.availableData) }
         try process.run()
         let deadline = Date().addingTimeInterval(30)
-        while !collected.stdout.contains("verifying") && process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        while !collected.stdout.contains("verifying") && process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
         Thread.sleep(forTimeInterval: 0.5)
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
@@ -70,15 +78,23 @@ import VirtualRouter
             let first = try interruptedApply(router, playbook: path, environment: environment, signal: SIGINT)
             #expect(first.code == 130, "\(first.all)")
             let runID = try #require(Self.runID(first), "\(first.all)")
-            #expect(first.stderr.contains("interrupted: run \(runID) is not confirmed: the router restores it at "), "\(first.stderr)")
-            #expect(first.stderr.contains("UTC (router time); `wrtform confirm \(runID)` keeps it, `wrtform abort \(runID)` restores it now"))
+            #expect(
+                first.stderr.contains("interrupted: run \(runID) is not confirmed: the router restores it at "),
+                "\(first.stderr)")
+            #expect(
+                first.stderr.contains(
+                    "UTC (router time); `wrtform confirm \(runID)` keeps it, `wrtform abort \(runID)` restores it now"))
 
             // plan and apply say so before any diff, and exit non-zero.
             let plan = await CLI.run(["plan", path] + target, environment: environment)
             #expect(plan.code == 1)
             #expect(plan.stdout.isEmpty)
-            #expect(plan.stderr.contains("run \(runID) (held) on root@\(router.host):\(router.port) is waiting for confirmation"), "\(plan.stderr)")
-            #expect(plan.stderr.contains("`wrtform confirm \(runID)` keeps it, `wrtform abort \(runID)` restores it now"))
+            #expect(
+                plan.stderr.contains(
+                    "run \(runID) (held) on root@\(router.host):\(router.port) is waiting for confirmation"),
+                "\(plan.stderr)")
+            #expect(
+                plan.stderr.contains("`wrtform confirm \(runID)` keeps it, `wrtform abort \(runID)` restores it now"))
             let apply = await CLI.run(["apply", path, "--yes", "--json"] + target, environment: environment)
             #expect(apply.code == 1)
             let document = try JSONSerialization.jsonObject(with: Data(apply.stdout.utf8)) as? [String: Any]
@@ -109,7 +125,9 @@ import VirtualRouter
             #expect(after.code == 0, "\(after.all)")
             let done = await CLI.run(["abort", secondID] + target, environment: environment)
             #expect(done.code == 1)
-            #expect(done.stderr.contains("run \(secondID) was confirmed: it stands (`wrtform rollback \(secondID)` undoes it)"))
+            #expect(
+                done.stderr.contains(
+                    "run \(secondID) was confirmed: it stands (`wrtform rollback \(secondID)` undoes it)"))
             let unknown = await CLI.run(["confirm", "20990101T000000Z-0000"] + target, environment: environment)
             #expect(unknown.code == 1)
             #expect(unknown.stderr.contains("has no run 20990101T000000Z-0000"))

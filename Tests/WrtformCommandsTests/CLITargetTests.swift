@@ -15,7 +15,10 @@ import WrtformCommands
         let mixed = await CLI.run(["facts", "--host", "127.0.0.1", "--inventory", "/nonexistent.yml", "--limit", "gw"])
         #expect(mixed.code != 0)
         #expect(mixed.stderr.contains("give either --host or --inventory FILE --limit NAME, not both"))
-        for (host, why) in [("root@gw:0", "has a port that is not a number"), ("[fd00::1", "has '[' without ']'"), ("gw\u{1b}[2J", "contains a control character")] {
+        for (host, why) in [
+            ("root@gw:0", "has a port that is not a number"), ("[fd00::1", "has '[' without ']'"),
+            ("gw\u{1b}[2J", "contains a control character"),
+        ] {
             let bad = await CLI.run(["facts", "--host", host])
             #expect(bad.code != 0)
             #expect(bad.stderr.contains(why), "\(bad.stderr)")
@@ -27,12 +30,16 @@ import WrtformCommands
 
     @Test func userAtHostColonPortConnects() async throws {
         try await withVirtualRouter { router in
-            let target = ["--host", "root@\(router.host):\(router.port)", "--identity", router.clientKeyFile,
-                          "--known-hosts", router.knownHostsFile]
+            let target = [
+                "--host", "root@\(router.host):\(router.port)", "--identity", router.clientKeyFile,
+                "--known-hosts", router.knownHostsFile,
+            ]
             let result = await CLI.run(["facts"] + target)
             #expect(result.code == 0, "\(result.stderr)")
-            let bracketed = await CLI.run(["facts", "--host", "[\(router.host)]:\(router.port)", "--identity", router.clientKeyFile,
-                                           "--known-hosts", router.knownHostsFile])
+            let bracketed = await CLI.run([
+                "facts", "--host", "[\(router.host)]:\(router.port)", "--identity", router.clientKeyFile,
+                "--known-hosts", router.knownHostsFile,
+            ])
             #expect(bracketed.code == 0, "\(bracketed.stderr)")
         }
     }
@@ -43,7 +50,8 @@ import WrtformCommands
         try await withVirtualRouter { router in
             let home = try CLI.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: home) }
-            try FileManager.default.createDirectory(at: home.appendingPathComponent(".ssh"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: home.appendingPathComponent(".ssh"), withIntermediateDirectories: true)
             let config = """
                 Host homegw
                     HostName \(router.host)
@@ -66,10 +74,12 @@ import WrtformCommands
             let noLimit = await CLI.run(["facts"], environment: environment)
             #expect(noLimit.stderr.contains("--inventory (WRTFORM_INVENTORY) needs --limit NAME"))
 
-            try "Host homegw\n  Port 0\n".write(to: home.appendingPathComponent(".ssh/config"), atomically: true, encoding: .utf8)
+            try "Host homegw\n  Port 0\n".write(
+                to: home.appendingPathComponent(".ssh/config"), atomically: true, encoding: .utf8)
             let broken = await CLI.run(["facts", "--host", "homegw"], environment: environment)
             #expect(broken.code != 0)
-            #expect(broken.stderr.contains("/.ssh/config:2: Port 0 is not a number from 1 to 65535"), "\(broken.stderr)")
+            #expect(
+                broken.stderr.contains("/.ssh/config:2: Port 0 is not a number from 1 to 65535"), "\(broken.stderr)")
         }
     }
 
@@ -84,11 +94,19 @@ import WrtformCommands
         keygen.arguments = ["ssh-keygen", "-q", "-t", "ed25519", "-N", "secret-passphrase", "-f", key]
         try keygen.run()
         keygen.waitUntilExit()
-        let result = await CLI.run(["facts", "--host", "127.0.0.1:9", "--identity", key, "--known-hosts", "/dev/null", "--connect-timeout", "30"])
+        let result = await CLI.run([
+            "facts", "--host", "127.0.0.1:9", "--identity", key, "--known-hosts", "/dev/null", "--connect-timeout",
+            "30",
+        ])
         #expect(result.code == 1)
-        #expect(result.stderr.contains("identity file \(key) is encrypted and there is no terminal to ask for its passphrase"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "identity file \(key) is encrypted and there is no terminal to ask for its passphrase"),
+            "\(result.stderr)")
         #expect(result.stderr.contains("WRTFORM_SSH_PASSPHRASE"))
-        let missing = await CLI.run(["facts", "--host", "127.0.0.1:9", "--identity", key + ".missing", "--known-hosts", "/dev/null"])
+        let missing = await CLI.run([
+            "facts", "--host", "127.0.0.1:9", "--identity", key + ".missing", "--known-hosts", "/dev/null",
+        ])
         #expect(missing.stderr.contains("cannot be used (no such file)"), "\(missing.stderr)")
     }
 }

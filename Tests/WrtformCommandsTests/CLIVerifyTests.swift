@@ -5,13 +5,15 @@ import VirtualRouter
 /// Health probes and the warning about cutting our own session, through the CLI.
 @Suite struct CLIVerifyTests {
     func read(_ router: VirtualRouter, _ path: String) -> String {
-        (try? String(contentsOf: router.root.appendingPathComponent(String(path.dropFirst())), encoding: .utf8)) ?? "<absent>"
+        (try? String(contentsOf: router.root.appendingPathComponent(String(path.dropFirst())), encoding: .utf8))
+            ?? "<absent>"
     }
 
     func playbook(_ text: String) throws -> String { try CLI.playbook(text, named: "probe.yml") }
 
     @Test func failingHealthProbeRestoresTheRouter() async throws {
-        let path = try playbook("""
+        let path = try playbook(
+            """
             name: forward-with-probe
             steps:
               - id: web
@@ -25,7 +27,10 @@ import VirtualRouter
             let result = await CLI.run(["apply", path, "--yes", "--verify-timeout", "2"] + CLI.target(router))
             #expect(result.code == 1)
             #expect(result.stdout.contains("FAIL the web server answers"))
-            #expect(result.stderr.contains("verify failed: the web server answers; the router's files were restored and it is back where it was"))
+            #expect(
+                result.stderr.contains(
+                    "verify failed: the web server answers; the router's files were restored and it is back where it was"
+                ))
             #expect(read(router, "/etc/config/firewall") == before)
             let skipped = await CLI.run(["apply", path, "--yes", "--skip-verify"] + CLI.target(router))
             #expect(skipped.code == 0)
@@ -35,7 +40,8 @@ import VirtualRouter
 
     @Test func warnsBeforeChangingTheInterfaceWeArriveThrough() async throws {
         // The virtual router is reached on an address of 127.0.0.0/8: the subnet of its `loopback` interface.
-        let path = try playbook("""
+        let path = try playbook(
+            """
             steps:
               - id: lo
                 interface-options: { name: loopback, metric: 5 }
@@ -43,7 +49,10 @@ import VirtualRouter
         try await withVirtualRouter { router in
             let result = await CLI.run(["plan", path] + CLI.target(router))
             #expect(result.code == 2)
-            #expect(result.stderr.contains("warning: step 'lo' changes interface 'loopback', which this SSH session arrives through (\(router.host))"))
+            #expect(
+                result.stderr.contains(
+                    "warning: step 'lo' changes interface 'loopback', which this SSH session arrives through (\(router.host))"
+                ))
         }
     }
 }
@@ -76,14 +85,14 @@ import VirtualRouter
             let directory = try CLI.temporaryDirectory()
             let inventory = directory.appendingPathComponent("routers.yml")
             try """
-                hosts:
-                  home:
-                    host: \(router.host)
-                    port: \(router.port)
-                    user: root
-                    identity: \(router.clientKeyFile)
-                    known_hosts: \(router.knownHostsFile)
-                """.write(to: inventory, atomically: true, encoding: .utf8)
+            hosts:
+              home:
+                host: \(router.host)
+                port: \(router.port)
+                user: root
+                identity: \(router.clientKeyFile)
+                known_hosts: \(router.knownHostsFile)
+            """.write(to: inventory, atomically: true, encoding: .utf8)
             let facts = await CLI.run(["facts", "--inventory", inventory.path, "--limit", "home"])
             #expect(facts.code == 0, "\(facts.stderr)")
             #expect(facts.stdout.contains("target:    root@\(router.host):\(router.port)"))
@@ -104,12 +113,15 @@ import VirtualRouter
             #expect(lines.contains { $0.hasPrefix("FAIL") && $0.contains("wanppp") })
             #expect(lines.allSatisfy { $0.hasPrefix("OK") || $0.hasPrefix("FAIL") || $0.hasPrefix("SKIP") })
             let json = await CLI.run(["doctor", CLI.ocn, "--json"] + CLI.target(router))
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             let checks = document["checks"] as? [[String: Any]]
             #expect(checks?.isEmpty == false)
             // Each check also as parts: id, status, detail, hint.
             #expect(checks?.allSatisfy { ($0["id"] as? String)?.isEmpty == false && $0["detail"] is String } == true)
-            #expect(checks?.contains { $0["status"] as? String == "FAIL" && $0["hint"] is String } == true, "\(json.stdout)")
+            #expect(
+                checks?.contains { $0["status"] as? String == "FAIL" && $0["hint"] is String } == true, "\(json.stdout)"
+            )
             #expect(!CLI.containsSecret(result.all + json.all))
         }
     }

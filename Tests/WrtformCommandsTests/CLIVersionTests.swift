@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import VirtualRouter
-@testable import WrtformCommands
 import WrtformEngine
+
+@testable import WrtformCommands
 
 /// `--version`, the version in every JSON document, and help that argument-parser can wrap.
 @Suite struct CLIVersionTests {
@@ -17,7 +18,8 @@ import WrtformEngine
             for arguments in [["facts", "--json"], ["history", "--json"]] {
                 let result = await CLI.run(arguments + CLI.target(router))
                 #expect(result.code == 0, "\(result.stderr)")
-                let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+                let document = try #require(
+                    try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
                 #expect(document["wrtform_version"] as? String == WrtformVersion.current, "\(arguments)")
             }
         }
@@ -29,7 +31,8 @@ import WrtformEngine
     @Test func helpHasNoHardBreaksInsideSentences() throws {
         let configurations = [
             Wrtform.configuration, Wrtform.ApplyCommand.configuration, Wrtform.PlanCommand.configuration,
-            Wrtform.RollbackCommand.configuration, Wrtform.HistoryCommand.configuration, Wrtform.FactsCommand.configuration,
+            Wrtform.RollbackCommand.configuration, Wrtform.HistoryCommand.configuration,
+            Wrtform.FactsCommand.configuration,
             Wrtform.DoctorCommand.configuration,
         ]
         for configuration in configurations {

@@ -32,7 +32,8 @@ import VirtualRouter
             #expect(apply.stdout.contains("Applied run "))
             // Off a terminal, a plain line per step written.
             #expect(apply.stdout.contains("step wanppp (interface): 2 changes written\n"))
-            #expect(apply.stdout.contains("step keep-on-upgrade (sysupgrade-keep): 4 changes written\n"), "\(apply.stdout)")
+            #expect(
+                apply.stdout.contains("step keep-on-upgrade (sysupgrade-keep): 4 changes written\n"), "\(apply.stdout)")
 
             let again = await CLI.run(["plan", CLI.ocn] + target, environment: environment)
             outputs.append(again.all)
@@ -67,7 +68,8 @@ import VirtualRouter
             // No secret anywhere: outputs, the router's command lines, the local journal.
             for output in outputs { #expect(!CLI.containsSecret(output)) }
             #expect(!CLI.containsSecret(try router.commandLog().joined(separator: "\n")))
-            let journals = FileManager.default.enumerator(atPath: state.path)?.allObjects.compactMap { $0 as? String } ?? []
+            let journals =
+                FileManager.default.enumerator(atPath: state.path)?.allObjects.compactMap { $0 as? String } ?? []
             #expect(journals.contains { $0.hasSuffix(".json") })
             for journal in journals where journal.hasSuffix(".json") {
                 let text = try String(contentsOf: state.appendingPathComponent(journal), encoding: .utf8)
@@ -79,12 +81,14 @@ import VirtualRouter
     /// A bare `rollback` undoes the last run only: run twice, the second finds it undone and
     /// leaves the earlier run's changes alone (an older run is undone by naming it).
     @Test func secondRollbackLeavesTheEarlierRunAlone() async throws {
-        let first = try CLI.playbook("""
+        let first = try CLI.playbook(
+            """
             steps:
               - id: table
                 routing-table: { id: 300, name: pppoe }
             """, named: "first.yml")
-        let second = try CLI.playbook("""
+        let second = try CLI.playbook(
+            """
             steps:
               - id: forward
                 redirect: { name: web, src: wan, src_dport: 8080, dest_ip: 192.168.1.20 }
@@ -116,18 +120,22 @@ import VirtualRouter
         try await withVirtualRouter { router in
             let result = await CLI.run(["plan", CLI.ocn, "--json"] + CLI.target(router))
             #expect(result.code == 2)
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
             #expect(document["format"] as? Int == 1)
             #expect(document["command"] as? String == "plan")
             #expect(document["changes_pending"] as? Bool == true)
             let steps = try #require(document["steps"] as? [[String: Any]])
-            #expect(steps.map { $0["id"] as? String } == [
-                "pppoe-table", "wanppp", "zone", "lan-to-pppoe", "lan-stays-local", "server-via-pppoe", "forward-443",
-                "server-https-v6", "ddns-password", "ddns-hook", "ddns-check", "keep-on-upgrade",
-            ])
+            #expect(
+                steps.map { $0["id"] as? String } == [
+                    "pppoe-table", "wanppp", "zone", "lan-to-pppoe", "lan-stays-local", "server-via-pppoe",
+                    "forward-443",
+                    "server-https-v6", "ddns-password", "ddns-hook", "ddns-check", "keep-on-upgrade",
+                ])
             #expect(steps.first?["action"] as? String == "create")
             let files = try #require(document["files"] as? [[String: Any]])
-            #expect(files.contains { $0["path"] as? String == "/etc/wrtform/ddns.secret" && $0["secret"] as? Bool == true })
+            #expect(
+                files.contains { $0["path"] as? String == "/etc/wrtform/ddns.secret" && $0["secret"] as? Bool == true })
             let summary = try #require(document["summary"] as? [String: Int])
             #expect(summary == ["add": 12, "change": 0, "remove": 0])
             #expect(!CLI.containsSecret(result.all))
@@ -138,7 +146,8 @@ import VirtualRouter
         let root = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.removeItem(at: root)
-        try FileManager.default.copyItem(at: CLI.repository.appendingPathComponent("Fixtures/routers/ocn-mape"), to: root)
+        try FileManager.default.copyItem(
+            at: CLI.repository.appendingPathComponent("Fixtures/routers/ocn-mape"), to: root)
         let state = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: state) }
         let environment = CLI.environment(state: state)
@@ -154,7 +163,7 @@ import VirtualRouter
         #expect(!apply.stdout.contains("reloaded network"))
         let network = try String(contentsOf: root.appendingPathComponent("etc/config/network"), encoding: .utf8)
         #expect(network.contains("config interface 'wanppp'"))
-        #expect(network.contains("maptype"))  // the MAP-E interface is untouched
+        #expect(network.contains("maptype")) // the MAP-E interface is untouched
         #expect(await CLI.run(["plan", CLI.ocn] + target, environment: environment).code == 0)
         let rollback = await CLI.run(["rollback", "--yes"] + target, environment: environment)
         #expect(rollback.code == 0, "\(rollback.stderr)")
@@ -166,9 +175,13 @@ import VirtualRouter
         let root = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.removeItem(at: root)
-        try FileManager.default.copyItem(at: CLI.repository.appendingPathComponent("Fixtures/routers/openwrt-24.10"), to: root)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("sbin"), withIntermediateDirectories: true)
-        #expect(FileManager.default.createFile(atPath: root.appendingPathComponent("sbin/fw4").path, contents: Data("#!/bin/sh\n".utf8)))
+        try FileManager.default.copyItem(
+            at: CLI.repository.appendingPathComponent("Fixtures/routers/openwrt-24.10"), to: root)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("sbin"), withIntermediateDirectories: true)
+        #expect(
+            FileManager.default.createFile(
+                atPath: root.appendingPathComponent("sbin/fw4").path, contents: Data("#!/bin/sh\n".utf8)))
         let facts = await CLI.run(["facts", "--json", "--root", root.path])
         #expect(facts.code == 0, "\(facts.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(facts.stdout.utf8)) as? [String: Any])
@@ -182,7 +195,8 @@ import VirtualRouter
         try await withVirtualRouter { router in
             let facts = await CLI.run(["facts", "--json"] + CLI.target(router))
             #expect(facts.code == 0)
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(facts.stdout.utf8)) as? [String: Any])
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: Data(facts.stdout.utf8)) as? [String: Any])
             let body = try #require(document["facts"] as? [String: Any])
             #expect((body["release"] as? [String: String])?["DISTRIB_ID"] == "OpenWrt")
             #expect(body["hostname"] as? String == "OpenWrt")

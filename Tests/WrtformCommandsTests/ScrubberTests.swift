@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WrtformCommands
 
 /// The output filter: every escaped form of a secret, by bytes; short secrets only as whole values.
@@ -8,11 +9,11 @@ import Testing
         let scrubber = Scrubber(secrets: [secret])
         let forms = [
             secret,
-            "pa'\\''ss\"w\\o$r`d/1",  // single-quoted for sh or uci
-            "pa'ss\\\"w\\\\o$r`d/1",  // double-quoted for uci, JSON
-            "pa'ss\\\"w\\\\o\\$r\\`d/1",  // double-quoted for sh
-            "pa'ss\\\"w\\\\o$r`d\\/1",  // JSON with escaped slashes
-            "pa\\'ss\\\"w\\\\o\\$r\\`d/1",  // outside quotes
+            "pa'\\''ss\"w\\o$r`d/1", // single-quoted for sh or uci
+            "pa'ss\\\"w\\\\o$r`d/1", // double-quoted for uci, JSON
+            "pa'ss\\\"w\\\\o\\$r\\`d/1", // double-quoted for sh
+            "pa'ss\\\"w\\\\o$r`d\\/1", // JSON with escaped slashes
+            "pa\\'ss\\\"w\\\\o\\$r\\`d/1", // outside quotes
         ]
         for form in forms {
             #expect(scrubber.clean("option password '\(form)' end") == "option password '(secret)' end", "\(form)")

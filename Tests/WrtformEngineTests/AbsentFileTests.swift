@@ -21,7 +21,9 @@ import WrtformEngine
             try router.setServiceBehavior(.fail(4), for: "firewall")
             let target = router.sshTarget()
             let plan = try await Fault.plan(try StepBuilder.ocn(), target)
-            await #expect(throws: EngineError.self) { _ = try await Applier(options: Fault.options).apply(plan, to: target) }
+            await #expect(throws: EngineError.self) {
+                _ = try await Applier(options: Fault.options).apply(plan, to: target)
+            }
             Self.expectBare(router)
             await target.close()
         }
@@ -73,7 +75,8 @@ import WrtformEngine
             #expect(try await Applier(options: Fault.options).apply(plan, to: target).status == .done)
             #expect(router.exists("/etc/sysupgrade.conf"))
             let snapshot = try await target.snapshot(paths: [], run: "last")
-            _ = try await Rollback().apply(try Rollback().plan(snapshot), with: Applier(options: Fault.options), to: target)
+            _ = try await Rollback().apply(
+                try Rollback().plan(snapshot), with: Applier(options: Fault.options), to: target)
             Self.expectBare(router)
             await target.close()
         }
@@ -88,16 +91,23 @@ import WrtformEngine
             let target = try LocalDirectoryTarget(root: copy.root)
             let applier = Applier(options: ApplyOptions(owner: "t", playbook: "absent", confirmTimeout: nil))
             let result = try await applier.apply(try await Fault.plan(try StepBuilder.ocn(), target), to: target)
-            #expect(FileManager.default.fileExists(atPath: copy.root.appendingPathComponent("etc/sysupgrade.conf").path))
+            #expect(
+                FileManager.default.fileExists(atPath: copy.root.appendingPathComponent("etc/sysupgrade.conf").path))
             if undo == "rollback" {
                 let snapshot = try await target.snapshot(paths: [], run: "last")
                 _ = try await Rollback().apply(try Rollback().plan(snapshot), with: applier, to: target)
             } else {
                 try await target.restore(runID: try #require(result.runID), status: "restored")
             }
-            #expect(!FileManager.default.fileExists(atPath: copy.root.appendingPathComponent("etc/hotplug.d").path), "\(undo)")
-            #expect(!FileManager.default.fileExists(atPath: copy.root.appendingPathComponent("etc/sysupgrade.conf").path), "\(undo)")
-            #expect(!FileManager.default.fileExists(atPath: copy.root.appendingPathComponent("etc/hotplug.d/iface/40-pppoe").path), "\(undo)")
+            #expect(
+                !FileManager.default.fileExists(atPath: copy.root.appendingPathComponent("etc/hotplug.d").path),
+                "\(undo)")
+            #expect(
+                !FileManager.default.fileExists(atPath: copy.root.appendingPathComponent("etc/sysupgrade.conf").path),
+                "\(undo)")
+            #expect(
+                !FileManager.default.fileExists(
+                    atPath: copy.root.appendingPathComponent("etc/hotplug.d/iface/40-pppoe").path), "\(undo)")
         }
     }
 }

@@ -6,13 +6,16 @@ import WrtformEngine
 /// A step naming a device the router neither has nor declares is warned about at plan time.
 @Suite struct DeviceCheckTests {
     static func graph(device: String) throws -> StepGraph {
-        try StepGraph([.init(step: try StepBuilder.step("wan2", "interface", ["name": "wan2", "proto": "dhcp", "device": device]))])
+        try StepGraph([
+            .init(step: try StepBuilder.step("wan2", "interface", ["name": "wan2", "proto": "dhcp", "device": device]))
+        ])
     }
 
     @Test func unknownDeviceIsAWarningOverSSH() async throws {
         try await withVirtualRouter { router in
             let target = router.sshTarget()
-            let snapshot = try await target.snapshot(paths: Planner.paths(for: try Self.graph(device: "eth9")), run: nil)
+            let snapshot = try await target.snapshot(
+                paths: Planner.paths(for: try Self.graph(device: "eth9")), run: nil)
             #expect(await target.roundTrips() == 1)
             #expect(snapshot.facts.devices?.contains("wan") == true)
             #expect(snapshot.facts.declaredDevices == ["br-lan"])

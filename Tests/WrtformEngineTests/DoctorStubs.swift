@@ -21,51 +21,55 @@ struct DoctorStubs: Sendable {
     static let peer = "118.23.1.1"
     static let host = "home.example.net"
 
-    var addr = Output(text: """
-        7: pppoe-wanppp: <POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP> mtu 1454 qdisc fq_codel state UNKNOWN qlen 3
-            link/ppp
-            inet \(address) peer \(peer)/32 scope global pppoe-wanppp
-               valid_lft forever preferred_lft forever
-        """)
+    var addr = Output(
+        text: """
+            7: pppoe-wanppp: <POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP> mtu 1454 qdisc fq_codel state UNKNOWN qlen 3
+                link/ppp
+                inet \(address) peer \(peer)/32 scope global pppoe-wanppp
+                   valid_lft forever preferred_lft forever
+            """)
     /// nil: no ifstatus on this router (doctor falls back to `ip addr`).
-    var ifstatus: Output? = Output(text: """
-        {
-        \t"up": true,
-        \t"pending": false,
-        \t"available": true,
-        \t"autostart": true,
-        \t"uptime": 3600,
-        \t"l3_device": "pppoe-wanppp",
-        \t"proto": "pppoe",
-        \t"device": "wan",
-        \t"metric": 10,
-        \t"ipv4-address": [
-        \t\t{
-        \t\t\t"address": "\(address)",
-        \t\t\t"mask": 32,
-        \t\t\t"ptpaddress": "\(peer)"
-        \t\t}
-        \t],
-        \t"route": [
-        \t\t{ "target": "0.0.0.0", "mask": 0, "nexthop": "\(peer)", "source": "0.0.0.0/0", "table": 300 }
-        \t],
-        \t"dns-server": [ ],
-        \t"data": { }
-        }
-        """)
-    var rules = Output(text: """
-        0:\tfrom all lookup local
-        10000:\tfrom \(address) lookup pppoe
-        20000:\tfrom all to \(address) lookup pppoe
-        32765:\tfrom 192.168.1.5 iif br-lan lookup pppoe
-        32766:\tfrom all lookup main
-        32767:\tfrom all lookup default
-        90007:\tfrom all iif lo lookup pppoe
-        """)
-    var routes = Output(text: """
-        default via \(peer) dev pppoe-wanppp proto static
-        \(peer) dev pppoe-wanppp proto kernel scope link src \(address)
-        """)
+    var ifstatus: Output? = Output(
+        text: """
+            {
+            \t"up": true,
+            \t"pending": false,
+            \t"available": true,
+            \t"autostart": true,
+            \t"uptime": 3600,
+            \t"l3_device": "pppoe-wanppp",
+            \t"proto": "pppoe",
+            \t"device": "wan",
+            \t"metric": 10,
+            \t"ipv4-address": [
+            \t\t{
+            \t\t\t"address": "\(address)",
+            \t\t\t"mask": 32,
+            \t\t\t"ptpaddress": "\(peer)"
+            \t\t}
+            \t],
+            \t"route": [
+            \t\t{ "target": "0.0.0.0", "mask": 0, "nexthop": "\(peer)", "source": "0.0.0.0/0", "table": 300 }
+            \t],
+            \t"dns-server": [ ],
+            \t"data": { }
+            }
+            """)
+    var rules = Output(
+        text: """
+            0:\tfrom all lookup local
+            10000:\tfrom \(address) lookup pppoe
+            20000:\tfrom all to \(address) lookup pppoe
+            32765:\tfrom 192.168.1.5 iif br-lan lookup pppoe
+            32766:\tfrom all lookup main
+            32767:\tfrom all lookup default
+            90007:\tfrom all iif lo lookup pppoe
+            """)
+    var routes = Output(
+        text: """
+            default via \(peer) dev pppoe-wanppp proto static
+            \(peer) dev pppoe-wanppp proto kernel scope link src \(address)
+            """)
     /// nil: no nft on this router.
     var nft: Output? = Output(text: DoctorStubs.ruleset())
     /// `pidof crond`: running (nil: not running). cron is enabled when /etc/rc.d has its link.
@@ -73,22 +77,27 @@ struct DoctorStubs: Sendable {
     var cronEnabled = true
     /// The shared port under the session: `sysctl -n net.ipv6.conf.wan.disable_ipv6` and `ip -o link show dev wan`.
     var disableIPv6 = Output(text: "0")
-    var link = Output(text: "3: wan: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP mode DEFAULT group default qlen 1000\\    link/ether 02:00:00:00:00:02 brd ff:ff:ff:ff:ff:ff")
+    var link = Output(
+        text:
+            "3: wan: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP mode DEFAULT group default qlen 1000\\    link/ether 02:00:00:00:00:02 brd ff:ff:ff:ff:ff:ff"
+    )
     /// `ip neigh show`: the server by its IPv4 and its IPv6 addresses (one global, ending in ::5).
-    var neighbours = Output(text: """
-        192.168.1.5 dev br-lan lladdr 02:00:00:00:00:05 ref 1 used 0/0/0 probes 1 REACHABLE
-        192.168.1.23 dev br-lan lladdr 02:00:00:00:00:23 used 0/0/0 probes 1 STALE
-        fe80::5 dev br-lan lladdr 02:00:00:00:00:05 used 0/0/0 probes 1 STALE
-        240b:10:2a40:7b00::5 dev br-lan lladdr 02:00:00:00:00:05 used 0/0/0 probes 1 REACHABLE
-        240b:10:2a40:7b00::23 dev br-lan lladdr 02:00:00:00:00:23 used 0/0/0 probes 1 STALE
-        """)
+    var neighbours = Output(
+        text: """
+            192.168.1.5 dev br-lan lladdr 02:00:00:00:00:05 ref 1 used 0/0/0 probes 1 REACHABLE
+            192.168.1.23 dev br-lan lladdr 02:00:00:00:00:23 used 0/0/0 probes 1 STALE
+            fe80::5 dev br-lan lladdr 02:00:00:00:00:05 used 0/0/0 probes 1 STALE
+            240b:10:2a40:7b00::5 dev br-lan lladdr 02:00:00:00:00:05 used 0/0/0 probes 1 REACHABLE
+            240b:10:2a40:7b00::23 dev br-lan lladdr 02:00:00:00:00:23 used 0/0/0 probes 1 STALE
+            """)
     /// Host → what nslookup prints; `hang` makes it never answer.
     var nslookup: [String: Output] = [host: DoctorStubs.answer(host, address)]
     var hangingLookups: Set<String> = []
 
     /// fw4's ruleset as `nft list ruleset` prints it once loaded (the parts doctor reads, and some others).
     static func ruleset(
-        masquerade: Bool = true, mssFix: Bool = true, forwarding: Bool = true, dnatPort: String? = "443", ipv6Rule: Bool = true
+        masquerade: Bool = true, mssFix: Bool = true, forwarding: Bool = true, dnatPort: String? = "443",
+        ipv6Rule: Bool = true
     ) -> String {
         """
         table inet fw4 {
@@ -148,26 +157,29 @@ struct DoctorStubs: Sendable {
 
     /// busybox nslookup's answer for `host`.
     static func answer(_ host: String, _ address: String) -> Output {
-        Output(text: """
-            Server:\t\t127.0.0.1
-            Address:\t127.0.0.1:53
+        Output(
+            text: """
+                Server:\t\t127.0.0.1
+                Address:\t127.0.0.1:53
 
-            Non-authoritative answer:
-            Name:\t\(host)
-            Address: \(address)
+                Non-authoritative answer:
+                Name:\t\(host)
+                Address: \(address)
 
-            """)
+                """)
     }
 
     static func notFound(_ host: String) -> Output {
-        Output(text: "Server:\t\t127.0.0.1\nAddress:\t127.0.0.1:53\n\n** server can't find \(host): NXDOMAIN\n", status: 1)
+        Output(
+            text: "Server:\t\t127.0.0.1\nAddress:\t127.0.0.1:53\n\n** server can't find \(host): NXDOMAIN\n", status: 1)
     }
 
     /// The router's ip when wanppp is down: the device does not exist.
     static let noDevice = Output(text: "ip: can't find device 'pppoe-wanppp'", status: 1)
 
     func install(on router: VirtualRouter) throws {
-        var ip = "#!/bin/sh\n# doctor test stub: shadows busybox's ip (/sbin/ip) from /usr/sbin; there is no pppoe-wanppp here.\ncase \"$*\" in\n"
+        var ip =
+            "#!/bin/sh\n# doctor test stub: shadows busybox's ip (/sbin/ip) from /usr/sbin; there is no pppoe-wanppp here.\ncase \"$*\" in\n"
         ip += Self.branch("addr show dev pppoe-wanppp", addr)
         ip += Self.branch("-4 rule show", rules)
         ip += Self.branch("-4 route show table pppoe", routes)
@@ -175,22 +187,32 @@ struct DoctorStubs: Sendable {
         ip += Self.branch("neigh show", neighbours)
         ip += "*) exec /bin/busybox ip \"$@\" ;;\nesac\n"
         try Self.script(router, "/usr/sbin/ip", ip)
-        try Self.script(router, "/usr/sbin/pidof", "#!/bin/sh\n# doctor test stub: crond.\n"
-            + (crondRunning ? "[ \"$1\" = crond ] && { echo 1234; exit 0; }\n" : "") + "exit 1\n")
+        try Self.script(
+            router, "/usr/sbin/pidof",
+            "#!/bin/sh\n# doctor test stub: crond.\n"
+                + (crondRunning ? "[ \"$1\" = crond ] && { echo 1234; exit 0; }\n" : "") + "exit 1\n")
         if cronEnabled {
             try Self.script(router, "/etc/rc.d/S50cron", "#!/bin/sh\n# doctor test stub: cron enabled at boot.\n")
         }
-        try Self.script(router, "/usr/sbin/sysctl", "#!/bin/sh\n# doctor test stub: the shared port's IPv6 switch.\ncase \"$*\" in\n"
-            + Self.branch("-n net.ipv6.conf.wan.disable_ipv6", disableIPv6) + "*) exec /bin/busybox sysctl \"$@\" ;;\nesac\n")
+        try Self.script(
+            router, "/usr/sbin/sysctl",
+            "#!/bin/sh\n# doctor test stub: the shared port's IPv6 switch.\ncase \"$*\" in\n"
+                + Self.branch("-n net.ipv6.conf.wan.disable_ipv6", disableIPv6)
+                + "*) exec /bin/busybox sysctl \"$@\" ;;\nesac\n")
         if let ifstatus {
-            try Self.script(router, "/sbin/ifstatus", "#!/bin/sh\n# doctor test stub: netifd's ifstatus.\ncase \"$1\" in\n"
-                + Self.branch("wanppp", ifstatus) + "*) echo \"Interface $1 not found\"; exit 1 ;;\nesac\n")
+            try Self.script(
+                router, "/sbin/ifstatus",
+                "#!/bin/sh\n# doctor test stub: netifd's ifstatus.\ncase \"$1\" in\n"
+                    + Self.branch("wanppp", ifstatus) + "*) echo \"Interface $1 not found\"; exit 1 ;;\nesac\n")
         }
         if let nft {
-            try Self.script(router, "/usr/sbin/nft", "#!/bin/sh\n# doctor test stub: nftables with fw4's ruleset loaded.\ncase \"$*\" in\n"
-                + Self.branch("list ruleset", nft) + "*) echo \"nft: not in this stub: $*\" >&2; exit 1 ;;\nesac\n")
+            try Self.script(
+                router, "/usr/sbin/nft",
+                "#!/bin/sh\n# doctor test stub: nftables with fw4's ruleset loaded.\ncase \"$*\" in\n"
+                    + Self.branch("list ruleset", nft) + "*) echo \"nft: not in this stub: $*\" >&2; exit 1 ;;\nesac\n")
         }
-        var lookup = "#!/bin/sh\n# doctor test stub: shadows busybox's nslookup (/usr/bin/nslookup) from /usr/sbin; nothing is queried.\ncase \"$1\" in\n"
+        var lookup =
+            "#!/bin/sh\n# doctor test stub: shadows busybox's nslookup (/usr/bin/nslookup) from /usr/sbin; nothing is queried.\ncase \"$1\" in\n"
         for host in hangingLookups.sorted() { lookup += "'\(host)') exec sleep 60 ;;\n" }
         for (host, output) in nslookup.sorted(by: { $0.key < $1.key }) { lookup += Self.branch(host, output) }
         lookup += "*) echo \"** server can't find $1: NXDOMAIN\"; exit 1 ;;\nesac\n"
@@ -213,28 +235,44 @@ struct DoctorStubs: Sendable {
 
 /// The OCN recipe doctor examines: StepBuilder's steps, with a hook that logs under wrtform-ddns.
 enum DoctorRecipe {
-    static let hook = "#!/bin/sh\n[ \"$INTERFACE\" = wanppp ] || exit 0\n[ \"$ACTION\" = ifup ] || exit 0\nlogger -t wrtform-ddns \"updated \(DoctorStubs.host)\"\n"
+    static let hook =
+        "#!/bin/sh\n[ \"$INTERFACE\" = wanppp ] || exit 0\n[ \"$ACTION\" = ifup ] || exit 0\nlogger -t wrtform-ddns \"updated \(DoctorStubs.host)\"\n"
 
     /// StepBuilder's recipe as corrected: the server's rule with a priority after the LAN's suppress_prefixlength
     /// rule, and the IPv6 traffic rule to the server's interface ID.
     static func graph() throws -> StepGraph {
         var steps = try StepBuilder.ocn().ordered.map { step -> any Step in
             switch step.id {
-            case "hook": return try StepBuilder.step("hook", "file", ["path": "/etc/hotplug.d/iface/40-pppoe", "content": hook], line: 9)
+            case "hook":
+                return try StepBuilder.step(
+                    "hook", "file", ["path": "/etc/hotplug.d/iface/40-pppoe", "content": hook], line: 9)
             case "rule":
-                return try StepBuilder.step("rule", "network-rule", ["in": "lan", "src": "192.168.1.5", "lookup": "pppoe", "priority": "5001"], line: 6)
+                return try StepBuilder.step(
+                    "rule", "network-rule", ["in": "lan", "src": "192.168.1.5", "lookup": "pppoe", "priority": "5001"],
+                    line: 6)
             default: return step
             }
         }
-        steps.append(try StepBuilder.step(
-            "lan-local", "network-rule", ["in": "lan", "lookup": "main", "suppress_prefixlength": "0", "priority": "5000"], line: 11))
-        steps.append(try StepBuilder.step(
-            "ddns-check", "cron-job", ["schedule": "*/10 * * * *", "command": "ACTION=check INTERFACE=wanppp /bin/sh /etc/hotplug.d/iface/40-pppoe"],
-            line: 13))
-        steps.append(try StepBuilder.step(
-            "https6", "firewall-rule",
-            ["name": "server-https-v6", "family": "ipv6", "src": "wan", "dest": "lan", "proto": "tcp", "dest_ip": "::5/-64", "dest_port": "443"],
-            line: 12))
+        steps.append(
+            try StepBuilder.step(
+                "lan-local", "network-rule",
+                ["in": "lan", "lookup": "main", "suppress_prefixlength": "0", "priority": "5000"], line: 11))
+        steps.append(
+            try StepBuilder.step(
+                "ddns-check", "cron-job",
+                [
+                    "schedule": "*/10 * * * *",
+                    "command": "ACTION=check INTERFACE=wanppp /bin/sh /etc/hotplug.d/iface/40-pppoe",
+                ],
+                line: 13))
+        steps.append(
+            try StepBuilder.step(
+                "https6", "firewall-rule",
+                [
+                    "name": "server-https-v6", "family": "ipv6", "src": "wan", "dest": "lan", "proto": "tcp",
+                    "dest_ip": "::5/-64", "dest_port": "443",
+                ],
+                line: 12))
         return try StepGraph(steps.map { StepGraph.Node(step: $0) })
     }
 
@@ -249,7 +287,8 @@ enum DoctorRecipe {
         let target = try LocalDirectoryTarget(root: router.root)
         let graph = try graph()
         let plan = try Planner().plan(graph, on: try await target.snapshot(paths: Planner.paths(for: graph), run: nil))
-        _ = try await Applier(options: ApplyOptions(owner: "tester@ci", playbook: "ocn", confirmTimeout: nil)).apply(plan, to: target)
+        _ = try await Applier(options: ApplyOptions(owner: "tester@ci", playbook: "ocn", confirmTimeout: nil)).apply(
+            plan, to: target)
     }
 }
 
@@ -264,7 +303,9 @@ enum TreeImage {
             let path = root.appendingPathComponent(relative).path
             if let target = try? manager.destinationOfSymbolicLink(atPath: path) {
                 image[relative] = "-> " + target
-            } else if let attributes = try? manager.attributesOfItem(atPath: path), attributes[.type] as? FileAttributeType == .typeDirectory {
+            } else if let attributes = try? manager.attributesOfItem(atPath: path),
+                attributes[.type] as? FileAttributeType == .typeDirectory
+            {
                 image[relative] = "dir \((attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0)"
             } else if let data = manager.contents(atPath: path) {
                 let mode = (try? manager.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? 0

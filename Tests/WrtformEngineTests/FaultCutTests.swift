@@ -23,7 +23,8 @@ import WrtformEngine
             try await point.waitUntilReached(phase.rawValue)
             if phase == .midRename {
                 // Held between two renames: the files on the router really are a mix right now.
-                if case .mixed = router.outcome(before: before, after: after) {} else {
+                if case .mixed = router.outcome(before: before, after: after) {
+                } else {
                     Issue.record("expected a mix of old and new files while held between renames")
                 }
             }
@@ -50,7 +51,9 @@ import WrtformEngine
             #expect(settled, "files: \(router.outcome(before: before, after: after)), lock held: \(router.lockHeld)")
             #expect(!router.bootHookInstalled)
             let runID = try router.onlyRun()
-            #expect(["restored", "aborted"].contains(router.runStatus(runID) ?? "none"), "status \(router.runStatus(runID) ?? "none")")
+            #expect(
+                ["restored", "aborted"].contains(router.runStatus(runID) ?? "none"),
+                "status \(router.runStatus(runID) ?? "none")")
             // Nothing of the run is left running on the router (watchdog stopped, reload killed).
             let quiet = try await Fault.eventually(.seconds(10)) { try router.processes(mentioning: runID).isEmpty }
             let leftovers = try router.processes(mentioning: runID)

@@ -8,7 +8,7 @@ import WrtformEngine
 /// run — the router must do it alone (the write finishes or abandons itself; the watchdog the
 /// write armed restores): exactly as before, lock released, nothing left running.
 @Suite struct FaultKillTests {
-    static let confirmTimeout = 30  // room for a loaded CI machine to reach each phase before the watchdog fires
+    static let confirmTimeout = 30 // room for a loaded CI machine to reach each phase before the watchdog fires
 
     @Test(arguments: FaultPhase.allCases)
     func wrtformKilledAt(_ phase: FaultPhase) async throws {
@@ -31,15 +31,22 @@ import WrtformEngine
                 router.etc() == before && !router.lockHeld
             }
             let runID = try router.onlyRun()
-            #expect(settled, "the router did not settle on its own: files \(router.etc() == before ? "as before" : "changed"), lock held: \(router.lockHeld), status \(router.runStatus(runID) ?? "none")\n\(cli.output)")
+            #expect(
+                settled,
+                "the router did not settle on its own: files \(router.etc() == before ? "as before" : "changed"), lock held: \(router.lockHeld), status \(router.runStatus(runID) ?? "none")\n\(cli.output)"
+            )
             #expect(!router.bootHookInstalled)
-            #expect(["reverted", "aborted"].contains(router.runStatus(runID) ?? "none"), "status \(router.runStatus(runID) ?? "none")")
+            #expect(
+                ["reverted", "aborted"].contains(router.runStatus(runID) ?? "none"),
+                "status \(router.runStatus(runID) ?? "none")")
             if phase.filesChangedYet {
                 // It was not nothing: new files were in place when wrtform died.
                 #expect(heldAt != before)
                 #expect(router.runStatus(runID) == "reverted")
                 let logged = try await Fault.eventually(.seconds(5)) {
-                    try router.logMessages().contains { $0.contains("run \(runID) was not confirmed in time: its files were restored") }
+                    try router.logMessages().contains {
+                        $0.contains("run \(runID) was not confirmed in time: its files were restored")
+                    }
                 }
                 #expect(logged, "syslog: \((try? router.logMessages()) ?? [])")
             }

@@ -45,7 +45,8 @@ import WrtformEngine
     @Test func lockLeftByADeadRunIsReportedAndForceBreaksIt() async throws {
         try await withVirtualRouter { router in
             // A lock ten minutes old, from a run whose process is long gone.
-            _ = try router.runInSandbox("""
+            _ = try router.runInSandbox(
+                """
                 mkdir -p /var/lock/wrtform
                 printf '%s\\n' ghost@gone 4242 $(( $(date +%s) - 600 )) 20260101T000000Z-dead > /var/lock/wrtform/owner
                 """)
@@ -53,8 +54,13 @@ import WrtformEngine
             let before = router.etc()
             let plan = try await Fault.plan(try StepBuilder.ocn(), target)
             #expect(plan.notices.contains { $0.contains("locked by ghost@gone") }, "\(plan.notices)")
-            let error = await #expect(throws: EngineError.self) { _ = try await Applier(options: Fault.options).apply(plan, to: target) }
-            #expect(error?.message == "\(target.name) is locked by ghost@gone (run 20260101T000000Z-dead, pid 4242) since 10 min ago; nothing was changed")
+            let error = await #expect(throws: EngineError.self) {
+                _ = try await Applier(options: Fault.options).apply(plan, to: target)
+            }
+            #expect(
+                error?.message
+                    == "\(target.name) is locked by ghost@gone (run 20260101T000000Z-dead, pid 4242) since 10 min ago; nothing was changed"
+            )
             #expect(router.etc() == before)
             #expect(router.runIDs().isEmpty)
 
@@ -62,7 +68,8 @@ import WrtformEngine
             force.breakLock = true
             // The dead run was left pending (its client died): breaking its lock abandons it, so
             // the boot hook will never put its old files back over what comes after.
-            _ = try router.runInSandbox("""
+            _ = try router.runInSandbox(
+                """
                 d=/etc/wrtform/runs/20260101T000000Z-dead
                 mkdir -p $d && echo apply > $d/kind && echo pending > $d/status && : > $d/journaled
                 """)
@@ -87,14 +94,21 @@ import WrtformEngine
             try await point.waitUntilReached("the holder's verify")
 
             let intruder = router.sshTarget()
-            let other = try StepGraph([.init(step: try StepBuilder.step("fwd", "redirect", ["src": "wan", "src_dport": "8080", "dest_ip": "192.168.1.9"]))])
+            let other = try StepGraph([
+                .init(
+                    step: try StepBuilder.step(
+                        "fwd", "redirect", ["src": "wan", "src_dport": "8080", "dest_ip": "192.168.1.9"]))
+            ])
             var force = Fault.options
             force.owner = "bob@desktop"
             force.breakLock = true
             let error = await #expect(throws: EngineError.self) {
                 _ = try await Applier(options: force).apply(try await Fault.plan(other, intruder), to: intruder)
             }
-            #expect(error?.message.contains("that run is waiting for confirmation: --force does not break it; nothing was changed") == true, "\(error?.message ?? "")")
+            #expect(
+                error?.message.contains(
+                    "that run is waiting for confirmation: --force does not break it; nothing was changed") == true,
+                "\(error?.message ?? "")")
             #expect(router.lockHeld)
             try point.release()
             #expect(try await running.value.status == .done)
@@ -102,14 +116,18 @@ import WrtformEngine
             try point.remove()
 
             // A lock taken ten seconds ago by a run that has not ended (no watchdog: --no-confirm).
-            _ = try router.runInSandbox("""
+            _ = try router.runInSandbox(
+                """
                 mkdir -p /var/lock/wrtform
                 printf '%s\\n' carol@tablet 4242 $(( $(date +%s) - 10 )) 20260101T000000Z-0001 > /var/lock/wrtform/owner
                 """)
             let young = await #expect(throws: EngineError.self) {
                 _ = try await Applier(options: force).apply(try await Fault.plan(other, intruder), to: intruder)
             }
-            #expect(young?.message.contains("that run may still be going: --force breaks a lock only once it is 2 minutes old") == true, "\(young?.message ?? "")")
+            #expect(
+                young?.message.contains(
+                    "that run may still be going: --force breaks a lock only once it is 2 minutes old") == true,
+                "\(young?.message ?? "")")
             #expect(router.read("/var/lock/wrtform/owner").hasPrefix("carol@tablet\n"))
             await holder.close()
             await intruder.close()

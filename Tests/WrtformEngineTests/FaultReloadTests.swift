@@ -10,7 +10,8 @@ import WrtformEngine
             try router.setServiceBehavior(.fail(4), for: "firewall")
             // Unusual modes and owners, to see them come back exactly (the journal's copies are 0600).
             let modes = "/etc/config/firewall /etc/config/network /etc/iproute2/rt_tables /etc/sysupgrade.conf"
-            _ = try router.runInSandbox("""
+            _ = try router.runInSandbox(
+                """
                 chmod 0640 /etc/config/firewall; chown 12:34 /etc/config/firewall
                 chmod 4754 /etc/iproute2/rt_tables; chmod 1604 /etc/sysupgrade.conf; chmod 2640 /etc/config/network
                 """)
@@ -20,16 +21,24 @@ import WrtformEngine
             let before = router.etc()
             let plan = try await Fault.plan(try StepBuilder.ocn(), target)
             let after = Fault.after(before, plan)
-            let error = await #expect(throws: EngineError.self) { _ = try await Applier(options: Fault.options).apply(plan, to: target) }
-            #expect(error?.message == "reload of firewall failed (exit 4); the router restored its files and is back where it was")
+            let error = await #expect(throws: EngineError.self) {
+                _ = try await Applier(options: Fault.options).apply(plan, to: target)
+            }
+            #expect(
+                error?.message
+                    == "reload of firewall failed (exit 4); the router restored its files and is back where it was")
             #expect(router.outcome(before: before, after: after) == .before)
             // The hotplug script and rt_tables, journaled like any file, are back too.
             #expect(!router.exists("/etc/hotplug.d/iface/40-pppoe"))
-            #expect(router.read("/etc/iproute2/rt_tables") == String(decoding: before["/etc/iproute2/rt_tables"] ?? Data(), as: UTF8.self))
+            #expect(
+                router.read("/etc/iproute2/rt_tables")
+                    == String(decoding: before["/etc/iproute2/rt_tables"] ?? Data(), as: UTF8.self))
             #expect(!router.lockHeld)
             let modesAfter = try router.runInSandbox("ls -ln \(modes) | awk '{print $1, $3, $4, $NF}'").output
             #expect(modesAfter == modesBefore)
-            #expect(modesBefore.contains("-rwsr-xr--") && modesBefore.contains("-rw----r-T") && modesBefore.contains(" 12 34 "))
+            #expect(
+                modesBefore.contains("-rwsr-xr--") && modesBefore.contains("-rw----r-T")
+                    && modesBefore.contains(" 12 34 "))
             let runID = try router.onlyRun()
             #expect(router.runStatus(runID) == "restored")
             // network had loaded the new files: both reload again, from the old ones.
@@ -45,12 +54,15 @@ import WrtformEngine
             try router.setServiceBehavior(.hang, for: "firewall")
             let target = router.sshTarget(commandTimeout: .seconds(4))
             let before = router.etc()
-            let plan = try await Fault.plan(try StepBuilder.ocn(), target)
+            // Planned over a connection of its own: on a loaded machine the read alone can pass 4 s.
+            let plan = try await Fault.plan(try StepBuilder.ocn(), router.sshTarget())
             let after = Fault.after(before, plan)
             var options = Fault.options
             options.confirmTimeout = 90
             let started = ContinuousClock.now
-            let error = await #expect(throws: EngineError.self) { _ = try await Applier(options: options).apply(plan, to: target) }
+            let error = await #expect(throws: EngineError.self) {
+                _ = try await Applier(options: options).apply(plan, to: target)
+            }
             let message = error?.message ?? ""
             // (The reload runs in the write's round trip, which is what timed out.)
             #expect(message.hasPrefix("the write (and the reload it starts) did not come back"), "\(message)")

@@ -43,11 +43,29 @@ import WrtformUCI
             var accepted: [(index: Int, value: String, field: String)] = []
             for (index, value) in Self.attacks.enumerated() {
                 let candidates: [(String, () throws -> any Step)] = [
-                    ("username", { try StepBuilder.step("i\(index)", "interface", ["name": "inj\(index)", "proto": "pppoe", "device": "wan", "username": value]) }),
-                    ("redirect name", { try StepBuilder.step("r\(index)", "redirect", [
-                        "name": value, "src": "wan", "src_dport": String(20000 + index), "dest": "lan", "dest_ip": "192.168.1.20", "dest_port": "80",
-                    ]) }),
-                    ("file content", { try StepBuilder.step("f\(index)", "file", ["path": "/etc/inj/\(index)", "content": value]) }),
+                    (
+                        "username",
+                        {
+                            try StepBuilder.step(
+                                "i\(index)", "interface",
+                                ["name": "inj\(index)", "proto": "pppoe", "device": "wan", "username": value])
+                        }
+                    ),
+                    (
+                        "redirect name",
+                        {
+                            try StepBuilder.step(
+                                "r\(index)", "redirect",
+                                [
+                                    "name": value, "src": "wan", "src_dport": String(20000 + index), "dest": "lan",
+                                    "dest_ip": "192.168.1.20", "dest_port": "80",
+                                ])
+                        }
+                    ),
+                    (
+                        "file content",
+                        { try StepBuilder.step("f\(index)", "file", ["path": "/etc/inj/\(index)", "content": value]) }
+                    ),
                 ]
                 for (field, make) in candidates {
                     do {
@@ -75,7 +93,9 @@ import WrtformUCI
                 case "username":
                     #expect(network.section(named: "inj\(item.index)")?["username"]?.joined == item.value)
                 case "redirect name":
-                    let redirect = firewall.sections(ofType: "redirect").first { $0["src_dport"]?.joined == String(20000 + item.index) }
+                    let redirect = firewall.sections(ofType: "redirect").first {
+                        $0["src_dport"]?.joined == String(20000 + item.index)
+                    }
                     #expect(redirect?["name"]?.joined == item.value)
                 default:
                     #expect(router.read("/etc/inj/\(item.index)") == item.value)
@@ -90,10 +110,14 @@ import WrtformUCI
             let commands = try router.commandLog()
             // plan, write and reload, verify and confirm
             #expect(commands.count == 3)
-            #expect(commands.allSatisfy { $0.wholeMatch(of: /exec \/bin\/sh -c "\$\(dd bs=1 count=\d+ 2>\/dev\/null\)"/) != nil }, "\(commands)")
+            #expect(
+                commands.allSatisfy {
+                    $0.wholeMatch(of: /exec \/bin\/sh -c "\$\(dd bs=1 count=\d+ 2>\/dev\/null\)"/) != nil
+                }, "\(commands)")
             #expect(scripts.entries.count == 3)
             for value in Self.attacks {
-                #expect(scripts.entries.allSatisfy { !$0.script.contains(value) }, "\(value.debugDescription) in a script")
+                #expect(
+                    scripts.entries.allSatisfy { !$0.script.contains(value) }, "\(value.debugDescription) in a script")
             }
             await target.close()
         }
@@ -103,7 +127,8 @@ import WrtformUCI
         try await withVirtualRouter { router in
             let secrets = [StepBuilder.pppoePassword, StepBuilder.ddnsPassword, "Pa55", "S3cr3t"]
             // Sample every process's command line on the router while we apply: what `ps` shows.
-            let sampler = try router.runInSandbox("""
+            let sampler = try router.runInSandbox(
+                """
                 start-stop-daemon -S -b -m -p /tmp/.sampler.pid -x /bin/sh -- -c \
                   'while :; do cat /proc/[0-9]*/cmdline >> \(router.recordMount)/ps.log 2>/dev/null; echo >> \(router.recordMount)/ps.log; sleep 0.01; done'
                 echo started
@@ -134,9 +159,14 @@ import WrtformUCI
             let modes = router.journalModes()
             #expect(modes.count > 10)
             for entry in modes {
-                #expect(entry.mode == (entry.isDirectory ? 0o700 : 0o600), "\(entry.path) is \(String(entry.mode, radix: 8))")
+                #expect(
+                    entry.mode == (entry.isDirectory ? 0o700 : 0o600),
+                    "\(entry.path) is \(String(entry.mode, radix: 8))")
             }
-            #expect(try FileManager.default.attributesOfItem(atPath: router.root.appendingPathComponent("etc/wrtform").path)[.posixPermissions] as? NSNumber == 0o700)
+            #expect(
+                try FileManager.default.attributesOfItem(
+                    atPath: router.root.appendingPathComponent("etc/wrtform").path)[.posixPermissions] as? NSNumber
+                    == 0o700)
             await target.close()
         }
     }
@@ -149,7 +179,8 @@ import WrtformUCI
             let point = try FaultPoint(.applet("sync"), call: 2, on: router)
             let apply = Task { try await Applier(options: Fault.options).apply(plan, to: target) }
             try await point.waitUntilReached()
-            let listing = try router.runInSandbox("find /etc /tmp -name '.*wrtform-*' | sort | while read -r f; do ls -ld \"$f\"; done")
+            let listing = try router.runInSandbox(
+                "find /etc /tmp -name '.*wrtform-*' | sort | while read -r f; do ls -ld \"$f\"; done")
             let lines = listing.output.split(separator: "\n")
             #expect(lines.count == plan.files.filter { $0.new.content != nil }.count, "\(listing.output)")
             for line in lines {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import VirtualRouter
-@testable import WrtformEngine
 import WrtformSSH
+
+@testable import WrtformEngine
 
 /// A connection cut while a script is still arriving: `dd` on the router gets its first part only.
 /// ash would run that part line by line — half a confirmation, half a restore; sent as one group,
@@ -11,15 +12,19 @@ import WrtformSSH
 @Suite struct FaultTruncatedScriptTests {
     func connect(_ router: VirtualRouter) async throws -> SSHConnection {
         try await SSHConnection.connect(
-            to: SSHTarget(host: router.host, port: router.port, user: "root"), hostKeyPolicy: .fingerprint(router.hostKeyFingerprint),
+            to: SSHTarget(host: router.host, port: router.port, user: "root"),
+            hostKeyPolicy: .fingerprint(router.hostKeyFingerprint),
             credentials: SSHCredentials(agent: false, identityFiles: [router.clientKeyFile]))
     }
 
     /// Sends `script` announced at its full length but cut after `count` bytes; returns the exit status.
-    func sendCut(_ script: String, at count: Int, stdin payload: [UInt8] = [], on connection: SSHConnection) async throws -> Int32 {
+    func sendCut(_ script: String, at count: Int, stdin payload: [UInt8] = [], on connection: SSHConnection)
+        async throws -> Int32
+    {
         let bytes = Array(SSHScriptRunner.wrap(script).utf8)
         let command = SSHScriptRunner.command(scriptLength: bytes.count)
-        return try await connection.exec(command, stdin: Array(bytes.prefix(count)) + payload, timeout: .seconds(20)).exitStatus
+        return try await connection.exec(command, stdin: Array(bytes.prefix(count)) + payload, timeout: .seconds(20))
+            .exitStatus
     }
 
     static func cuts(_ length: Int) -> [Int] {
@@ -48,7 +53,8 @@ import WrtformSSH
             // The whole script, but the payload cut short: the write abandons itself.
             let whole = SSHScriptRunner.wrap(payload.script).utf8.count
             for cut in [0, payload.stdin.count / 2, payload.stdin.count - 1] {
-                let status = try await sendCut(payload.script, at: whole, stdin: Array(payload.stdin.prefix(cut)), on: connection)
+                let status = try await sendCut(
+                    payload.script, at: whole, stdin: Array(payload.stdin.prefix(cut)), on: connection)
                 #expect(status == 0)
                 #expect(router.runStatus(transaction.runID) == "aborted", "payload cut at \(cut)")
                 #expect(!router.exists("/etc/wrtform/runs/\(transaction.runID)/payload"))
@@ -70,7 +76,8 @@ import WrtformSSH
             let plan = try await Fault.plan(try StepBuilder.ocn(), target)
             let after = Fault.after(before, plan)
             await #expect(throws: EngineError.self) {
-                _ = try await Applier(options: ApplyOptions(owner: "tester@ci", playbook: "cut", confirmTimeout: 120)).apply(plan, to: target)
+                _ = try await Applier(options: ApplyOptions(owner: "tester@ci", playbook: "cut", confirmTimeout: 120))
+                    .apply(plan, to: target)
             }
             await target.close()
             try await router.restartSSHServer()
@@ -92,7 +99,9 @@ import WrtformSSH
                     #expect(router.runStatus(runID) == "pending", "\(name) cut at \(cut)")
                     #expect(router.etc() == waiting, "\(name) cut at \(cut) changed files")
                     #expect(router.lockHeld)
-                    #expect(try router.processes(mentioning: runID).contains { $0.contains("/watchdog") }, "\(name) cut at \(cut) stopped the watchdog")
+                    #expect(
+                        try router.processes(mentioning: runID).contains { $0.contains("/watchdog") },
+                        "\(name) cut at \(cut) stopped the watchdog")
                     #expect(try router.serviceCalls().count == calls)
                 }
             }

@@ -13,7 +13,9 @@ import WrtformEngine
     static func graph() throws -> StepGraph {
         try StepGraph([
             .init(step: try StepBuilder.step("table", "routing-table", ["id": "300", "name": "pppoe"])),
-            .init(step: try StepBuilder.step("keep", "sysupgrade-keep", ["paths": ["/etc/iproute2/rt_tables", "/etc/hotplug.d/iface/40-pppoe"]])),
+            .init(
+                step: try StepBuilder.step(
+                    "keep", "sysupgrade-keep", ["paths": ["/etc/iproute2/rt_tables", "/etc/hotplug.d/iface/40-pppoe"]])),
         ])
     }
 
@@ -45,7 +47,10 @@ import WrtformEngine
         #expect(try await applier.apply(plan, to: target).status == .done)
         let tables = copy.etc()["/etc/iproute2/rt_tables"]
         #expect(Self.lines(tables) == Self.rtTables + ["300\tpppoe"])
-        #expect(Self.lines(copy.etc()["/etc/sysupgrade.conf"]) == Self.keep + ["/etc/iproute2/rt_tables", "/etc/hotplug.d/iface/40-pppoe"])
+        #expect(
+            Self.lines(copy.etc()["/etc/sysupgrade.conf"]) == Self.keep + [
+                "/etc/iproute2/rt_tables", "/etc/hotplug.d/iface/40-pppoe",
+            ])
         // Read back, the lines are there: nothing more to do.
         let again = try Planner().plan(graph, on: try await target.snapshot(paths: Planner.paths(for: graph), run: nil))
         #expect(!again.hasChanges)
@@ -55,7 +60,9 @@ import WrtformEngine
         _ = try await Rollback().apply(undo, with: applier, to: target)
         let after = copy.etc()
         for path in ["/etc/iproute2/rt_tables", "/etc/sysupgrade.conf"] {
-            #expect(after[path] == before[path], "\(path): \(String(decoding: after[path] ?? Data(), as: UTF8.self).debugDescription)")
+            #expect(
+                after[path] == before[path],
+                "\(path): \(String(decoding: after[path] ?? Data(), as: UTF8.self).debugDescription)")
         }
         #expect(after == before)
     }
@@ -86,7 +93,9 @@ import WrtformEngine
             #expect(!router.exists("/etc/sysupgrade.conf"))
             let before = router.etc()
             let target = router.sshTarget()
-            let graph = try StepGraph([.init(step: try StepBuilder.step("keep", "sysupgrade-keep", ["paths": Self.keep]))])
+            let graph = try StepGraph([
+                .init(step: try StepBuilder.step("keep", "sysupgrade-keep", ["paths": Self.keep]))
+            ])
             let plan = try await Fault.plan(graph, target)
             #expect(try await Applier(options: Fault.options).apply(plan, to: target).status == .done)
             #expect(router.read("/etc/sysupgrade.conf") == Self.keep.map { $0 + "\n" }.joined())
@@ -100,15 +109,20 @@ import WrtformEngine
 
     /// sysupgrade splits its lines as shell words: a path holds what a `file` path may, checked as bytes.
     @Test func sysupgradePathsAreRestrictedAsFilePaths() throws {
-        for bad in ["/etc/my file", "/etc/x\u{7F}", "/etc/x\u{2028}y", "/etc/x\r\n/etc/y", "/etc/../shadow", "/etc/./x", "etc/x",
-                    "/etc/'\u{301}x", "/etc/wrtform/runs/x"] {
+        for bad in [
+            "/etc/my file", "/etc/x\u{7F}", "/etc/x\u{2028}y", "/etc/x\r\n/etc/y", "/etc/../shadow", "/etc/./x",
+            "etc/x",
+            "/etc/'\u{301}x", "/etc/wrtform/runs/x",
+        ] {
             let error = #expect(throws: EngineError.self, "\(bad.debugDescription)") {
                 _ = try StepBuilder.step("keep", "sysupgrade-keep", ["paths": [bad]])
             }
             #expect(error?.kind == .invalidInput)
             #expect(error?.location?.file == "test.yml")
         }
-        let step = try #require(try StepBuilder.step("keep", "sysupgrade-keep", ["paths": ["//etc//x.conf", "/etc/openvpn/"]]) as? SysupgradeKeepStep)
+        let step = try #require(
+            try StepBuilder.step("keep", "sysupgrade-keep", ["paths": ["//etc//x.conf", "/etc/openvpn/"]])
+                as? SysupgradeKeepStep)
         #expect(step.paths == ["/etc/x.conf", "/etc/openvpn/"])
     }
 }

@@ -60,7 +60,9 @@ import WrtformEngine
         let copies = try FileManager.default.contentsOfDirectory(atPath: files.path)
         #expect(!copies.isEmpty)
         for name in copies {
-            let mode = try FileManager.default.attributesOfItem(atPath: files.appendingPathComponent(name).path)[.posixPermissions] as? NSNumber
+            let mode =
+                try FileManager.default.attributesOfItem(atPath: files.appendingPathComponent(name).path)[
+                    .posixPermissions] as? NSNumber
             #expect(mode?.intValue == 0o600, "\(name)")
         }
         try await target.restore(runID: runID, status: "restored")
@@ -111,7 +113,8 @@ import WrtformEngine
         try copy.write("/etc/config/firewall", copy.read("/etc/config/firewall") + handMade)
         let before = copy.read("/etc/config/firewall")
         let target = try LocalDirectoryTarget(root: copy.root)
-        let forward = try StepBuilder.step("fwd", "redirect", ["name": "web", "src": "wan", "src_dport": "8443", "dest_ip": "192.168.1.20"])
+        let forward = try StepBuilder.step(
+            "fwd", "redirect", ["name": "web", "src": "wan", "src_dport": "8443", "dest_ip": "192.168.1.20"])
         let (plan, result) = try await planAndApply(try StepGraph([.init(step: forward)]), target)
         #expect(result.status == .done)
         #expect(plan.steps.first?.changes.count == 1)
@@ -122,7 +125,9 @@ import WrtformEngine
         #expect(Set(options.map(\.key)) == ["dest_ip", "family", "proto", "target", "dest_port"])
         let after = copy.read("/etc/config/firewall")
         #expect(after.contains("\toption dest_ip 'fd00::20'\n"))
-        #expect(after.components(separatedBy: "config redirect").count == before.components(separatedBy: "config redirect").count)
+        #expect(
+            after.components(separatedBy: "config redirect").count
+                == before.components(separatedBy: "config redirect").count)
 
         let undo = try Rollback().plan(try await target.snapshot(paths: [], run: "last"))
         _ = try await Rollback().apply(undo, with: applier, to: target)
@@ -133,10 +138,12 @@ import WrtformEngine
     @Test func redirectOfAnotherFamilyIsLeftAlone() async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }
-        let six = "\nconfig redirect\n\toption src 'wan'\n\toption src_dport '8443'\n\toption family 'ipv6'\n\toption proto 'udp'\n\toption dest_ip 'fd00::20'\n"
+        let six =
+            "\nconfig redirect\n\toption src 'wan'\n\toption src_dport '8443'\n\toption family 'ipv6'\n\toption proto 'udp'\n\toption dest_ip 'fd00::20'\n"
         try copy.write("/etc/config/firewall", copy.read("/etc/config/firewall") + six)
         let target = try LocalDirectoryTarget(root: copy.root)
-        let forward = try StepBuilder.step("fwd", "redirect", ["src": "wan", "src_dport": "8443", "dest_ip": "192.168.1.20"])
+        let forward = try StepBuilder.step(
+            "fwd", "redirect", ["src": "wan", "src_dport": "8443", "dest_ip": "192.168.1.20"])
         let (plan, _) = try await planAndApply(try StepGraph([.init(step: forward)]), target)
         guard case .addSection? = plan.steps.first?.changes.first else {
             Issue.record("expected a new forward, got \(plan.steps.first?.changes ?? [])")
@@ -152,9 +159,11 @@ import WrtformEngine
         _ = try await planAndApply(try StepBuilder.ocn(), target)
         // Days later, by hand: an unrelated option, and a change to something the run set.
         var network = copy.read("/etc/config/network")
-        network = network.replacingOccurrences(of: "\toption ip6assign '60'\n", with: "\toption ip6assign '60'\n\toption hostname 'kept'\n")
+        network = network.replacingOccurrences(
+            of: "\toption ip6assign '60'\n", with: "\toption ip6assign '60'\n\toption hostname 'kept'\n")
         try copy.write("/etc/config/network", network)
-        let firewall = copy.read("/etc/config/firewall").replacingOccurrences(of: "\toption dest_ip '192.168.1.5'\n", with: "\toption dest_ip '192.168.1.6'\n")
+        let firewall = copy.read("/etc/config/firewall").replacingOccurrences(
+            of: "\toption dest_ip '192.168.1.5'\n", with: "\toption dest_ip '192.168.1.6'\n")
         try copy.write("/etc/config/firewall", firewall)
 
         let snapshot = try await target.snapshot(paths: [], run: "last")
@@ -178,7 +187,8 @@ import WrtformEngine
         let snapshot = try await target.snapshot(paths: Planner.paths(for: graph), run: nil)
         let plan = try Planner().plan(graph, on: snapshot)
 
-        try copy.write("/var/lock/wrtform/owner", "alice@laptop\n4242\n\(Int(Date().timeIntervalSince1970) - 30)\nRUN1\n")
+        try copy.write(
+            "/var/lock/wrtform/owner", "alice@laptop\n4242\n\(Int(Date().timeIntervalSince1970) - 30)\nRUN1\n")
         let locked = await #expect(throws: EngineError.self) { try await applier.apply(plan, to: target) }
         #expect(locked?.kind == .locked)
         #expect(locked?.message.contains(/locked by alice@laptop \(run RUN1, pid 4242\) since 3\d s ago/) == true)
@@ -189,7 +199,9 @@ import WrtformEngine
         let changed = await #expect(throws: EngineError.self) { try await applier.apply(plan, to: target) }
         #expect(changed?.kind == .changedSincePlan)
         #expect(changed?.message.hasPrefix("/etc/config/firewall changed on the router since the plan read it") == true)
-        #expect(copy.read("/etc/config/network") == String(decoding: before["/etc/config/network"] ?? Data(), as: UTF8.self))
+        #expect(
+            copy.read("/etc/config/network") == String(decoding: before["/etc/config/network"] ?? Data(), as: UTF8.self)
+        )
     }
 
     @Test func localJournalIsMasked() async throws {

@@ -8,11 +8,14 @@ import WrtformEngine
     static let options = ApplyOptions(owner: "tester@ci", playbook: "ocn", confirmTimeout: 60, verifyTimeout: 2)
 
     static var fixtures: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("Fixtures/uci")
     }
 
-    func plan(_ graph: StepGraph, _ target: SSHRouterTarget, _ scope: OwnershipScope? = OwnershipScope(playbook: "ocn")) async throws -> Plan {
+    func plan(_ graph: StepGraph, _ target: SSHRouterTarget, _ scope: OwnershipScope? = OwnershipScope(playbook: "ocn"))
+        async throws -> Plan
+    {
         let planner = Planner(ownership: scope)
         return try planner.plan(graph, on: try await planner.snapshot(of: graph, from: target))
     }
@@ -38,7 +41,9 @@ import WrtformEngine
                 """
             #expect(luci.contains(section))
             let target = router.sshTarget()
-            let graph = try StepGraph([.init(step: try StepBuilder.step("nas", "redirect", ["src_dport": "8443", "absent": "true"]))])
+            let graph = try StepGraph([
+                .init(step: try StepBuilder.step("nas", "redirect", ["src_dport": "8443", "absent": "true"]))
+            ])
             let plan = try await plan(graph, target, nil)
             #expect(plan.steps.map(\.action) == [.delete])
             #expect(plan.files.map(\.path) == ["/etc/config/firewall"])
@@ -54,14 +59,19 @@ import WrtformEngine
     @Test func removingAnInterfaceAZoneStillCoversIsAPlanError() async throws {
         try await withVirtualRouter { router in
             let target = router.sshTarget()
-            _ = try await Applier(options: Self.options).apply(try await plan(try StepBuilder.ocn(), target), to: target)
+            _ = try await Applier(options: Self.options).apply(
+                try await plan(try StepBuilder.ocn(), target), to: target)
             let applied = router.etc()
             // The playbook still has its zone (unchanged, covering wanppp) but now says wanppp is absent.
             let gone = try StepBuilder.step("wanppp", "interface", ["name": "wanppp", "absent": "true"], line: 12)
-            let graph = try StepGraph(try StepBuilder.ocn().ordered.map { StepGraph.Node(step: $0.id == "wanppp" ? gone : $0) })
+            let graph = try StepGraph(
+                try StepBuilder.ocn().ordered.map { StepGraph.Node(step: $0.id == "wanppp" ? gone : $0) })
             let second = router.sshTarget()
             let error = try await #require(throws: EngineError.self) { try await self.plan(graph, second) }
-            #expect(error.message.hasPrefix("step 'wanppp' removes interface 'wanppp', but zone 'wan_pppoe' in /etc/config/firewall (network) still refers to it"))
+            #expect(
+                error.message.hasPrefix(
+                    "step 'wanppp' removes interface 'wanppp', but zone 'wan_pppoe' in /etc/config/firewall (network) still refers to it"
+                ))
             #expect(error.location?.line == 12)
             #expect(await second.roundTrips() == 1)
             #expect(router.etc() == applied)
@@ -75,18 +85,23 @@ import WrtformEngine
     @Test func planWithOwnershipIsStillOneExec() async throws {
         try await withVirtualRouter { router in
             let target = router.sshTarget()
-            _ = try await Applier(options: Self.options).apply(try await plan(try StepBuilder.ocn(), target), to: target)
+            _ = try await Applier(options: Self.options).apply(
+                try await plan(try StepBuilder.ocn(), target), to: target)
             await target.close()
             let all = try StepBuilder.ocn().ordered
             func without(_ ids: Set<String>) throws -> StepGraph {
                 try StepGraph(all.filter { !ids.contains($0.id) }.map { StepGraph.Node(step: $0) })
             }
-            for (graph, execs, pending) in [(try without([]), 1, false), (try without(["https"]), 1, true), (try without(["hook"]), 2, true)] {
+            for (graph, execs, pending) in [
+                (try without([]), 1, false), (try without(["https"]), 1, true), (try without(["hook"]), 2, true),
+            ] {
                 let fresh = router.sshTarget()
                 let plan = try await plan(graph, fresh)
                 #expect(await fresh.roundTrips() == execs)
                 #expect(plan.hasChanges == pending)
-                print("ownership plan: \(await fresh.roundTrips()) exec(s), \(plan.steps.filter { $0.action == .delete }.count) removal(s)")
+                print(
+                    "ownership plan: \(await fresh.roundTrips()) exec(s), \(plan.steps.filter { $0.action == .delete }.count) removal(s)"
+                )
                 await fresh.close()
             }
         }

@@ -6,14 +6,18 @@ import WrtformEngine
 @Suite struct OwnershipTests {
     static let options = ApplyOptions(owner: "tester@ci", playbook: "ocn", confirmTimeout: nil, skipVerify: true)
 
-    func plan(_ graph: StepGraph, _ copy: RouterCopy, _ scope: OwnershipScope? = OwnershipScope(playbook: "ocn")) async throws -> Plan {
+    func plan(_ graph: StepGraph, _ copy: RouterCopy, _ scope: OwnershipScope? = OwnershipScope(playbook: "ocn"))
+        async throws -> Plan
+    {
         let target = try LocalDirectoryTarget(root: copy.root)
         let planner = Planner(ownership: scope)
         return try planner.plan(graph, on: try await planner.snapshot(of: graph, from: target))
     }
 
     @discardableResult
-    func apply(_ graph: StepGraph, _ copy: RouterCopy, _ scope: OwnershipScope? = OwnershipScope(playbook: "ocn")) async throws -> Plan {
+    func apply(_ graph: StepGraph, _ copy: RouterCopy, _ scope: OwnershipScope? = OwnershipScope(playbook: "ocn"))
+        async throws -> Plan
+    {
         let plan = try await plan(graph, copy, scope)
         _ = try await Applier(options: Self.options).apply(plan, to: try LocalDirectoryTarget(root: copy.root))
         return plan
@@ -25,7 +29,8 @@ import WrtformEngine
 
     /// The OCN graph without the steps named.
     func ocn(without removed: Set<String>) throws -> StepGraph {
-        try StepGraph(try StepBuilder.ocn().ordered.filter { !removed.contains($0.id) }.map { StepGraph.Node(step: $0) })
+        try StepGraph(
+            try StepBuilder.ocn().ordered.filter { !removed.contains($0.id) }.map { StepGraph.Node(step: $0) })
     }
 
     func absent(_ id: String, _ kind: String, _ fields: [String: Any]) throws -> StepGraph.Node {
@@ -40,11 +45,20 @@ import WrtformEngine
         defer { copy.remove() }
         let before = copy.etc()
         let extra = [
-            StepGraph.Node(step: try StepBuilder.step(
-                "nas", "uci-section", ["config": "dhcp", "type": "host", "name": "nas", "options": ["ip": "192.168.1.20", "mac": "00:11:22:33:44:55"]])),
-            StepGraph.Node(step: try StepBuilder.step("cron", "uci-option", ["config": "system", "section": "@system[0]", "options": ["cronloglevel": "5"]])),
+            StepGraph.Node(
+                step: try StepBuilder.step(
+                    "nas", "uci-section",
+                    [
+                        "config": "dhcp", "type": "host", "name": "nas",
+                        "options": ["ip": "192.168.1.20", "mac": "00:11:22:33:44:55"],
+                    ])),
+            StepGraph.Node(
+                step: try StepBuilder.step(
+                    "cron", "uci-option",
+                    ["config": "system", "section": "@system[0]", "options": ["cronloglevel": "5"]])),
         ]
-        try await apply(try StepGraph(try StepBuilder.ocn().ordered.map { StepGraph.Node(step: $0) } + extra), copy, nil)
+        try await apply(
+            try StepGraph(try StepBuilder.ocn().ordered.map { StepGraph.Node(step: $0) } + extra), copy, nil)
         #expect(copy.read("/etc/config/dhcp").contains("config host 'nas'"))
 
         let graph = try StepGraph([
@@ -60,9 +74,12 @@ import WrtformEngine
             try absent("pppoe-table", "routing-table", ["id": "300", "name": "pppoe"]),
             try absent("ddns-secret", "file", ["path": "/etc/wrtform/ddns.secret"]),
             try absent("hook", "file", ["path": "/etc/hotplug.d/iface/40-pppoe"]),
-            try absent("keep", "sysupgrade-keep", ["paths": ["/etc/iproute2/rt_tables", "/etc/hotplug.d/iface/40-pppoe"]]),
+            try absent(
+                "keep", "sysupgrade-keep", ["paths": ["/etc/iproute2/rt_tables", "/etc/hotplug.d/iface/40-pppoe"]]),
             try absent("nas", "uci-section", ["config": "dhcp", "type": "host", "name": "nas"]),
-            try absent("cron", "uci-option", ["config": "system", "section": "@system[0]", "options": ["cronloglevel": "ignored"]]),
+            try absent(
+                "cron", "uci-option",
+                ["config": "system", "section": "@system[0]", "options": ["cronloglevel": "ignored"]]),
         ])
         let plan = try await plan(graph, copy, nil)
         #expect(plan.steps.allSatisfy { $0.action == .delete })
@@ -78,17 +95,22 @@ import WrtformEngine
     @Test func absentNeedsTheIdentifyingFieldsOnly() throws {
         // A redirect to remove needs no dest_ip; a value of absent other than true is an error at its line.
         _ = try StepBuilder.step("r", "redirect", ["src_dport": "443", "absent": "true"])
-        #expect(throws: EngineError.self) { try StepBuilder.step("r", "redirect", ["src_dport": "443", "absent": "no"]) }
+        #expect(throws: EngineError.self) {
+            try StepBuilder.step("r", "redirect", ["src_dport": "443", "absent": "no"])
+        }
         #expect(throws: EngineError.self) { try StepBuilder.step("r", "redirect", ["absent": "true"]) }
     }
 
     /// Removing what config the plan leaves in place still names is an error naming the referrer.
-    @Test(arguments: [
-        ("interface", ["name": "wanppp"], "zone 'wan_pppoe'"),
-        ("firewall-zone", ["name": "wan_pppoe"], "forwarding [src='lan' dest='wan_pppoe']"),
-        ("routing-table", ["id": "300", "name": "pppoe"], "in /etc/config/network"),
-    ] as [(String, [String: String], String)])
-    func removingSomethingStillReferredToIsAPlanError(kind: String, fields: [String: String], referrer: String) async throws {
+    @Test(
+        arguments: [
+            ("interface", ["name": "wanppp"], "zone 'wan_pppoe'"),
+            ("firewall-zone", ["name": "wan_pppoe"], "forwarding [src='lan' dest='wan_pppoe']"),
+            ("routing-table", ["id": "300", "name": "pppoe"], "in /etc/config/network"),
+        ] as [(String, [String: String], String)])
+    func removingSomethingStillReferredToIsAPlanError(kind: String, fields: [String: String], referrer: String)
+        async throws
+    {
         let copy = try RouterCopy()
         defer { copy.remove() }
         try await apply(try StepBuilder.ocn(), copy, nil)
@@ -109,7 +131,8 @@ import WrtformEngine
         try await apply(try StepBuilder.ocn(), copy, nil)
         let graph = try StepGraph([
             try absent("gone", "interface", ["name": "wanppp"]),
-            StepGraph.Node(step: try StepBuilder.step("zone", "firewall-zone", ["name": "wan_pppoe", "network": ["lan"]])),
+            StepGraph.Node(
+                step: try StepBuilder.step("zone", "firewall-zone", ["name": "wan_pppoe", "network": ["lan"]])),
             try absent("rule", "network-rule", ["in": "lan", "src": "192.168.1.5", "lookup": "pppoe"]),
         ])
         let plan = try await plan(graph, copy, nil)
@@ -136,7 +159,8 @@ import WrtformEngine
         let text = copy.read(OwnershipRecord.path)
         #expect(!text.contains(StepBuilder.pppoePassword) && !text.contains(StepBuilder.ddnsPassword))
         #expect(!text.contains("position"))
-        let mode = try FileManager.default.attributesOfItem(atPath: copy.root.appendingPathComponent("etc/wrtform/owners.json").path)[.posixPermissions]
+        let mode = try FileManager.default.attributesOfItem(
+            atPath: copy.root.appendingPathComponent("etc/wrtform/owners.json").path)[.posixPermissions]
         #expect(mode as? Int == 0o600)
         // The record is written by the same run, journaled with the rest.
         let runID = try #require(result.runID)
@@ -173,7 +197,8 @@ import WrtformEngine
         let copy = try RouterCopy()
         defer { copy.remove() }
         try await apply(try StepBuilder.ocn(), copy)
-        let plan = try await plan(try ocn(without: ["https"]), copy, OwnershipScope(playbook: "ocn", mode: .playbook(prune: false)))
+        let plan = try await plan(
+            try ocn(without: ["https"]), copy, OwnershipScope(playbook: "ocn", mode: .playbook(prune: false)))
         #expect(!plan.hasChanges)
         #expect(plan.notices.contains { $0.contains("step 'https'") && $0.contains("left alone (--no-prune)") })
     }
@@ -184,14 +209,19 @@ import WrtformEngine
         defer { copy.remove() }
         try await apply(try StepBuilder.ocn(), copy)
         let plan = try await plan(try ocn(without: ["zone", "fwd", "https", "rule", "pppoe-table", "wanppp"]), copy)
-        #expect(plan.steps.filter { $0.action == .delete }.map(\.id) == ["https", "rule", "fwd", "zone", "wanppp", "pppoe-table"])
+        #expect(
+            plan.steps.filter { $0.action == .delete }.map(\.id) == [
+                "https", "rule", "fwd", "zone", "wanppp", "pppoe-table",
+            ])
     }
 
     @Test func destroyPutsBackTheBytesFromBeforeTheFirstApply() async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }
-        try copy.write("/etc/config/network", copy.read("/etc/config/network").replacingOccurrences(
-            of: "config interface 'wan'\n", with: "config interface 'wan'\n\toption metric '5'\n"))
+        try copy.write(
+            "/etc/config/network",
+            copy.read("/etc/config/network").replacingOccurrences(
+                of: "config interface 'wan'\n", with: "config interface 'wan'\n\toption metric '5'\n"))
         let before = copy.etc()
         try await apply(try StepBuilder.ocn(), copy)
         #expect(copy.read("/etc/config/network").contains("option metric '1'"))
@@ -202,7 +232,8 @@ import WrtformEngine
         _ = try await Applier(options: Self.options).apply(plan, to: try LocalDirectoryTarget(root: copy.root))
         #expect(copy.etc() == before)
         #expect(copy.read(OwnershipRecord.path) == "<absent>")
-        #expect(try await self.plan(try StepBuilder.ocn(), copy).summaryLine == "Plan: 9 to add, 1 to change, 0 to remove.")
+        #expect(
+            try await self.plan(try StepBuilder.ocn(), copy).summaryLine == "Plan: 9 to add, 1 to change, 0 to remove.")
     }
 
     /// An option changed by hand since wrtform set it stays as the user left it.
@@ -210,7 +241,9 @@ import WrtformEngine
         let copy = try RouterCopy()
         defer { copy.remove() }
         try await apply(try StepBuilder.ocn(), copy)
-        try copy.write("/etc/config/network", copy.read("/etc/config/network").replacingOccurrences(of: "option metric '1'", with: "option metric '7'"))
+        try copy.write(
+            "/etc/config/network",
+            copy.read("/etc/config/network").replacingOccurrences(of: "option metric '1'", with: "option metric '7'"))
         let plan = try await plan(try ocn(without: ["wan-metric"]), copy)
         #expect(!plan.files.contains { $0.path == "/etc/config/network" })
         #expect(plan.warnings.contains { $0.contains("metric of interface 'wan' was changed since wrtform set it") })
@@ -220,13 +253,16 @@ import WrtformEngine
     @Test func twoPlaybooksClaimingOneResource() async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }
-        let https = try StepBuilder.step("https", "redirect", ["src": "wan", "src_dport": "443", "dest_ip": "192.168.1.5"])
+        let https = try StepBuilder.step(
+            "https", "redirect", ["src": "wan", "src_dport": "443", "dest_ip": "192.168.1.5"])
         let shared = try StepGraph([StepGraph.Node(step: https)])
         try await apply(shared, copy, OwnershipScope(playbook: "a"))
         let second = try await plan(shared, copy, OwnershipScope(playbook: "b"))
-        #expect(second.warnings.contains {
-            $0.contains("step 'https' of playbook 'b'") && $0.contains("step 'https' of playbook 'a'") && $0.contains("both manage")
-        })
+        #expect(
+            second.warnings.contains {
+                $0.contains("step 'https' of playbook 'b'") && $0.contains("step 'https' of playbook 'a'")
+                    && $0.contains("both manage")
+            })
         _ = try await Applier(options: Self.options).apply(second, to: try LocalDirectoryTarget(root: copy.root))
         let pruneA = try await plan(try StepGraph([]), copy, OwnershipScope(playbook: "a"))
         #expect(!pruneA.files.contains { $0.path == "/etc/config/firewall" })
@@ -238,7 +274,9 @@ import WrtformEngine
         let copy = try RouterCopy()
         defer { copy.remove() }
         try await apply(try StepBuilder.ocn(), copy, OwnershipScope(playbook: "a"))
-        let other = try StepGraph([StepGraph.Node(step: try StepBuilder.step("m", "interface-options", ["name": "lan", "metric": "3"]))])
+        let other = try StepGraph([
+            StepGraph.Node(step: try StepBuilder.step("m", "interface-options", ["name": "lan", "metric": "3"]))
+        ])
         let plan = try await plan(other, copy, OwnershipScope(playbook: "b"))
         #expect(plan.steps.map(\.id) == ["m"])
         #expect(Set(plan.files.map(\.path)) == ["/etc/config/network", OwnershipRecord.path])
@@ -267,7 +305,9 @@ import WrtformEngine
     @Test func stepsCannotWriteWrtformsOwnFiles() async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }
-        let graph = try StepGraph([StepGraph.Node(step: try StepBuilder.step("x", "file", ["path": OwnershipRecord.path, "content": "{}"]))])
+        let graph = try StepGraph([
+            StepGraph.Node(step: try StepBuilder.step("x", "file", ["path": OwnershipRecord.path, "content": "{}"]))
+        ])
         let error = try await #require(throws: EngineError.self) { try await self.plan(graph, copy) }
         #expect(error.message.contains("wrtform keeps for itself"))
     }
@@ -297,8 +337,12 @@ import WrtformEngine
         // Owned again, so pruned again.
         #expect(try await plan(try ocn(without: ["https"]), copy).steps.last?.id == "https")
 
-        _ = try await Applier(options: ApplyOptions(owner: "t", playbook: "destroy ocn", confirmTimeout: nil, skipVerify: true))
-            .apply(try await plan(try StepGraph([]), copy, OwnershipScope(playbook: "ocn", mode: .destroy)), to: try LocalDirectoryTarget(root: copy.root))
+        _ = try await Applier(
+            options: ApplyOptions(owner: "t", playbook: "destroy ocn", confirmTimeout: nil, skipVerify: true)
+        )
+        .apply(
+            try await plan(try StepGraph([]), copy, OwnershipScope(playbook: "ocn", mode: .destroy)),
+            to: try LocalDirectoryTarget(root: copy.root))
         #expect(copy.read(OwnershipRecord.path) == "<absent>")
         try await rollback(copy)
         let owned = try record(copy).playbooks["ocn"]?.steps.map(\.id) ?? []

@@ -13,13 +13,18 @@ import WrtformEngine
             }
             #expect(error?.message.contains("is a uci config") == true, "\(String(describing: error))")
         }
-        for path in ["/etc/./config/firewall", "/etc/x/../config/firewall", "/etc/..", "/etc/wrtform/runs/20261126T221500Z-042c9/status",
-                     "/proc/sys/x", "/etc/x y", "/etc/\u{1B}x", "/etc/x\r\n"] {
+        for path in [
+            "/etc/./config/firewall", "/etc/x/../config/firewall", "/etc/..",
+            "/etc/wrtform/runs/20261126T221500Z-042c9/status",
+            "/proc/sys/x", "/etc/x y", "/etc/\u{1B}x", "/etc/x\r\n",
+        ] {
             #expect(throws: EngineError.self, "\(path.debugDescription)") {
                 _ = try StepBuilder.step("f", "file", ["path": path, "content": "x\n"])
             }
         }
-        let step = try #require(try StepBuilder.step("f", "file", ["path": "//etc/hotplug.d//iface/41-x", "content": "#!/bin/sh\n"]) as? FileStep)
+        let step = try #require(
+            try StepBuilder.step("f", "file", ["path": "//etc/hotplug.d//iface/41-x", "content": "#!/bin/sh\n"])
+                as? FileStep)
         #expect(step.path == "/etc/hotplug.d/iface/41-x")
         #expect(step.files == ["/etc/hotplug.d/iface/41-x"])
     }
@@ -30,20 +35,35 @@ import WrtformEngine
         try await withVirtualRouter { router in
             let target = router.sshTarget()
             let graph = try StepGraph([
-                .init(step: try StepBuilder.step("hook", "file", ["path": "//etc/hotplug.d//iface/41-x", "content": "#!/bin/sh\n"])),
-                .init(step: try StepBuilder.step("secret", "file", ["path": "/etc/wrtform/token", "content": "t0ken-S3cr3t\n"], secret: ["content"])),
-                .init(step: try StepBuilder.step("plain", "file", ["path": "/etc/wrtform/plain", "content": "public\n"])),
+                .init(
+                    step: try StepBuilder.step(
+                        "hook", "file", ["path": "//etc/hotplug.d//iface/41-x", "content": "#!/bin/sh\n"])),
+                .init(
+                    step: try StepBuilder.step(
+                        "secret", "file", ["path": "/etc/wrtform/token", "content": "t0ken-S3cr3t\n"],
+                        secret: ["content"])),
+                .init(
+                    step: try StepBuilder.step("plain", "file", ["path": "/etc/wrtform/plain", "content": "public\n"])),
             ])
             let plan = try await Fault.plan(graph, target)
-            #expect(plan.files.map(\.path).sorted() == ["/etc/hotplug.d/iface/41-x", "/etc/wrtform/plain", "/etc/wrtform/token"])
+            #expect(
+                plan.files.map(\.path).sorted() == [
+                    "/etc/hotplug.d/iface/41-x", "/etc/wrtform/plain", "/etc/wrtform/token",
+                ])
             let result = try await Applier(options: Fault.options).apply(plan, to: target)
             #expect(result.status == .done)
             #expect(router.read("/etc/hotplug.d/iface/41-x") == "#!/bin/sh\n")
             let modes = try router.runInSandbox("ls -l /etc/wrtform/token /etc/wrtform/plain | cut -c1-10").output
             #expect(modes == "-rw-r--r--\n-rw-------\n", "\(modes)")
-            let journal = try RunJournal.decode(Array(try Data(contentsOf: router.root.appendingPathComponent(
-                "etc/wrtform/runs/\(try #require(result.runID))/run.json"))))
-            #expect(journal.files.map(\.path).sorted() == ["/etc/hotplug.d/iface/41-x", "/etc/wrtform/plain", "/etc/wrtform/token"])
+            let journal = try RunJournal.decode(
+                Array(
+                    try Data(
+                        contentsOf: router.root.appendingPathComponent(
+                            "etc/wrtform/runs/\(try #require(result.runID))/run.json"))))
+            #expect(
+                journal.files.map(\.path).sorted() == [
+                    "/etc/hotplug.d/iface/41-x", "/etc/wrtform/plain", "/etc/wrtform/token",
+                ])
             await target.close()
         }
     }
@@ -57,7 +77,11 @@ import WrtformEngine
             for path in ["//etc/config/firewall", "/etc/config/../config/firewall", "/etc/wrtform/runs/x/status"] {
                 let transaction = WriteTransaction(
                     runID: "20261126T221500Z-042c9", owner: "tester",
-                    files: [.init(path: path, expectedHash: "absent", new: FileState(content: Array("this is not a uci file\n".utf8)))],
+                    files: [
+                        .init(
+                            path: path, expectedHash: "absent",
+                            new: FileState(content: Array("this is not a uci file\n".utf8)))
+                    ],
                     journal: Array("{}".utf8), summary: "x", services: [])
                 let outcome = try await target.write(transaction)
                 #expect(outcome == .failed("'\(path)' is not a path wrtform writes (not in normal form)"), "\(outcome)")

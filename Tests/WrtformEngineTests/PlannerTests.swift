@@ -38,19 +38,25 @@ import WrtformEngine
         let before = copy.read("/etc/config/network")
         let untouched = try #require(before.components(separatedBy: "config interface 'wan'").first)
         #expect(network.hasPrefix(untouched))
-        #expect(network.hasPrefix(before.replacingOccurrences(of: "\toption proto 'dhcp'\n", with: "\toption proto 'dhcp'\n\toption metric '1'\n")))
+        #expect(
+            network.hasPrefix(
+                before.replacingOccurrences(
+                    of: "\toption proto 'dhcp'\n", with: "\toption proto 'dhcp'\n\toption metric '1'\n")))
     }
 
     /// The session arrives at the router's own address (SSH_CONNECTION): a step changing the
     /// interface of that subnet, or its zone, is flagged; other interfaces are not.
     @Test(arguments: [
-        ("192.168.1.1", true), ("192.168.1.77", true), ("192.168.2.1", false), ("127.4.5.6", false), ("2001:db8::1", false),
+        ("192.168.1.1", true), ("192.168.1.77", true), ("192.168.2.1", false), ("127.4.5.6", false),
+        ("2001:db8::1", false),
     ])
     func warnsWhenAStepChangesTheInterfaceOfTheSession(address: String, warned: Bool) async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }
         let target = try LocalDirectoryTarget(root: copy.root)
-        let graph = try StepGraph([.init(step: try StepBuilder.step("m", "interface-options", ["name": "lan", "metric": "5"]))])
+        let graph = try StepGraph([
+            .init(step: try StepBuilder.step("m", "interface-options", ["name": "lan", "metric": "5"]))
+        ])
         var snapshot = try await target.snapshot(paths: Planner.paths(for: graph), run: nil)
         snapshot.connectedAddress = address
         let plan = try Planner().plan(graph, on: snapshot)
@@ -64,16 +70,20 @@ import WrtformEngine
         defer { copy.remove() }
         let target = try LocalDirectoryTarget(root: copy.root)
         let graph = try StepGraph([
-            .init(step: try StepBuilder.step("mtu", "uci-section", ["config": "network", "type": "device", "match": ["name": "br-lan"], "options": ["mtu": "1400"]])),
+            .init(
+                step: try StepBuilder.step(
+                    "mtu", "uci-section",
+                    ["config": "network", "type": "device", "match": ["name": "br-lan"], "options": ["mtu": "1400"]])),
             .init(step: try StepBuilder.step("guest", "firewall-zone", ["name": "guest", "network": ["lan"]])),
         ])
         var snapshot = try await target.snapshot(paths: Planner.paths(for: graph), run: nil)
         snapshot.connectedAddress = "192.168.1.1"
         let plan = try Planner().plan(graph, on: snapshot)
-        #expect(plan.warnings == [
-            "step 'mtu' changes device 'br-lan' of interface 'lan', which this SSH session arrives through (192.168.1.1)",
-            "step 'guest' puts interface 'lan' into zone 'guest', which this SSH session arrives through (192.168.1.1)",
-        ])
+        #expect(
+            plan.warnings == [
+                "step 'mtu' changes device 'br-lan' of interface 'lan', which this SSH session arrives through (192.168.1.1)",
+                "step 'guest' puts interface 'lan' into zone 'guest', which this SSH session arrives through (192.168.1.1)",
+            ])
     }
 
     /// What the router is in the middle of comes as notices, shown before the changes.
@@ -83,28 +93,38 @@ import WrtformEngine
         let target = try LocalDirectoryTarget(root: copy.root)
         let graph = try StepBuilder.ocn()
         var snapshot = try await target.snapshot(paths: Planner.paths(for: graph), run: nil)
-        snapshot.runs = [RunSummary(id: "20260101T000000Z-00001", status: .pending, time: 0, playbook: "ocn", files: [])]
+        snapshot.runs = [
+            RunSummary(id: "20260101T000000Z-00001", status: .pending, time: 0, playbook: "ocn", files: [])
+        ]
         snapshot.lock = LockInfo(owner: "alice@laptop", pid: "1", since: 0, runID: "20260101T000000Z-00001")
         let plan = try Planner().plan(graph, on: snapshot)
-        #expect(plan.notices == [
-            "run 20260101T000000Z-00001 is still waiting for confirmation: the router restores it unless it is confirmed",
-            "the router is locked by alice@laptop (run 20260101T000000Z-00001): apply will wait for no one and refuse",
-        ])
+        #expect(
+            plan.notices == [
+                "run 20260101T000000Z-00001 is still waiting for confirmation: the router restores it unless it is confirmed",
+                "the router is locked by alice@laptop (run 20260101T000000Z-00001): apply will wait for no one and refuse",
+            ])
         #expect(plan.warnings.isEmpty)
     }
 
     @Test func unknownZoneIsAPlanError() async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }
-        let graph = try StepGraph([.init(step: try StepBuilder.step("fwd", "forwarding", ["src": "lan", "dest": "wan_ppoe"], line: 4))])
+        let graph = try StepGraph([
+            .init(step: try StepBuilder.step("fwd", "forwarding", ["src": "lan", "dest": "wan_ppoe"], line: 4))
+        ])
         let error = await #expect(throws: EngineError.self) { try await plan(graph, on: copy) }
-        #expect(error?.message == "step 'fwd' refers to zone 'wan_ppoe', which is neither on the router nor created by the playbook")
+        #expect(
+            error?.message
+                == "step 'fwd' refers to zone 'wan_ppoe', which is neither on the router nor created by the playbook")
     }
 
     @Test func unknownTableIsAPlanError() async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }
-        let graph = try StepGraph([.init(step: try StepBuilder.step("r", "network-rule", ["in": "lan", "src": "192.168.1.5", "lookup": "pppoe"]))])
+        let graph = try StepGraph([
+            .init(
+                step: try StepBuilder.step("r", "network-rule", ["in": "lan", "src": "192.168.1.5", "lookup": "pppoe"]))
+        ])
         let error = await #expect(throws: EngineError.self) { try await plan(graph, on: copy) }
         #expect(error?.message.contains("routing table 'pppoe'") == true)
     }
@@ -113,7 +133,9 @@ import WrtformEngine
         let copy = try RouterCopy()
         defer { copy.remove() }
         try copy.write("/etc/iproute2/rt_tables", "255\tlocal\n254\tmain\n300 isp2\n")
-        let graph = try StepGraph([.init(step: try StepBuilder.step("t", "routing-table", ["id": "300", "name": "pppoe"]))])
+        let graph = try StepGraph([
+            .init(step: try StepBuilder.step("t", "routing-table", ["id": "300", "name": "pppoe"]))
+        ])
         let error = await #expect(throws: EngineError.self) { try await plan(graph, on: copy) }
         #expect(error?.message == "/etc/iproute2/rt_tables already gives table 300 the name 'isp2'")
         try copy.write("/etc/iproute2/rt_tables", "255\tlocal\n254\tmain\n301\tpppoe\n")
@@ -124,7 +146,9 @@ import WrtformEngine
     @Test func missingInterfaceForOptions() async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }
-        let graph = try StepGraph([.init(step: try StepBuilder.step("m", "interface-options", ["name": "wan2", "metric": "1"]))])
+        let graph = try StepGraph([
+            .init(step: try StepBuilder.step("m", "interface-options", ["name": "wan2", "metric": "1"]))
+        ])
         let error = await #expect(throws: EngineError.self) { try await plan(graph, on: copy) }
         #expect(error?.message.contains("interface 'wan2'") == true)
     }
@@ -140,7 +164,10 @@ import WrtformEngine
     }
 
     @Test func lucisStagingAndPendingApplyRefuseOffline() async throws {
-        for (path, text) in [("/var/run/rpcd/uci-7f3a/network", "network.lan.ipaddr='10.0.0.1'\n"), ("/var/run/rpcd/snapshot-files/firewall", "x")] {
+        for (path, text) in [
+            ("/var/run/rpcd/uci-7f3a/network", "network.lan.ipaddr='10.0.0.1'\n"),
+            ("/var/run/rpcd/snapshot-files/firewall", "x"),
+        ] {
             let copy = try RouterCopy()
             defer { copy.remove() }
             try copy.write(path, text)
@@ -149,7 +176,7 @@ import WrtformEngine
         }
         let copy = try RouterCopy()
         defer { copy.remove() }
-        try copy.write("/tmp/.uci/network", "")  // an empty staging file is nobody's change
+        try copy.write("/tmp/.uci/network", "") // an empty staging file is nobody's change
         _ = try await plan(try StepBuilder.ocn(), on: copy)
     }
 
@@ -157,10 +184,16 @@ import WrtformEngine
         let copy = try RouterCopy()
         defer { copy.remove() }
         let firewall = copy.read("/etc/config/firewall")
-        try copy.write("/etc/config/firewall", firewall + "\nconfig zone\n\toption name 'wan_pppoe'\n\toption input 'REJECT'\n\toption output 'ACCEPT'\n\toption forward 'REJECT'\n\toption masq '1'\n\toption custom 'kept'\n")
+        try copy.write(
+            "/etc/config/firewall",
+            firewall
+                + "\nconfig zone\n\toption name 'wan_pppoe'\n\toption input 'REJECT'\n\toption output 'ACCEPT'\n\toption forward 'REJECT'\n\toption masq '1'\n\toption custom 'kept'\n"
+        )
         let graph = try StepGraph([
             .init(step: try StepBuilder.step("wanppp", "interface", ["name": "wanppp", "proto": "pppoe"])),
-            .init(step: try StepBuilder.step("zone", "firewall-zone", ["name": "wan_pppoe", "masq": "1", "mtu_fix": "1", "network": ["wanppp"]])),
+            .init(
+                step: try StepBuilder.step(
+                    "zone", "firewall-zone", ["name": "wan_pppoe", "masq": "1", "mtu_fix": "1", "network": ["wanppp"]])),
         ])
         let plan = try await plan(graph, on: copy)
         let zone = try #require(plan.steps.first { $0.id == "zone" })

@@ -6,7 +6,8 @@ import WrtformEngine
 /// The engine end to end, through real SSH against the virtual router.
 @Suite struct SSHApplyTests {
     func options(confirmTimeout: Int? = 60, probes: [PostCheck] = []) -> ApplyOptions {
-        ApplyOptions(owner: "tester@ci", playbook: "ocn", confirmTimeout: confirmTimeout, probes: probes, verifyTimeout: 2)
+        ApplyOptions(
+            owner: "tester@ci", playbook: "ocn", confirmTimeout: confirmTimeout, probes: probes, verifyTimeout: 2)
     }
 
     func plan(_ graph: StepGraph, _ target: SSHRouterTarget) async throws -> Plan {
@@ -47,8 +48,10 @@ import WrtformEngine
             #expect(router.read("/etc/wrtform/runs/\(runID)/status") == "done\n")
             #expect(!router.exists("/var/lock/wrtform"))
             #expect(!router.exists("/etc/uci-defaults/99-wrtform-restore"))
-            let journalMode = try FileManager.default.attributesOfItem(
-                atPath: router.root.appendingPathComponent("etc/wrtform/runs/\(runID)").path)[.posixPermissions] as? NSNumber
+            let journalMode =
+                try FileManager.default.attributesOfItem(
+                    atPath: router.root.appendingPathComponent("etc/wrtform/runs/\(runID)").path)[.posixPermissions]
+                as? NSNumber
             #expect(journalMode?.intValue == 0o700)
             // No secret ever travelled in a command line.
             let commands = try router.commandLog().joined(separator: "\n")
@@ -63,7 +66,9 @@ import WrtformEngine
             #expect(try router.serviceCalls().count == 2)
 
             // Later: an unrelated edit by hand, then rollback keeps it.
-            try router.write("/etc/config/network", router.read("/etc/config/network") + "\nconfig interface 'guest'\n\toption proto 'static'\n")
+            try router.write(
+                "/etc/config/network",
+                router.read("/etc/config/network") + "\nconfig interface 'guest'\n\toption proto 'static'\n")
             let rollbackSnapshot = try await target.snapshot(paths: [], run: "last")
             let undo = try Rollback().plan(rollbackSnapshot)
             #expect(undo.hasChanges)
@@ -90,7 +95,8 @@ import WrtformEngine
     /// runs, dropping the oldest finished ones; a run still pending is never dropped.
     @Test func oldJournalsAreDroppedAndNewOnesAreSmall() async throws {
         try await withVirtualRouter { router in
-            _ = try router.runInSandbox("""
+            _ = try router.runInSandbox(
+                """
                 mkdir -p /etc/wrtform/runs
                 for i in 01 02 03 04 05 06 07 08 09 10 11 12; do
                     d=/etc/wrtform/runs/20250101T0000${i}Z-00000
@@ -99,7 +105,8 @@ import WrtformEngine
                 echo pending > /etc/wrtform/runs/20250101T000001Z-00000/status
                 """)
             let target = router.sshTarget()
-            let result = try await Applier(options: options()).apply(try await plan(try StepBuilder.ocn(), target), to: target)
+            let result = try await Applier(options: options()).apply(
+                try await plan(try StepBuilder.ocn(), target), to: target)
             #expect(result.status == .done)
             let runs = router.runIDs()
             #expect(runs.count == 10, "\(runs)")
@@ -122,7 +129,9 @@ import WrtformEngine
             let error = await #expect(throws: EngineError.self) {
                 try await Applier(options: options()).apply(try await plan(graph, target), to: target)
             }
-            #expect(error?.message == "reload of firewall failed (exit 3); the router restored its files and is back where it was")
+            #expect(
+                error?.message
+                    == "reload of firewall failed (exit 3); the router restored its files and is back where it was")
             #expect(error?.message.contains("back where it was") == true)
             #expect(router.etc() == before)
             #expect(!router.exists("/var/lock/wrtform"))
@@ -138,7 +147,8 @@ import WrtformEngine
             let target = router.sshTarget()
             let probe = PostCheck("the server answers", command: "false", needsNetifd: false)
             let error = await #expect(throws: EngineError.self) {
-                try await Applier(options: options(probes: [probe])).apply(try await plan(try StepBuilder.ocn(), target), to: target)
+                try await Applier(options: options(probes: [probe])).apply(
+                    try await plan(try StepBuilder.ocn(), target), to: target)
             }
             #expect(error?.message.contains("verify failed: the server answers") == true)
             #expect(router.etc() == before)
@@ -151,9 +161,12 @@ import WrtformEngine
         try await withVirtualRouter { router in
             let target = router.sshTarget()
             let plan = try await plan(try StepBuilder.ocn(), target)
-            try router.write("/etc/config/firewall", router.read("/etc/config/firewall") + "\n# saved in LuCI meanwhile\n")
+            try router.write(
+                "/etc/config/firewall", router.read("/etc/config/firewall") + "\n# saved in LuCI meanwhile\n")
             let edited = router.etc()
-            let error = await #expect(throws: EngineError.self) { try await Applier(options: options()).apply(plan, to: target) }
+            let error = await #expect(throws: EngineError.self) {
+                try await Applier(options: options()).apply(plan, to: target)
+            }
             #expect(error?.kind == .changedSincePlan)
             #expect(router.etc() == edited)
             #expect(!router.exists("/var/lock/wrtform"))
@@ -175,8 +188,12 @@ import WrtformEngine
                 waited += 1
             }
             let other = router.sshTarget()
-            let forward = try StepGraph([.init(step: try StepBuilder.step(
-                "web", "redirect", ["src": "wan", "src_dport": "8080", "dest_ip": "192.168.1.20", "dest_port": "80"]))])
+            let forward = try StepGraph([
+                .init(
+                    step: try StepBuilder.step(
+                        "web", "redirect",
+                        ["src": "wan", "src_dport": "8080", "dest_ip": "192.168.1.20", "dest_port": "80"]))
+            ])
             let otherPlan = try await plan(forward, other)
             #expect(otherPlan.notices.contains { $0.contains("locked by tester@ci") })
             let error = await #expect(throws: EngineError.self) {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VirtualRouter
+
 @testable import WrtformEngine
 
 /// The snapshot's framing: names from the router cannot forge lines, and malformed answers are
@@ -13,16 +14,22 @@ import VirtualRouter
             let planted = "évil\nH planted-hostname\nN 20990101T000000Z-aaaaa\tdone\t1\tfake\tetc-x\n4:fake"
             try Data("config x 'y'\n".utf8).write(to: router.root.appendingPathComponent("etc/config/\(planted)"))
             try FileManager.default.createDirectory(
-                at: router.root.appendingPathComponent("etc/wrtform/runs/x\nN 20990101T000000Z-bbbbb\tdone\t1\tfake\tetc-y"),
+                at: router.root.appendingPathComponent(
+                    "etc/wrtform/runs/x\nN 20990101T000000Z-bbbbb\tdone\t1\tfake\tetc-y"),
                 withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(at: router.root.appendingPathComponent("tmp/.uci"), withIntermediateDirectories: true)
-            try Data("x\n".utf8).write(to: router.root.appendingPathComponent("tmp/.uci/a\nF 9223372036854775807\tx\ty\tz"))
+            try FileManager.default.createDirectory(
+                at: router.root.appendingPathComponent("tmp/.uci"), withIntermediateDirectories: true)
+            try Data("x\n".utf8).write(
+                to: router.root.appendingPathComponent("tmp/.uci/a\nF 9223372036854775807\tx\ty\tz"))
             let target = router.sshTarget()
             let snapshot = try await target.snapshot(paths: [], run: nil)
             #expect(snapshot.facts.hostname == "OpenWrt")
             #expect(snapshot.facts.configs.contains(planted))
             #expect(snapshot.runs.isEmpty, "\(snapshot.runs)")
-            #expect(snapshot.stagedChanges == ["uncommitted uci changes in /tmp/.uci/a\\x0aF 9223372036854775807\\x09x\\x09y\\x09z"])
+            #expect(
+                snapshot.stagedChanges == [
+                    "uncommitted uci changes in /tmp/.uci/a\\x0aF 9223372036854775807\\x09x\\x09y\\x09z"
+                ])
             await target.close()
         }
     }
@@ -71,7 +78,9 @@ import VirtualRouter
             let body = items.map { "\($0.utf8.count):\($0)" }.joined()
             return "\(tag) \(body.utf8.count)\n\(body)\n"
         }
-        let text = "WRTFORM 2\nT 1700000000\n" + record("H", ["OpenWrt"]) + "X uci\nX opkg\n" + record("C", ["network", "firewall"])
+        let text =
+            "WRTFORM 2\nT 1700000000\n" + record("H", ["OpenWrt"]) + "X uci\nX opkg\n"
+            + record("C", ["network", "firewall"])
             + record("N", ["20261204T000000Z-abcde", "done", "1700000000\tocn\t/etc/x"])
             + record("E", ["192.168.1.9 50000 192.168.1.1 22"]) + record("D", ["lo", "wan"])
             + "F symlink regular 3 -rw-r----- 0 0\n/etc/config/firewall\0/etc/firewall.real\0/etc/firewall.real\0abc\n"

@@ -5,9 +5,15 @@ import WrtformEngine
     @Test func impliedDependenciesOrderSteps() throws {
         // Written in the "wrong" order: the zone and rule come before what they refer to.
         let graph = try StepGraph([
-            .init(step: try StepBuilder.step("rule", "network-rule", ["in": "lan", "src": "192.168.1.5", "lookup": "pppoe"], line: 1)),
-            .init(step: try StepBuilder.step("zone", "firewall-zone", ["name": "wan_pppoe", "network": ["wanppp"]], line: 2)),
-            .init(step: try StepBuilder.step("wanppp", "interface", ["name": "wanppp", "proto": "pppoe", "ip4table": "pppoe"], line: 3)),
+            .init(
+                step: try StepBuilder.step(
+                    "rule", "network-rule", ["in": "lan", "src": "192.168.1.5", "lookup": "pppoe"], line: 1)),
+            .init(
+                step: try StepBuilder.step(
+                    "zone", "firewall-zone", ["name": "wan_pppoe", "network": ["wanppp"]], line: 2)),
+            .init(
+                step: try StepBuilder.step(
+                    "wanppp", "interface", ["name": "wanppp", "proto": "pppoe", "ip4table": "pppoe"], line: 3)),
             .init(step: try StepBuilder.step("table", "routing-table", ["id": "300", "name": "pppoe"], line: 4)),
         ])
         #expect(graph.ordered.map(\.id) == ["table", "rule", "wanppp", "zone"])
@@ -28,7 +34,9 @@ import WrtformEngine
         let a = try StepBuilder.step("wanppp", "forwarding", ["src": "lan", "dest": "wan"], line: 1)
         let b = try StepBuilder.step("zone", "forwarding", ["src": "wan", "dest": "lan"], line: 2)
         let error = #expect(throws: EngineError.self) {
-            try StepGraph([.init(step: a), .init(step: b, needs: [("wanpp", SourceLocation(file: "x.yml", line: 9, column: 12))])])
+            try StepGraph([
+                .init(step: a), .init(step: b, needs: [("wanpp", SourceLocation(file: "x.yml", line: 9, column: 12))]),
+            ])
         }
         #expect(error?.description == "x.yml:9:12: step 'zone' needs unknown step 'wanpp' (did you mean 'wanppp'?)")
     }
@@ -55,7 +63,9 @@ import WrtformEngine
         #expect(long?.message.contains("longer than 9 characters") == true)
         let kind = #expect(throws: EngineError.self) { try StepBuilder.step("z", "firewal-zone", ["name": "x"]) }
         #expect(kind?.description == "test.yml:1:3: unknown step kind 'firewal-zone' (did you mean 'firewall-zone'?)")
-        let field = #expect(throws: EngineError.self) { try StepBuilder.step("f", "forwarding", ["src": "lan", "dset": "wan"]) }
+        let field = #expect(throws: EngineError.self) {
+            try StepBuilder.step("f", "forwarding", ["src": "lan", "dset": "wan"])
+        }
         #expect(field?.hint == "did you mean 'dest'?")
         let newline = #expect(throws: EngineError.self) {
             try StepBuilder.step("w", "interface", ["name": "wanppp", "username": "a\nb"])
@@ -68,9 +78,13 @@ import WrtformEngine
     }
 
     @Test func ruleSourceGetsHostPrefix() throws {
-        let rule = try #require(try StepBuilder.step("r", "network-rule", ["in": "lan", "src": "192.168.1.5", "lookup": "pppoe"]) as? NetworkRuleStep)
+        let rule = try #require(
+            try StepBuilder.step("r", "network-rule", ["in": "lan", "src": "192.168.1.5", "lookup": "pppoe"])
+                as? NetworkRuleStep)
         #expect(rule.match.options["src"] == .single("192.168.1.5/32"))
-        let rule6 = try #require(try StepBuilder.step("r", "network-rule", ["family": "ipv6", "src": "2001:db8::5", "lookup": "main"]) as? NetworkRuleStep)
+        let rule6 = try #require(
+            try StepBuilder.step("r", "network-rule", ["family": "ipv6", "src": "2001:db8::5", "lookup": "main"])
+                as? NetworkRuleStep)
         #expect(rule6.match.type == "rule6")
         #expect(rule6.match.options["src"] == .single("2001:db8::5/128"))
     }

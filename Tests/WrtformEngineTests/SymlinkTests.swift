@@ -13,7 +13,8 @@ import WrtformEngine
 
     @Test func writesThroughALinkInsideEtcOverSSH() async throws {
         try await withVirtualRouter { router in
-            _ = try router.runInSandbox("""
+            _ = try router.runInSandbox(
+                """
                 mv /etc/config/firewall /etc/firewall.real && ln -s /etc/firewall.real /etc/config/firewall
                 chmod 0640 /etc/firewall.real && chown 12:34 /etc/firewall.real
                 """)
@@ -30,19 +31,23 @@ import WrtformEngine
             let result = try await Applier(options: Self.options).apply(plan, to: target)
             #expect(result.status == .done)
             let check = try router.runInSandbox(
-                "[ -L /etc/config/firewall ] && readlink /etc/config/firewall; ls -ln /etc/firewall.real | awk '{print $1, $3, $4}'")
+                "[ -L /etc/config/firewall ] && readlink /etc/config/firewall; ls -ln /etc/firewall.real | awk '{print $1, $3, $4}'"
+            )
             #expect(check.output == "/etc/firewall.real\n-rw-r----- 12 34\n")
             #expect(router.read("/etc/firewall.real").contains("wan_pppoe"))
             // The journal holds the target's old bytes.
             let runID = try #require(result.runID)
-            let copies = try router.runInSandbox("cat /etc/wrtform/runs/\(runID)/files/*[0-9] | grep -c 'config zone'").output
+            let copies = try router.runInSandbox("cat /etc/wrtform/runs/\(runID)/files/*[0-9] | grep -c 'config zone'")
+                .output
             #expect(copies.trimmingCharacters(in: .whitespacesAndNewlines) != "0")
 
             // Rollback goes through the link too.
             let rollback = try await target.snapshot(paths: [], run: "last")
-            _ = try await Rollback().apply(try Rollback().plan(rollback), with: Applier(options: Self.options), to: target)
+            _ = try await Rollback().apply(
+                try Rollback().plan(rollback), with: Applier(options: Self.options), to: target)
             #expect(router.read("/etc/firewall.real") == original)
-            let after = try router.runInSandbox("[ -L /etc/config/firewall ] && ls -ln /etc/firewall.real | awk '{print $1, $3, $4}'")
+            let after = try router.runInSandbox(
+                "[ -L /etc/config/firewall ] && ls -ln /etc/firewall.real | awk '{print $1, $3, $4}'")
             #expect(after.output == "-rw-r----- 12 34\n")
             await target.close()
         }
@@ -51,24 +56,37 @@ import WrtformEngine
     /// A failing reload restores through the link: the link stays, the target gets its bytes back.
     @Test func restoreGoesThroughTheLinkOverSSH() async throws {
         try await withVirtualRouter { router in
-            _ = try router.runInSandbox("mv /etc/config/firewall /etc/firewall.real && ln -s ../firewall.real /etc/config/firewall")
+            _ = try router.runInSandbox(
+                "mv /etc/config/firewall /etc/firewall.real && ln -s ../firewall.real /etc/config/firewall")
             try router.setServiceBehavior(.fail(4), for: "firewall")
             let original = router.read("/etc/firewall.real")
             let target = router.sshTarget()
             let plan = try await Fault.plan(try Self.graph(), target)
-            await #expect(throws: EngineError.self) { _ = try await Applier(options: Self.options).apply(plan, to: target) }
+            await #expect(throws: EngineError.self) {
+                _ = try await Applier(options: Self.options).apply(plan, to: target)
+            }
             #expect(router.read("/etc/firewall.real") == original)
-            #expect(try router.runInSandbox("readlink /etc/config/firewall; ls -ln /etc/firewall.real | cut -c1-10").output == "../firewall.real\n-rw-r--r--\n")
+            #expect(
+                try router.runInSandbox("readlink /etc/config/firewall; ls -ln /etc/firewall.real | cut -c1-10").output
+                    == "../firewall.real\n-rw-r--r--\n")
             await target.close()
         }
     }
 
     /// How each refused case is set up in the router's filesystem, and what the error must name.
     static let refusals: [(setup: String, path: String, names: String)] = [
-        ("mv /etc/config/firewall /tmp/fw.real && ln -s /tmp/fw.real /etc/config/firewall", "/etc/config/firewall", "/tmp/fw.real"),
-        ("rm -f /etc/sysupgrade.conf && ln -s /etc/nowhere.conf /etc/sysupgrade.conf", "/etc/sysupgrade.conf", "/etc/nowhere.conf"),
-        ("rm -rf /etc/hotplug.d/iface && mkdir -p /tmp/hooks && ln -s /tmp/hooks /etc/hotplug.d/iface",
-            "/etc/hotplug.d/iface/40-pppoe", "/etc/hotplug.d/iface -> /tmp/hooks"),
+        (
+            "mv /etc/config/firewall /tmp/fw.real && ln -s /tmp/fw.real /etc/config/firewall", "/etc/config/firewall",
+            "/tmp/fw.real"
+        ),
+        (
+            "rm -f /etc/sysupgrade.conf && ln -s /etc/nowhere.conf /etc/sysupgrade.conf", "/etc/sysupgrade.conf",
+            "/etc/nowhere.conf"
+        ),
+        (
+            "rm -rf /etc/hotplug.d/iface && mkdir -p /tmp/hooks && ln -s /tmp/hooks /etc/hotplug.d/iface",
+            "/etc/hotplug.d/iface/40-pppoe", "/etc/hotplug.d/iface -> /tmp/hooks"
+        ),
     ]
 
     @Test(arguments: 0..<3) func linksOutOfEtcAreRefusedOverSSH(_ index: Int) async throws {
@@ -101,7 +119,8 @@ import WrtformEngine
         let plan = try await Fault.plan(try Self.graph(), target)
         #expect(plan.snapshot.files["/etc/config/firewall"]?.kind == .symlink)
         #expect(plan.snapshot.files["/etc/config/firewall"]?.mode == "0640")
-        let result = try await Applier(options: ApplyOptions(owner: "t", playbook: "links", confirmTimeout: nil)).apply(plan, to: target)
+        let result = try await Applier(options: ApplyOptions(owner: "t", playbook: "links", confirmTimeout: nil)).apply(
+            plan, to: target)
         #expect(try files.destinationOfSymbolicLink(atPath: link) == "/etc/firewall.real")
         #expect(try String(contentsOfFile: real, encoding: .utf8).contains("wan_pppoe"))
         #expect((try files.attributesOfItem(atPath: real)[.posixPermissions] as? NSNumber)?.intValue == 0o640)
@@ -116,7 +135,8 @@ import WrtformEngine
     @Test func linksNeverLeadOutOfTheRoot() async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }
-        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("wrtform-outside-\(UUID().uuidString)")
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wrtform-outside-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: outside) }
         let hooks = copy.root.appendingPathComponent("etc/hotplug.d/iface")
@@ -133,10 +153,16 @@ import WrtformEngine
         let copy = try RouterCopy()
         defer { copy.remove() }
         let files = FileManager.default
-        let (path, destination) = [("etc/config/firewall", "/tmp/fw.real"), ("etc/sysupgrade.conf", "/etc/nowhere.conf")][index]
+        let (path, destination) = [
+            ("etc/config/firewall", "/tmp/fw.real"), ("etc/sysupgrade.conf", "/etc/nowhere.conf"),
+        ][index]
         let link = copy.root.appendingPathComponent(path).path
         try files.createDirectory(at: copy.root.appendingPathComponent("tmp"), withIntermediateDirectories: true)
-        if index == 0 { try files.moveItem(atPath: link, toPath: copy.root.appendingPathComponent("tmp/fw.real").path) } else { try? files.removeItem(atPath: link) }
+        if index == 0 {
+            try files.moveItem(atPath: link, toPath: copy.root.appendingPathComponent("tmp/fw.real").path)
+        } else {
+            try? files.removeItem(atPath: link)
+        }
         try files.createSymbolicLink(atPath: link, withDestinationPath: destination)
         let target = try LocalDirectoryTarget(root: copy.root)
         let error = await #expect(throws: EngineError.self) { _ = try await Fault.plan(try Self.graph(), target) }
@@ -150,16 +176,23 @@ import WrtformEngine
     @Test func journalAndLockStayInsideTheRoot() async throws {
         let copy = try RouterCopy()
         defer { copy.remove() }
-        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("wrtform-outside-\(UUID().uuidString)")
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wrtform-outside-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: outside) }
-        try FileManager.default.createSymbolicLink(atPath: copy.root.appendingPathComponent("var").path, withDestinationPath: outside.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: copy.root.appendingPathComponent("var").path, withDestinationPath: outside.path)
         let target = try LocalDirectoryTarget(root: copy.root)
-        let graph = try StepGraph([.init(step: try StepBuilder.step("t", "routing-table", ["id": "300", "name": "pppoe"]))])
+        let graph = try StepGraph([
+            .init(step: try StepBuilder.step("t", "routing-table", ["id": "300", "name": "pppoe"]))
+        ])
         let plan = try await Fault.plan(graph, target)
-        _ = try await Applier(options: ApplyOptions(owner: "t", playbook: "links", confirmTimeout: nil)).apply(plan, to: target)
+        _ = try await Applier(options: ApplyOptions(owner: "t", playbook: "links", confirmTimeout: nil)).apply(
+            plan, to: target)
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
-        #expect(target.resolvedURL("/var/lock/wrtform")?.path == copy.root.standardizedFileURL.path + outside.path + "/lock/wrtform")
+        #expect(
+            target.resolvedURL("/var/lock/wrtform")?.path == copy.root.standardizedFileURL.path + outside.path
+                + "/lock/wrtform")
     }
 
     @Test func rootPathResolvesAsAChroot() throws {

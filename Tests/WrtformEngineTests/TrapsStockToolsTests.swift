@@ -16,7 +16,9 @@ import WrtformEngine
 ///   sha1sum, bash, python, curl) in command position — this also covers commands run inside
 ///   subshells whose stderr, and so their trace, goes to /dev/null (post-checks).
 @Suite struct TrapsStockToolsTests {
-    static let missingOnStock = ["nohup", "setsid", "timeout", "stat", "realpath", "base64", "sha1sum", "bash", "python", "python3", "curl"]
+    static let missingOnStock = [
+        "nohup", "setsid", "timeout", "stat", "realpath", "base64", "sha1sum", "bash", "python", "python3", "curl",
+    ]
 
     @Test func onlyStockCommandsRunOnTheRouter() async throws {
         try await withVirtualRouter { router in
@@ -29,11 +31,13 @@ import WrtformEngine
             // A failed apply: the firewall reload fails, the router unwinds.
             try router.setServiceBehavior(.fail(2), for: "firewall")
             await #expect(throws: EngineError.self) {
-                try await Applier(options: TrapsRouter.options()).apply(try await TrapsRouter.plan(graph, target), to: target)
+                try await Applier(options: TrapsRouter.options()).apply(
+                    try await TrapsRouter.plan(graph, target), to: target)
             }
             try router.setServiceBehavior(.succeed, for: "firewall")
             // A full apply with the watchdog armed, then doctor, then rollback.
-            let result = try await Applier(options: TrapsRouter.options(confirmTimeout: 60)).apply(try await TrapsRouter.plan(graph, target), to: target)
+            let result = try await Applier(options: TrapsRouter.options(confirmTimeout: 60)).apply(
+                try await TrapsRouter.plan(graph, target), to: target)
             #expect(result.status == .done)
             let doctor = try DoctorRecipe.doctor(hostnames: ["wrtform-doctor.invalid"])
             let snapshot = try await target.snapshot(paths: doctor.paths, run: nil, probes: doctor.probes)
@@ -43,9 +47,12 @@ import WrtformEngine
             _ = try await Rollback().apply(undo, with: Applier(options: TrapsRouter.options()), to: target)
             await target.close()
 
-            let problems = try Self.audit(router, probeOutputs: snapshot.probes.values.map(\.output), expecting: [
-                "mktemp", "start-stop-daemon", "sync", "mv", "cp", "chmod", "chown", "date", "ip", "sh", "/etc/init.d/firewall",
-            ])
+            let problems = try Self.audit(
+                router, probeOutputs: snapshot.probes.values.map(\.output),
+                expecting: [
+                    "mktemp", "start-stop-daemon", "sync", "mv", "cp", "chmod", "chown", "date", "ip", "sh",
+                    "/etc/init.d/firewall",
+                ])
             #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
         }
     }
@@ -61,11 +68,15 @@ import WrtformEngine
             ]
             let snapshot = try await target.snapshot(paths: [], run: nil, probes: probes)
             await target.close()
-            let problems = try Self.audit(router, probeOutputs: snapshot.probes.values.map(\.output), expecting: ["realpath"])
+            let problems = try Self.audit(
+                router, probeOutputs: snapshot.probes.values.map(\.output), expecting: ["realpath"])
             #expect(problems.contains("not on a stock router: realpath"))
             #expect(problems.contains("not on a stock router: nohup"))
             #expect(problems.contains { $0.hasPrefix("not found: ") && $0.contains("nohup") })
-            #expect(problems.contains { $0.hasPrefix("a stock 24.10 lacks what this runs: ") && $0.contains("realpath /etc") })
+            #expect(
+                problems.contains {
+                    $0.hasPrefix("a stock 24.10 lacks what this runs: ") && $0.contains("realpath /etc")
+                })
         }
     }
 
@@ -80,24 +91,32 @@ import WrtformEngine
             problems.append("not found: \(line)")
         }
 
-        let functions = Set(scripts.flatMap { script in
-            script.matches(of: /(?m)^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\)/).map { String($0.output.1) }
-        })
+        let functions = Set(
+            scripts.flatMap { script in
+                script.matches(of: /(?m)^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\)/).map { String($0.output.1) }
+            })
         let commands = Set(trace.split(separator: "\n").compactMap(commandName))
         // The traces did see what our scripts run, so the checks below are not vacuous.
         for expected in expecting where !commands.contains(expected) { problems.append("no trace of \(expected)") }
-        let quoted = commands.subtracting(functions).sorted().map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        let check = quoted.map { "command -v \($0) >/dev/null 2>&1 || printf 'MISSING %s\\n' \($0)" }.joined(separator: "\n")
+        let quoted = commands.subtracting(functions).sorted().map {
+            "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+        let check = quoted.map { "command -v \($0) >/dev/null 2>&1 || printf 'MISSING %s\\n' \($0)" }.joined(
+            separator: "\n")
         let resolved = try router.runInSandbox(check.isEmpty ? "true" : check)
         for line in resolved.output.split(separator: "\n") where line.hasPrefix("MISSING ") {
             problems.append("not on a stock router: \(line.dropFirst(8))")
         }
 
-        let pattern = "(^|[;&|(`{!]|\\$\\(|\\bthen\\b|\\bdo\\b|\\belse\\b)\\s*(" + missingOnStock.joined(separator: "|") + ")(\\s|$|;)"
+        let pattern =
+            "(^|[;&|(`{!]|\\$\\(|\\bthen\\b|\\bdo\\b|\\belse\\b)\\s*(" + missingOnStock.joined(separator: "|")
+            + ")(\\s|$|;)"
         let missing = try Regex(pattern).anchorsMatchLineEndings()
         for script in scripts {
             for line in script.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
-                if line.firstMatch(of: missing) != nil { problems.append("a stock 24.10 lacks what this runs: \(line)") }
+                if line.firstMatch(of: missing) != nil {
+                    problems.append("a stock 24.10 lacks what this runs: \(line)")
+                }
             }
         }
         return problems
@@ -129,9 +148,18 @@ import WrtformEngine
     /// Shell words as ash's xtrace prints them: `raw` as written, `text` with quotes removed.
     static func words(_ line: Substring) -> [(raw: String, text: String)] {
         var words: [(String, String)] = []
-        var raw = "", text = "", quote: Character?, escaped = false, inWord = false
+        var raw = ""
+        var text = ""
+        var quote: Character?
+        var escaped = false
+        var inWord = false
         for char in line {
-            if escaped { raw.append(char); text.append(char); escaped = false; continue }
+            if escaped {
+                raw.append(char)
+                text.append(char)
+                escaped = false
+                continue
+            }
             if let open = quote {
                 raw.append(char)
                 if char == open { quote = nil } else { text.append(char) }
@@ -139,13 +167,24 @@ import WrtformEngine
             }
             switch char {
             case " ", "\t":
-                if inWord { words.append((raw, text)); raw = ""; text = ""; inWord = false }
+                if inWord {
+                    words.append((raw, text))
+                    raw = ""
+                    text = ""
+                    inWord = false
+                }
             case "'", "\"":
-                quote = char; raw.append(char); inWord = true
+                quote = char
+                raw.append(char)
+                inWord = true
             case "\\":
-                escaped = true; raw.append(char); inWord = true
+                escaped = true
+                raw.append(char)
+                inWord = true
             default:
-                raw.append(char); text.append(char); inWord = true
+                raw.append(char)
+                text.append(char)
+                inWord = true
             }
         }
         if inWord { words.append((raw, text)) }

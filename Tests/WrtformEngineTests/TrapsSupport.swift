@@ -20,7 +20,9 @@ enum TrapsRouter {
     /// does for a file it cannot load — when DIR/NAME holds the marker. Every call records its
     /// arguments and what /etc/config holds at that moment (wrtform's temp files are there then).
     static func installUCI(_ router: VirtualRouter) throws {
-        try DoctorStubs.script(router, "/sbin/uci", """
+        try DoctorStubs.script(
+            router, "/sbin/uci",
+            """
             #!/bin/sh
             # traps test stub: OpenWrt's uci show.
             dir=/etc/config
@@ -54,7 +56,9 @@ enum TrapsRouter {
     /// firewall4's fw4: `check` fails (exit 1 with an nft error), or — as fw4 does for a config it
     /// cannot parse — exits 0 after printing the parse error.
     static func installFW4(_ router: VirtualRouter, checkExit: Int, output: String) throws {
-        try DoctorStubs.script(router, "/sbin/fw4", """
+        try DoctorStubs.script(
+            router, "/sbin/fw4",
+            """
             #!/bin/sh
             # traps test stub: firewall4's fw4.
             echo "$*" >> \(fw4Log)
@@ -73,7 +77,9 @@ enum TrapsRouter {
     /// given (`sh -c TEXT`, `sh FILE`) and runs it with xtrace into a trace file, so a test can list
     /// each command wrtform's scripts ran. Stderr of those scripts lands in the trace too.
     static func installTracingShell(_ router: VirtualRouter) throws {
-        try DoctorStubs.script(router, "/bin/sh", """
+        try DoctorStubs.script(
+            router, "/bin/sh",
+            """
             #!/bin/busybox ash
             # traps test: /bin/sh that records and traces every script.
             if [ "$1" = -c ]; then
@@ -88,7 +94,8 @@ enum TrapsRouter {
 
     /// Every name in /etc/config, dot files included.
     static func configListing(_ router: VirtualRouter) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: router.root.appendingPathComponent("etc/config").path).sorted()
+        try FileManager.default.contentsOfDirectory(atPath: router.root.appendingPathComponent("etc/config").path)
+            .sorted()
     }
 
     static func options(confirmTimeout: Int? = 60) -> ApplyOptions {

@@ -8,7 +8,8 @@ import WrtformEngine
 /// the router's SSH server, as a bad firewall would), so nothing but the router can undo it.
 @Suite struct WatchdogTests {
     /// Stops dropbear from the firewall's reload, once; the router itself keeps running.
-    static let cutOff = ServiceBehavior.run("[ -f /tmp/.cut-once ] || { : > /tmp/.cut-once; kill $(cat /var/run/dropbear.pid); }")
+    static let cutOff = ServiceBehavior.run(
+        "[ -f /tmp/.cut-once ] || { : > /tmp/.cut-once; kill $(cat /var/run/dropbear.pid); }")
 
     func options(confirmTimeout: Int) -> ApplyOptions {
         ApplyOptions(owner: "tester@ci", playbook: "watchdog", confirmTimeout: confirmTimeout, verifyTimeout: 2)
@@ -36,14 +37,18 @@ import WrtformEngine
         try await withVirtualRouter { router in
             let (error, before, after) = try await applyCuttingOff(router, confirmTimeout: 12)
             let message = error?.message ?? ""
-            let clock = try #require(message.firstMatch(of: /will restore the old files by itself at (\d\d):(\d\d):(\d\d) UTC/), "\(message)")
+            let clock = try #require(
+                message.firstMatch(of: /will restore the old files by itself at (\d\d):(\d\d):(\d\d) UTC/), "\(message)"
+            )
             // Now the router holds the new files, waiting for a confirmation that cannot come.
             let runID = try router.onlyRun()
             #expect(router.runStatus(runID) == "pending")
             #expect(router.lockHeld)
             #expect(router.bootHookInstalled)
 
-            let restored = await Fault.eventually(.seconds(45)) { router.runStatus(runID) == "reverted" && !router.lockHeld }
+            let restored = await Fault.eventually(.seconds(45)) {
+                router.runStatus(runID) == "reverted" && !router.lockHeld
+            }
             let restoredAt = Date()
             #expect(restored, "status \(router.runStatus(runID) ?? "none"), lock held: \(router.lockHeld)")
             #expect(router.etc() == before)
@@ -60,9 +65,13 @@ import WrtformEngine
             // It reloaded the old configuration, and said so in the log.
             let reloaded = try await Fault.eventually(.seconds(5)) { try router.serviceCalls().count >= 4 }
             #expect(reloaded, "\((try? router.serviceCalls()) ?? [])")
-            #expect(try router.logMessages().contains { $0.contains("run \(runID) was not confirmed in time: its files were restored") })
+            #expect(
+                try router.logMessages().contains {
+                    $0.contains("run \(runID) was not confirmed in time: its files were restored")
+                })
             // …and is done: nothing of the run is left running.
-            #expect(await Fault.eventually(.seconds(10)) { ((try? router.processes(mentioning: runID)) ?? ["?"]).isEmpty })
+            #expect(
+                await Fault.eventually(.seconds(10)) { ((try? router.processes(mentioning: runID)) ?? ["?"]).isEmpty })
 
             // Reachable again, the router takes the same change (this time without cutting us off).
             try router.setServiceBehavior(.succeed, for: "firewall")
@@ -187,14 +196,21 @@ import WrtformEngine
             // The check passes only once the watchdog (10 s: room for a loaded CI machine) has taken the decision: the
             // confirmation arrives just too late.
             let probe = PostCheck(
-                "passes late", command: "n=0; until ls -d /etc/wrtform/runs/*/decided >/dev/null 2>&1 || [ $n -ge 300 ]; do sleep 0.2; n=$((n + 1)); done",
+                "passes late",
+                command:
+                    "n=0; until ls -d /etc/wrtform/runs/*/decided >/dev/null 2>&1 || [ $n -ge 300 ]; do sleep 0.2; n=$((n + 1)); done",
                 needsNetifd: false)
-            let options = ApplyOptions(owner: "tester@ci", playbook: "late", confirmTimeout: 10, probes: [probe], verifyTimeout: 60)
-            let error = await #expect(throws: EngineError.self) { _ = try await Applier(options: options).apply(plan, to: target) }
+            let options = ApplyOptions(
+                owner: "tester@ci", playbook: "late", confirmTimeout: 10, probes: [probe], verifyTimeout: 60)
+            let error = await #expect(throws: EngineError.self) {
+                _ = try await Applier(options: options).apply(plan, to: target)
+            }
             // The watchdog's decision stands: the confirmation is refused as too late — or, on a
             // machine loaded enough that the watchdog fired before the reload, the reload is.
             let message = error?.message ?? ""
-            #expect(message.contains("too late") || message.contains("the router's watchdog had already restored it"), "\(message)")
+            #expect(
+                message.contains("too late") || message.contains("the router's watchdog had already restored it"),
+                "\(message)")
             // (What the message adds depends on whether the watchdog had finished restoring when we
             // asked; the router's end state below is what must hold.)
             let runID = try router.onlyRun()

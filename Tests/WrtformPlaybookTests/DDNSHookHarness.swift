@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the rendered 40-pppoe hook as netifd would, inside a network namespace of its own: a veth
@@ -133,7 +133,8 @@ final class DDNSHookHarness {
 
     private func prepareFiles() throws {
         let fm = FileManager.default
-        try fm.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        try fm.createDirectory(
+            at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
         for sub in ["bin", "www", "www/cgi-bin"] {
             try fm.createDirectory(atPath: path(sub), withIntermediateDirectories: false)
         }
@@ -142,19 +143,24 @@ final class DDNSHookHarness {
         }
         try fm.createSymbolicLink(atPath: path("bin/flock"), withDestinationPath: "/usr/bin/flock")
         try write(DDNSHookFixtures.logger(logFile: path("syslog")), to: "bin/logger", mode: 0o755)
-        let wget = config.wget == .uclientFetch ? DDNSHookFixtures.uclientFetch(directory: directory.path) : DDNSHookFixtures.busyboxWget
+        let wget =
+            config.wget == .uclientFetch
+            ? DDNSHookFixtures.uclientFetch(directory: directory.path) : DDNSHookFixtures.busyboxWget
         try write(wget, to: "bin/wget", mode: 0o755)
-        try write(DDNSHookFixtures.hotplugCall(directory: directory.path, forbidden: try Self.forbiddenApplets()),
-                  to: "hotplug-call", mode: 0o644)
-        try write(DDNSHookFixtures.endpoint(directory: directory.path, intervalSeconds: config.interval),
-                  to: "www/cgi-bin/dyn.fcg", mode: 0o755)
+        try write(
+            DDNSHookFixtures.hotplugCall(directory: directory.path, forbidden: try Self.forbiddenApplets()),
+            to: "hotplug-call", mode: 0o644)
+        try write(
+            DDNSHookFixtures.endpoint(directory: directory.path, intervalSeconds: config.interval),
+            to: "www/cgi-bin/dyn.fcg", mode: 0o755)
         try write("pong\n", to: "www/ping.txt", mode: 0o644)
         if config.writesPasswordFile {
             try write(Self.password + "\n", to: "ddns.secret", mode: 0o600)
         }
         if let address = config.netifdAddress {
-            try write(DDNSHookFixtures.networkSh(callsFile: path("network-sh.calls"), address: address),
-                      to: "network.sh", mode: 0o644)
+            try write(
+                DDNSHookFixtures.networkSh(callsFile: path("network-sh.calls"), address: address),
+                to: "network.sh", mode: 0o644)
         }
         let template = try String(contentsOf: Self.template, encoding: .utf8)
         try write(try Self.render(template, values: values), to: "40-pppoe", mode: 0o644)
@@ -209,7 +215,9 @@ final class DDNSHookHarness {
     // MARK: Namespace
 
     @discardableResult
-    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0])
         process.arguments = Array(arguments.dropFirst())
@@ -249,15 +257,19 @@ final class DDNSHookHarness {
     private func startServer() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        process.arguments = ["netns", "exec", namespace, "/bin/busybox", "httpd", "-f",
-                             "-p", "127.0.0.1:\(Self.port)", "-h", path("www")]
+        process.arguments = [
+            "netns", "exec", namespace, "/bin/busybox", "httpd", "-f",
+            "-p", "127.0.0.1:\(Self.port)", "-h", path("www"),
+        ]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         server = process
-        let ping = ["/usr/sbin/ip", "netns", "exec", namespace, "/bin/busybox", "wget", "-q", "-O", "-",
-                    "http://127.0.0.1:\(Self.port)/ping.txt"]
+        let ping = [
+            "/usr/sbin/ip", "netns", "exec", namespace, "/bin/busybox", "wget", "-q", "-O", "-",
+            "http://127.0.0.1:\(Self.port)/ping.txt",
+        ]
         for _ in 0..<100 {
             if try Self.run(ping).output == "pong\n" { return }
             Thread.sleep(forTimeInterval: 0.05)
@@ -290,8 +302,10 @@ final class DDNSHookHarness {
     /// its background job) and returns its exit status. A hook still running after `timeout` is
     /// killed: it would have held up netifd's event queue.
     @discardableResult
-    func fire(_ action: String, interface: String = DDNSHookHarness.interface, _ extra: [String: String] = [:],
-              timeout: Duration = .seconds(20)) async throws -> Int32 {
+    func fire(
+        _ action: String, interface: String = DDNSHookHarness.interface, _ extra: [String: String] = [:],
+        timeout: Duration = .seconds(20)
+    ) async throws -> Int32 {
         var environment = [
             "PATH": path("bin"),
             "ACTION": action,
@@ -332,8 +346,8 @@ final class DDNSHookHarness {
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
         }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
@@ -388,9 +402,10 @@ final class DDNSHookHarness {
     func stateFiles() -> [String: String] {
         let dir = path("state")
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [:] }
-        return Dictionary(uniqueKeysWithValues: names.map { name in
-            (name, (try? String(contentsOfFile: "\(dir)/\(name)", encoding: .utf8)) ?? "")
-        })
+        return Dictionary(
+            uniqueKeysWithValues: names.map { name in
+                (name, (try? String(contentsOfFile: "\(dir)/\(name)", encoding: .utf8)) ?? "")
+            })
     }
 
     var stateDirectoryExists: Bool { FileManager.default.fileExists(atPath: path("state")) }

@@ -34,10 +34,12 @@ import Testing
     /// Consecutive calls at least the interval apart, and never one before the last was answered.
     func expectSpaced(_ calls: [Harness.Request], by seconds: Int, sourceLocation: SourceLocation = #_sourceLocation) {
         for (a, b) in zip(calls, calls.dropFirst()) {
-            #expect(b.start - a.start >= seconds * 100,
-                    "calls \(b.start - a.start) cs apart, less than \(seconds) s", sourceLocation: sourceLocation)
-            #expect(a.end.map { b.start >= $0 } == true,
-                    "a call started before the previous one was answered", sourceLocation: sourceLocation)
+            #expect(
+                b.start - a.start >= seconds * 100,
+                "calls \(b.start - a.start) cs apart, less than \(seconds) s", sourceLocation: sourceLocation)
+            #expect(
+                a.end.map { b.start >= $0 } == true,
+                "a call started before the previous one was answered", sourceLocation: sourceLocation)
         }
     }
 
@@ -66,10 +68,11 @@ import Testing
                 #expect(call.code == 200)
             }
             expectSpaced(calls, by: 2)
-            #expect(hook.log() == [
-                Self.logLine("example.jp: updated to \(address.address)"),
-                Self.logLine("www.example.jp: updated to \(address.address)"),
-            ])
+            #expect(
+                hook.log() == [
+                    Self.logLine("example.jp: updated to \(address.address)"),
+                    Self.logLine("www.example.jp: updated to \(address.address)"),
+                ])
             #expect(hook.stateFiles()["sent-@"] == "\(address.address)\n")
             #expect(hook.stateFiles()["sent-www"] == "\(address.address)\n")
         }
@@ -106,8 +109,9 @@ import Testing
             try await hook.fire("ifupdate", ["IFUPDATE_ADDRESSES": "1"])
             try await hook.waitUntilQuiet()
             #expect(hook.requests().count == 1)
-            #expect(hook.log().filter { $0 == Self.logLine("www.example.jp: 203.0.113.7 unchanged; nothing sent") }
-                .count == 2, "log: \(hook.log())")
+            #expect(
+                hook.log().filter { $0 == Self.logLine("www.example.jp: 203.0.113.7 unchanged; nothing sent") }
+                    .count == 2, "log: \(hook.log())")
 
             try hook.setAddress(.peer("203.0.113.42", peer: "203.0.113.1"))
             try await hook.fire("ifupdate", ["IFUPDATE_ADDRESSES": "1"])
@@ -157,10 +161,11 @@ import Testing
             #expect(calls.map(\.code) == [503, 200])
             #expect(calls[0].rawQuery == calls[1].rawQuery)
             expectSpaced(calls, by: 2)
-            #expect(hook.log() == [
-                Self.logLine("www.example.jp: service busy (HTTP 503); retry 1 of 2 in 2s"),
-                Self.logLine("www.example.jp: updated to 203.0.113.7"),
-            ])
+            #expect(
+                hook.log() == [
+                    Self.logLine("www.example.jp: service busy (HTTP 503); retry 1 of 2 in 2s"),
+                    Self.logLine("www.example.jp: updated to 203.0.113.7"),
+                ])
         }
     }
 
@@ -172,8 +177,10 @@ import Testing
             var calls = hook.requests()
             #expect(calls.map(\.code) == [503, 503, 503])
             expectSpaced(calls, by: 2)
-            #expect(hook.log().last
-                == Self.logLine("www.example.jp: service busy (HTTP 503); gave up after 2 retries, 203.0.113.7 not sent"))
+            #expect(
+                hook.log().last
+                    == Self.logLine(
+                        "www.example.jp: service busy (HTTP 503); gave up after 2 retries, 203.0.113.7 not sent"))
             #expect(hook.stateFiles()["sent-www"] == nil)
 
             try hook.answerBusy(0)
@@ -199,11 +206,12 @@ import Testing
             try #require(failures.count == 2)
             #expect(failures[1] - failures[0] >= 2, "retried after \(failures[1] - failures[0]) s")
             #expect(Double(calls[0].start) / 100 - failures[1] >= 4, "the second wait did not grow")
-            #expect(hook.log() == [
-                Self.logLine("www.example.jp: update to 203.0.113.7 failed (wget exit 4); retry 1 of 2 in 2s"),
-                Self.logLine("www.example.jp: update to 203.0.113.7 failed (wget exit 4); retry 2 of 2 in 4s"),
-                Self.logLine("www.example.jp: updated to 203.0.113.7"),
-            ])
+            #expect(
+                hook.log() == [
+                    Self.logLine("www.example.jp: update to 203.0.113.7 failed (wget exit 4); retry 1 of 2 in 2s"),
+                    Self.logLine("www.example.jp: update to 203.0.113.7 failed (wget exit 4); retry 2 of 2 in 4s"),
+                    Self.logLine("www.example.jp: updated to 203.0.113.7"),
+                ])
             #expect(hook.stateFiles()["sent-www"] == "203.0.113.7\n")
         }
     }
@@ -214,8 +222,11 @@ import Testing
             try await hook.fire("ifup")
             try await hook.waitUntilQuiet()
             #expect(hook.requests().isEmpty)
-            #expect(hook.log().last
-                == Self.logLine("www.example.jp: update to 203.0.113.7 failed (wget exit 4); gave up after 1 retries (cron tries again)"))
+            #expect(
+                hook.log().last
+                    == Self.logLine(
+                        "www.example.jp: update to 203.0.113.7 failed (wget exit 4); gave up after 1 retries (cron tries again)"
+                    ))
             #expect(hook.stateFiles()["sent-www"] == nil)
 
             // cron's periodic run: ACTION=check, the same "send if changed" path.
@@ -246,7 +257,9 @@ import Testing
             #expect(hook.requests().map(\.code) == [200])
             #expect(hook.log() == [Self.logLine("www.example.jp: updated to 203.0.113.7")])
             #expect(hook.stateFiles()["sent-www"] == "203.0.113.7\n")
-            #expect(hook.stateFiles()["fetch.msgs"] == nil, "uclient-fetch's messages (the URL, password and all) were left behind")
+            #expect(
+                hook.stateFiles()["fetch.msgs"] == nil,
+                "uclient-fetch's messages (the URL, password and all) were left behind")
         }
     }
 
@@ -286,16 +299,19 @@ import Testing
         let template = try String(contentsOf: Harness.template, encoding: .utf8)
         let lines = template.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let firstCommand = try #require(lines.firstIndex { $0.hasPrefix("[") })
-        let names = ["interface", "ddns_domain", "ddns_hosts", "ddns_endpoint", "ddns_interval", "ddns_retries",
-                     "ddns_password_file"]
+        let names = [
+            "interface", "ddns_domain", "ddns_hosts", "ddns_endpoint", "ddns_interval", "ddns_retries",
+            "ddns_password_file",
+        ]
         let placeholderLines = lines.indices.filter { lines[$0].contains("{{") || lines[$0].contains("}}") }
         #expect(placeholderLines.count == names.count)
         for name in names {
             let found = placeholderLines.filter { lines[$0].contains("{{ \(name) }}") }
             #expect(found.count == 1, "{{ \(name) }} appears \(found.count) times")
             for index in found {
-                #expect(lines[index].range(of: #"^[A-Z_]+='\{\{ [a-z_]+ \}\}'$"#, options: .regularExpression) != nil,
-                        "not a single-quoted assignment: \(lines[index])")
+                #expect(
+                    lines[index].range(of: #"^[A-Z_]+='\{\{ [a-z_]+ \}\}'$"#, options: .regularExpression) != nil,
+                    "not a single-quoted assignment: \(lines[index])")
                 #expect(index < firstCommand, "assigned after the script starts working: \(lines[index])")
             }
         }

@@ -33,12 +33,17 @@ import WrtformPlaybook
             try root.write("playbooks/templates/ok", "X='{{ a }}'\n")
         }
 
-        func load(_ yaml: String, allowOutside: Bool = false, secrets: SecretResolution = .resolve(environment: [:], prompter: nil)) throws -> Playbook {
+        func load(
+            _ yaml: String, allowOutside: Bool = false,
+            secrets: SecretResolution = .resolve(environment: [:], prompter: nil)
+        ) throws -> Playbook {
             let path = try root.write("playbooks/p.yml", "vars:\n  a: b\n" + yaml)
             return try PlaybookLoader().load(path: path, secrets: secrets, allowOutsideFiles: allowOutside)
         }
 
-        func error(_ yaml: String, secrets: SecretResolution = .resolve(environment: [:], prompter: nil)) throws -> EngineError {
+        func error(_ yaml: String, secrets: SecretResolution = .resolve(environment: [:], prompter: nil)) throws
+            -> EngineError
+        {
             try #require(throws: EngineError.self) { try load(yaml, secrets: secrets) }
         }
     }
@@ -49,17 +54,23 @@ import WrtformPlaybook
         let real = PlaybookDirectoryPath.real(setup.outside)
         for template in ["../private/id_ed25519", setup.outside, "templates/../../private/id_ed25519"] {
             let error = try setup.error(Self.playbook(template: template))
-            #expect(error.description.hasPrefix("p.yml:7:17: template '\(template)' is outside the playbook's directory"),
+            #expect(
+                error.description.hasPrefix("p.yml:7:17: template '\(template)' is outside the playbook's directory"),
                 "\(error.description)")
-            #expect(error.description.hasSuffix("(keep it beside the playbook, or pass --allow-outside-templates if you trust this playbook)"))
+            #expect(
+                error.description.hasSuffix(
+                    "(keep it beside the playbook, or pass --allow-outside-templates if you trust this playbook)"))
             // The user may allow it.
             let allowed = try setup.load(Self.playbook(template: template), allowOutside: true)
             #expect(Loader.scalar(allowed.steps.first?.input.fields["content"])?.hasPrefix("-----BEGIN") == true)
         }
         // A symlink inside the folder that leads out is judged by where it leads.
-        try FileManager.default.createSymbolicLink(atPath: setup.folder + "/templates/link", withDestinationPath: setup.outside)
+        try FileManager.default.createSymbolicLink(
+            atPath: setup.folder + "/templates/link", withDestinationPath: setup.outside)
         let link = try setup.error(Self.playbook(template: "templates/link"))
-        #expect(link.description.contains("template 'templates/link' is outside the playbook's directory (it resolves to \(real))"))
+        #expect(
+            link.description.contains(
+                "template 'templates/link' is outside the playbook's directory (it resolves to \(real))"))
         // A missing file outside is refused by its path; one inside is reported missing.
         let missing = try setup.error(Self.playbook(template: "../nothing"))
         #expect(missing.description.contains("template '../nothing' is outside the playbook's directory"))
@@ -75,7 +86,10 @@ import WrtformPlaybook
         defer { setup.root.remove() }
         for file in ["../private/id_ed25519", setup.outside] {
             let error = try setup.error(Self.secretPlaybook(file: file))
-            #expect(error.description.hasPrefix("p.yml:4:16: secret 'key' reads \(file), which is outside the playbook's directory"), "\(error.description)")
+            #expect(
+                error.description.hasPrefix(
+                    "p.yml:4:16: secret 'key' reads \(file), which is outside the playbook's directory"),
+                "\(error.description)")
             #expect(!error.description.contains("BEGIN"))
             // validate (no secrets read) refuses it too.
             let validate = try setup.error(Self.secretPlaybook(file: file), secrets: .placeholders)

@@ -4,7 +4,8 @@ import WrtformPlaybook
 
 /// `--inventory FILE --limit NAME`: routers by name.
 @Suite struct LoaderInventoryTests {
-    func inventoryError(_ yaml: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> EngineError {
+    func inventoryError(_ yaml: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> EngineError
+    {
         let directory = try LoaderDirectory()
         defer { directory.remove() }
         let path = try directory.write("hosts.yml", yaml)
@@ -30,10 +31,14 @@ import WrtformPlaybook
     @Test func unknownHostSuggestsTheNearest() throws {
         let inventory = try Inventory.load(path: LoaderPaths.fixture("inventory.yml"))
         let near = try #require(throws: EngineError.self) { try inventory.host(named: "hom") }
-        #expect(near.description == "the inventory \(LoaderPaths.fixture("inventory.yml")) has no host 'hom' (did you mean 'home'?)")
+        #expect(
+            near.description
+                == "the inventory \(LoaderPaths.fixture("inventory.yml")) has no host 'hom' (did you mean 'home'?)")
         #expect(near.kind == .notFound)
         let far = try #require(throws: EngineError.self) { try inventory.host(named: "office") }
-        #expect(far.description == "the inventory \(LoaderPaths.fixture("inventory.yml")) has no host 'office' (hosts: home, lab)")
+        #expect(
+            far.description
+                == "the inventory \(LoaderPaths.fixture("inventory.yml")) has no host 'office' (hosts: home, lab)")
     }
 
     @Test func badPort() throws {
@@ -55,7 +60,10 @@ import WrtformPlaybook
 
     @Test func shapeErrors() throws {
         let unknownKey = try inventoryError("hosts:\n  home:\n    host: 192.168.1.1\n    username: root\n")
-        #expect(unknownKey.description == "hosts.yml:4:5: unknown key 'username' for host 'home' (known keys: host, port, user, identity, known_hosts)")
+        #expect(
+            unknownKey.description
+                == "hosts.yml:4:5: unknown key 'username' for host 'home' (known keys: host, port, user, identity, known_hosts)"
+        )
         let nearKey = try inventoryError("hosts:\n  home:\n    host: 192.168.1.1\n    prot: 22\n")
         #expect(nearKey.description == "hosts.yml:4:5: unknown key 'prot' for host 'home' (did you mean 'port'?)")
         let noAddress = try inventoryError("hosts:\n  home:\n    user: root\n")
@@ -68,7 +76,11 @@ import WrtformPlaybook
         #expect(list.description == "hosts.yml:1:1: an inventory is a mapping with hosts:")
         let syntax = try inventoryError("hosts:\n  home: { host: 192.168.1.1\n")
         #expect(syntax.description.hasPrefix("hosts.yml:3:1: YAML syntax: "))
-        let missing = try #require(throws: EngineError.self) { try Inventory.load(path: "/nonexistent/wrtform/hosts.yml") }
-        #expect(missing.description == "cannot read inventory /nonexistent/wrtform/hosts.yml: no such file (check the path)")
+        let missing = try #require(throws: EngineError.self) {
+            try Inventory.load(path: "/nonexistent/wrtform/hosts.yml")
+        }
+        #expect(
+            missing.description == "cannot read inventory /nonexistent/wrtform/hosts.yml: no such file (check the path)"
+        )
     }
 }

@@ -22,22 +22,29 @@ import WrtformPlaybook
         let error = try Loader.error(Self.laughs)
         let elapsed = clock.now - started
         #expect(error.description.hasPrefix("ocn.yml:"))
-        #expect(error.description.contains("the YAML holds more than 100000 values once its aliases are expanded"), "\(error.description)")
+        #expect(
+            error.description.contains("the YAML holds more than 100000 values once its aliases are expanded"),
+            "\(error.description)")
         #expect(error.location?.line ?? 0 >= 2)
         print("alias bomb refused after \(elapsed)")
         // Through an inventory too.
         let directory = try LoaderDirectory()
         defer { directory.remove() }
-        let inventory = try directory.write("hosts.yml", Self.laughs.replacingOccurrences(of: "vars:", with: "hosts: { r: { host: 127.0.0.1 } }\nx:"))
+        let inventory = try directory.write(
+            "hosts.yml", Self.laughs.replacingOccurrences(of: "vars:", with: "hosts: { r: { host: 127.0.0.1 } }\nx:"))
         let inventoryError = try #require(throws: EngineError.self) { try Inventory.load(path: inventory) }
         #expect(inventoryError.description.contains("once its aliases are expanded"))
     }
 
     @Test func aliasedTextIsBoundedByItsSize() throws {
         let megabyte = String(repeating: "x", count: 1_000_000)
-        let yaml = "vars:\n  big: &big \(megabyte)\n  copies: [" + Array(repeating: "*big", count: 11).joined(separator: ", ") + "]\nsteps: []\n"
+        let yaml =
+            "vars:\n  big: &big \(megabyte)\n  copies: [" + Array(repeating: "*big", count: 11).joined(separator: ", ")
+            + "]\nsteps: []\n"
         let error = try Loader.error(yaml)
-        #expect(error.description.contains("the YAML holds more than 10 MB of text once its aliases are expanded"), "\(error.description.prefix(200))")
+        #expect(
+            error.description.contains("the YAML holds more than 10 MB of text once its aliases are expanded"),
+            "\(error.description.prefix(200))")
         // A few aliases of small values still load.
         let small = try Loader.load("vars:\n  a: &a [x, y]\n  b: *a\nsteps: []\n")
         #expect(small.vars["b"]?.value == small.vars["a"]?.value)
@@ -67,7 +74,8 @@ extension LoaderLimitsTests {
         let clock = ContinuousClock()
         let started = clock.now
         let playbook = try Loader.load(
-            "vars:\n  a: \"it's\"\nsteps:\n  - id: f\n    file: { path: /etc/x.sh, template: t }\n", files: ["t": lines])
+            "vars:\n  a: \"it's\"\nsteps:\n  - id: f\n    file: { path: /etc/x.sh, template: t }\n", files: ["t": lines]
+        )
         print("template with 100000 placeholders rendered in \(clock.now - started)")
         let content = try #require(Loader.scalar(Loader.step(playbook, "f").input.fields["content"]))
         #expect(content.hasPrefix("X='it'\\''s' # it's\n"))

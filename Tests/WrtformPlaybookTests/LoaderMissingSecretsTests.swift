@@ -10,22 +10,33 @@ import WrtformPlaybook
 
     @Test func everyMissingSecretIsReportedAtOnce() throws {
         let error = try #require(throws: EngineError.self) {
-            try PlaybookLoader().load(path: Self.ocn, secrets: .resolve(environment: ["WRTFORM_PPPOE_PASSWORD": ""], prompter: nil))
+            try PlaybookLoader().load(
+                path: Self.ocn, secrets: .resolve(environment: ["WRTFORM_PPPOE_PASSWORD": ""], prompter: nil))
         }
         LoaderSecrets.expectNoSecret(in: error)
         let text = error.description
         #expect(text.contains("3 secrets are missing: "), "\(text)")
-        #expect(text.contains("secret 'pppoe_username' needs the environment variable WRTFORM_PPPOE_USERNAME, which is not set"))
-        #expect(text.contains("secret 'pppoe_password' needs the environment variable WRTFORM_PPPOE_PASSWORD, which is empty"))
-        #expect(text.contains("secret 'ddns_password' needs the environment variable WRTFORM_DDNS_PASSWORD, which is not set"))
+        #expect(
+            text.contains(
+                "secret 'pppoe_username' needs the environment variable WRTFORM_PPPOE_USERNAME, which is not set"))
+        #expect(
+            text.contains(
+                "secret 'pppoe_password' needs the environment variable WRTFORM_PPPOE_PASSWORD, which is empty"))
+        #expect(
+            text.contains(
+                "secret 'ddns_password' needs the environment variable WRTFORM_DDNS_PASSWORD, which is not set"))
         #expect(!text.contains("\n"))
         #expect(error.location?.file == "ocn-dualstack-pppoe.yml")
     }
 
     @Test func anEmptyVariableIsCalledEmpty() throws {
-        let yaml = "secrets:\n  pw: { env: PW }\nsteps:\n  - id: i\n    interface: { name: wanppp, proto: pppoe, password: \"{{ pw }}\" }\n"
+        let yaml =
+            "secrets:\n  pw: { env: PW }\nsteps:\n  - id: i\n    interface: { name: wanppp, proto: pppoe, password: \"{{ pw }}\" }\n"
         let error = try Loader.error(yaml, secrets: .resolve(environment: ["PW": ""], prompter: nil))
-        #expect(error.description == "ocn.yml:2:14: secret 'pw' needs the environment variable PW, which is empty (export PW=… before running wrtform)")
+        #expect(
+            error.description
+                == "ocn.yml:2:14: secret 'pw' needs the environment variable PW, which is empty (export PW=… before running wrtform)"
+        )
     }
 
     /// The journal kept off the router: no hash of any file (a sha256 of the DDNS password file

@@ -11,13 +11,15 @@ import WrtformPlaybook
     static let guestZone = LoaderPaths.playbook("guest-zone.yml")
 
     static let ocnOrder = [
-        "pppoe-table", "wanppp", "zone", "lan-to-pppoe", "lan-stays-local", "server-via-pppoe", "forward-443", "server-https-v6",
+        "pppoe-table", "wanppp", "zone", "lan-to-pppoe", "lan-stays-local", "server-via-pppoe", "forward-443",
+        "server-https-v6",
         "ddns-password", "ddns-hook", "ddns-check", "keep-on-upgrade",
     ]
 
     static func loadOCN(overrides: [String: String] = [:]) throws -> Playbook {
         try PlaybookLoader().load(
-            path: ocn, overrides: overrides, secrets: .resolve(environment: LoaderSecrets.ocnEnvironment, prompter: nil))
+            path: ocn, overrides: overrides, secrets: .resolve(environment: LoaderSecrets.ocnEnvironment, prompter: nil)
+        )
     }
 
     /// Where `text` starts in a playbook, as file:line:column.
@@ -25,14 +27,16 @@ import WrtformPlaybook
         let lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
         let index = try #require(lines.firstIndex { $0.contains(text) }, "\(text) is not in \(path)")
         let column = try #require(lines[index].range(of: text)).lowerBound
-        return "\(URL(fileURLWithPath: path).lastPathComponent):\(index + 1):\(lines[index].distance(from: lines[index].startIndex, to: column) + 1)"
+        return
+            "\(URL(fileURLWithPath: path).lastPathComponent):\(index + 1):\(lines[index].distance(from: lines[index].startIndex, to: column) + 1)"
     }
 
     /// Writes what a plan would write into the router copy, so a second plan shows what is left.
     static func write(_ plan: Plan, into router: LoaderRouter) throws {
         for file in plan.files {
             let url = router.root.appendingPathComponent(String(file.path.dropFirst()))
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(file.new.content ?? []).write(to: url)
         }
     }
@@ -68,7 +72,9 @@ import WrtformPlaybook
         #expect(content.contains("DDNS_PASSWORD_FILE='/etc/wrtform/ddns.secret'\n"))
         #expect(!content.contains("{{"))
         #expect(hook.input.fields["content"]?.isSecret == false)
-        #expect(hook.input.fields["content"]?.location?.description == (try Self.location(of: "templates/40-pppoe", in: Self.ocn)))
+        #expect(
+            hook.input.fields["content"]?.location?.description
+                == (try Self.location(of: "templates/40-pppoe", in: Self.ocn)))
         #expect(!LoaderSecrets.all.contains { content.contains($0) })
     }
 
@@ -111,7 +117,10 @@ import WrtformPlaybook
         }
         LoaderSecrets.expectNoSecret(in: error)
         let at = try Self.location(of: "WRTFORM_PPPOE_PASSWORD", in: Self.ocn)
-        #expect(error.description == "\(at): secret 'pppoe_password' needs the environment variable WRTFORM_PPPOE_PASSWORD, which is not set (export WRTFORM_PPPOE_PASSWORD=… before running wrtform)")
+        #expect(
+            error.description
+                == "\(at): secret 'pppoe_password' needs the environment variable WRTFORM_PPPOE_PASSWORD, which is not set (export WRTFORM_PPPOE_PASSWORD=… before running wrtform)"
+        )
     }
 
     @Test func ocnPlansOnTheStockRouterWithoutShowingSecrets() async throws {
@@ -144,25 +153,32 @@ import WrtformPlaybook
         #expect(plan.services == ["firewall"])
         #expect(plan.warnings.isEmpty)
         let firewall = try #require(plan.files.first { $0.path == "/etc/config/firewall" })
-        let added = firewall.diff.split(separator: "\n").filter { $0.hasPrefix("+") && !$0.hasPrefix("+++") }.map(String.init)
-        #expect(added == [
-            "+", "+config redirect", "+\toption src 'wan'", "+\toption src_dport '8080'", "+\toption name 'forward-8080'",
-            "+\toption target 'DNAT'", "+\toption family 'ipv4'", "+\toption proto 'tcp'", "+\toption dest 'lan'",
-            "+\toption dest_ip '192.168.1.20'", "+\toption dest_port '80'",
-        ])
+        let added = firewall.diff.split(separator: "\n").filter { $0.hasPrefix("+") && !$0.hasPrefix("+++") }.map(
+            String.init)
+        #expect(
+            added == [
+                "+", "+config redirect", "+\toption src 'wan'", "+\toption src_dport '8080'",
+                "+\toption name 'forward-8080'",
+                "+\toption target 'DNAT'", "+\toption family 'ipv4'", "+\toption proto 'tcp'", "+\toption dest 'lan'",
+                "+\toption dest_ip '192.168.1.20'", "+\toption dest_port '80'",
+            ])
         try Self.write(plan, into: router)
         #expect(try await router.plan(graph).summaryLine == "No changes: the router matches the playbook.")
     }
 
     @Test func portForwardTakesVars() throws {
         let playbook = try PlaybookLoader().load(
-            path: Self.portForward, overrides: ["external_port": "2222", "server_ip": "192.168.1.30", "server_port": "22"], secrets: .placeholders)
+            path: Self.portForward,
+            overrides: ["external_port": "2222", "server_ip": "192.168.1.30", "server_port": "22"],
+            secrets: .placeholders)
         let redirect = try #require(try Loader.graph(playbook).ordered.first as? RedirectStep)
         #expect(redirect.sourcePort == "2222")
         #expect(redirect.options.first { $0.key == "dest_ip" }?.value.values == ["192.168.1.30"])
         #expect(redirect.options.first { $0.key == "dest_port" }?.value.values == ["22"])
         let error = try #require(throws: EngineError.self) {
-            try Loader.graph(try PlaybookLoader().load(path: Self.portForward, overrides: ["server_ip": "192.168.1.500"], secrets: .placeholders))
+            try Loader.graph(
+                try PlaybookLoader().load(
+                    path: Self.portForward, overrides: ["server_ip": "192.168.1.500"], secrets: .placeholders))
         }
         let at = try Self.location(of: "\"{{ server_ip }}\"", in: Self.portForward)
         let column = try #require(at.split(separator: ":").last.flatMap { Int($0) })
@@ -177,7 +193,10 @@ import WrtformPlaybook
         #expect(playbook.name == "guest-zone")
         #expect(playbook.secretValues.isEmpty)
         let graph = try Loader.graph(playbook)
-        #expect(graph.ordered.map(\.id) == ["guest-bridge", "guest", "guest-zone", "guest-to-wan", "guest-dhcp", "guest-dns", "guest-dhcp-pool"])
+        #expect(
+            graph.ordered.map(\.id) == [
+                "guest-bridge", "guest", "guest-zone", "guest-to-wan", "guest-dhcp", "guest-dns", "guest-dhcp-pool",
+            ])
         #expect(graph.edges.contains(StepGraph.Edge(from: "guest", to: "guest-zone", implied: true)))
         #expect(graph.edges.contains(StepGraph.Edge(from: "guest-zone", to: "guest-to-wan", implied: true)))
         #expect(graph.edges.contains(StepGraph.Edge(from: "guest-bridge", to: "guest", implied: false)))
@@ -193,20 +212,32 @@ import WrtformPlaybook
         #expect(plan.warnings.isEmpty)
         let byPath = Dictionary(uniqueKeysWithValues: plan.files.map { ($0.path, $0.new.text) })
         let network = try #require(byPath["/etc/config/network"])
-        #expect(network.contains("\nconfig device\n\toption name 'br-guest'\n\toption type 'bridge'\n\toption bridge_empty '1'\n"))
-        #expect(network.contains(
-            "\nconfig interface 'guest'\n\toption proto 'static'\n\toption device 'br-guest'\n\toption ipaddr '192.168.3.1'\n\toption netmask '255.255.255.0'\n"))
+        #expect(
+            network.contains(
+                "\nconfig device\n\toption name 'br-guest'\n\toption type 'bridge'\n\toption bridge_empty '1'\n"))
+        #expect(
+            network.contains(
+                "\nconfig interface 'guest'\n\toption proto 'static'\n\toption device 'br-guest'\n\toption ipaddr '192.168.3.1'\n\toption netmask '255.255.255.0'\n"
+            ))
         let firewall = try #require(byPath["/etc/config/firewall"])
-        #expect(firewall.contains(
-            "\nconfig zone\n\toption name 'guest'\n\tlist network 'guest'\n\toption input 'REJECT'\n\toption output 'ACCEPT'\n\toption forward 'REJECT'\n"))
+        #expect(
+            firewall.contains(
+                "\nconfig zone\n\toption name 'guest'\n\tlist network 'guest'\n\toption input 'REJECT'\n\toption output 'ACCEPT'\n\toption forward 'REJECT'\n"
+            ))
         #expect(firewall.contains("\nconfig forwarding\n\toption dest 'wan'\n\toption src 'guest'\n"))
-        #expect(firewall.contains(
-            "\nconfig rule\n\toption name 'Allow-Guest-DHCP'\n\toption src 'guest'\n\toption proto 'udp'\n\toption dest_port '67'\n\toption family 'ipv4'\n\toption target 'ACCEPT'\n"))
-        #expect(firewall.contains(
-            "\nconfig rule\n\toption name 'Allow-Guest-DNS'\n\toption src 'guest'\n\tlist proto 'tcp'\n\tlist proto 'udp'\n\toption dest_port '53'\n\toption target 'ACCEPT'\n"))
+        #expect(
+            firewall.contains(
+                "\nconfig rule\n\toption name 'Allow-Guest-DHCP'\n\toption src 'guest'\n\toption proto 'udp'\n\toption dest_port '67'\n\toption family 'ipv4'\n\toption target 'ACCEPT'\n"
+            ))
+        #expect(
+            firewall.contains(
+                "\nconfig rule\n\toption name 'Allow-Guest-DNS'\n\toption src 'guest'\n\tlist proto 'tcp'\n\tlist proto 'udp'\n\toption dest_port '53'\n\toption target 'ACCEPT'\n"
+            ))
         let dhcp = try #require(byPath["/etc/config/dhcp"])
-        #expect(dhcp.contains(
-            "\nconfig dhcp 'guest'\n\toption interface 'guest'\n\toption start '100'\n\toption limit '100'\n\toption leasetime '2h'\n"))
+        #expect(
+            dhcp.contains(
+                "\nconfig dhcp 'guest'\n\toption interface 'guest'\n\toption start '100'\n\toption limit '100'\n\toption leasetime '2h'\n"
+            ))
         // What the stock router had stays as it was: only sections are added.
         for file in plan.files {
             #expect(file.new.text.hasPrefix(file.old.text), "\(file.path) changed before its end")

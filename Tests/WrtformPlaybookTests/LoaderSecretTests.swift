@@ -30,7 +30,10 @@ import WrtformPlaybook
         let directory: LoaderDirectory
         let path: String
 
-        init(yaml: String = LoaderSecretTests.playbook, userFile: String? = LoaderSecrets.pppoeUsername + "\n", mode: Int = 0o600) throws {
+        init(
+            yaml: String = LoaderSecretTests.playbook, userFile: String? = LoaderSecrets.pppoeUsername + "\n",
+            mode: Int = 0o600
+        ) throws {
             directory = try LoaderDirectory()
             path = try directory.write("ocn.yml", yaml)
             if let userFile { try directory.write("user.secret", userFile, mode: mode) }
@@ -85,16 +88,18 @@ import WrtformPlaybook
     }
 
     @Test func aSecretUsedTwiceIsAskedForOnce() throws {
-        let yaml = Self.playbook + "\n" + #"""
-              - id: ddns-copy
-                file: { path: /etc/wrtform/ddns.copy, content: "{{ ddns }}", mode: "0600" }
-            """#
+        let yaml =
+            Self.playbook + "\n" + #"""
+                  - id: ddns-copy
+                    file: { path: /etc/wrtform/ddns.copy, content: "{{ ddns }}", mode: "0600" }
+                """#
         let setup = try Setup(yaml: yaml)
         defer { setup.remove() }
         let prompter = FakePrompter([Self.question: LoaderSecrets.ddnsPassword])
         let playbook = try setup.load(prompter: prompter)
         #expect(prompter.questions == [Self.question])
-        #expect(Loader.scalar(try Loader.step(playbook, "ddns-copy").input.fields["content"]) == LoaderSecrets.ddnsPassword)
+        #expect(
+            Loader.scalar(try Loader.step(playbook, "ddns-copy").input.fields["content"]) == LoaderSecrets.ddnsPassword)
         #expect(playbook.secretValues.count == 3)
     }
 
@@ -102,16 +107,23 @@ import WrtformPlaybook
         let setup = try Setup()
         defer { setup.remove() }
         let error = try setup.error(environment: ["HOME": "/root"])
-        #expect(error.description == "ocn.yml:2:14: secret 'pw' needs the environment variable WRTFORM_PPPOE_PASSWORD, which is not set (export WRTFORM_PPPOE_PASSWORD=… before running wrtform)")
+        #expect(
+            error.description
+                == "ocn.yml:2:14: secret 'pw' needs the environment variable WRTFORM_PPPOE_PASSWORD, which is not set (export WRTFORM_PPPOE_PASSWORD=… before running wrtform)"
+        )
         let empty = try setup.error(environment: ["WRTFORM_PPPOE_PASSWORD": ""])
-        #expect(empty.description == error.description.replacingOccurrences(of: "which is not set", with: "which is empty"))
+        #expect(
+            empty.description == error.description.replacingOccurrences(of: "which is not set", with: "which is empty"))
     }
 
     @Test func fileOthersCanReadIsRefused() throws {
         let setup = try Setup(mode: 0o644)
         defer { setup.remove() }
         let error = try setup.error()
-        #expect(error.description == "ocn.yml:3:17: secret 'user' reads user.secret, which others can read (mode 0644) (chmod 600 \(setup.directory.path)/user.secret)")
+        #expect(
+            error.description
+                == "ocn.yml:3:17: secret 'user' reads user.secret, which others can read (mode 0644) (chmod 600 \(setup.directory.path)/user.secret)"
+        )
         for mode in [0o640, 0o604, 0o660] {
             let other = try Setup(mode: mode)
             defer { other.remove() }
@@ -124,7 +136,9 @@ import WrtformPlaybook
             let setup = try Setup(userFile: LoaderSecrets.pppoeUsername + "\r\n\n", mode: mode)
             defer { setup.remove() }
             let playbook = try setup.load()
-            #expect(Loader.scalar(try Loader.step(playbook, "wanppp").input.fields["username"]) == "ocn-" + LoaderSecrets.pppoeUsername)
+            #expect(
+                Loader.scalar(try Loader.step(playbook, "wanppp").input.fields["username"]) == "ocn-"
+                    + LoaderSecrets.pppoeUsername)
         }
     }
 
@@ -132,9 +146,12 @@ import WrtformPlaybook
         let setup = try Setup(userFile: nil)
         defer { setup.remove() }
         let real = try setup.directory.write("real.secret", LoaderSecrets.pppoeUsername + "\n", mode: 0o600)
-        try FileManager.default.createSymbolicLink(atPath: setup.directory.path + "/user.secret", withDestinationPath: real)
+        try FileManager.default.createSymbolicLink(
+            atPath: setup.directory.path + "/user.secret", withDestinationPath: real)
         let playbook = try setup.load()
-        #expect(Loader.scalar(try Loader.step(playbook, "wanppp").input.fields["username"]) == "ocn-" + LoaderSecrets.pppoeUsername)
+        #expect(
+            Loader.scalar(try Loader.step(playbook, "wanppp").input.fields["username"]) == "ocn-"
+                + LoaderSecrets.pppoeUsername)
         try FileManager.default.setAttributes([.posixPermissions: NSNumber(value: 0o644)], ofItemAtPath: real)
         #expect(try setup.error().message == "secret 'user' reads user.secret, which others can read (mode 0644)")
     }
@@ -143,22 +160,31 @@ import WrtformPlaybook
         let setup = try Setup(userFile: nil)
         defer { setup.remove() }
         let error = try setup.error()
-        #expect(error.description == "ocn.yml:3:17: secret 'user' reads user.secret, which cannot be read (create \(setup.directory.path)/user.secret with mode 0600)")
+        #expect(
+            error.description
+                == "ocn.yml:3:17: secret 'user' reads user.secret, which cannot be read (create \(setup.directory.path)/user.secret with mode 0600)"
+        )
     }
 
     @Test func absoluteFilePath() throws {
         let elsewhere = try LoaderDirectory()
         defer { elsewhere.remove() }
         let file = try elsewhere.write("pppoe-user", LoaderSecrets.pppoeUsername, mode: 0o600)
-        let setup = try Setup(yaml: Self.playbook.replacingOccurrences(of: "file: user.secret", with: "file: \(file)"), userFile: nil)
+        let setup = try Setup(
+            yaml: Self.playbook.replacingOccurrences(of: "file: user.secret", with: "file: \(file)"), userFile: nil)
         defer { setup.remove() }
         // Outside the playbook's directory: only with --allow-outside-templates.
         let refused = try setup.error()
-        #expect(refused.description.hasPrefix("ocn.yml:3:17: secret 'user' reads \(file), which is outside the playbook's directory"))
+        #expect(
+            refused.description.hasPrefix(
+                "ocn.yml:3:17: secret 'user' reads \(file), which is outside the playbook's directory"))
         let playbook = try PlaybookLoader().load(
-            path: setup.path, secrets: .resolve(environment: Self.environment, prompter: FakePrompter([Self.question: "x"])),
+            path: setup.path,
+            secrets: .resolve(environment: Self.environment, prompter: FakePrompter([Self.question: "x"])),
             allowOutsideFiles: true)
-        #expect(Loader.scalar(try Loader.step(playbook, "wanppp").input.fields["username"]) == "ocn-" + LoaderSecrets.pppoeUsername)
+        #expect(
+            Loader.scalar(try Loader.step(playbook, "wanppp").input.fields["username"]) == "ocn-"
+                + LoaderSecrets.pppoeUsername)
     }
 
     @Test func controlCharactersInASecretAreRefusedWithoutQuotingIt() throws {
@@ -169,18 +195,25 @@ import WrtformPlaybook
         let environment = ["WRTFORM_PPPOE_PASSWORD": LoaderSecrets.pppoePassword + "\u{0}"]
         let nul = try Setup()
         defer { nul.remove() }
-        #expect(try nul.error(environment: environment).description == "ocn.yml:2:14: secret 'pw' contains a control character (newline, NUL, …)")
+        #expect(
+            try nul.error(environment: environment).description
+                == "ocn.yml:2:14: secret 'pw' contains a control character (newline, NUL, …)")
         let prompted = try Setup()
         defer { prompted.remove() }
         let answer = FakePrompter([Self.question: LoaderSecrets.ddnsPassword + "\u{1b}[2J"])
-        #expect(try prompted.error(prompter: answer).description == "ocn.yml:4:20: secret 'ddns' contains a control character (newline, NUL, …)")
+        #expect(
+            try prompted.error(prompter: answer).description
+                == "ocn.yml:4:20: secret 'ddns' contains a control character (newline, NUL, …)")
     }
 
     @Test func promptWithoutATerminal() throws {
         let setup = try Setup()
         defer { setup.remove() }
         let error = try setup.error(prompter: nil)
-        #expect(error.description == "ocn.yml:4:20: secret 'ddns' is asked for on a terminal, and stdin is not one (give it with env: or file: for unattended runs)")
+        #expect(
+            error.description
+                == "ocn.yml:4:20: secret 'ddns' is asked for on a terminal, and stdin is not one (give it with env: or file: for unattended runs)"
+        )
     }
 
     @Test func placeholdersNeedNoSecrets() throws {
@@ -193,13 +226,17 @@ import WrtformPlaybook
         #expect(wanppp.fields["username"]?.isSecret == true)
         let values = [wanppp.fields["password"], wanppp.fields["username"]].compactMap(Loader.scalar)
         #expect(values.count == 2)
-        #expect(!values.contains { $0.contains(LoaderSecrets.pppoePassword) || $0.contains(LoaderSecrets.pppoeUsername) })
+        #expect(
+            !values.contains { $0.contains(LoaderSecrets.pppoePassword) || $0.contains(LoaderSecrets.pppoeUsername) })
         #expect(try Loader.graph(playbook).ordered.map(\.id) == ["wanppp", "ddns-password"])
     }
 
     @Test func secretSourcesAreChecked() throws {
         let inline = try Loader.error("secrets:\n  pw: \(LoaderSecrets.pppoePassword)\nsteps: []\n")
-        #expect(inline.description == "ocn.yml:2:7: secret 'pw' must say where it comes from: { env: VAR }, { file: PATH } or { prompt: TEXT } (secret values are never written in a playbook)")
+        #expect(
+            inline.description
+                == "ocn.yml:2:7: secret 'pw' must say where it comes from: { env: VAR }, { file: PATH } or { prompt: TEXT } (secret values are never written in a playbook)"
+        )
         let near = try Loader.error("secrets:\n  pw: { envv: PW }\nsteps: []\n")
         #expect(near.description == "ocn.yml:2:9: secret 'pw' has an unknown source 'envv' (did you mean 'env'?)")
         let far = try Loader.error("secrets:\n  pw: { vault: pppoe }\nsteps: []\n")
@@ -220,7 +257,8 @@ import WrtformPlaybook
                   name: wg0
                   options: { proto: wireguard, private_key: "{{ key }}", addresses: ["10.0.0.1/24", "{{ key }}"] }
             """#
-        let playbook = try Loader.load(yaml, secrets: .resolve(environment: ["WG_KEY": LoaderSecrets.pppoePassword], prompter: nil))
+        let playbook = try Loader.load(
+            yaml, secrets: .resolve(environment: ["WG_KEY": LoaderSecrets.pppoePassword], prompter: nil))
         guard case .map(let options)? = try Loader.step(playbook, "wg").input.fields["options"]?.value else {
             Issue.record("options is not a mapping")
             return
@@ -236,14 +274,17 @@ import WrtformPlaybook
         let list = try Loader.error(
             "vars:\n  v: [a]\nsecrets:\n  pw: { env: PW }\nsteps:\n  - id: s\n    interface: { name: lan, x: \"{{ pw }}-{{ v }}\" }\n",
             secrets: secrets)
-        #expect(list.description == "ocn.yml:7:42: variable 'v' is a list or mapping: it can only stand alone in a value")
+        #expect(
+            list.description == "ocn.yml:7:42: variable 'v' is a list or mapping: it can only stand alone in a value")
     }
 
     /// A step's validation message names the value it refuses — but never a secret one.
     @Test func engineValidationOfASecretValue() throws {
         // (A secret in a redirect is refused at load: LoaderSecretPlacesTests.)
-        let yaml = "secrets:\n  pw: { env: PW }\nsteps:\n  - id: wan\n    interface: { name: wanppp, proto: pppoe, metric: \"{{ pw }}\" }\n"
-        let playbook = try Loader.load(yaml, secrets: .resolve(environment: ["PW": LoaderSecrets.pppoePassword], prompter: nil))
+        let yaml =
+            "secrets:\n  pw: { env: PW }\nsteps:\n  - id: wan\n    interface: { name: wanppp, proto: pppoe, metric: \"{{ pw }}\" }\n"
+        let playbook = try Loader.load(
+            yaml, secrets: .resolve(environment: ["PW": LoaderSecrets.pppoePassword], prompter: nil))
         let error = try #require(throws: EngineError.self) { try Loader.graph(playbook) }
         #expect(error.location?.description == "ocn.yml:5:55")
         LoaderSecrets.expectNoSecret(in: error)

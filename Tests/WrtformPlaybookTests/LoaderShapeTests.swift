@@ -5,10 +5,12 @@ import WrtformPlaybook
 /// The shape of a playbook: top-level keys, step entries, ids, needs, when, YAML syntax.
 /// Each error is checked as the whole line a person reads.
 @Suite struct LoaderShapeTests {
-    static let kinds = "routing-table, interface, interface-options, firewall-zone, forwarding, redirect, network-rule, file, uci-section, uci-option, sysupgrade-keep, cron-job, firewall-rule"
+    static let kinds =
+        "routing-table, interface, interface-options, firewall-zone, forwarding, redirect, network-rule, file, uci-section, uci-option, sysupgrade-keep, cron-job, firewall-rule"
 
     @Test func unknownStepKindSuggestsTheNearest() throws {
-        let error = try Loader.error(#"""
+        let error = try Loader.error(
+            #"""
             name: ocn
             vars:
               server_ip: 192.168.1.5
@@ -24,7 +26,8 @@ import WrtformPlaybook
     }
 
     @Test func unknownStepKindInAFlowMappingPointsAtItsColumn() throws {
-        let error = try Loader.error(#"""
+        let error = try Loader.error(
+            #"""
             steps:
               - { id: fwd, forwardin: { src: lan, dest: wan } }
             """#)
@@ -32,28 +35,36 @@ import WrtformPlaybook
     }
 
     @Test func stepWithoutAKind() throws {
-        let error = try Loader.error(#"""
+        let error = try Loader.error(
+            #"""
             steps:
               - id: table
                 routing-table: { id: 300, name: pppoe }
               - id: zone
                 needs: [table]
             """#)
-        #expect(error.description == "ocn.yml:4:5: step 'zone' has no step kind (give each step exactly one of: \(Self.kinds))")
+        #expect(
+            error.description
+                == "ocn.yml:4:5: step 'zone' has no step kind (give each step exactly one of: \(Self.kinds))")
     }
 
     @Test func stepWithTwoKindsPointsAtTheSecond() throws {
-        let error = try Loader.error(#"""
+        let error = try Loader.error(
+            #"""
             steps:
               - id: zone
                 forwarding: { src: lan, dest: wan }
                 redirect: { src_dport: 80, dest_ip: 192.168.1.5 }
             """#)
-        #expect(error.description == "ocn.yml:4:5: step 'zone' has 2 step kinds (forwarding, redirect) (give each step exactly one of: \(Self.kinds))")
+        #expect(
+            error.description
+                == "ocn.yml:4:5: step 'zone' has 2 step kinds (forwarding, redirect) (give each step exactly one of: \(Self.kinds))"
+        )
     }
 
     @Test func stepWithoutAnID() throws {
-        let error = try Loader.error(#"""
+        let error = try Loader.error(
+            #"""
             steps:
               - id: table
                 routing-table: { id: 300, name: pppoe }
@@ -70,7 +81,8 @@ import WrtformPlaybook
     }
 
     @Test func duplicateStepIDPointsAtTheSecondAndNamesTheFirstLine() throws {
-        let error = try Loader.error(#"""
+        let error = try Loader.error(
+            #"""
             steps:
               - id: fwd
                 forwarding: { src: lan, dest: wan }
@@ -83,7 +95,8 @@ import WrtformPlaybook
     }
 
     @Test func needsNamingAnUnknownStep() throws {
-        let error = try Loader.error(#"""
+        let error = try Loader.error(
+            #"""
             steps:
               - id: hook
                 needs: [pasword]
@@ -91,12 +104,14 @@ import WrtformPlaybook
               - id: password
                 file: { path: /etc/password, content: pw }
             """#)
-        #expect(error.description == "ocn.yml:3:13: step 'hook' needs unknown step 'pasword' (did you mean 'password'?)")
+        #expect(
+            error.description == "ocn.yml:3:13: step 'hook' needs unknown step 'pasword' (did you mean 'password'?)")
         #expect(error.kind == .unknownReference)
     }
 
     @Test func needsAsASingleValue() throws {
-        let playbook = try Loader.load(#"""
+        let playbook = try Loader.load(
+            #"""
             steps:
               - id: hook
                 needs: password
@@ -112,7 +127,8 @@ import WrtformPlaybook
     }
 
     @Test func whenNamingAnUnknownVariable() throws {
-        let error = try Loader.error(#"""
+        let error = try Loader.error(
+            #"""
             vars:
               use_ddns: true
             steps:
@@ -125,7 +141,8 @@ import WrtformPlaybook
     }
 
     @Test func whenWithBracesSaysToNameTheVariableBare() throws {
-        let error = try Loader.error(#"""
+        let error = try Loader.error(
+            #"""
             vars:
               use_ddns: true
             steps:
@@ -133,11 +150,14 @@ import WrtformPlaybook
                 when: "{{ use_ddns }}"
                 file: { path: /etc/hook, content: hi }
             """#)
-        #expect(error.description == "ocn.yml:5:12: when: unknown variable '{{ use_ddns }}' (when names the variable bare: when: NAME)")
+        #expect(
+            error.description
+                == "ocn.yml:5:12: when: unknown variable '{{ use_ddns }}' (when names the variable bare: when: NAME)")
     }
 
     @Test func whenOnAValueThatIsNotABoolean() throws {
-        let error = try Loader.error(#"""
+        let error = try Loader.error(
+            #"""
             vars:
               use_ddns: maybe
             steps:
@@ -150,9 +170,13 @@ import WrtformPlaybook
 
     @Test func unknownTopLevelKey() throws {
         let near = try Loader.error("name: x\nstep:\n  - id: a\n    forwarding: { src: lan, dest: wan }\n")
-        #expect(near.description == "ocn.yml:2:1: unknown key 'step' at the top of the playbook (did you mean 'steps'?)")
+        #expect(
+            near.description == "ocn.yml:2:1: unknown key 'step' at the top of the playbook (did you mean 'steps'?)")
         let far = try Loader.error("name: x\nhosts: [router]\nsteps: []\n")
-        #expect(far.description == "ocn.yml:2:1: unknown key 'hosts' at the top of the playbook (known keys: name, description, vars, secrets, steps, probes)")
+        #expect(
+            far.description
+                == "ocn.yml:2:1: unknown key 'hosts' at the top of the playbook (known keys: name, description, vars, secrets, steps, probes)"
+        )
     }
 
     @Test func playbookWithoutSteps() throws {
@@ -163,20 +187,25 @@ import WrtformPlaybook
     }
 
     @Test func unknownKeyInAStep() throws {
-        let near = try Loader.error(#"""
+        let near = try Loader.error(
+            #"""
             steps:
               - id: hook
                 need: [password]
                 file: { path: /etc/hook, content: hi }
             """#)
         #expect(near.description == "ocn.yml:3:5: unknown key 'need' in step 'hook' (did you mean 'needs'?)")
-        let far = try Loader.error(#"""
+        let far = try Loader.error(
+            #"""
             steps:
               - id: hook
                 comment: the DDNS hook
                 file: { path: /etc/hook, content: hi }
             """#)
-        #expect(far.description == "ocn.yml:3:5: unknown key 'comment' in step 'hook' (a step has id, needs, when, for_each and one of: \(Self.kinds))")
+        #expect(
+            far.description
+                == "ocn.yml:3:5: unknown key 'comment' in step 'hook' (a step has id, needs, when, for_each and one of: \(Self.kinds))"
+        )
     }
 
     @Test func kindFieldsMustBeAMapping() throws {
@@ -188,11 +217,17 @@ import WrtformPlaybook
         let tab = try Loader.error("name: x\nsteps:\n\t- id: a\n")
         #expect(tab.description == "ocn.yml:3:1: a tab is used for indentation (YAML indents with spaces only)")
         let flow = try Loader.error("name: x\nvars:\n  ports: [443, 8443\nsteps: []\n")
-        #expect(flow.description == "ocn.yml:4:6: YAML syntax: did not find expected ',' or ']' (check indentation and quoting)")
+        #expect(
+            flow.description
+                == "ocn.yml:4:6: YAML syntax: did not find expected ',' or ']' (check indentation and quoting)")
         let indent = try Loader.error("name: x\nsteps:\n  - id: a\n   forwarding: { src: lan, dest: wan }\n")
-        #expect(indent.description == "ocn.yml:4:4: YAML syntax: did not find expected '-' indicator (check indentation and quoting)")
+        #expect(
+            indent.description
+                == "ocn.yml:4:4: YAML syntax: did not find expected '-' indicator (check indentation and quoting)")
         let quote = try Loader.error("name: x\nvars:\n  a: \"open\nsteps: []\n")
-        #expect(quote.description == "ocn.yml:5:1: YAML syntax: found unexpected end of stream (check indentation and quoting)")
+        #expect(
+            quote.description
+                == "ocn.yml:5:1: YAML syntax: found unexpected end of stream (check indentation and quoting)")
     }
 
     @Test func controlCharacterInTheFileIsOneLineWithALocation() throws {
@@ -202,7 +237,8 @@ import WrtformPlaybook
     }
 
     @Test func duplicateKeyPointsAtTheSecond() throws {
-        let error = try Loader.error(#"""
+        let error = try Loader.error(
+            #"""
             steps:
               - id: a
                 forwarding: { src: lan, dest: wan }
@@ -231,7 +267,8 @@ import WrtformPlaybook
         let missing = try #require(throws: EngineError.self) {
             try PlaybookLoader().load(path: "/nonexistent/wrtform/ocn.yml", secrets: .placeholders)
         }
-        #expect(missing.description == "cannot read playbook /nonexistent/wrtform/ocn.yml: no such file (check the path)")
+        #expect(
+            missing.description == "cannot read playbook /nonexistent/wrtform/ocn.yml: no such file (check the path)")
     }
 
     @Test func badVariableAndSecretNames() throws {
@@ -242,7 +279,8 @@ import WrtformPlaybook
     }
 
     @Test func probes() throws {
-        let playbook = try Loader.load(#"""
+        let playbook = try Loader.load(
+            #"""
             steps: []
             probes:
               - name: the server answers
@@ -252,12 +290,14 @@ import WrtformPlaybook
         #expect(playbook.probes.map(\.command) == ["wget -q -O /dev/null http://192.168.1.5/"])
         let unknown = try Loader.error("steps: []\nprobes:\n  - name: x\n    comand: true\n")
         #expect(unknown.description == "ocn.yml:4:5: unknown key 'comand' in a probe (did you mean 'command'?)")
-        let substituted = try Loader.error("vars: { ip: 1.2.3.4 }\nsteps: []\nprobes:\n  - { name: x, command: \"ping {{ ip }}\" }\n")
+        let substituted = try Loader.error(
+            "vars: { ip: 1.2.3.4 }\nsteps: []\nprobes:\n  - { name: x, command: \"ping {{ ip }}\" }\n")
         #expect(substituted.description == "ocn.yml:4:26: probe commands take no {{ }} substitution (they are shell)")
     }
 
     @Test func windowsLineEndings() throws {
-        let yaml = "vars:\r\n  a: 1\r\nsteps:\r\n  - id: x\r\n    file:\r\n      path: /etc/x\r\n      content: |\r\n        hi\r\n        {{ b }}\r\n"
+        let yaml =
+            "vars:\r\n  a: 1\r\nsteps:\r\n  - id: x\r\n    file:\r\n      path: /etc/x\r\n      content: |\r\n        hi\r\n        {{ b }}\r\n"
         let error = try Loader.error(yaml)
         #expect(error.description == "ocn.yml:9:9: unknown variable 'b' (did you mean 'a'?)")
         let duplicate = try Loader.error("vars: {}\r\nsteps: []\r\nvars: {}\r\n")

@@ -49,7 +49,8 @@ import WrtformPlaybook
     }
 
     @Test func listOverrideTakesCommaSeparatedValues() throws {
-        let playbook = try Loader.load(Self.playbook, overrides: ["forward_ports": "443, 8443", "server_ip": "192.168.1.7"])
+        let playbook = try Loader.load(
+            Self.playbook, overrides: ["forward_ports": "443, 8443", "server_ip": "192.168.1.7"])
         #expect(playbook.steps.map(\.input.id) == ["zone", "zone2", "fwd-443", "fwd-8443"])
         let second = try Loader.step(playbook, "fwd-8443").input
         #expect(Loader.scalar(second.fields["src_dport"]) == "8443")
@@ -64,43 +65,66 @@ import WrtformPlaybook
 
     @Test func overrideErrors() throws {
         let unknown = try Loader.error(Self.playbook, overrides: ["server_ipp": "192.168.1.7"])
-        #expect(unknown.description == "--var server_ipp: the playbook has no variable 'server_ipp' (did you mean 'server_ip'?)")
+        #expect(
+            unknown.description
+                == "--var server_ipp: the playbook has no variable 'server_ipp' (did you mean 'server_ip'?)")
         let far = try Loader.error(Self.playbook, overrides: ["mtu": "1454"])
-        #expect(far.description == "--var mtu: the playbook has no variable 'mtu' (variables: forward_ports, server_ip, zone_networks)")
-        let secret = try Loader.error("secrets:\n  pw: { env: PW }\nsteps: []\n", overrides: ["pw": LoaderSecrets.pppoePassword])
-        #expect(secret.description == "--var pw: 'pw' is a secret, not a variable (secrets come from the environment, a file or a prompt, never the command line)")
+        #expect(
+            far.description
+                == "--var mtu: the playbook has no variable 'mtu' (variables: forward_ports, server_ip, zone_networks)")
+        let secret = try Loader.error(
+            "secrets:\n  pw: { env: PW }\nsteps: []\n", overrides: ["pw": LoaderSecrets.pppoePassword])
+        #expect(
+            secret.description
+                == "--var pw: 'pw' is a secret, not a variable (secrets come from the environment, a file or a prompt, never the command line)"
+        )
         let reference = try Loader.error(Self.playbook, overrides: ["server_ip": "{{ zone_networks }}"])
-        #expect(reference.description == "--var server_ip: a value cannot refer to {{ variables }} (give the value itself)")
+        #expect(
+            reference.description == "--var server_ip: a value cannot refer to {{ variables }} (give the value itself)")
     }
 
     @Test func unknownVariableIsReportedAtItsColumn() throws {
-        let error = try Loader.error(Self.playbook.replacingOccurrences(of: "\"server-{{ item }}\"", with: "\"server-{{ server_ipp }}\""))
+        let error = try Loader.error(
+            Self.playbook.replacingOccurrences(of: "\"server-{{ item }}\"", with: "\"server-{{ server_ipp }}\""))
         #expect(error.description == "ocn.yml:18:21: unknown variable 'server_ipp' (did you mean 'server_ip'?)")
         #expect(error.kind == .unknownReference)
         let far = try Loader.error(Self.playbook.replacingOccurrences(of: "\"{{ server_ip }}\"", with: "'{{ host }}'"))
         #expect(far.description == "ocn.yml:20:17: unknown variable 'host' (define it under vars: or secrets:)")
-        let plain = try Loader.error(Self.playbook.replacingOccurrences(of: "\"server-{{ item }}\"", with: "server-{{ itme }}"))
+        let plain = try Loader.error(
+            Self.playbook.replacingOccurrences(of: "\"server-{{ item }}\"", with: "server-{{ itme }}"))
         #expect(plain.description == "ocn.yml:18:20: unknown variable 'itme' (did you mean 'item'?)")
     }
 
     @Test func malformedPlaceholders() throws {
-        let open = try Loader.error(Self.playbook.replacingOccurrences(of: "\"server-{{ item }}\"", with: "\"server-{{ item\""))
+        let open = try Loader.error(
+            Self.playbook.replacingOccurrences(of: "\"server-{{ item }}\"", with: "\"server-{{ item\""))
         #expect(open.description == "ocn.yml:18:21: '{{' without a closing '}}' (write {{ name }})")
-        let empty = try Loader.error(Self.playbook.replacingOccurrences(of: "\"server-{{ item }}\"", with: "\"server-{{ a.b }}\""))
-        #expect(empty.description == "ocn.yml:18:21: '{{ a.b }}' is not a variable reference (write {{ name }} with a variable's name)")
+        let empty = try Loader.error(
+            Self.playbook.replacingOccurrences(of: "\"server-{{ item }}\"", with: "\"server-{{ a.b }}\""))
+        #expect(
+            empty.description
+                == "ocn.yml:18:21: '{{ a.b }}' is not a variable reference (write {{ name }} with a variable's name)")
     }
 
     @Test func listVariableInsideALongerString() throws {
-        let error = try Loader.error(Self.playbook.replacingOccurrences(of: "\"server-{{ item }}\"", with: "\"server-{{ forward_ports }}\""))
-        #expect(error.description == "ocn.yml:18:21: variable 'forward_ports' is a list or mapping: it can only stand alone in a value")
+        let error = try Loader.error(
+            Self.playbook.replacingOccurrences(of: "\"server-{{ item }}\"", with: "\"server-{{ forward_ports }}\""))
+        #expect(
+            error.description
+                == "ocn.yml:18:21: variable 'forward_ports' is a list or mapping: it can only stand alone in a value")
     }
 
     @Test func forEachOverANonList() throws {
-        let error = try Loader.error(Self.playbook.replacingOccurrences(of: "for_each: forward_ports", with: "for_each: server_ip"))
+        let error = try Loader.error(
+            Self.playbook.replacingOccurrences(of: "for_each: forward_ports", with: "for_each: server_ip"))
         #expect(error.description == "ocn.yml:16:15: for_each: variable 'server_ip' is not a list")
-        let unknown = try Loader.error(Self.playbook.replacingOccurrences(of: "for_each: forward_ports", with: "for_each: forward_port"))
-        #expect(unknown.description == "ocn.yml:16:15: for_each: unknown variable 'forward_port' (did you mean 'forward_ports'?)")
-        let inline = try Loader.error(Self.playbook.replacingOccurrences(of: "for_each: forward_ports", with: "for_each: [443]"))
+        let unknown = try Loader.error(
+            Self.playbook.replacingOccurrences(of: "for_each: forward_ports", with: "for_each: forward_port"))
+        #expect(
+            unknown.description
+                == "ocn.yml:16:15: for_each: unknown variable 'forward_port' (did you mean 'forward_ports'?)")
+        let inline = try Loader.error(
+            Self.playbook.replacingOccurrences(of: "for_each: forward_ports", with: "for_each: [443]"))
         #expect(inline.description == "ocn.yml:16:15: for_each names one list variable")
     }
 
@@ -112,11 +136,12 @@ import WrtformPlaybook
     }
 
     @Test func needsNamingALoopMeansEveryCopy() throws {
-        let yaml = Self.playbook + "\n" + #"""
-              - id: keep
-                needs: [fwd]
-                sysupgrade-keep: { paths: [/etc/config/firewall] }
-            """#
+        let yaml =
+            Self.playbook + "\n" + #"""
+                  - id: keep
+                    needs: [fwd]
+                    sysupgrade-keep: { paths: [/etc/config/firewall] }
+                """#
         let playbook = try Loader.load(yaml, overrides: ["forward_ports": "443,8443"])
         let keep = try Loader.step(playbook, "keep")
         #expect(keep.needs == ["fwd-443", "fwd-8443"])
@@ -162,15 +187,20 @@ import WrtformPlaybook
 
     @Test func whenTrueRunsTheStep() throws {
         let environment = ["WRTFORM_DDNS_PASSWORD": LoaderSecrets.ddnsPassword]
-        let playbook = try Loader.load(Self.gated, overrides: ["use_ddns": "true"], secrets: .resolve(environment: environment, prompter: nil))
+        let playbook = try Loader.load(
+            Self.gated, overrides: ["use_ddns": "true"], secrets: .resolve(environment: environment, prompter: nil))
         #expect(playbook.steps.map(\.skipped) == [false, false, false])
         #expect(try Loader.step(playbook, "hook").needs == ["ddns-password"])
         #expect(try Loader.step(playbook, "forward").needs == ["ddns-password"])
         #expect(playbook.secretValues == [LoaderSecrets.ddnsPassword])
         let graph = try Loader.graph(playbook)
         #expect(graph.ordered.map(\.id) == ["ddns-password", "hook", "forward"])
-        let unset = try Loader.error(Self.gated, overrides: ["use_ddns": "on"], secrets: .resolve(environment: [:], prompter: nil))
-        #expect(unset.description == "ocn.yml:5:25: secret 'ddns_password' needs the environment variable WRTFORM_DDNS_PASSWORD, which is not set (export WRTFORM_DDNS_PASSWORD=… before running wrtform)")
+        let unset = try Loader.error(
+            Self.gated, overrides: ["use_ddns": "on"], secrets: .resolve(environment: [:], prompter: nil))
+        #expect(
+            unset.description
+                == "ocn.yml:5:25: secret 'ddns_password' needs the environment variable WRTFORM_DDNS_PASSWORD, which is not set (export WRTFORM_DDNS_PASSWORD=… before running wrtform)"
+        )
         let off = try Loader.load(Self.gated, overrides: ["use_forward": "0"])
         #expect(off.steps.map(\.skipped) == [true, true, true])
     }
@@ -190,16 +220,20 @@ import WrtformPlaybook
     static let hook = "#!/bin/sh\nHOSTS='{{ ddns_hosts }}'\nIFACE='{{ interface }}'\n"
 
     func loadTemplated(
-        _ yaml: String = templated, template: String = hook, overrides: [String: String] = [:], secrets: SecretResolution = .placeholders
+        _ yaml: String = templated, template: String = hook, overrides: [String: String] = [:],
+        secrets: SecretResolution = .placeholders
     ) throws -> Playbook {
         try Loader.load(yaml, files: ["templates/hook": template], overrides: overrides, secrets: secrets)
     }
 
     func templateError(
-        _ yaml: String = templated, template: String = hook, overrides: [String: String] = [:], secrets: SecretResolution = .placeholders,
+        _ yaml: String = templated, template: String = hook, overrides: [String: String] = [:],
+        secrets: SecretResolution = .placeholders,
         sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) throws -> EngineError {
-        try Loader.error(yaml, files: ["templates/hook": template], overrides: overrides, secrets: secrets, sourceLocation: sourceLocation)
+        try Loader.error(
+            yaml, files: ["templates/hook": template], overrides: overrides, secrets: secrets,
+            sourceLocation: sourceLocation)
     }
 
     @Test func templateIsRenderedIntoContent() throws {
@@ -223,43 +257,59 @@ import WrtformPlaybook
     @Test func missingTemplateIsReportedAtTheTemplateValue() throws {
         let directory = try LoaderDirectory()
         defer { directory.remove() }
-        let path = try directory.write("ocn.yml", Self.templated.replacingOccurrences(of: "templates/hook", with: "templates/hok"))
-        let error = try #require(throws: EngineError.self) { try PlaybookLoader().load(path: path, secrets: .placeholders) }
-        #expect(error.description == "ocn.yml:8:17: template file 'templates/hok' does not exist (looked for \(directory.path)/templates/hok)")
+        let path = try directory.write(
+            "ocn.yml", Self.templated.replacingOccurrences(of: "templates/hook", with: "templates/hok"))
+        let error = try #require(throws: EngineError.self) {
+            try PlaybookLoader().load(path: path, secrets: .placeholders)
+        }
+        #expect(
+            error.description
+                == "ocn.yml:8:17: template file 'templates/hok' does not exist (looked for \(directory.path)/templates/hok)"
+        )
         #expect(error.kind == .notFound)
     }
 
     @Test func templateEscapesAValueForItsQuotes() throws {
         // Written so the shell reads the value back (TemplateQuotingTests runs it), not refused.
         let quoted = try loadTemplated(overrides: ["ddns_hosts": "it's"])
-        #expect(try Loader.scalar(Loader.step(quoted, "hook").input.fields["content"]) == "#!/bin/sh\nHOSTS='it'\\''s'\nIFACE='wanppp'\n")
+        #expect(
+            try Loader.scalar(Loader.step(quoted, "hook").input.fields["content"])
+                == "#!/bin/sh\nHOSTS='it'\\''s'\nIFACE='wanppp'\n")
         // A template that is nothing but the placeholder: the value is outside quotes.
         let whole = try loadTemplated(template: "{{ ddns_hosts }}", overrides: ["ddns_hosts": "it's"])
         #expect(try Loader.scalar(Loader.step(whole, "hook").input.fields["content"]) == "it\\'s")
         let newline = try templateError(overrides: ["interface": "wan\nppp"])
-        #expect(newline.description == "templates/hook:3:8: 'interface' contains a line break (U+000A), which a template cannot hold (from --var interface) (change the value)")
+        #expect(
+            newline.description
+                == "templates/hook:3:8: 'interface' contains a line break (U+000A), which a template cannot hold (from --var interface) (change the value)"
+        )
     }
 
     @Test func templateEscapesASecretWithAQuoteWithoutQuotingItInErrors() throws {
         let yaml = Self.templated.replacingOccurrences(of: "steps:", with: "secrets:\n  password: { env: PW }\nsteps:")
         let quoted = try loadTemplated(
-            yaml, template: "PASSWORD='{{ password }}'\n", secrets: .resolve(environment: ["PW": LoaderSecrets.pppoePassword], prompter: nil))
+            yaml, template: "PASSWORD='{{ password }}'\n",
+            secrets: .resolve(environment: ["PW": LoaderSecrets.pppoePassword], prompter: nil))
         let content = try Loader.step(quoted, "hook").input.fields["content"]
         #expect(Loader.scalar(content) == "PASSWORD='S3cr3t-'\\''$(reboot)'\n")
         #expect(content?.isSecret == true)
         #expect(try (StepCatalog.make(try Loader.step(quoted, "hook").input) as? FileStep)?.writesSecretFile == true)
         // What no quoting carries is refused (when the secret is read), without quoting it.
         let error = try templateError(
-            yaml, template: "PASSWORD='{{ password }}'\n", secrets: .resolve(environment: ["PW": "S3cr3t-\u{1b}x"], prompter: nil))
+            yaml, template: "PASSWORD='{{ password }}'\n",
+            secrets: .resolve(environment: ["PW": "S3cr3t-\u{1b}x"], prompter: nil))
         #expect(error.description == "ocn.yml:5:20: secret 'password' contains a control character (newline, NUL, …)")
     }
 
     @Test func templateErrorsPointIntoTheTemplate() throws {
-        let unknown = try templateError(template: Self.hook.replacingOccurrences(of: "{{ interface }}", with: "{{ interfac }}"))
+        let unknown = try templateError(
+            template: Self.hook.replacingOccurrences(of: "{{ interface }}", with: "{{ interfac }}"))
         #expect(unknown.description == "templates/hook:3:8: unknown variable 'interfac' (did you mean 'interface'?)")
         let list = try templateError(
             Self.templated.replacingOccurrences(of: "interface: wanppp", with: "interface: [wanppp]"))
-        #expect(list.description == "templates/hook:3:8: variable 'interface' is a list or mapping, which a template cannot hold")
+        #expect(
+            list.description
+                == "templates/hook:3:8: variable 'interface' is a list or mapping, which a template cannot hold")
         let crlf = try templateError(template: "#!/bin/sh\r\n\r\nX='{{ nope }}'\r\n")
         #expect(crlf.description == "templates/hook:3:4: unknown variable 'nope' (define it under vars: or secrets:)")
         let nul = try templateError(template: "a\u{0}b\n")
@@ -283,18 +333,29 @@ import WrtformPlaybook
 
     @Test func newlineIsRefusedOutsideFileContent() throws {
         let direct = try Loader.error(Self.labelled.replacingOccurrences(of: "\"{{ label }}\"", with: #""a\nb""#))
-        #expect(direct.description == "ocn.yml:10:25: a value cannot contain a newline (only a file step's content may span lines)")
+        #expect(
+            direct.description
+                == "ocn.yml:10:25: a value cannot contain a newline (only a file step's content may span lines)")
         let crlf = try Loader.error(Self.labelled.replacingOccurrences(of: "\"{{ label }}\"", with: #""a\r\nb""#))
-        #expect(crlf.description == "ocn.yml:10:25: a value cannot contain a newline (only a file step's content may span lines)")
+        #expect(
+            crlf.description
+                == "ocn.yml:10:25: a value cannot contain a newline (only a file step's content may span lines)")
         let viaVariable = try Loader.error(Self.labelled.replacingOccurrences(of: "label: ok", with: #"label: "a\nb""#))
-        #expect(viaVariable.description == "ocn.yml:10:25: a value cannot contain a newline (only a file step's content may span lines)")
+        #expect(
+            viaVariable.description
+                == "ocn.yml:10:25: a value cannot contain a newline (only a file step's content may span lines)")
         let override = try Loader.error(Self.labelled, overrides: ["label": "a\nb"])
-        #expect(override.description == "ocn.yml:10:25: a value cannot contain a newline (from --var label) (only a file step's content may span lines)")
+        #expect(
+            override.description
+                == "ocn.yml:10:25: a value cannot contain a newline (from --var label) (only a file step's content may span lines)"
+        )
         // A list variable brought in whole is checked item by item, at the item.
         let listed = Self.labelled.replacingOccurrences(of: "nets: [lan]", with: #"nets: ["a\nb"]"#)
             .replacingOccurrences(of: "\"{{ label }}\"", with: "\"{{ nets }}\"")
         let list = try Loader.error(listed)
-        #expect(list.description == "ocn.yml:3:11: a value cannot contain a newline (only a file step's content may span lines)")
+        #expect(
+            list.description
+                == "ocn.yml:3:11: a value cannot contain a newline (only a file step's content may span lines)")
     }
 
     @Test func nulIsRefused() throws {
@@ -307,7 +368,8 @@ import WrtformPlaybook
     }
 
     @Test func fileContentMaySpanLines() throws {
-        let playbook = try Loader.load(#"""
+        let playbook = try Loader.load(
+            #"""
             vars:
               who: world
             steps:
@@ -323,7 +385,8 @@ import WrtformPlaybook
         #expect(Loader.scalar(input.fields["content"]) == "hello\nworld\n")
         _ = try StepCatalog.make(input)
         // Placeholders inside a block are reported on their own line and column.
-        let error = try Loader.error(#"""
+        let error = try Loader.error(
+            #"""
             steps:
               - id: motd
                 file:
@@ -334,12 +397,18 @@ import WrtformPlaybook
             """#)
         #expect(error.description == "ocn.yml:7:11: unknown variable 'whom' (define it under vars: or secrets:)")
         // Only the content of a file step: a multi-line value elsewhere is refused.
-        let elsewhere = try Loader.error("steps:\n  - id: f\n    file:\n      path: |\n        /etc/a\n        /etc/b\n      content: x\n")
-        #expect(elsewhere.description == "ocn.yml:5:9: a value cannot contain a newline (only a file step's content may span lines)")
+        let elsewhere = try Loader.error(
+            "steps:\n  - id: f\n    file:\n      path: |\n        /etc/a\n        /etc/b\n      content: x\n")
+        #expect(
+            elsewhere.description
+                == "ocn.yml:5:9: a value cannot contain a newline (only a file step's content may span lines)")
     }
 
     @Test func variablesHoldPlainValues() throws {
         let error = try Loader.error("vars:\n  net: 192.168.2\n  gateway: \"{{ net }}.1\"\nsteps: []\n")
-        #expect(error.description == "ocn.yml:3:13: variable 'gateway' refers to another variable; vars hold plain values (write the value itself, and use {{ }} in the steps)")
+        #expect(
+            error.description
+                == "ocn.yml:3:13: variable 'gateway' refers to another variable; vars hold plain values (write the value itself, and use {{ }} in the steps)"
+        )
     }
 }

@@ -31,7 +31,9 @@ enum LoaderSecrets {
 
     static func expectNoSecret(in error: EngineError, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         for secret in all {
-            #expect(!error.description.contains(secret), "an error quotes a secret: \(error.kind)", sourceLocation: sourceLocation)
+            #expect(
+                !error.description.contains(secret), "an error quotes a secret: \(error.kind)",
+                sourceLocation: sourceLocation)
         }
     }
 }
@@ -88,15 +90,23 @@ enum Loader {
     /// The step graph, built as the CLI builds it: each step that `when` leaves on, through
     /// StepCatalog, with its `needs`.
     static func graph(_ playbook: Playbook) throws -> StepGraph {
-        try StepGraph(playbook.steps.filter { !$0.skipped }.map { entry in
-            StepGraph.Node(step: try StepCatalog.make(entry.input), needs: entry.needs.enumerated().map { index, id in
-                (id, entry.needsLocations.indices.contains(index) ? entry.needsLocations[index] : entry.location)
+        try StepGraph(
+            playbook.steps.filter { !$0.skipped }.map { entry in
+                StepGraph.Node(
+                    step: try StepCatalog.make(entry.input),
+                    needs: entry.needs.enumerated().map { index, id in
+                        (
+                            id,
+                            entry.needsLocations.indices.contains(index) ? entry.needsLocations[index] : entry.location
+                        )
+                    })
             })
-        })
     }
 
     /// The error building the graph raises; checked never to quote a secret.
-    static func graphError(_ playbook: Playbook, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> EngineError {
+    static func graphError(_ playbook: Playbook, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
+        -> EngineError
+    {
         let error = try #require(throws: EngineError.self, sourceLocation: sourceLocation) { try graph(playbook) }
         LoaderSecrets.expectNoSecret(in: error, sourceLocation: sourceLocation)
         return error

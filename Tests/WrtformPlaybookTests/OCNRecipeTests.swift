@@ -43,7 +43,9 @@ import WrtformUCI
         let network = try Self.uci(router, "/etc/config/network")
 
         // No mtu on any PPP interface (netifd would set it on `wan` too); pppd gets it.
-        let ppp = network.sections(ofType: "interface").filter { ["pppoe", "pppoa", "pptp", "l2tp"].contains($0["proto"]?.words.first ?? "") }
+        let ppp = network.sections(ofType: "interface").filter {
+            ["pppoe", "pppoa", "pptp", "l2tp"].contains($0["proto"]?.words.first ?? "")
+        }
         #expect(ppp.map(\.name) == ["wanppp"])
         for section in ppp { #expect(section["mtu"] == nil, "mtu on \(section.name ?? "?")") }
         let wanppp = try #require(ppp.first)
@@ -62,8 +64,12 @@ import WrtformUCI
         for rule in rules { #expect(rule["priority"] != nil, "a rule without a priority: \(rule.options.map(\.key))") }
         let local = try #require(rules.first { $0["suppress_prefixlength"] != nil })
         let server = try #require(rules.first { $0["src"] != nil })
-        #expect(local["in"]?.words == ["lan"] && local["lookup"]?.words == ["main"] && local["suppress_prefixlength"]?.words == ["0"])
-        #expect(server["in"]?.words == ["lan"] && server["src"]?.words == ["192.168.1.5/32"] && server["lookup"]?.words == ["300"])
+        #expect(
+            local["in"]?.words == ["lan"] && local["lookup"]?.words == ["main"]
+                && local["suppress_prefixlength"]?.words == ["0"])
+        #expect(
+            server["in"]?.words == ["lan"] && server["src"]?.words == ["192.168.1.5/32"]
+                && server["lookup"]?.words == ["300"])
         let localPriority = try #require(local["priority"]?.words.first.flatMap { Int($0) })
         let serverPriority = try #require(server["priority"]?.words.first.flatMap { Int($0) })
         #expect(localPriority < serverPriority)
@@ -73,13 +79,19 @@ import WrtformUCI
         let firewall = try Self.uci(router, "/etc/config/firewall")
         let rule = try #require(firewall.sections(ofType: "rule").first { $0["name"]?.words == ["server-https-v6"] })
         #expect(rule["family"]?.words == ["ipv6"] && rule["src"]?.words == ["wan"] && rule["dest"]?.words == ["lan"])
-        #expect(rule["dest_ip"]?.words == ["::5/-64"] && rule["dest_port"]?.words == ["443"] && rule["proto"]?.words == ["tcp"])
+        #expect(
+            rule["dest_ip"]?.words == ["::5/-64"] && rule["dest_port"]?.words == ["443"]
+                && rule["proto"]?.words == ["tcp"])
         #expect(rule["target"]?.words == ["ACCEPT"])
 
         // cron re-runs the hook's "send if changed" path; all of it survives a sysupgrade.
-        #expect(Self.read(router, "/etc/crontabs/root") == "*/10 * * * * ACTION=check INTERFACE=wanppp /bin/sh /etc/hotplug.d/iface/40-pppoe\n")
+        #expect(
+            Self.read(router, "/etc/crontabs/root")
+                == "*/10 * * * * ACTION=check INTERFACE=wanppp /bin/sh /etc/hotplug.d/iface/40-pppoe\n")
         let kept = Self.read(router, "/etc/sysupgrade.conf")
-        for path in ["/etc/crontabs/root", "/etc/hotplug.d/iface/40-pppoe", "/etc/iproute2/rt_tables"] { #expect(kept.contains(path + "\n")) }
+        for path in ["/etc/crontabs/root", "/etc/hotplug.d/iface/40-pppoe", "/etc/iproute2/rt_tables"] {
+            #expect(kept.contains(path + "\n"))
+        }
 
         // Found again: a second plan is clean.
         #expect(try await router.plan(try Self.graph()).hasChanges == false)
@@ -93,7 +105,10 @@ import WrtformUCI
         let before = Self.read(router, "/etc/config/network")
         let plan = try await Self.apply(try Self.graph(), to: router)
         let wanppp = try #require(plan.steps.first { $0.id == "wanppp" })
-        #expect(wanppp.summary.first == "+ /etc/config/network: device name='wan' (so wanppp's options (ipv6, mtu) stay off the port wan, which IPoE/MAP-E share)")
+        #expect(
+            wanppp.summary.first
+                == "+ /etc/config/network: device name='wan' (so wanppp's options (ipv6, mtu) stay off the port wan, which IPoE/MAP-E share)"
+        )
         try await Self.rollback(router)
         #expect(Self.read(router, "/etc/config/network") == before)
     }
@@ -125,18 +140,28 @@ import WrtformUCI
         defer { router.remove() }
         let path = router.root.appendingPathComponent("etc/config/network")
         let text = Self.read(router, "/etc/config/network")
-            .replacingOccurrences(of: "\toption proto 'dhcp'\n", with: "\toption proto 'dhcp'\n\toption macaddr '02:11:22:33:44:55'\n")
+            .replacingOccurrences(
+                of: "\toption proto 'dhcp'\n", with: "\toption proto 'dhcp'\n\toption macaddr '02:11:22:33:44:55'\n")
         try Data(text.utf8).write(to: path)
         let plan = try await Self.apply(try Self.graph(), to: router)
-        #expect(plan.steps.first { $0.id == "wanppp" }?.summary.first == "+ /etc/config/network: device name='wan' macaddr='02:11:22:33:44:55' "
-            + "(so wanppp's options (ipv6, mtu) stay off the port wan, which IPoE/MAP-E share; keeps macaddr its other interfaces set)")
-        let devices = try Self.uci(router, "/etc/config/network").sections(ofType: "device").filter { $0["name"]?.words == ["wan"] }
+        #expect(
+            plan.steps.first { $0.id == "wanppp" }?.summary.first
+                == "+ /etc/config/network: device name='wan' macaddr='02:11:22:33:44:55' "
+                + "(so wanppp's options (ipv6, mtu) stay off the port wan, which IPoE/MAP-E share; keeps macaddr its other interfaces set)"
+        )
+        let devices = try Self.uci(router, "/etc/config/network").sections(ofType: "device").filter {
+            $0["name"]?.words == ["wan"]
+        }
         #expect(devices.first?["macaddr"]?.words == ["02:11:22:33:44:55"])
 
         // Two interfaces on the port that disagree: the plan stops and says what to do.
         try await Self.rollback(router)
-        try Data(text.replacingOccurrences(of: "\toption proto 'dhcpv6'\n", with: "\toption proto 'dhcpv6'\n\toption macaddr '02:aa:bb:cc:dd:ee'\n").utf8)
-            .write(to: path)
+        try Data(
+            text.replacingOccurrences(
+                of: "\toption proto 'dhcpv6'\n", with: "\toption proto 'dhcpv6'\n\toption macaddr '02:aa:bb:cc:dd:ee'\n"
+            ).utf8
+        )
+        .write(to: path)
         let error = await #expect(throws: EngineError.self) { try await router.plan(try Self.graph()) }
         #expect(error?.message == "step 'wanppp': interfaces wan and wan6 set different macaddr for port wan")
     }
@@ -161,13 +186,16 @@ import WrtformUCI
             \toption lookup 'pppoe'
 
             """
-        try Data((Self.read(router, "/etc/config/network") + old).utf8).write(to: router.root.appendingPathComponent("etc/config/network"))
+        try Data((Self.read(router, "/etc/config/network") + old).utf8).write(
+            to: router.root.appendingPathComponent("etc/config/network"))
         try Data((Self.read(router, "/etc/iproute2/rt_tables") + "300\tpppoe\n").utf8)
             .write(to: router.root.appendingPathComponent("etc/iproute2/rt_tables"))
         let before = Self.read(router, "/etc/config/network")
         let plan = try await Self.apply(try Self.graph(), to: router)
-        #expect(plan.steps.first { $0.id == "wanppp" }?.summary.last
-            == "~ /etc/config/network: interface 'wanppp': mtu '1454' → unset (netifd sets an interface's mtu on its lower device too; pppd_options carries the session's MTU)")
+        #expect(
+            plan.steps.first { $0.id == "wanppp" }?.summary.last
+                == "~ /etc/config/network: interface 'wanppp': mtu '1454' → unset (netifd sets an interface's mtu on its lower device too; pppd_options carries the session's MTU)"
+        )
         let network = try Self.uci(router, "/etc/config/network")
         #expect(network.section(named: "wanppp")?["mtu"] == nil)
         let servers = network.sections(ofType: "rule").filter { $0["src"] != nil }
@@ -183,18 +211,26 @@ import WrtformUCI
         let router = try LoaderRouter("ocn-mape")
         defer { router.remove() }
         let ppp = "\nconfig interface 'wanppp'\n\toption proto 'pppoe'\n\toption device 'wan'\n"
-        try Data((Self.read(router, "/etc/config/network") + ppp).utf8).write(to: router.root.appendingPathComponent("etc/config/network"))
-        let graph = try Loader.graph(try Loader.load("steps:\n  - id: m\n    interface-options: { name: wanppp, mtu: 1454 }\n"))
+        try Data((Self.read(router, "/etc/config/network") + ppp).utf8).write(
+            to: router.root.appendingPathComponent("etc/config/network"))
+        let graph = try Loader.graph(
+            try Loader.load("steps:\n  - id: m\n    interface-options: { name: wanppp, mtu: 1454 }\n"))
         let error = await #expect(throws: EngineError.self) { try await router.plan(graph) }
-        #expect(error?.description == "ocn.yml:3:45: step 'm': mtu on PPP interface 'wanppp' is also set on its lower device by netifd (shrinking the port IPoE/MAP-E share) (set the session's MTU with pppd_options: 'mtu 1454 mru 1454')")
+        #expect(
+            error?.description
+                == "ocn.yml:3:45: step 'm': mtu on PPP interface 'wanppp' is also set on its lower device by netifd (shrinking the port IPoE/MAP-E share) (set the session's MTU with pppd_options: 'mtu 1454 mru 1454')"
+        )
     }
 
     @Test func whenIsSetNeedsAKnownVariable() throws {
-        let yaml = "vars: { suffix: \"::5\" }\nsteps:\n  - id: s\n    when: sufix is set\n    sysupgrade-keep: { paths: [/x] }\n"
+        let yaml =
+            "vars: { suffix: \"::5\" }\nsteps:\n  - id: s\n    when: sufix is set\n    sysupgrade-keep: { paths: [/x] }\n"
         let error = try Loader.error(yaml)
         #expect(error.description.hasPrefix("ocn.yml:4:11: when: unknown variable 'sufix'"))
         #expect(try Loader.load(yaml.replacingOccurrences(of: "sufix", with: "suffix")).steps.first?.skipped == false)
-        #expect(try Loader.load(yaml.replacingOccurrences(of: "sufix", with: "suffix"), overrides: ["suffix": ""]).steps.first?.skipped == true)
+        #expect(
+            try Loader.load(yaml.replacingOccurrences(of: "sufix", with: "suffix"), overrides: ["suffix": ""]).steps
+                .first?.skipped == true)
     }
 
     @Test func withoutAServerIPv6SuffixTheIPv6RuleIsSkipped() async throws {
@@ -208,8 +244,11 @@ import WrtformUCI
         #expect(!firewall.contains("server-https-v6"))
 
         let shown = try await router.plan(try Self.graph())
-        #expect(shown.steps.first { $0.id == "server-https-v6" }?.summary
-            == ["+ /etc/config/firewall: rule name='server-https-v6' family='ipv6' src='wan' dest='lan' dest_ip='::5/-64' dest_port='443' proto='tcp' target='ACCEPT'"])
+        #expect(
+            shown.steps.first { $0.id == "server-https-v6" }?.summary
+                == [
+                    "+ /etc/config/firewall: rule name='server-https-v6' family='ipv6' src='wan' dest='lan' dest_ip='::5/-64' dest_port='443' proto='tcp' target='ACCEPT'"
+                ])
     }
 }
 

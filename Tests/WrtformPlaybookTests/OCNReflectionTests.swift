@@ -4,7 +4,7 @@ import WrtformEngine
 import WrtformUCI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The kernel's own routing decisions for the rules the OCN playbook writes, in a network namespace
@@ -32,7 +32,9 @@ import Glibc
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let output = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw Failure(description: "ip \(arguments.joined(separator: " ")): \(output)") }
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "ip \(arguments.joined(separator: " ")): \(output)")
+        }
         return output
     }
 
@@ -49,13 +51,17 @@ import Glibc
             }
             var arguments: [String] = []
             if let interface = value("in") {
-                guard interface == "lan" else { throw Failure(description: "rule in '\(interface)': only lan is wired here") }
+                guard interface == "lan" else {
+                    throw Failure(description: "rule in '\(interface)': only lan is wired here")
+                }
                 arguments += ["iif", "br-lan"]
             }
             if let source = value("src") { arguments += ["from", source] }
             if let table = value("lookup") { arguments += ["lookup", table] }
             if let length = value("suppress_prefixlength") { arguments += ["suppress_prefixlength", length] }
-            guard let priority = value("priority") else { throw Failure(description: "a rule without a priority: \(rule.options.map(\.key))") }
+            guard let priority = value("priority") else {
+                throw Failure(description: "a rule without a priority: \(rule.options.map(\.key))")
+            }
             arguments += ["priority", priority]
             return arguments
         }
@@ -69,8 +75,10 @@ import Glibc
         defer { _ = try? ip(["netns", "del", namespace]) }
         func r(_ arguments: String...) throws { try ip(["-n", namespace] + arguments) }
         try r("link", "set", "lo", "up")
-        try ip(["netns", "exec", namespace, "/bin/sh", "-c",
-                "echo 1 > /proc/sys/net/ipv4/ip_forward; for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done"])
+        try ip([
+            "netns", "exec", namespace, "/bin/sh", "-c",
+            "echo 1 > /proc/sys/net/ipv4/ip_forward; for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done",
+        ])
         try r("link", "add", "br-lan", "type", "bridge")
         try r("addr", "add", "192.168.1.1/24", "dev", "br-lan")
         try r("link", "set", "br-lan", "up")
@@ -104,7 +112,8 @@ import Glibc
         #expect(rules.count == 2)
         let seen = try Self.decisions(rules: rules)
         #expect(seen.lanReply.contains("dev br-lan"), "the server's reply to a LAN client: \(seen.lanReply)")
-        #expect(seen.internetReply.contains("dev pppoe-wanppp"), "the server's reply to a visitor: \(seen.internetReply)")
+        #expect(
+            seen.internetReply.contains("dev pppoe-wanppp"), "the server's reply to a visitor: \(seen.internetReply)")
         #expect(seen.clientOut.contains("dev map"), "another LAN host's traffic: \(seen.clientOut)")
     }
 
@@ -114,7 +123,9 @@ import Glibc
         let router = try LoaderRouter("ocn-mape")
         defer { router.remove() }
         _ = try await OCNRecipeTests.apply(try OCNRecipeTests.graph(), to: router)
-        let rules = try Self.ruleArguments(try OCNRecipeTests.uci(router, "/etc/config/network")).filter { !$0.contains("suppress_prefixlength") }
+        let rules = try Self.ruleArguments(try OCNRecipeTests.uci(router, "/etc/config/network")).filter {
+            !$0.contains("suppress_prefixlength")
+        }
         #expect(rules.count == 1)
         let seen = try Self.decisions(rules: rules)
         #expect(seen.lanReply.contains("dev pppoe-wanppp"), "\(seen.lanReply)")

@@ -19,22 +19,33 @@ import WrtformPlaybook
     }
 
     static let fragments = [
-        ":", "- ", "{{", "}}", "{{ server_ip }}", "{{ nope }}", "\n  ", "\t", "'", "\"", "[", "]", "{", "}", "#", "&a", "*a", "!!str ",
-        "| \n", "\u{0}", "é", "firewal-zone", "needs: [zz]", "when: x", "for_each: server_ip", "\n- id: x\n  file: {path: /tmp/x, template: nope}",
+        ":", "- ", "{{", "}}", "{{ server_ip }}", "{{ nope }}", "\n  ", "\t", "'", "\"", "[", "]", "{", "}", "#", "&a",
+        "*a", "!!str ",
+        "| \n", "\u{0}", "é", "firewal-zone", "needs: [zz]", "when: x", "for_each: server_ip",
+        "\n- id: x\n  file: {path: /tmp/x, template: nope}",
     ]
 
     @Test func mutatedPlaybooksFailCleanly() async throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let original = try String(contentsOf: repository.appendingPathComponent("Playbooks/ocn-dualstack-pppoe.yml"), encoding: .utf8)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wrtform-fuzz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("templates"), withIntermediateDirectories: true)
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let original = try String(
+            contentsOf: repository.appendingPathComponent("Playbooks/ocn-dualstack-pppoe.yml"), encoding: .utf8)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wrtform-fuzz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("templates"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.copyItem(
-            at: repository.appendingPathComponent("Playbooks/templates/40-pppoe"), to: directory.appendingPathComponent("templates/40-pppoe"))
-        let secrets = ["WRTFORM_PPPOE_USERNAME": "fuzz-user-S3cr3t", "WRTFORM_PPPOE_PASSWORD": "fuzz-pw-S3cr3t", "WRTFORM_DDNS_PASSWORD": "fuzz-dd-S3cr3t"]
+            at: repository.appendingPathComponent("Playbooks/templates/40-pppoe"),
+            to: directory.appendingPathComponent("templates/40-pppoe"))
+        let secrets = [
+            "WRTFORM_PPPOE_USERNAME": "fuzz-user-S3cr3t", "WRTFORM_PPPOE_PASSWORD": "fuzz-pw-S3cr3t",
+            "WRTFORM_DDNS_PASSWORD": "fuzz-dd-S3cr3t",
+        ]
         let path = directory.appendingPathComponent("fuzz.yml").path
         var generator = Generator(state: 20_261_126)
-        var loaded = 0, rejected = 0
+        var loaded = 0
+        var rejected = 0
         let runs = 1_500
         for _ in 0..<runs {
             // Long loops on 2 cores: let the tests waiting on timers and routers run between rounds.
@@ -44,15 +55,22 @@ import WrtformPlaybook
                 let at = Int.random(in: 0...text.count, using: &generator)
                 switch Int.random(in: 0..<3, using: &generator) {
                 case 0: text.insert(contentsOf: Self.fragments.randomElement(using: &generator) ?? "", at: at)
-                case 1: if at < text.count { text.removeSubrange(at..<min(text.count, at + Int.random(in: 1...12, using: &generator))) }
-                default: if at < text.count { text[at] = Character(Unicode.Scalar(UInt8.random(in: 32...126, using: &generator))) }
+                case 1:
+                    if at < text.count {
+                        text.removeSubrange(at..<min(text.count, at + Int.random(in: 1...12, using: &generator)))
+                    }
+                default:
+                    if at < text.count {
+                        text[at] = Character(Unicode.Scalar(UInt8.random(in: 32...126, using: &generator)))
+                    }
                 }
             }
             let source = String(text)
             try source.write(toFile: path, atomically: true, encoding: .utf8)
             let lines = source.split(separator: "\n", omittingEmptySubsequences: false).count
             do {
-                let playbook = try PlaybookLoader().load(path: path, secrets: .resolve(environment: secrets, prompter: nil))
+                let playbook = try PlaybookLoader().load(
+                    path: path, secrets: .resolve(environment: secrets, prompter: nil))
                 for step in playbook.steps where !step.skipped { _ = try? StepCatalog.make(step.input) }
                 loaded += 1
             } catch let error as EngineError {

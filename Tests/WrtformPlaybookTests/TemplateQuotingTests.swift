@@ -29,7 +29,8 @@ import WrtformUCI
         var marker: String { directory.appendingPathComponent("PWNED").path }
 
         init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("wrtform-quoting-\(UUID().uuidString)")
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "wrtform-quoting-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
 
@@ -86,14 +87,17 @@ import WrtformUCI
         // "\r\n" is one Character: a Character search for "\n" does not find it.
         for value in ["example.com\r\n; touch /tmp/x", "a\rb", "a\u{85}\nb"] {
             let error = try #require(throws: EngineError.self) { try Self.renderHook(["ddns_domain": value]) }
-            #expect(error.description.hasPrefix("templates/40-pppoe:20:14: 'ddns_domain' contains a line break"), "\(error.description)")
+            #expect(
+                error.description.hasPrefix("templates/40-pppoe:20:14: 'ddns_domain' contains a line break"),
+                "\(error.description)")
         }
         let control = try #require(throws: EngineError.self) { try Self.renderHook(["ddns_hosts": "@\u{1b}[2J"]) }
         #expect(control.description.contains("'ddns_hosts' contains a control character (U+001B)"))
     }
 
     @Test func aSecretInATemplateIsEscapedToo() throws {
-        let yaml = LoaderSubstitutionTests.templated.replacingOccurrences(of: "steps:", with: "secrets:\n  password: { env: PW }\nsteps:")
+        let yaml = LoaderSubstitutionTests.templated.replacingOccurrences(
+            of: "steps:", with: "secrets:\n  password: { env: PW }\nsteps:")
         let secret = "pw'\u{301}$(id)\"`x`\\"
         let playbook = try Loader.load(
             yaml, files: ["templates/hook": "PASSWORD='{{ password }}'\nQ=\"{{ password }}\"\nU={{ password }}\n"],
@@ -137,17 +141,23 @@ import WrtformUCI
             ("X=$'{{ interface }}'\n", "$'…'"),
         ]
         for (template, place) in cases {
-            let error = try Loader.error(LoaderSubstitutionTests.templated, files: ["templates/hook": template], overrides: ["interface": "a'b"])
+            let error = try Loader.error(
+                LoaderSubstitutionTests.templated, files: ["templates/hook": template], overrides: ["interface": "a'b"])
             #expect(error.description.contains("'interface' sits inside \(place)"), "\(error.description)")
             // A plain value goes there as it is.
-            let playbook = try Loader.load(LoaderSubstitutionTests.templated, files: ["templates/hook": template], overrides: ["interface": "wan-1.2"])
-            #expect(try Loader.scalar(Loader.step(playbook, "hook").input.fields["content"])?.contains("wan-1.2") == true)
+            let playbook = try Loader.load(
+                LoaderSubstitutionTests.templated, files: ["templates/hook": template],
+                overrides: ["interface": "wan-1.2"])
+            #expect(
+                try Loader.scalar(Loader.step(playbook, "hook").input.fields["content"])?.contains("wan-1.2") == true)
         }
         // After the here-document ends, quoting works again.
         let after = try Loader.load(
             LoaderSubstitutionTests.templated, files: ["templates/hook": "cat <<'EOF'\nx\nEOF\nA='{{ interface }}'\n"],
             overrides: ["interface": "a'b"])
-        #expect(try Loader.scalar(Loader.step(after, "hook").input.fields["content"]) == "cat <<'EOF'\nx\nEOF\nA='a'\\''b'\n")
+        #expect(
+            try Loader.scalar(Loader.step(after, "hook").input.fields["content"])
+                == "cat <<'EOF'\nx\nEOF\nA='a'\\''b'\n")
     }
 
     @Test func uciFilesAreQuotedAsUciReadsThem() throws {
@@ -178,15 +188,18 @@ import WrtformUCI
         let shell = try Shell()
         defer { shell.remove() }
         let fragments = [
-            "'", "\u{301}", "'\u{301}", "\"", "\\", "$", "`", "(", ")", ";", "&", "|", " ", "#", "{", "}", "}}", "*", "?",
+            "'", "\u{301}", "'\u{301}", "\"", "\\", "$", "`", "(", ")", ";", "&", "|", " ", "#", "{", "}", "}}", "*",
+            "?",
             "~", "!", "<", ">", "=", "\t", "\u{85}", "\u{2028}", "\u{2029}", "\u{200D}", "\u{FEFF}",
             "👨‍👩‍👧", "é", "e\u{301}", "\u{1F3F3}\u{FE0F}\u{200D}\u{1F308}", "a", "Z", "9", "-", ".", "/", "@",
-            "$(touch \(shell.marker))", "`touch \(shell.marker)`", "'; touch \(shell.marker); '", "\"; touch \(shell.marker); \"",
+            "$(touch \(shell.marker))", "`touch \(shell.marker)`", "'; touch \(shell.marker); '",
+            "\"; touch \(shell.marker); \"",
             "'\u{301}; touch \(shell.marker); : '\u{301}", "'\\''", "\\'", "${IFS}", "$((1+1))", "<<EOF",
         ]
         let breaking = ["\r", "\n", "\r\n", "\u{1b}", "\u{7f}"]
         var generator = PlaybookFuzzTests.Generator(state: 20_261_204)
-        var accepted = 0, refused = 0
+        var accepted = 0
+        var refused = 0
         let runs = 250
         for _ in 0..<runs {
             // Long loops on 2 cores: let the tests waiting on timers and routers run between rounds.
@@ -197,7 +210,8 @@ import WrtformUCI
                 overrides[name] = (0..<count).map { _ in
                     // Now and then what no quoting carries (refused), mostly what quoting must carry.
                     Int.random(in: 0..<60, using: &generator) == 0
-                        ? breaking.randomElement(using: &generator) ?? "" : fragments.randomElement(using: &generator) ?? ""
+                        ? breaking.randomElement(using: &generator) ?? ""
+                        : fragments.randomElement(using: &generator) ?? ""
                 }.joined()
             }
             let hook: String
@@ -208,7 +222,9 @@ import WrtformUCI
                 // Refused only for what no quoting carries (a line break, a control character), or a
                 // `{{` in a --var value, in the template or in another step that uses the value first.
                 let text = error.description
-                #expect(["newline", "line break", "control character", "{{ variables }}"].contains { text.contains($0) }, "\(text)")
+                #expect(
+                    ["newline", "line break", "control character", "{{ variables }}"].contains { text.contains($0) },
+                    "\(text)")
                 #expect(!text.contains("\n"), "more than one line: \(text)")
                 continue
             }
@@ -216,7 +232,9 @@ import WrtformUCI
             let values = try shell.runHook(hook, variables: Self.hookValues.map(\.1))
             for (index, (name, _)) in Self.hookValues.enumerated() {
                 let expected = Array((overrides[name] ?? "").utf8)
-                #expect(values.indices.contains(index) && values[index] == expected, "\(name) did not come back byte for byte")
+                #expect(
+                    values.indices.contains(index) && values[index] == expected,
+                    "\(name) did not come back byte for byte")
             }
             #expect(!FileManager.default.fileExists(atPath: shell.marker), "a command in a value ran")
         }

@@ -4,7 +4,7 @@ import VirtualRouter
 import WrtformSSH
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Logging in with the agent, key files (plain and encrypted) and the password, and the one
@@ -50,7 +50,9 @@ import Glibc
             let refusal = try #require(error)
             print(refusal)
             #expect(refusal.kind == .authenticationFailed)
-            #expect(refusal.description == "root@\(router.host):\(router.port) refused the password; check it or use --identity")
+            #expect(
+                refusal.description
+                    == "root@\(router.host):\(router.port) refused the password; check it or use --identity")
             #expect(!refusal.description.contains(wrong))
             #expect(!String(describing: SSHCredentials(password: wrong)).contains(wrong))
             #expect(!String(reflecting: SSHCredentials(password: wrong)).contains(wrong))
@@ -86,7 +88,8 @@ import Glibc
                     credentials: SSHCredentials(agent: true, agentSocket: agent.socket))
             }
             print(try #require(error))
-            #expect(error?.description == "root@\(router.host):\(router.port) refused the agent's 1 key; try --password")
+            #expect(
+                error?.description == "root@\(router.host):\(router.port) refused the agent's 1 key; try --password")
 
             // With the router's key added, the agent alone logs in.
             try agent.add(router.clientKeyFile)
@@ -110,7 +113,8 @@ import Glibc
 
             let connection = try await SSHConnection.connect(
                 to: SSHTestSupport.target(router), hostKeyPolicy: .knownHosts(file: router.knownHostsFile),
-                credentials: SSHCredentials(agent: true, agentSocket: agent.socket, identityFiles: [router.clientKeyFile]))
+                credentials: SSHCredentials(
+                    agent: true, agentSocket: agent.socket, identityFiles: [router.clientKeyFile]))
             #expect(try await connection.exec("echo key").stdoutText == "key\n")
             await connection.close()
 
@@ -137,7 +141,8 @@ import Glibc
             let error = await #expect(throws: SSHError.self) {
                 _ = try await SSHConnection.connect(
                     to: SSHTestSupport.target(router), hostKeyPolicy: .knownHosts(file: router.knownHostsFile),
-                    credentials: SSHCredentials(agent: true, agentSocket: socket, identityFiles: [router.clientKeyFile]),
+                    credentials: SSHCredentials(
+                        agent: true, agentSocket: socket, identityFiles: [router.clientKeyFile]),
                     connectTimeout: .seconds(2))
             }
             let elapsed = SSHTestSupport.milliseconds(since: started)
@@ -167,7 +172,7 @@ import Glibc
             print(String(describing: error))
             #expect(error?.kind == .identityUnusable)
             #expect(error?.description.contains("identity file \(path) cannot be used (\(reason)") == true)
-            #expect(SSHTestSupport.milliseconds(since: started) < 60_000)  // far below the 120 s timeout
+            #expect(SSHTestSupport.milliseconds(since: started) < 60_000) // far below the 120 s timeout
         }
     }
 
@@ -223,7 +228,9 @@ final class HungAgent {
             raw[bytes.count] = 0
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard bound == 0, listen(fd, 8) == 0 else { return nil }
     }

@@ -23,9 +23,10 @@ import WrtformSSH
             #expect(killed.exitStatus == 143)
 
             #expect(await connection.execCount == 3)
-            #expect(try router.commandLog().suffix(3) == [
-                "echo out; echo err >&2; echo more; exit 3", "true", "kill -TERM $$; sleep 5",
-            ])
+            #expect(
+                try router.commandLog().suffix(3) == [
+                    "echo out; echo err >&2; echo more; exit 3", "true", "kill -TERM $$; sleep 5",
+                ])
             await connection.close()
         }
     }

@@ -26,7 +26,9 @@ import WrtformSSH
                 #expect(try await connection.exec("echo still").stdoutText == "still\n")
                 // A second abandoned command whose end comes soon: its channel is freed when the
                 // next command starts, and the session carries on.
-                await #expect(throws: SSHError.self) { _ = try await connection.exec("sleep 1", timeout: .milliseconds(200)) }
+                await #expect(throws: SSHError.self) {
+                    _ = try await connection.exec("sleep 1", timeout: .milliseconds(200))
+                }
                 try await Task.sleep(for: .seconds(2))
                 #expect(try await connection.exec("echo later").stdoutText == "later\n")
             } else {
@@ -104,7 +106,8 @@ import WrtformSSH
             let elapsed = SSHTestSupport.milliseconds(since: started)
             print("cancelled after \(elapsed) ms; connected: \(await connection.isConnected)")
             #expect(throws: CancellationError.self) { _ = try result.get() }
-            #expect(elapsed < 90_000)  // not waiting for the 120 s command (loose: the suite runs in parallel on two cores)
+            // Not waiting for the 120 s command (loose: the suite runs in parallel on two cores).
+            #expect(elapsed < 90_000)
             if await connection.isConnected {
                 #expect(try await connection.exec("echo after").stdoutText == "after\n")
             }
@@ -120,14 +123,16 @@ import WrtformSSH
             #expect(await connection.isConnected == false)
             let error = await #expect(throws: SSHError.self) { _ = try await connection.exec("true") }
             #expect(error?.kind == .closed)
-            #expect(error?.description == "root@\(router.host):\(router.port) is not connected (it was closed); connect again")
+            #expect(
+                error?.description
+                    == "root@\(router.host):\(router.port) is not connected (it was closed); connect again")
         }
     }
 
     @Test func nobodyListeningIsUnreachable() async throws {
         let port = try { () throws -> Int in
             let listener = try SilentListener()
-            return listener.port  // closed again when the listener goes away
+            return listener.port // closed again when the listener goes away
         }()
         let error = await #expect(throws: SSHError.self) {
             _ = try await SSHConnection.connect(
@@ -163,14 +168,16 @@ import WrtformSSH
             defer { proxy.stop() }
             let v6 = await #expect(throws: SSHError.self) {
                 _ = try await SSHConnection.connect(
-                    to: SSHTarget(host: "::1", port: proxy.port), hostKeyPolicy: .fingerprint(router.hostKeyFingerprint),
+                    to: SSHTarget(host: "::1", port: proxy.port),
+                    hostKeyPolicy: .fingerprint(router.hostKeyFingerprint),
                     credentials: SSHTestSupport.keyOnly(router))
             }
             #expect(v6?.kind == .unreachable)
             #expect(v6?.description.hasPrefix("root@[::1]:\(proxy.port) ") == true)
 
             let named = try await SSHConnection.connect(
-                to: SSHTarget(host: "localhost", port: proxy.port), hostKeyPolicy: .fingerprint(router.hostKeyFingerprint),
+                to: SSHTarget(host: "localhost", port: proxy.port),
+                hostKeyPolicy: .fingerprint(router.hostKeyFingerprint),
                 credentials: SSHTestSupport.keyOnly(router))
             #expect(try await named.exec("echo named").stdoutText == "named\n")
             await named.close()

@@ -51,7 +51,9 @@ import WrtformSSH
         let refusal = try #require(error)
         print(refusal)
         #expect(refusal.kind == .handshakeFailed)
-        #expect(refusal.description.contains("port \(server.port) does not speak SSH (got: \"HTTP/1.1 400 Bad Request\\r\\n\")"))
+        #expect(
+            refusal.description.contains(
+                "port \(server.port) does not speak SSH (got: \"HTTP/1.1 400 Bad Request\\r\\n\")"))
         #expect(!refusal.description.contains("dropbear"))
     }
 

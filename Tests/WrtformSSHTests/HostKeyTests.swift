@@ -75,7 +75,8 @@ import WrtformSSH
             defer { try? FileManager.default.removeItem(at: directory) }
             let knownHosts = directory.appendingPathComponent("known_hosts").path
             let entry = try String(contentsOfFile: router.knownHostsFile, encoding: .utf8)
-            let authority = "@cert-authority *.example.net ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n"
+            let authority =
+                "@cert-authority *.example.net ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n"
             try (authority + entry).write(toFile: knownHosts, atomically: true, encoding: .utf8)
             let trusted = try await SSHConnection.connect(
                 to: SSHTestSupport.target(router), hostKeyPolicy: .knownHosts(file: knownHosts),
@@ -87,11 +88,14 @@ import WrtformSSH
             for acceptNew in [false, true] {
                 let error = await #expect(throws: SSHError.self) {
                     _ = try await SSHConnection.connect(
-                        to: SSHTestSupport.target(router), hostKeyPolicy: .knownHosts(file: knownHosts, acceptNew: acceptNew),
+                        to: SSHTestSupport.target(router),
+                        hostKeyPolicy: .knownHosts(file: knownHosts, acceptNew: acceptNew),
                         credentials: SSHTestSupport.keyOnly(router))
                 }
                 #expect(error?.kind == .hostKeyRevoked)
-                #expect(error?.description.contains("\(knownHosts):3 marks @revoked") == true, "\(String(describing: error))")
+                #expect(
+                    error?.description.contains("\(knownHosts):3 marks @revoked") == true,
+                    "\(String(describing: error))")
             }
             #expect(try String(contentsOfFile: knownHosts, encoding: .utf8) == revoked)
             #expect(try router.commandLog().isEmpty)

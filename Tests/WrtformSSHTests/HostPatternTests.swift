@@ -16,9 +16,9 @@ import Testing
         #expect(Self.field("router?", "router1"))
         #expect(!Self.field("router?", "router"))
         #expect(Self.field("a,b,c*", "cat"))
-        #expect(Self.field("*.LAN", "gw.lan"))  // patterns are lower-cased, as OpenSSH does
+        #expect(Self.field("*.LAN", "gw.lan")) // patterns are lower-cased, as OpenSSH does
         #expect(!Self.field("*,!gw.lan", "gw.lan"))
-        #expect(!Self.field("!gw.lan", "other"))  // a negation alone matches nothing
+        #expect(!Self.field("!gw.lan", "other")) // a negation alone matches nothing
         #expect(Self.field("*,!gw.lan", "other"))
         #expect(Self.field("[10.0.0.*]:2222", "[10.0.0.9]:2222"))
         #expect(!Self.field("[10.0.0.*]:2222", "[10.0.0.9]:22"))
@@ -39,8 +39,9 @@ import Testing
         let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
         #expect(hex(SHA1.hash(long)) == "84983e441c3bd26ebaae4aa1f95129e5e54670f1")
         // RFC 2202 test case 2.
-        #expect(hex(SHA1.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
-            == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")
+        #expect(
+            hex(SHA1.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
+                == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")
     }
 
     /// A name hashed by ssh-keygen -H matches only that name.

@@ -39,7 +39,9 @@ import WrtformSSH
             let knownHosts = directory.appendingPathComponent("known_hosts").path
             let (name, key) = try Self.entry(router)
             let bracketed = "[\(router.host.split(separator: ".").dropLast().joined(separator: ".")).*]:\(router.port)"
-            for pattern in ["*", "example.org,\(bracketed)", "[\(router.host)]:\(router.port)", "*:\(router.port),!nothing"] {
+            for pattern in [
+                "*", "example.org,\(bracketed)", "[\(router.host)]:\(router.port)", "*:\(router.port),!nothing",
+            ] {
                 let text = "@revoked \(pattern) \(key)\n\(name) \(key)\n"
                 try text.write(toFile: knownHosts, atomically: true, encoding: .utf8)
                 for acceptNew in [false, true] {
@@ -51,7 +53,8 @@ import WrtformSSH
             }
             // Revoked for other hosts only (a negation excludes this one): the plain line rules.
             for pattern in ["*.example.org", "*,![\(router.host)]:\(router.port)", "[\(router.host)]:1\(router.port)"] {
-                try "@revoked \(pattern) \(key)\n\(name) \(key)\n".write(toFile: knownHosts, atomically: true, encoding: .utf8)
+                try "@revoked \(pattern) \(key)\n\(name) \(key)\n".write(
+                    toFile: knownHosts, atomically: true, encoding: .utf8)
                 try await Self.connect(router, knownHosts: knownHosts)
             }
             #expect(try router.commandLog().count == 3)
@@ -90,8 +93,11 @@ import WrtformSSH
             let knownHosts = directory.appendingPathComponent("known_hosts").path
             let (name, _) = try Self.entry(router)
             let rsaPath = directory.appendingPathComponent("rsa").path
-            try #require(try SSHTestSupport.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", rsaPath]).status == 0)
-            let rsa = try String(contentsOfFile: rsaPath + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+            try #require(
+                try SSHTestSupport.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", rsaPath]).status
+                    == 0)
+            let rsa = try String(contentsOfFile: rsaPath + ".pub", encoding: .utf8).split(separator: " ").prefix(2)
+                .joined(separator: " ")
             let text = "# old router\n\(name) \(rsa)\n"
             try text.write(toFile: knownHosts, atomically: true, encoding: .utf8)
             for acceptNew in [false, true] {

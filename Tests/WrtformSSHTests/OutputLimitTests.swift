@@ -37,7 +37,8 @@ import WrtformSSH
             #expect(error?.description.contains("the connection is still open") == true)
             #expect(try await connection.exec("echo next").stdoutText == "next\n")
 
-            let fits = try await connection.exec("head -c 500000 /dev/zero; head -c 500000 /dev/zero >&2", outputLimit: limit)
+            let fits = try await connection.exec(
+                "head -c 500000 /dev/zero; head -c 500000 /dev/zero >&2", outputLimit: limit)
             #expect(fits.stdout.count == 500_000 && fits.stderr.count == 500_000)
             await connection.close()
         }

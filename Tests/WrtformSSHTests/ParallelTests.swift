@@ -15,11 +15,11 @@ import WrtformSSH
             for _ in 0..<8 { group.addTask { try await VirtualRouter.start() } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        defer { routers.forEach { $0.stop() } }
+        defer { for router in routers { router.stop() } }
         let proxies = try routers.map {
             try DelayingProxy(targetHost: $0.host, targetPort: $0.port, delay: .milliseconds(25))
         }
-        defer { proxies.forEach { $0.stop() } }
+        defer { for proxy in proxies { proxy.stop() } }
         let sessions = zip(routers, proxies).map { router, proxy in
             Visit(
                 target: SSHTestSupport.target(proxy),
@@ -45,7 +45,9 @@ import WrtformSSH
         }
         let sequential = SSHTestSupport.milliseconds(since: start)
 
-        print("connect + exec + close, 25 ms each way: 1 router → \(single) ms; 8 routers in parallel → \(parallel) ms; 8 one after another → \(sequential) ms")
+        print(
+            "connect + exec + close, 25 ms each way: 1 router → \(single) ms; 8 routers in parallel → \(parallel) ms; 8 one after another → \(sequential) ms"
+        )
         #expect(outputs.count == 8)
         for index in 0..<8 { #expect(outputs[index] == "\(index)\n") }
         for (index, proxy) in proxies.enumerated() { #expect(proxy.connectionCount == (index == 0 ? 3 : 2)) }

@@ -7,23 +7,24 @@ import WrtformSSH
     static let home = "/home/me"
 
     @Test func hostBlocksFirstValueWinsAndIdentitiesAccumulate() throws {
-        let config = try SSHConfig(text: """
-            # routers
-            Host gw  gw-alt
-              HostName 192.168.1.1
-              Port=2222
-              IdentityFile ~/.ssh/gw_key
-            Host gw
-              HostName ignored.example
-              User admin
-              IdentityFile "%d/keys/with space"
-            Host *.lan !printer.lan
-              user lanuser
-              UserKnownHostsFile ~/.ssh/known_%h
-            Host *
-              User fallback
-              IdentityFile ~/.ssh/id_ed25519
-            """, home: Self.home)
+        let config = try SSHConfig(
+            text: """
+                # routers
+                Host gw  gw-alt
+                  HostName 192.168.1.1
+                  Port=2222
+                  IdentityFile ~/.ssh/gw_key
+                Host gw
+                  HostName ignored.example
+                  User admin
+                  IdentityFile "%d/keys/with space"
+                Host *.lan !printer.lan
+                  user lanuser
+                  UserKnownHostsFile ~/.ssh/known_%h
+                Host *
+                  User fallback
+                  IdentityFile ~/.ssh/id_ed25519
+                """, home: Self.home)
         let gw = config.resolve("gw", localUser: "me")
         #expect(gw.hostName == "192.168.1.1")
         #expect(gw.port == 2222)
@@ -42,15 +43,16 @@ import WrtformSSH
     }
 
     @Test func matchBlocksQuotesCommentsAndTokens() throws {
-        let config = try SSHConfig(text: """
-            Match host gw exec "true"
-              User never
-            Match all
-              HostName %h.example.net
-            Host gw
-              User 'root' # a comment
-              IdentityFile ~/.ssh/%r@%h:%p
-            """, home: Self.home)
+        let config = try SSHConfig(
+            text: """
+                Match host gw exec "true"
+                  User never
+                Match all
+                  HostName %h.example.net
+                Host gw
+                  User 'root' # a comment
+                  IdentityFile ~/.ssh/%r@%h:%p
+                """, home: Self.home)
         let gw = config.resolve("gw", localUser: "me")
         #expect(gw.user == "root")
         #expect(gw.hostName == "gw.example.net")
@@ -58,7 +60,9 @@ import WrtformSSH
     }
 
     @Test func badLinesNameFileAndLine() {
-        #expect(throws: SSHConfig.ParseError.self) { try SSHConfig(text: "Host gw\n  Port 99999\n", file: "cfg", home: Self.home) }
+        #expect(throws: SSHConfig.ParseError.self) {
+            try SSHConfig(text: "Host gw\n  Port 99999\n", file: "cfg", home: Self.home)
+        }
         do {
             _ = try SSHConfig(text: "Host gw\n  User \"root\n", file: "cfg", home: Self.home)
             Issue.record("accepted an unterminated quote")
@@ -71,14 +75,19 @@ import WrtformSSH
         let directory = try SSHTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let dotSSH = directory.appendingPathComponent(".ssh")
-        try FileManager.default.createDirectory(at: dotSSH.appendingPathComponent("config.d"), withIntermediateDirectories: true)
-        try "Host gw\n  Port 2200\n".write(to: dotSSH.appendingPathComponent("config.d/routers"), atomically: true, encoding: .utf8)
-        try "Include config.d/*\nHost gw\n  Port 22\n  User u\n".write(to: dotSSH.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: dotSSH.appendingPathComponent("config.d"), withIntermediateDirectories: true)
+        try "Host gw\n  Port 2200\n".write(
+            to: dotSSH.appendingPathComponent("config.d/routers"), atomically: true, encoding: .utf8)
+        try "Include config.d/*\nHost gw\n  Port 22\n  User u\n".write(
+            to: dotSSH.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         let config = try SSHConfig.load(path: dotSSH.appendingPathComponent("config").path, home: directory.path)
         let gw = config.resolve("gw", localUser: "me")
         #expect(gw.port == 2200)
         #expect(gw.user == "u")
-        #expect(try SSHConfig.load(path: "/nonexistent/config", home: directory.path).resolve("gw", localUser: "me") == SSHConfig.Resolved())
+        #expect(
+            try SSHConfig.load(path: "/nonexistent/config", home: directory.path).resolve("gw", localUser: "me")
+                == SSHConfig.Resolved())
     }
 
     @Test func destinationsAsOpenSSHUsersWriteThem() throws {
@@ -88,7 +97,10 @@ import WrtformSSH
         #expect(try SSHDestination.parse("admin@[fd00::1]") == SSHDestination(user: "admin", host: "fd00::1"))
         #expect(try SSHDestination.parse("fd00::1") == SSHDestination(host: "fd00::1"))
         #expect(try SSHDestination.parse("a@b@gw") == SSHDestination(user: "a@b", host: "gw"))
-        for bad in ["", "gw:0", "gw:65536", "gw:", "gw:22x", "@gw", "[fd00::1", "[fd00::1]x", "g w", "gw\n", "root@", "gw:99999999999999999999"] {
+        for bad in [
+            "", "gw:0", "gw:65536", "gw:", "gw:22x", "@gw", "[fd00::1", "[fd00::1]x", "g w", "gw\n", "root@",
+            "gw:99999999999999999999",
+        ] {
             #expect(throws: SSHDestination.ParseError.self, "\(bad)") { try SSHDestination.parse(bad) }
         }
         do {

@@ -4,7 +4,7 @@ import VirtualRouter
 import WrtformSSH
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Shared set-up for the SSH tests: every connection goes to a VirtualRouter on its own loopback address.

@@ -3,7 +3,7 @@ import Testing
 import VirtualRouter
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The virtual router itself, checked without an SSH client: it listens, has the fixture's
@@ -125,14 +125,18 @@ import Glibc
 
     @Test func onlyOpenWrtToolsAreThere() async throws {
         try await withVirtualRouter { router in
-            let missing = ["nohup", "setsid", "timeout", "stat", "realpath", "base64", "sha1sum", "bash", "python3",
-                "python", "scp", "sftp-server", "curl", "hostname", "diff"]
+            let missing = [
+                "nohup", "setsid", "timeout", "stat", "realpath", "base64", "sha1sum", "bash", "python3",
+                "python", "scp", "sftp-server", "curl", "hostname", "diff",
+            ]
             for tool in missing {
                 let run = try router.runInSandbox("command -v \(tool)")
                 #expect(run.exitCode != 0, "\(tool) should not exist on a stock OpenWrt router: \(run.output)")
             }
-            let present = ["ash", "sh", "awk", "sed", "grep", "ip", "logger", "flock", "lock", "mktemp", "md5sum",
-                "sha256sum", "start-stop-daemon", "wget", "[", "[[", "hexdump", "logread"]
+            let present = [
+                "ash", "sh", "awk", "sed", "grep", "ip", "logger", "flock", "lock", "mktemp", "md5sum",
+                "sha256sum", "start-stop-daemon", "wget", "[", "[[", "hexdump", "logread",
+            ]
             for tool in present {
                 let run = try router.runInSandbox("command -v '\(tool)'")
                 #expect(run.exitCode == 0, "\(tool) should exist: \(run.output)")
@@ -145,7 +149,8 @@ import Glibc
 
     @Test func lockHoldsUntilUnlocked() async throws {
         try await withVirtualRouter { router in
-            let run = try router.runInSandbox("""
+            let run = try router.runInSandbox(
+                """
                 lock /tmp/l && echo locked
                 lock -n /tmp/l || echo busy
                 lock -u /tmp/l; sleep 0.2
@@ -158,7 +163,9 @@ import Glibc
 
     @Test func loggerWritesWhereTestsRead() async throws {
         try await withVirtualRouter { router in
-            #expect(try router.runInSandbox("logger -t wrtform 'apply started'; echo x | logger -p daemon.err").exitCode == 0)
+            #expect(
+                try router.runInSandbox("logger -t wrtform 'apply started'; echo x | logger -p daemon.err").exitCode
+                    == 0)
             let messages = try router.logMessages()
             #expect(messages.count == 2)
             #expect(messages.first?.hasSuffix("user.notice wrtform: apply started") == true)
@@ -187,8 +194,10 @@ import Glibc
             #expect(try Loopback.banner(host: host, port: port).hasPrefix("SSH-2.0-dropbear"))
             #expect(router.hostKeyFingerprint != fingerprint)
             #expect(try String(contentsOfFile: router.knownHostsFile, encoding: .utf8) == knownHosts)
-            let served = try Tool.run(["ssh-keygen", "-l", "-E", "sha256", "-f",
-                router.root.appendingPathComponent("etc/dropbear/authorized_keys").path])
+            let served = try Tool.run([
+                "ssh-keygen", "-l", "-E", "sha256", "-f",
+                router.root.appendingPathComponent("etc/dropbear/authorized_keys").path,
+            ])
             #expect(!served.contains(router.hostKeyFingerprint))
         }
     }

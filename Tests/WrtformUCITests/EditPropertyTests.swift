@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WrtformUCI
 
 /// Random documents in every style uci reads, random edit sequences: after each edit the text reads back as exactly
@@ -14,7 +15,9 @@ struct EditPropertyTests {
 
     // MARK: Generating documents
 
-    static let alphabet: [String] = ["a", "b", "z", "0", "9", " ", "\t", "'", "\"", "\\", "#", ";", "\n", "é", "日", "😀", "-", "=", "/", "$"]
+    static let alphabet: [String] = [
+        "a", "b", "z", "0", "9", " ", "\t", "'", "\"", "\\", "#", ";", "\n", "é", "日", "😀", "-", "=", "/", "$",
+    ]
     static let keys = ["name", "src", "dest", "proto", "target", "network", "ipaddr", "password", "k_1", "x"]
     static let types = ["zone", "rule", "interface", "redirect", "forwarding", "wifi-iface", "a.b*c", "q'x"]
     static let names = ["lan", "wan", "guest", "s1", "s2", "x_y", "Zone9", "wanppp"]
@@ -48,11 +51,14 @@ struct EditPropertyTests {
             case 0:
                 return UCIRenderer.quoted(String(piece))
             case 1:
-                return "\"" + piece.map { character -> String in
-                    if character == "\"" || character == "\\" { return "\\" + String(character) }
-                    if character.isASCII && character != "\n" && Int.random(in: 0..<6, using: &rng) == 0 { return "\\" + String(character) }
-                    return String(character)
-                }.joined() + "\""
+                return "\""
+                    + piece.map { character -> String in
+                        if character == "\"" || character == "\\" { return "\\" + String(character) }
+                        if character.isASCII && character != "\n" && Int.random(in: 0..<6, using: &rng) == 0 {
+                            return "\\" + String(character)
+                        }
+                        return String(character)
+                    }.joined() + "\""
             default:
                 return piece.map { character -> String in
                     if character == "\n" { return "'\n'" }
@@ -86,7 +92,9 @@ struct EditPropertyTests {
         for _ in 0..<Int.random(in: 0...7, using: &rng) {
             let type = types.randomElement(using: &rng) ?? "zone"
             var name: String?
-            if Bool.random(using: &rng), let candidate = names.filter({ !usedNames.contains($0) }).randomElement(using: &rng) {
+            if Bool.random(using: &rng),
+                let candidate = names.filter({ !usedNames.contains($0) }).randomElement(using: &rng)
+            {
                 name = candidate
                 usedNames.insert(candidate)
             }
@@ -108,10 +116,14 @@ struct EditPropertyTests {
                     if Int.random(in: 0..<8, using: &rng) == 0 {
                         commands.append("option \(option.key) " + encode(randomValue(&rng, allowEmpty: false), &rng))
                     }
-                    commands.append((Bool.random(using: &rng) ? "option" : "o") + separator(&rng) + keyToken(option.key, &rng) + separator(&rng) + encode(value, &rng))
+                    commands.append(
+                        (Bool.random(using: &rng) ? "option" : "o") + separator(&rng) + keyToken(option.key, &rng)
+                            + separator(&rng) + encode(value, &rng))
                 case .list(let items):
                     for item in items {
-                        commands.append((Bool.random(using: &rng) ? "list" : "l") + separator(&rng) + keyToken(option.key, &rng) + separator(&rng) + encode(item, &rng))
+                        commands.append(
+                            (Bool.random(using: &rng) ? "list" : "l") + separator(&rng) + keyToken(option.key, &rng)
+                                + separator(&rng) + encode(item, &rng))
                     }
                 }
                 if Int.random(in: 0..<10, using: &rng) == 0 { commands.append("option unused ''") }
@@ -139,7 +151,7 @@ struct EditPropertyTests {
         }
         if Int.random(in: 0..<5, using: &rng) == 0 { text += eol + "# trailing comment" + eol }
         if Int.random(in: 0..<4, using: &rng) == 0 && text.utf8.last == 10 {
-            text.removeLast()  // no final line end ("\r\n" is one Character)
+            text.removeLast() // no final line end ("\r\n" is one Character)
         }
         return (text, sections)
     }
@@ -149,7 +161,9 @@ struct EditPropertyTests {
     /// A section's text without the comment lines above it and without a final line end: what no edit of another
     /// section may change (appending after a last line without line end adds one).
     static func ownLines(_ text: String?) -> [[UInt8]] {
-        var lines = Array(text ?? "").isEmpty ? [] : (text ?? "").utf8.split(separator: 10, omittingEmptySubsequences: false).map(Array.init)
+        var lines =
+            Array(text ?? "").isEmpty
+            ? [] : (text ?? "").utf8.split(separator: 10, omittingEmptySubsequences: false).map(Array.init)
         while let first = lines.first, first.drop(while: { $0 == 32 || $0 == 9 }).first == UInt8(ascii: "#") {
             lines.removeFirst()
         }
@@ -170,7 +184,8 @@ struct EditPropertyTests {
         guard end > 0, bytes[end - 1] == 10 else { return nil }
         var start = end - 1
         while start > 0 && bytes[start - 1] != 10 { start -= 1 }
-        return bytes[start..<(end - 1)].allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 || $0 == 11 || $0 == 12 }) ? start..<end : nil
+        return bytes[start..<(end - 1)].allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 || $0 == 11 || $0 == 12 })
+            ? start..<end : nil
     }
 
     /// The line of `bytes` that starts at `start`, if it is blank.
@@ -178,7 +193,8 @@ struct EditPropertyTests {
         var end = start
         while end < bytes.count && bytes[end] != 10 { end += 1 }
         guard end < bytes.count else { return nil }
-        return bytes[start..<end].allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 || $0 == 11 || $0 == 12 }) ? start..<(end + 1) : nil
+        return bytes[start..<end].allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 || $0 == 11 || $0 == 12 })
+            ? start..<(end + 1) : nil
     }
 
     static func removing(_ ranges: [Range<Int>], from bytes: [UInt8]) -> [UInt8] {
@@ -190,11 +206,15 @@ struct EditPropertyTests {
     }
 
     /// `bigger` is `smaller` plus the bytes at `range`, give or take one blank line on each side of it.
-    static func differsOnlyBy(_ range: Range<Int>, bigger: [UInt8], smaller: [UInt8], smallerMayLackLineEnd: Bool) -> Bool {
+    static func differsOnlyBy(_ range: Range<Int>, bigger: [UInt8], smaller: [UInt8], smallerMayLackLineEnd: Bool)
+        -> Bool
+    {
         let before = blankLine(endingAt: range.lowerBound, in: bigger)
         let after = blankLine(startingAt: range.upperBound, in: bigger)
-        let choices: [[Range<Int>]] = [[range], [range] + (before.map { [$0] } ?? []), [range] + (after.map { [$0] } ?? []),
-                                       [range] + (before.map { [$0] } ?? []) + (after.map { [$0] } ?? [])]
+        let choices: [[Range<Int>]] = [
+            [range], [range] + (before.map { [$0] } ?? []), [range] + (after.map { [$0] } ?? []),
+            [range] + (before.map { [$0] } ?? []) + (after.map { [$0] } ?? []),
+        ]
         for choice in choices {
             let cut = removing(choice, from: bigger)
             if cut == smaller { return true }
@@ -221,8 +241,9 @@ struct EditPropertyTests {
             }
             #expect(sameBytes(file.text, text))
             var reference = Self.strip(file)
-            #expect(reference.map { Reference(id: nil, type: $0.type, name: $0.name, options: $0.options) } == intended,
-                    "document \(documentIndex) read differently than written:\n\(text.debugDescription)")
+            #expect(
+                reference.map { Reference(id: nil, type: $0.type, name: $0.name, options: $0.options) } == intended,
+                "document \(documentIndex) read differently than written:\n\(text.debugDescription)")
 
             for _ in 0..<Int.random(in: 1...12, using: &rng) {
                 let before = file
@@ -241,7 +262,9 @@ struct EditPropertyTests {
                     var newValue: UCIValue?
                     var key: String
                     if kind == 1 || existing == nil {
-                        key = Self.keys.filter { k in !section.options.contains { $0.key == k } }.randomElement(using: &rng) ?? "extra"
+                        key =
+                            Self.keys.filter { k in !section.options.contains { $0.key == k } }.randomElement(
+                                using: &rng) ?? "extra"
                         if section.options.contains(where: { $0.key == key }) { key = "extra_\(documentIndex)" }
                         newValue = Self.randomOptionValue(&rng)
                         label = "set new"
@@ -276,7 +299,9 @@ struct EditPropertyTests {
                 case 4:
                     let type = Self.types.randomElement(using: &rng) ?? "zone"
                     let used = Set(reference.compactMap(\.name))
-                    let name = Bool.random(using: &rng) ? Self.names.filter { !used.contains($0) }.randomElement(using: &rng) : nil
+                    let name =
+                        Bool.random(using: &rng)
+                        ? Self.names.filter { !used.contains($0) }.randomElement(using: &rng) : nil
                     var options: [UCIOption] = []
                     for key in Self.keys.shuffled(using: &rng).prefix(Int.random(in: 0...3, using: &rng)) {
                         options.append(UCIOption(key, Self.randomOptionValue(&rng)))
@@ -284,7 +309,8 @@ struct EditPropertyTests {
                     let at: Int? = Bool.random(using: &rng) ? Int.random(in: 0...reference.count, using: &rng) : nil
                     let id = try file.addSection(type: type, name: name, options: options, at: at)
                     touched = id
-                    reference.insert(Reference(id: id, type: type, name: name, options: options), at: at ?? reference.count)
+                    reference.insert(
+                        Reference(id: id, type: type, name: name, options: options), at: at ?? reference.count)
                     label = at == nil ? "add at end" : "add at position"
                 default:
                     let id = try #require(reference[position].id)
@@ -298,9 +324,10 @@ struct EditPropertyTests {
                 // 1. The model is the edited reference, and the text reads back as exactly that.
                 #expect(Self.strip(file) == reference, "\(label) in document \(documentIndex)")
                 let reread = try UCIFile(parsing: file.text)
-                #expect(Self.strip(reread).map { Reference(id: nil, type: $0.type, name: $0.name, options: $0.options) }
+                #expect(
+                    Self.strip(reread).map { Reference(id: nil, type: $0.type, name: $0.name, options: $0.options) }
                         == reference.map { Reference(id: nil, type: $0.type, name: $0.name, options: $0.options) },
-                        "\(label) in document \(documentIndex): text reads back differently\n\(file.text.debugDescription)")
+                    "\(label) in document \(documentIndex): text reads back differently\n\(file.text.debugDescription)")
 
                 // 2. Only the edited section's bytes changed.
                 let newBytes = Array(file.text.utf8)
@@ -311,13 +338,19 @@ struct EditPropertyTests {
                 case "delete":
                     let ranges = before.byteRanges(of: id)
                     #expect(ranges.count == 1)
-                    #expect(Self.differsOnlyBy(ranges[0], bigger: oldBytes, smaller: newBytes, smallerMayLackLineEnd: false),
-                            "delete changed more than the section:\n\(before.text.debugDescription)\n→\n\(file.text.debugDescription)")
+                    #expect(
+                        Self.differsOnlyBy(
+                            ranges[0], bigger: oldBytes, smaller: newBytes, smallerMayLackLineEnd: false),
+                        "delete changed more than the section:\n\(before.text.debugDescription)\n→\n\(file.text.debugDescription)"
+                    )
                 case "add at end", "add at position":
                     let ranges = file.byteRanges(of: id)
                     #expect(ranges.count == 1)
-                    #expect(Self.differsOnlyBy(ranges[0], bigger: newBytes, smaller: oldBytes, smallerMayLackLineEnd: oldBytes.last != 10),
-                            "add changed more than the new section:\n\(before.text.debugDescription)\n→\n\(file.text.debugDescription)")
+                    #expect(
+                        Self.differsOnlyBy(
+                            ranges[0], bigger: newBytes, smaller: oldBytes, smallerMayLackLineEnd: oldBytes.last != 10),
+                        "add changed more than the new section:\n\(before.text.debugDescription)\n→\n\(file.text.debugDescription)"
+                    )
                 default:
                     let old = before.byteRanges(of: id)
                     let new = file.byteRanges(of: id)
@@ -328,8 +361,11 @@ struct EditPropertyTests {
                         let after = oldBytes.count - old.upperBound
                         #expect(old.lowerBound == new.lowerBound)
                         #expect(Array(oldBytes[..<old.lowerBound]) == Array(newBytes.prefix(old.lowerBound)))
-                        #expect(newBytes.count - after >= old.lowerBound && Array(oldBytes.suffix(after)) == Array(newBytes.suffix(after)),
-                                "\(label) changed bytes after the section:\n\(before.text.debugDescription)\n→\n\(file.text.debugDescription)")
+                        #expect(
+                            newBytes.count - after >= old.lowerBound
+                                && Array(oldBytes.suffix(after)) == Array(newBytes.suffix(after)),
+                            "\(label) changed bytes after the section:\n\(before.text.debugDescription)\n→\n\(file.text.debugDescription)"
+                        )
                     }
                 }
                 // 3. Every other section keeps its ID and its lines (comment lines above a section count as its own
@@ -339,6 +375,8 @@ struct EditPropertyTests {
                 }
             }
         }
-        print("edit property: \(documents) documents, edits: \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        print(
+            "edit property: \(documents) documents, edits: \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))"
+        )
     }
 }

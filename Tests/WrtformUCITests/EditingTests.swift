@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WrtformUCI
 
 /// Edits change only the lines they must, written the way `uci commit` writes them.
@@ -22,12 +23,16 @@ struct EditingTests {
     }
 
     @Test func aTrailingCommentStays() throws {
-        let out = try edited("config zone\n\toption forward REJECT # strict\n") { try $0.set("forward", to: "DROP", in: $0.sections[0].id) }
+        let out = try edited("config zone\n\toption forward REJECT # strict\n") {
+            try $0.set("forward", to: "DROP", in: $0.sections[0].id)
+        }
         #expect(out == "config zone\n\toption forward 'DROP' # strict\n")
     }
 
     @Test func valuesAreQuotedTheUciWay() throws {
-        let out = try edited("config rule\n\toption name x\n") { try $0.set("name", to: "It's #1; \"ok\"\nnext", in: $0.sections[0].id) }
+        let out = try edited("config rule\n\toption name x\n") {
+            try $0.set("name", to: "It's #1; \"ok\"\nnext", in: $0.sections[0].id)
+        }
         #expect(out == "config rule\n\toption name 'It'\\''s #1; \"ok\"\nnext'\n")
     }
 
@@ -46,23 +51,37 @@ struct EditingTests {
 
     @Test func removingAnOptionRemovesItsLines() throws {
         let text = "config a\n\toption x 1\n\tlist y a # first\n\toption z 2\n\tlist y b\n"
-        #expect(try edited(text) { try $0.set("y", to: nil, in: $0.sections[0].id) } == "config a\n\toption x 1\n\toption z 2\n")
-        #expect(try edited(text) { try $0.set("x", to: .single(""), in: $0.sections[0].id) } == "config a\n\tlist y a # first\n\toption z 2\n\tlist y b\n")
-        #expect(try edited(text) { try $0.set("y", to: .list([]), in: $0.sections[0].id) } == "config a\n\toption x 1\n\toption z 2\n")
+        #expect(
+            try edited(text) { try $0.set("y", to: nil, in: $0.sections[0].id) }
+                == "config a\n\toption x 1\n\toption z 2\n")
+        #expect(
+            try edited(text) { try $0.set("x", to: .single(""), in: $0.sections[0].id) }
+                == "config a\n\tlist y a # first\n\toption z 2\n\tlist y b\n")
+        #expect(
+            try edited(text) { try $0.set("y", to: .list([]), in: $0.sections[0].id) }
+                == "config a\n\toption x 1\n\toption z 2\n")
     }
 
     @Test func aListIsRewrittenWhereItStarts() throws {
-        let text = "config zone\n\toption name wan\n\tlist   network\t\t'wan' # uplinks\n\toption input REJECT\n\tlist network wan6\n"
+        let text =
+            "config zone\n\toption name wan\n\tlist   network\t\t'wan' # uplinks\n\toption input REJECT\n\tlist network wan6\n"
         let out = try edited(text) { try $0.set("network", to: ["wan", "wan6", "wanmap"], in: $0.sections[0].id) }
-        #expect(out == "config zone\n\toption name wan\n\tlist network 'wan' # uplinks\n\tlist network 'wan6'\n\tlist network 'wanmap'\n\toption input REJECT\n")
+        #expect(
+            out
+                == "config zone\n\toption name wan\n\tlist network 'wan' # uplinks\n\tlist network 'wan6'\n\tlist network 'wanmap'\n\toption input REJECT\n"
+        )
         let single = try edited(text) { try $0.set("network", to: "wan", in: $0.sections[0].id) }
         #expect(single == "config zone\n\toption name wan\n\toption network 'wan' # uplinks\n\toption input REJECT\n")
-        let toList = try edited("config zone\n\toption network 'lan'\n") { try $0.set("network", to: ["lan"], in: $0.sections[0].id) }
+        let toList = try edited("config zone\n\toption network 'lan'\n") {
+            try $0.set("network", to: ["lan"], in: $0.sections[0].id)
+        }
         #expect(toList == "config zone\n\tlist network 'lan'\n")
     }
 
     @Test func duplicateLinesOfTheKeyCollapse() throws {
-        let out = try edited("config a\n\toption k 1\n\toption b 2\n\toption k 3\n\toption k ''\n") { try $0.set("k", to: "4", in: $0.sections[0].id) }
+        let out = try edited("config a\n\toption k 1\n\toption b 2\n\toption k 3\n\toption k ''\n") {
+            try $0.set("k", to: "4", in: $0.sections[0].id)
+        }
         #expect(out == "config a\n\toption k '4'\n\toption b 2\n")
     }
 
@@ -80,14 +99,19 @@ struct EditingTests {
     }
 
     @Test func commandsSharingALineAreSplitWhenTouched() throws {
-        let out = try edited("config a\n\toption x '1'; option y '2' # c\nconfig b 'n'; option z 3\n") { try $0.set("y", to: "3", in: $0.sections[0].id) }
+        let out = try edited("config a\n\toption x '1'; option y '2' # c\nconfig b 'n'; option z 3\n") {
+            try $0.set("y", to: "3", in: $0.sections[0].id)
+        }
         #expect(out == "config a\n\toption x '1'\n\toption y '3' # c\nconfig b 'n'; option z 3\n")
     }
 
     @Test func aRedeclaredSectionGetsNewOptionsAtItsEnd() throws {
         let text = "config zone 'lan'\n\toption a 1\n\nconfig rule\n\nconfig zone 'lan'\n\toption b 2\n\nconfig rule\n"
         let out = try edited(text) { try $0.set("c", to: "3", in: $0.section(named: "lan")!.id) }
-        #expect(out == "config zone 'lan'\n\toption a 1\n\nconfig rule\n\nconfig zone 'lan'\n\toption b 2\n\toption c '3'\n\nconfig rule\n")
+        #expect(
+            out
+                == "config zone 'lan'\n\toption a 1\n\nconfig rule\n\nconfig zone 'lan'\n\toption b 2\n\toption c '3'\n\nconfig rule\n"
+        )
     }
 
     @Test func aLastLineThatWouldReadDifferentlyWithALineEndIsRewritten() throws {
@@ -106,7 +130,10 @@ struct EditingTests {
         try file.set("hostname", to: "router", in: file.section(named: "wan")!.id)
         try file.addSection(type: "interface", name: "guest", options: [UCIOption("proto", "static")])
         #expect(file.text.contains("\toption proto 'dhcp'\r\n\t# address below\r\n"))
-        #expect(file.text.hasSuffix("\toption proto dhcp\r\n\toption hostname 'router'\r\n\r\nconfig interface 'guest'\r\n\toption proto 'static'\r\n"))
+        #expect(
+            file.text.hasSuffix(
+                "\toption proto dhcp\r\n\toption hostname 'router'\r\n\r\nconfig interface 'guest'\r\n\toption proto 'static'\r\n"
+            ))
         #expect(!file.text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
         #expect(contents(try UCIFile(parsing: file.text)) == contents(file))
     }
@@ -114,26 +141,40 @@ struct EditingTests {
     // MARK: deleteSection
 
     @Test func deletingRemovesTheSectionItsCommentAndOneBlankLine() throws {
-        let text = "config rule\n\toption name A\n\n# Allow IPv4 ping\nconfig rule\n\toption name Ping\n\toption target ACCEPT\n\nconfig rule\n\toption name B\n"
+        let text =
+            "config rule\n\toption name A\n\n# Allow IPv4 ping\nconfig rule\n\toption name Ping\n\toption target ACCEPT\n\nconfig rule\n\toption name B\n"
         let out = try edited(text) { try $0.deleteSection($0.section(at: "@rule[1]")!.id) }
         #expect(out == "config rule\n\toption name A\n\nconfig rule\n\toption name B\n")
     }
 
     @Test func deletingInUciCommitStyle() throws {
         let text = "\nconfig a 'x'\n\toption p '1'\n\nconfig b 'y'\n\toption q '2'\n\nconfig c 'z'\n"
-        #expect(try edited(text) { try $0.deleteSection($0.section(named: "x")!.id) } == "\nconfig b 'y'\n\toption q '2'\n\nconfig c 'z'\n")
-        #expect(try edited(text) { try $0.deleteSection($0.section(named: "y")!.id) } == "\nconfig a 'x'\n\toption p '1'\n\nconfig c 'z'\n")
-        #expect(try edited(text) { try $0.deleteSection($0.section(named: "z")!.id) } == "\nconfig a 'x'\n\toption p '1'\n\nconfig b 'y'\n\toption q '2'\n")
+        #expect(
+            try edited(text) { try $0.deleteSection($0.section(named: "x")!.id) }
+                == "\nconfig b 'y'\n\toption q '2'\n\nconfig c 'z'\n")
+        #expect(
+            try edited(text) { try $0.deleteSection($0.section(named: "y")!.id) }
+                == "\nconfig a 'x'\n\toption p '1'\n\nconfig c 'z'\n")
+        #expect(
+            try edited(text) { try $0.deleteSection($0.section(named: "z")!.id) }
+                == "\nconfig a 'x'\n\toption p '1'\n\nconfig b 'y'\n\toption q '2'\n")
     }
 
     @Test func commentsThatAreNotAboveASectionStay() throws {
         // The comment after `defaults`' options (stock firewall) is part of the gap; the dense comment above `b`
         // is not separated by a blank line, so it is not taken to describe `b`.
-        let text = "config defaults\n\toption input REJECT\n# Uncomment to disable ipv6\n#\toption disable_ipv6 1\n\nconfig a\n\toption x 1\n# dense\nconfig b\n\toption y 2\n"
+        let text =
+            "config defaults\n\toption input REJECT\n# Uncomment to disable ipv6\n#\toption disable_ipv6 1\n\nconfig a\n\toption x 1\n# dense\nconfig b\n\toption y 2\n"
         let out = try edited(text) { try $0.deleteSection($0.sections[2].id) }
-        #expect(out == "config defaults\n\toption input REJECT\n# Uncomment to disable ipv6\n#\toption disable_ipv6 1\n\nconfig a\n\toption x 1\n# dense\n")
+        #expect(
+            out
+                == "config defaults\n\toption input REJECT\n# Uncomment to disable ipv6\n#\toption disable_ipv6 1\n\nconfig a\n\toption x 1\n# dense\n"
+        )
         let first = try edited(text) { try $0.deleteSection($0.sections[0].id) }
-        #expect(first == "# Uncomment to disable ipv6\n#\toption disable_ipv6 1\n\nconfig a\n\toption x 1\n# dense\nconfig b\n\toption y 2\n")
+        #expect(
+            first
+                == "# Uncomment to disable ipv6\n#\toption disable_ipv6 1\n\nconfig a\n\toption x 1\n# dense\nconfig b\n\toption y 2\n"
+        )
     }
 
     @Test func deletingARedeclaredSectionRemovesEveryPiece() throws {
@@ -146,25 +187,38 @@ struct EditingTests {
     @Test func addingAtAPositionLandsBeforeThatSectionAndItsComment() throws {
         let text = "config rule\n\toption name A\n\n# Allow IPv4 ping\nconfig rule\n\toption name Ping\n"
         let out = try edited(text) { file in
-            try file.addSection(type: "rule", name: "new", options: [UCIOption("name", "N"), UCIOption("proto", ["tcp", "udp"])], at: 1)
+            try file.addSection(
+                type: "rule", name: "new", options: [UCIOption("name", "N"), UCIOption("proto", ["tcp", "udp"])], at: 1)
         }
-        #expect(out == "config rule\n\toption name A\n\nconfig rule 'new'\n\toption name 'N'\n\tlist proto 'tcp'\n\tlist proto 'udp'\n\n# Allow IPv4 ping\nconfig rule\n\toption name Ping\n")
+        #expect(
+            out
+                == "config rule\n\toption name A\n\nconfig rule 'new'\n\toption name 'N'\n\tlist proto 'tcp'\n\tlist proto 'udp'\n\n# Allow IPv4 ping\nconfig rule\n\toption name Ping\n"
+        )
         let first = try edited(text) { try $0.addSection(type: "defaults", name: nil, options: [], at: 0) }
-        #expect(first == "config defaults\n\nconfig rule\n\toption name A\n\n# Allow IPv4 ping\nconfig rule\n\toption name Ping\n")
-        let dense = try edited("config a\n\toption x 1\nconfig b\n") { try $0.addSection(type: "c", name: nil, options: [], at: 1) }
+        #expect(
+            first
+                == "config defaults\n\nconfig rule\n\toption name A\n\n# Allow IPv4 ping\nconfig rule\n\toption name Ping\n"
+        )
+        let dense = try edited("config a\n\toption x 1\nconfig b\n") {
+            try $0.addSection(type: "c", name: nil, options: [], at: 1)
+        }
         #expect(dense == "config a\n\toption x 1\n\nconfig c\n\nconfig b\n")
     }
 
     @Test func addingAtTheEnd() throws {
         let uciStyle = "\nconfig a 'x'\n\toption p '1'\n"
-        #expect(try edited(uciStyle) { try $0.addSection(type: "b", name: "y", options: [UCIOption("q", "2")]) }
+        #expect(
+            try edited(uciStyle) { try $0.addSection(type: "b", name: "y", options: [UCIOption("q", "2")]) }
                 == "\nconfig a 'x'\n\toption p '1'\n\nconfig b 'y'\n\toption q '2'\n")
-        #expect(try edited("config a\n\toption p 1") { try $0.addSection(type: "b", name: nil, options: []) }
+        #expect(
+            try edited("config a\n\toption p 1") { try $0.addSection(type: "b", name: nil, options: []) }
                 == "config a\n\toption p 1\n\nconfig b\n")
-        #expect(try edited("config a\n\n") { try $0.addSection(type: "b", name: nil, options: [], at: 1) }
+        #expect(
+            try edited("config a\n\n") { try $0.addSection(type: "b", name: nil, options: [], at: 1) }
                 == "config a\n\nconfig b\n")
         var empty = UCIFile()
-        let id = try empty.addSection(type: "interface", name: "lan", options: [UCIOption("proto", "static"), UCIOption("skip", "")])
+        let id = try empty.addSection(
+            type: "interface", name: "lan", options: [UCIOption("proto", "static"), UCIOption("skip", "")])
         #expect(empty.text == "\nconfig interface 'lan'\n\toption proto 'static'\n")
         #expect(empty.section(id)?.options == [UCIOption("proto", "static")])
     }
@@ -226,7 +280,9 @@ struct EditingTests {
         expectError(.duplicateSection) { try $0.addSection(type: "zone", name: "globals", options: []) }
         expectError(.positionOutOfRange) { try $0.addSection(type: "interface", name: nil, options: [], at: 99) }
         expectError(.positionOutOfRange) { try $0.addSection(type: "interface", name: nil, options: [], at: -1) }
-        expectError(.invalidValue) { try $0.addSection(type: "interface", name: nil, options: [UCIOption("a", "1"), UCIOption("a", "2")]) }
+        expectError(.invalidValue) {
+            try $0.addSection(type: "interface", name: nil, options: [UCIOption("a", "1"), UCIOption("a", "2")])
+        }
         expectError(.invalidName) { try $0.addSection(type: "interface", name: nil, options: [UCIOption("a.b", "1")]) }
         var other = file
         try other.deleteSection(lan)

@@ -1,13 +1,15 @@
 import Testing
+
 @testable import WrtformUCI
 
 @Suite("Fixtures: parse then serialize gives the same bytes")
 struct FixtureRoundTripTests {
     @Test func allExpectedFixturesArePresent() {
-        #expect(Set(Fixtures.names).isSuperset(of: [
-            "firewall-24.10-stock", "network-24.10-stock", "luci-firewall", "network-mape-jp",
-            "odd-quoting", "odd-crlf", "ocn-dualstack-network", "ocn-dualstack-firewall",
-        ]))
+        #expect(
+            Set(Fixtures.names).isSuperset(of: [
+                "firewall-24.10-stock", "network-24.10-stock", "luci-firewall", "network-mape-jp",
+                "odd-quoting", "odd-crlf", "ocn-dualstack-network", "ocn-dualstack-firewall",
+            ]))
     }
 
     @Test(arguments: Fixtures.names)
@@ -34,10 +36,15 @@ struct FixtureRoundTripTests {
 
     @Test func stockFirewallAsFirewall4ShipsIt() throws {
         let file = try Fixtures.file("firewall-24.10-stock")
-        #expect(file.sections.map(\.type) == ["defaults", "zone", "zone", "forwarding"] + Array(repeating: "rule", count: 9))
+        #expect(
+            file.sections.map(\.type) == ["defaults", "zone", "zone", "forwarding"] + Array(repeating: "rule", count: 9)
+        )
         let defaults = try #require(file.section(at: "@defaults[0]"))
-        #expect(defaults.options == [UCIOption("syn_flood", "1"), UCIOption("input", "REJECT"),
-                                     UCIOption("output", "ACCEPT"), UCIOption("forward", "REJECT")])
+        #expect(
+            defaults.options == [
+                UCIOption("syn_flood", "1"), UCIOption("input", "REJECT"),
+                UCIOption("output", "ACCEPT"), UCIOption("forward", "REJECT"),
+            ])
         let wan = try #require(file.sections(ofType: "zone", matching: ["name": "wan"]).first)
         #expect(wan["network"] == .list(["wan", "wan6"]))
         #expect(wan.uciName == "cfg03dc81")
@@ -65,7 +72,8 @@ struct FixtureRoundTripTests {
         let block = try #require(file.section(named: "cfg1e92bd"))
         #expect(!block.isAnonymous)
         #expect(block["src_mac"] == .single("00:11:22:33:44:55"))
-        let nas = try #require(file.sections(ofType: "redirect", matching: ["name": "NAS-HTTPS", "proto": "tcp"]).first)
+        let nas = try #require(
+            file.sections(ofType: "redirect", matching: ["name": "NAS-HTTPS", "proto": "tcp"]).first)
         #expect(nas.isAnonymous)
         #expect(nas.uciName == "cfg083837")
         #expect(nas["proto"] == .list(["tcp"]))
@@ -94,17 +102,23 @@ struct FixtureRoundTripTests {
     @Test func oddQuotingReadsAsUciReadsIt() throws {
         let file = try Fixtures.file("odd-quoting")
         let defaults = try #require(file.section(at: "@defaults[0]"))
-        #expect(defaults.options == [UCIOption("input", "REJECT"), UCIOption("output", "ACCEPT"),
-                                     UCIOption("forward", "REJECT"), UCIOption("syn_flood", "1"),
-                                     UCIOption("custom_chains", "1")])
+        #expect(
+            defaults.options == [
+                UCIOption("input", "REJECT"), UCIOption("output", "ACCEPT"),
+                UCIOption("forward", "REJECT"), UCIOption("syn_flood", "1"),
+                UCIOption("custom_chains", "1"),
+            ])
         // 'lan' is declared twice with the same type: one section, options merged, first position kept.
         let lan = try #require(file.section(named: "lan"))
         #expect(file.sections(ofType: "zone").count == 1)
         #expect(lan.index == 1)
-        #expect(lan.options == [UCIOption("name", "lan"), UCIOption("network", ["lan", "guest"]),
-                                UCIOption("input", "ACCEPT"), UCIOption("output", "ACCEPT"),
-                                UCIOption("forward", "ACCEPT"), UCIOption("device", ["br-lan"]),
-                                UCIOption("mtu_fix", "1")])
+        #expect(
+            lan.options == [
+                UCIOption("name", "lan"), UCIOption("network", ["lan", "guest"]),
+                UCIOption("input", "ACCEPT"), UCIOption("output", "ACCEPT"),
+                UCIOption("forward", "ACCEPT"), UCIOption("device", ["br-lan"]),
+                UCIOption("mtu_fix", "1"),
+            ])
         let rule = try #require(file.section(at: "@rule[0]"))
         #expect(rule["name"] == .single("It's \"quoted\""))
         #expect(rule["dest_port"] == .single("2222"))

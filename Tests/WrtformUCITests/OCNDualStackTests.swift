@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WrtformUCI
 
 /// The OCN dual-stack setup: MAP-E (IPoE) stays the default route, a PPPoE session carries a published server's
@@ -8,22 +9,26 @@ import Testing
 struct OCNDualStackTests {
     static func network(_ base: UCIFile) throws -> UCIFile {
         var file = base
-        try file.addSection(type: "interface", name: "wanppp", options: [
-            UCIOption("proto", "pppoe"),
-            UCIOption("device", "wan"),
-            UCIOption("username", "user@one.ocn.ne.jp"),
-            UCIOption("password", "example-pppoe-secret"),
-            UCIOption("ipv6", "0"),
-            UCIOption("mtu", "1454"),
-            UCIOption("peerdns", "0"),
-            UCIOption("ip4table", "pppoe"),
-        ])
-        try file.addSection(type: "rule", name: nil, options: [
-            UCIOption("in", "lan"),
-            UCIOption("src", "192.168.1.10/32"),
-            UCIOption("lookup", "pppoe"),
-            UCIOption("priority", "100"),
-        ])
+        try file.addSection(
+            type: "interface", name: "wanppp",
+            options: [
+                UCIOption("proto", "pppoe"),
+                UCIOption("device", "wan"),
+                UCIOption("username", "user@one.ocn.ne.jp"),
+                UCIOption("password", "example-pppoe-secret"),
+                UCIOption("ipv6", "0"),
+                UCIOption("mtu", "1454"),
+                UCIOption("peerdns", "0"),
+                UCIOption("ip4table", "pppoe"),
+            ])
+        try file.addSection(
+            type: "rule", name: nil,
+            options: [
+                UCIOption("in", "lan"),
+                UCIOption("src", "192.168.1.10/32"),
+                UCIOption("lookup", "pppoe"),
+                UCIOption("priority", "100"),
+            ])
         return file
     }
 
@@ -31,30 +36,36 @@ struct OCNDualStackTests {
         var file = base
         let wan = try #require(file.sections(ofType: "zone", matching: ["name": "wan"]).first)
         try file.set("network", to: ["wan", "wan6", "wanmap"], in: wan.id)
-        try file.addSection(type: "zone", name: nil, options: [
-            UCIOption("name", "wan_pppoe"),
-            UCIOption("network", ["wanppp"]),
-            UCIOption("input", "REJECT"),
-            UCIOption("output", "ACCEPT"),
-            UCIOption("forward", "REJECT"),
-            UCIOption("masq", "1"),
-            UCIOption("mtu_fix", "1"),
-        ], at: wan.index + 1)
+        try file.addSection(
+            type: "zone", name: nil,
+            options: [
+                UCIOption("name", "wan_pppoe"),
+                UCIOption("network", ["wanppp"]),
+                UCIOption("input", "REJECT"),
+                UCIOption("output", "ACCEPT"),
+                UCIOption("forward", "REJECT"),
+                UCIOption("masq", "1"),
+                UCIOption("mtu_fix", "1"),
+            ], at: wan.index + 1)
         let forwarding = try #require(file.section(at: "@forwarding[-1]"))
-        try file.addSection(type: "forwarding", name: nil, options: [
-            UCIOption("src", "lan"),
-            UCIOption("dest", "wan_pppoe"),
-        ], at: forwarding.index + 1)
-        try file.addSection(type: "redirect", name: nil, options: [
-            UCIOption("name", "HTTPS-via-PPPoE"),
-            UCIOption("src", "wan_pppoe"),
-            UCIOption("src_dport", "443"),
-            UCIOption("dest", "lan"),
-            UCIOption("dest_ip", "192.168.1.10"),
-            UCIOption("dest_port", "443"),
-            UCIOption("proto", ["tcp"]),
-            UCIOption("target", "DNAT"),
-        ])
+        try file.addSection(
+            type: "forwarding", name: nil,
+            options: [
+                UCIOption("src", "lan"),
+                UCIOption("dest", "wan_pppoe"),
+            ], at: forwarding.index + 1)
+        try file.addSection(
+            type: "redirect", name: nil,
+            options: [
+                UCIOption("name", "HTTPS-via-PPPoE"),
+                UCIOption("src", "wan_pppoe"),
+                UCIOption("src_dport", "443"),
+                UCIOption("dest", "lan"),
+                UCIOption("dest_ip", "192.168.1.10"),
+                UCIOption("dest_port", "443"),
+                UCIOption("proto", ["tcp"]),
+                UCIOption("target", "DNAT"),
+            ])
         return file
     }
 
@@ -67,7 +78,8 @@ struct OCNDualStackTests {
         #expect(result.section(at: "@rule[0]")?["src"] == .single("192.168.1.10/32"))
         // The MAP-E interface is untouched, byte for byte.
         let base = try Fixtures.file("network-mape-jp")
-        #expect(result.text(of: result.section(named: "wanmap")!.id) == base.text(of: base.section(named: "wanmap")!.id))
+        #expect(
+            result.text(of: result.section(named: "wanmap")!.id) == base.text(of: base.section(named: "wanmap")!.id))
     }
 
     @Test func firewallMatchesTheReviewedResult() throws {

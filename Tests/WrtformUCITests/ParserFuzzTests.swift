@@ -1,25 +1,31 @@
 import Testing
+
 @testable import WrtformUCI
 
 /// Arbitrary bytes, mutated fixtures and keyword soup: the parser never crashes or hangs, every input is either
 /// read losslessly (and stays readable after an edit) or refused with a position inside the input.
 @Suite("Fuzzing the parser")
 struct ParserFuzzTests {
-    static let syntaxBytes: [UInt8] = Array("'\"\\#; \t\n\n\r\u{0B}\u{0C}cfgloptionist_-.0aZ".utf8) + [0, 0xC3, 0xA9, 0xE6, 0x97, 0xA5, 0xFF, 0x80]
-    static let fragments: [String] = ["config", "c", "option", "o", "list", "l", "package", "p", "conf", " ", " ", "\t", "\n", "\n",
-                                      "\r\n", "\r", "\u{0B}", "a", "x_1", "lan", "a-b", "cfg01b606", "'", "\"", "\\", "\\\n", "#",
-                                      "# c\n", ";", "; ", "''", "'v w'", "\"q\\\"r\"", "é", "*", "1"]
+    static let syntaxBytes: [UInt8] =
+        Array("'\"\\#; \t\n\n\r\u{0B}\u{0C}cfgloptionist_-.0aZ".utf8) + [0, 0xC3, 0xA9, 0xE6, 0x97, 0xA5, 0xFF, 0x80]
+    static let fragments: [String] = [
+        "config", "c", "option", "o", "list", "l", "package", "p", "conf", " ", " ", "\t", "\n", "\n",
+        "\r\n", "\r", "\u{0B}", "a", "x_1", "lan", "a-b", "cfg01b606", "'", "\"", "\\", "\\\n", "#",
+        "# c\n", ";", "; ", "''", "'v w'", "\"q\\\"r\"", "é", "*", "1",
+    ]
 
     static func input(_ index: Int, _ fixtures: [[UInt8]], _ rng: inout SeededGenerator) -> [UInt8] {
         switch index % 4 {
         case 0:
             return (0..<Int.random(in: 0...300, using: &rng)).map { _ in
-                Bool.random(using: &rng) ? (syntaxBytes.randomElement(using: &rng) ?? 32) : UInt8.random(in: 0...255, using: &rng)
+                Bool.random(using: &rng)
+                    ? (syntaxBytes.randomElement(using: &rng) ?? 32) : UInt8.random(in: 0...255, using: &rng)
             }
         case 1, 2:
             // A piece of a fixture starting at one of its config lines, then mutated.
             let fixture = fixtures.randomElement(using: &rng) ?? []
-            let starts = [0] + fixture.indices.filter { $0 > 0 && fixture[$0 - 1] == 10 && fixture[$0] == UInt8(ascii: "c") }
+            let starts =
+                [0] + fixture.indices.filter { $0 > 0 && fixture[$0 - 1] == 10 && fixture[$0] == UInt8(ascii: "c") }
             let from = starts.randomElement(using: &rng) ?? 0
             var bytes = Array(fixture[from..<min(fixture.count, from + Int.random(in: 50...1200, using: &rng))])
             for _ in 0..<Int.random(in: 1...8, using: &rng) {
@@ -31,7 +37,8 @@ struct ParserFuzzTests {
                 case 2: if position < bytes.count { bytes.remove(at: position) }
                 case 3:
                     let end = min(bytes.count, position + Int.random(in: 0...40, using: &rng))
-                    bytes.insert(contentsOf: Array(bytes[position..<end]), at: Int.random(in: 0...bytes.count, using: &rng))
+                    bytes.insert(
+                        contentsOf: Array(bytes[position..<end]), at: Int.random(in: 0...bytes.count, using: &rng))
                 default: bytes.removeSubrange(position...)
                 }
             }
@@ -64,7 +71,9 @@ struct ParserFuzzTests {
                 file = try UCIFile(parsing: text, path: "fuzz")
             } catch {
                 rejected += 1
-                #expect(error.line >= 1 && error.line <= lines && error.column >= 1, "\(error) for \(text.debugDescription)")
+                #expect(
+                    error.line >= 1 && error.line <= lines && error.column >= 1, "\(error) for \(text.debugDescription)"
+                )
                 #expect(!error.message.isEmpty)
                 continue
             }
@@ -90,7 +99,9 @@ struct ParserFuzzTests {
             }
         }
         let elapsed = clock.now - start
-        print("fuzz: \(runs) inputs (random bytes, mutated fixtures, keyword soup): \(accepted) accepted (\(edited) edited), \(rejected) rejected, in \(elapsed)")
+        print(
+            "fuzz: \(runs) inputs (random bytes, mutated fixtures, keyword soup): \(accepted) accepted (\(edited) edited), \(rejected) rejected, in \(elapsed)"
+        )
         #expect(accepted + rejected == runs)
         #expect(accepted > runs / 20, "the fuzzer should also reach inputs that parse")
     }

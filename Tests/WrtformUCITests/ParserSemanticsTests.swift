@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WrtformUCI
 
 /// How values and commands read, case by case, as libuci reads them (each case was checked against libuci's own
@@ -62,9 +63,13 @@ struct ParserSemanticsTests {
     }
 
     @Test func listAfterOptionAndOptionAfterList() throws {
-        let file = try UCIFile(parsing: "config t\noption a 1\nlist a 2\noption b 3\nlist c 4\noption d 5\noption c 6\n")
-        #expect(file.sections[0].options == [UCIOption("a", ["1", "2"]), UCIOption("b", "3"),
-                                             UCIOption("c", "6"), UCIOption("d", "5")])
+        let file = try UCIFile(
+            parsing: "config t\noption a 1\nlist a 2\noption b 3\nlist c 4\noption d 5\noption c 6\n")
+        #expect(
+            file.sections[0].options == [
+                UCIOption("a", ["1", "2"]), UCIOption("b", "3"),
+                UCIOption("c", "6"), UCIOption("d", "5"),
+            ])
     }
 
     @Test func emptyValues() throws {
@@ -101,7 +106,9 @@ struct ParserSemanticsTests {
     @Test func commentsBlankLinesAndEmptyFile() throws {
         #expect(try UCIFile(parsing: "").sections.isEmpty)
         #expect(try UCIFile(parsing: "\n\n  \t\n# only comments\n  # indented\n#config t\n").sections.isEmpty)
-        #expect(try UCIFile(parsing: "config t # trailing\n  # between\noption x 1 # after\n").sections[0]["x"] == .single("1"))
+        #expect(
+            try UCIFile(parsing: "config t # trailing\n  # between\noption x 1 # after\n").sections[0]["x"]
+                == .single("1"))
         #expect(try UCIFile(parsing: "config t").sections.count == 1)
     }
 
@@ -123,7 +130,9 @@ struct ParserSemanticsTests {
     }
 
     @Test func matchingTreatsSingleAndOneItemListAlike() throws {
-        let file = try UCIFile(parsing: "config zone\noption name lan\nlist network lan\nconfig zone\noption name wan\noption network 'wan'\n")
+        let file = try UCIFile(
+            parsing:
+                "config zone\noption name lan\nlist network lan\nconfig zone\noption name wan\noption network 'wan'\n")
         #expect(file.sections(ofType: "zone", matching: ["network": "lan"]).map(\.index) == [0])
         #expect(file.sections(ofType: "zone", matching: ["network": ["wan"]]).map(\.index) == [1])
         #expect(file.sections(ofType: "zone", matching: ["name": "wan", "network": "lan"]).isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WrtformUCI
 
 /// Deterministic random numbers (SplitMix64), so every randomized test runs the same inputs each time.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WrtformUCI
 
 @Suite("UnifiedDiff")
@@ -16,20 +17,21 @@ struct UnifiedDiffTests {
         var new = numbered(10)
         new[4] = "X\n"
         let diff = UnifiedDiff.make(old: numbered(10).joined(), new: new.joined(), path: "/etc/config/firewall")
-        #expect(diff == """
-            --- /etc/config/firewall
-            +++ /etc/config/firewall
-            @@ -2,7 +2,7 @@
-             l2
-             l3
-             l4
-            -l5
-            +X
-             l6
-             l7
-             l8
+        #expect(
+            diff == """
+                --- /etc/config/firewall
+                +++ /etc/config/firewall
+                @@ -2,7 +2,7 @@
+                 l2
+                 l3
+                 l4
+                -l5
+                +X
+                 l6
+                 l7
+                 l8
 
-            """)
+                """)
     }
 
     @Test func hunksMergeWhenTheirContextTouches() {
@@ -50,11 +52,15 @@ struct UnifiedDiffTests {
     @Test func insertionsDeletionsAndFileEnds() {
         #expect(UnifiedDiff.make(old: "", new: "x\n", path: "p") == "--- p\n+++ p\n@@ -0,0 +1 @@\n+x\n")
         #expect(UnifiedDiff.make(old: "x\ny\n", new: "", path: "p") == "--- p\n+++ p\n@@ -1,2 +0,0 @@\n-x\n-y\n")
-        #expect(UnifiedDiff.make(old: "a\nb", new: "a\nc", path: "p")
-                == "--- p\n+++ p\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n")
-        #expect(UnifiedDiff.make(old: "a", new: "a\n", path: "p")
+        #expect(
+            UnifiedDiff.make(old: "a\nb", new: "a\nc", path: "p")
+                == "--- p\n+++ p\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n"
+        )
+        #expect(
+            UnifiedDiff.make(old: "a", new: "a\n", path: "p")
                 == "--- p\n+++ p\n@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+a\n")
-        #expect(UnifiedDiff.make(old: "a\r\nb\r\n", new: "a\r\nc\r\n", path: "p")
+        #expect(
+            UnifiedDiff.make(old: "a\r\nb\r\n", new: "a\r\nc\r\n", path: "p")
                 == "--- p\n+++ p\n@@ -1,2 +1,2 @@\n a\r\n-b\r\n+c\r\n")
     }
 
@@ -74,26 +80,30 @@ struct UnifiedDiffTests {
     }
 
     @Test func aChangedPasswordIsMaskedOnBothSides() {
-        let old = "config interface 'wanppp'\n\toption proto 'pppoe'\n\toption username 'u'\n\toption password 'hunter2'\n"
-        let new = "config interface 'wanppp'\n\toption proto 'pppoe'\n\toption username 'v'\n\toption password 'swordfish'\n"
+        let old =
+            "config interface 'wanppp'\n\toption proto 'pppoe'\n\toption username 'u'\n\toption password 'hunter2'\n"
+        let new =
+            "config interface 'wanppp'\n\toption proto 'pppoe'\n\toption username 'v'\n\toption password 'swordfish'\n"
         let diff = UnifiedDiff.make(old: old, new: new, path: "/etc/config/network")
-        #expect(diff == """
-            --- /etc/config/network
-            +++ /etc/config/network
-            @@ -1,4 +1,4 @@
-             config interface 'wanppp'
-             \toption proto 'pppoe'
-            -\toption username 'u'
-            -\toption password '(secret)'
-            +\toption username 'v'
-            +\toption password '(secret)'
+        #expect(
+            diff == """
+                --- /etc/config/network
+                +++ /etc/config/network
+                @@ -1,4 +1,4 @@
+                 config interface 'wanppp'
+                 \toption proto 'pppoe'
+                -\toption username 'u'
+                -\toption password '(secret)'
+                +\toption username 'v'
+                +\toption password '(secret)'
 
-            """)
+                """)
         #expect(!diff.contains("hunter2") && !diff.contains("swordfish"))
     }
 
     @Test func secretsInContextLinesAreMaskedToo() {
-        let old = "config wifi-iface\n\toption ssid 'home'\n\toption key \"s3cret pass\" # wpa2\n\tlist psk 'x1'\n\toption mode 'ap'\n"
+        let old =
+            "config wifi-iface\n\toption ssid 'home'\n\toption key \"s3cret pass\" # wpa2\n\tlist psk 'x1'\n\toption mode 'ap'\n"
         let new = old.replacingOccurrences(of: "'ap'", with: "'sta'")
         let diff = UnifiedDiff.make(old: old, new: new, path: "/etc/config/wireless")
         #expect(diff.contains(" \toption key '(secret)' # wpa2\n"))
@@ -144,6 +154,10 @@ struct UnifiedDiffTests {
         try file.set("forward", to: "DROP", in: wan.id)
         let diff = UnifiedDiff.make(old: old, new: file.text, path: "/etc/config/firewall")
         let changed = diff.split(separator: "\n").filter { $0.hasPrefix("-") || $0.hasPrefix("+") }
-        #expect(changed == ["--- /etc/config/firewall", "+++ /etc/config/firewall", "-\toption forward\t\tREJECT", "+\toption forward 'DROP'"])
+        #expect(
+            changed == [
+                "--- /etc/config/firewall", "+++ /etc/config/firewall", "-\toption forward\t\tREJECT",
+                "+\toption forward 'DROP'",
+            ])
     }
 }

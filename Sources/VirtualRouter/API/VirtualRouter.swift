@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A virtual OpenWrt 24.10 router for tests: Debian's dropbear and a static busybox in a
@@ -82,7 +82,8 @@ public final class VirtualRouter: Sendable {
     public var isRunning: Bool { liveServer() != nil }
 
     private init(
-        endpoint: LoopbackEndpoint, knownHostsFile: String, clientKeyFile: String, rootPassword: String, stateDirectory: URL,
+        endpoint: LoopbackEndpoint, knownHostsFile: String, clientKeyFile: String, rootPassword: String,
+        stateDirectory: URL,
         tools: HostTools, tree: RouterTree, tmpfs: [String: Int], server: ChildProcess, fingerprint: String
     ) {
         self.host = endpoint.host
@@ -135,7 +136,8 @@ public final class VirtualRouter: Sendable {
                 .write(to: URL(fileURLWithPath: knownHosts))
 
             return VirtualRouter(
-                endpoint: endpoint, knownHostsFile: knownHosts, clientKeyFile: clientKey, rootPassword: options.rootPassword,
+                endpoint: endpoint, knownHostsFile: knownHosts, clientKeyFile: clientKey,
+                rootPassword: options.rootPassword,
                 stateDirectory: stateDirectory, tools: tools, tree: tree, tmpfs: options.tmpfs, server: child,
                 fingerprint: hostKey.fingerprint)
         } catch {
@@ -183,7 +185,8 @@ public final class VirtualRouter: Sendable {
             return
         }
         try killSSHServer()
-        let child = try await Self.relaunch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, endpoint: endpoint)
+        let child = try await Self.relaunch(
+            tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, endpoint: endpoint)
         try adopt(child)
     }
 
@@ -194,7 +197,8 @@ public final class VirtualRouter: Sendable {
         try FileManager.default.removeItem(at: tree.url(Self.hostKeyPath))
         let hostKey = try Self.makeHostKey(tools: tools, tree: tree)
         state.withLock { $0.fingerprint = hostKey.fingerprint }
-        let child = try await Self.relaunch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, endpoint: endpoint)
+        let child = try await Self.relaunch(
+            tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, endpoint: endpoint)
         try adopt(child)
     }
 
@@ -206,7 +210,8 @@ public final class VirtualRouter: Sendable {
                 .badRecord, "'\(service)' is not a stubbed service",
                 remedy: "use one of: \(RouterScripts.stubbedServices.map(\.service).joined(separator: ", "))")
         }
-        let file = recordDirectory
+        let file =
+            recordDirectory
             .appendingPathComponent(RouterScripts.behaviorDirectoryName)
             .appendingPathComponent(service)
         if let script = RouterScripts.behaviorScript(behavior) {
@@ -227,7 +232,8 @@ public final class VirtualRouter: Sendable {
                 .badRecord, "'\(applet)' is not a busybox applet of the router",
                 remedy: "use one of: \(BusyboxApplets.openWrt.sorted().joined(separator: ", "))")
         }
-        let file = recordDirectory
+        let file =
+            recordDirectory
             .appendingPathComponent(RouterScripts.behaviorDirectoryName)
             .appendingPathComponent(RouterScripts.appletBehaviorName(applet))
         if let script = RouterScripts.behaviorScript(behavior) {
@@ -260,11 +266,18 @@ public final class VirtualRouter: Sendable {
     /// server is down, in a fresh sandbox over the same files. Not recorded in `commandLog()`
     /// unless the script itself runs `/bin/ash -c`.
     public func runInSandbox(_ script: String) throws -> SandboxRun {
-        let shell = ["/bin/busybox", "env", "-i", "PATH=\(SandboxCommand.path)", "HOME=/root", "/bin/busybox", "ash", "-c", script]
+        let shell = [
+            "/bin/busybox", "env", "-i", "PATH=\(SandboxCommand.path)", "HOME=/root", "/bin/busybox", "ash", "-c",
+            script,
+        ]
         let server = state.withLock { $0.server }
         let arguments: [String]
         if let server, server.poll() == nil, let initPID = SandboxProcesses.child(of: server.pid) {
-            arguments = [tools.nsenter, "--target", String(initPID), "--mount", "--pid", "--uts", "--ipc", "--root", "--wd", "--"]
+            arguments =
+                [
+                    tools.nsenter, "--target", String(initPID), "--mount", "--pid", "--uts", "--ipc", "--root", "--wd",
+                    "--",
+                ]
                 + shell
         } else {
             arguments = SandboxCommand.arguments(tools: tools, tree: tree, tmpfs: tmpfs, command: shell)
@@ -311,7 +324,8 @@ public final class VirtualRouter: Sendable {
                 if Self.newLogText(log, from: logStart).contains("Address already in use") { break }
                 if ContinuousClock.now > deadline {
                     throw VirtualRouterError(
-                        .sandboxFailed, "the SSH server did not listen again within 20 s: \(Self.newLogText(log, from: logStart))")
+                        .sandboxFailed,
+                        "the SSH server did not listen again within 20 s: \(Self.newLogText(log, from: logStart))")
                 }
                 try await Task.sleep(for: .milliseconds(5))
             }
@@ -357,9 +371,11 @@ public final class VirtualRouter: Sendable {
         let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         removeAbandonedStateDirectories(in: base)
         var template = Array((base + "/" + stateDirectoryPrefix + "XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ buffer in
-            buffer.baseAddress.flatMap { mkdtemp($0) }
-        }) else {
+        guard
+            let made = template.withUnsafeMutableBufferPointer({ buffer in
+                buffer.baseAddress.flatMap { mkdtemp($0) }
+            })
+        else {
             throw VirtualRouterError(
                 .sandboxFailed, "cannot create a state directory under \(base): \(String(cString: strerror(errno)))")
         }
@@ -384,7 +400,9 @@ public final class VirtualRouter: Sendable {
         }
     }
 
-    private static func makeHostKey(tools: HostTools, tree: RouterTree) throws -> (publicKey: String, fingerprint: String) {
+    private static func makeHostKey(tools: HostTools, tree: RouterTree) throws -> (
+        publicKey: String, fingerprint: String
+    ) {
         let keyFile = tree.url(hostKeyPath).path
         let output = try ChildProcess.run([tools.dropbearkey, "-t", "ed25519", "-f", keyFile])
         var publicKey: String?
@@ -409,7 +427,9 @@ public final class VirtualRouter: Sendable {
     ) async throws -> (ChildProcess, LoopbackEndpoint) {
         for _ in 0..<20 {
             let endpoint = try LoopbackEndpoint.pick()
-            if let child = try await launch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, endpoint: endpoint) {
+            if let child = try await launch(
+                tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, endpoint: endpoint)
+            {
                 return (child, endpoint)
             }
         }
@@ -423,7 +443,9 @@ public final class VirtualRouter: Sendable {
         tools: HostTools, tree: RouterTree, tmpfs: [String: Int], stateDirectory: URL, endpoint: LoopbackEndpoint
     ) async throws -> ChildProcess {
         for _ in 0..<50 {
-            if let child = try await launch(tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, endpoint: endpoint) {
+            if let child = try await launch(
+                tools: tools, tree: tree, tmpfs: tmpfs, stateDirectory: stateDirectory, endpoint: endpoint)
+            {
                 return child
             }
             try await Task.sleep(for: .milliseconds(100))
@@ -443,7 +465,8 @@ public final class VirtualRouter: Sendable {
         try? FileManager.default.removeItem(at: pidFile)
         let log = stateDirectory.appendingPathComponent("dropbear.log")
         let logStart = (try? FileManager.default.attributesOfItem(atPath: log.path)[.size] as? Int) ?? 0
-        let command = SandboxInit.command(endpoint: endpoint, hostKeyPath: "/" + hostKeyPath, pidFile: "/var/run/dropbear.pid")
+        let command = SandboxInit.command(
+            endpoint: endpoint, hostKeyPath: "/" + hostKeyPath, pidFile: "/var/run/dropbear.pid")
         let child = try ChildProcess.spawn(
             SandboxCommand.arguments(tools: tools, tree: tree, tmpfs: tmpfs, command: command), outputFile: log.path)
         let deadline = ContinuousClock.now + .seconds(20)
@@ -451,7 +474,8 @@ public final class VirtualRouter: Sendable {
             while true {
                 if let termination = child.poll() {
                     throw VirtualRouterError(
-                        .sandboxFailed, "the sandbox ended (\(termination)) before its SSH server listened: \(newLogText(log, from: logStart))",
+                        .sandboxFailed,
+                        "the sandbox ended (\(termination)) before its SSH server listened: \(newLogText(log, from: logStart))",
                         remedy: "check bubblewrap works here (`bwrap --ro-bind / / true`)")
                 }
                 if let pid = try? String(contentsOf: pidFile, encoding: .utf8), !pid.isEmpty {
@@ -464,7 +488,8 @@ public final class VirtualRouter: Sendable {
                 }
                 if ContinuousClock.now > deadline {
                     throw VirtualRouterError(
-                        .sandboxFailed, "the sandboxed SSH server did not listen within 20 s: \(newLogText(log, from: logStart))")
+                        .sandboxFailed,
+                        "the sandboxed SSH server did not listen within 20 s: \(newLogText(log, from: logStart))")
                 }
                 try await Task.sleep(for: .milliseconds(5))
             }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process started with `posix_spawn` in its own process group.
@@ -26,7 +26,9 @@ struct ChildProcess: Sendable {
         return ChildProcess(pid: try result.get())
     }
 
-    private static func spawnNow(_ arguments: [String], outputFile: String?, outputFD: Int32?) -> Result<pid_t, VirtualRouterError> {
+    private static func spawnNow(_ arguments: [String], outputFile: String?, outputFD: Int32?) -> Result<
+        pid_t, VirtualRouterError
+    > {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -63,10 +65,11 @@ struct ChildProcess: Sendable {
         var pid: pid_t = 0
         let status = posix_spawnp(&pid, arguments[0], &actions, &attributes, cArguments, environ)
         guard status == 0 else {
-            return .failure(VirtualRouterError(
-                .toolMissing,
-                "cannot start \(arguments[0]): \(String(cString: strerror(status)))",
-                remedy: "run `bash .ci/setup` to install the virtual router's tools"))
+            return .failure(
+                VirtualRouterError(
+                    .toolMissing,
+                    "cannot start \(arguments[0]): \(String(cString: strerror(status)))",
+                    remedy: "run `bash .ci/setup` to install the virtual router's tools"))
         }
         return .success(pid)
     }
@@ -93,7 +96,8 @@ struct ChildProcess: Sendable {
         guard termination == .exited(0) else {
             throw VirtualRouterError(
                 .toolFailed,
-                "`\(arguments.joined(separator: " "))` ended with \(termination): \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
+                "`\(arguments.joined(separator: " "))` ended with \(termination): \(text.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
         }
         return text
     }
@@ -105,7 +109,8 @@ struct ChildProcess: Sendable {
         let started: Result<(ChildProcess, Int32, Int32), VirtualRouterError> = Spawner.shared.perform {
             var fds: [Int32] = [0, 0]
             guard pipe(&fds) == 0 else {
-                return .failure(VirtualRouterError(.sandboxFailed, "pipe() failed: \(String(cString: strerror(errno)))"))
+                return .failure(
+                    VirtualRouterError(.sandboxFailed, "pipe() failed: \(String(cString: strerror(errno)))"))
             }
             _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
             _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)

@@ -18,10 +18,10 @@ enum FixtureLocator {
         }
         // This file is Sources/VirtualRouter/Core/FixtureLocator.swift.
         return URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // Core
-            .deletingLastPathComponent()  // VirtualRouter
-            .deletingLastPathComponent()  // Sources
-            .deletingLastPathComponent()  // package root
+            .deletingLastPathComponent() // Core
+            .deletingLastPathComponent() // VirtualRouter
+            .deletingLastPathComponent() // Sources
+            .deletingLastPathComponent() // package root
             .appendingPathComponent("Fixtures/routers", isDirectory: true)
     }
 

@@ -58,7 +58,8 @@ struct HostTools: Sendable {
     /// busybox-static's ash is "standalone": it runs any applet it has (nohup, timeout, stat…)
     /// whatever PATH says, which would hide exactly what a stock router lacks — so it is refused.
     private static func findBusybox() throws -> String {
-        let path = ProcessInfo.processInfo.environment["WRTFORM_BUSYBOX"].flatMap { $0.isEmpty ? nil : $0 }
+        let path =
+            ProcessInfo.processInfo.environment["WRTFORM_BUSYBOX"].flatMap { $0.isEmpty ? nil : $0 }
             ?? unpackedBusybox
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw VirtualRouterError(
@@ -70,7 +71,8 @@ struct HostTools: Sendable {
         ])
         guard termination != .exited(0) else {
             throw VirtualRouterError(
-                .toolFailed, "\(path) runs applets regardless of PATH (found nohup at '\(output.trimmingCharacters(in: .whitespacesAndNewlines))')",
+                .toolFailed,
+                "\(path) runs applets regardless of PATH (found nohup at '\(output.trimmingCharacters(in: .whitespacesAndNewlines))')",
                 remedy: "use Debian's dynamic busybox package, not busybox-static (`bash .ci/setup`)")
         }
         return path
@@ -78,7 +80,8 @@ struct HostTools: Sendable {
 
     private static func find(_ name: String, package: String) throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let directories = path.split(separator: ":").map(String.init)
+        let directories =
+            path.split(separator: ":").map(String.init)
             + ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
         for directory in directories {
             let candidate = directory + "/" + name

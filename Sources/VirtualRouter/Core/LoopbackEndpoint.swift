@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where a router's SSH server listens: a loopback address of its own (127.X.Y.Z; Linux routes all
@@ -32,7 +32,8 @@ struct LoopbackEndpoint: Sendable, Equatable {
         }
         throw VirtualRouterError(
             .socketFailed, "no port in 20000-31999 could be bound on \(host)",
-            remedy: "check that addresses of 127.0.0.0/8 other than 127.0.0.1 reach `lo` here (ip route show table local)")
+            remedy:
+                "check that addresses of 127.0.0.0/8 other than 127.0.0.1 reach `lo` here (ip route show table local)")
     }
 
     private static func nextAddress() -> String {

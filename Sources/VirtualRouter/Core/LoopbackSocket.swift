@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Thin wrappers over the BSD socket calls the delaying proxy and the port picker need.
@@ -57,7 +57,9 @@ enum LoopbackSocket {
         var entry: UnsafeMutablePointer<addrinfo>? = first
         var lastError = VirtualRouterError(.socketFailed, "no address for \(host):\(port)")
         while let info = entry {
-            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
+            let fd = socket(
+                info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue),
+                info.pointee.ai_protocol)
             if fd >= 0 {
                 if Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
                     noDelay(fd)

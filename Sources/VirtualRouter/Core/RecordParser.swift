@@ -19,9 +19,10 @@ enum RecordParser {
             }
             let end = index + 3 + count
             guard end <= fields.count else { break }
-            calls.append(ServiceCall(
-                service: fields[index], arguments: Array(fields[(index + 3)..<end]),
-                time: Date(timeIntervalSince1970: seconds)))
+            calls.append(
+                ServiceCall(
+                    service: fields[index], arguments: Array(fields[(index + 3)..<end]),
+                    time: Date(timeIntervalSince1970: seconds)))
             index = end
         }
         return calls

@@ -25,7 +25,10 @@ struct RouterTree: Sendable {
         }
 
         let tree = RouterTree(root: root, record: record)
-        for directory in ["bin", "sbin", "usr/bin", "usr/sbin", "lib", "etc/init.d", "proc", "dev", "sys", "mnt", "overlay", String(RouterScripts.recordMount.dropFirst())] {
+        for directory in [
+            "bin", "sbin", "usr/bin", "usr/sbin", "lib", "etc/init.d", "proc", "dev", "sys", "mnt", "overlay",
+            String(RouterScripts.recordMount.dropFirst()),
+        ] {
             try tree.makeDirectory(directory)
         }
         // The network devices a DSA router has (/sys/class/net; here plain directories): the
@@ -81,7 +84,8 @@ struct RouterTree: Sendable {
             try Data(text.utf8).write(to: temporary)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temporary.path)
         } else {
-            try FileManager.default.createSymbolicLink(atPath: temporary.path, withDestinationPath: Self.appletLinkTarget(path))
+            try FileManager.default.createSymbolicLink(
+                atPath: temporary.path, withDestinationPath: Self.appletLinkTarget(path))
         }
         guard rename(temporary.path, url(path).path) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -8,7 +8,8 @@ enum SandboxCommand {
     static let hostname = "OpenWrt"
     static let path = "/usr/sbin:/usr/bin:/sbin:/bin"
 
-    static func arguments(tools: HostTools, tree: RouterTree, tmpfs: [String: Int] = [:], command: [String]) -> [String] {
+    static func arguments(tools: HostTools, tree: RouterTree, tmpfs: [String: Int] = [:], command: [String]) -> [String]
+    {
         var arguments = [
             tools.bwrap,
             "--die-with-parent",

@@ -30,7 +30,8 @@ enum SandboxProcesses {
 
     /// The process's name as the kernel keeps it (/proc/PID/comm), or nil once it is gone.
     static func name(of pid: pid_t) -> String? {
-        (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     /// Whether the sandbox whose outer bwrap is `bwrap` has its SSH server (the dropbear the

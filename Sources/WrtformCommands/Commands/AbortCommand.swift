@@ -30,17 +30,21 @@ extension Wrtform {
                     case .pending, .writing:
                         break
                     case .restored, .reverted, .rolledBack, .aborted:
-                        PendingRuns.report(report, router: router, runID: runID, status: run.status.rawValue, printer: printer,
-                                           text: "Run \(runID) is \(run.status.rawValue) already: nothing to abort.")
+                        PendingRuns.report(
+                            report, router: router, runID: runID, status: run.status.rawValue, printer: printer,
+                            text: "Run \(runID) is \(run.status.rawValue) already: nothing to abort.")
                         return
                     case .done:
                         throw CommandFailure(
-                            EngineError(.conflict, "run \(runID) was confirmed: it stands", hint: "`wrtform rollback \(runID)` undoes it"),
+                            EngineError(
+                                .conflict, "run \(runID) was confirmed: it stands",
+                                hint: "`wrtform rollback \(runID)` undoes it"),
                             target: router.name, runID: runID, status: run.status.rawValue)
                     default:
                         throw CommandFailure(
                             EngineError(
-                                .conflict, "run \(runID) is \(run.status.rawValue): restoring it could undo changes made since",
+                                .conflict,
+                                "run \(runID) is \(run.status.rawValue): restoring it could undo changes made since",
                                 hint: "`wrtform rollback \(runID) --dry-run` shows what undoing it would change"),
                             target: router.name, runID: runID, status: run.status.rawValue)
                     }
@@ -52,12 +56,18 @@ extension Wrtform {
                     // The watchdog may have got there first (the restore then finds the run reverted).
                     let after = try? await PendingRuns.find(runID, on: router)
                     if let after, after.status != .restored {
-                        PendingRuns.report(report, router: router, runID: runID, status: after.status.rawValue, printer: printer,
-                                           text: "Run \(runID) was \(after.status.rawValue) by the router meanwhile: its files are restored.")
+                        PendingRuns.report(
+                            report, router: router, runID: runID, status: after.status.rawValue, printer: printer,
+                            text:
+                                "Run \(runID) was \(after.status.rawValue) by the router meanwhile: its files are restored."
+                        )
                         return
                     }
-                    PendingRuns.report(report, router: router, runID: runID, status: "restored", printer: printer,
-                                       text: printer.styled("Aborted run \(runID): its files are restored, the lock released; services reload in the background.", .bold))
+                    PendingRuns.report(
+                        report, router: router, runID: runID, status: "restored", printer: printer,
+                        text: printer.styled(
+                            "Aborted run \(runID): its files are restored, the lock released; services reload in the background.",
+                            .bold))
                 }
             }
         }

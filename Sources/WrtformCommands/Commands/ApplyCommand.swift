@@ -25,17 +25,24 @@ extension Wrtform {
         @Flag(help: "Print one JSON document instead of text (needs --yes).") var json = false
         @Flag(help: "Plan over others' uncommitted uci or LuCI changes (staged in /tmp/.uci or an rpcd session).")
         var ignoreStagedChanges = false
-        @Flag(help: "Break the lock of a run that died (never a live run's: one waiting for confirmation, reloading, or under 2 minutes old).")
+        @Flag(
+            help:
+                "Break the lock of a run that died (never a live run's: one waiting for confirmation, reloading, or under 2 minutes old)."
+        )
         var breakLock = false
         @Flag(help: "Both --ignore-staged-changes and --break-lock.") var force = false
-        @Option(help: "Seconds the router waits for confirmation before restoring by itself (10-3600).") var confirmTimeout: Int = 90
+        @Option(help: "Seconds the router waits for confirmation before restoring by itself (10-3600).")
+        var confirmTimeout: Int = 90
         @Flag(help: "Do not arm the router-side watchdog (not recommended: a change that cuts you off stays).")
         var noWatchdog = false
         @Flag(name: .customLong("no-confirm"), help: .hidden) var noConfirm = false
         @Flag(help: "Skip the post-reload checks.") var skipVerify = false
         @Flag(help: "Show the plan one line per change, without file diffs.") var compact = false
         @Flag(help: "Show new files whole in the plan.") var full = false
-        @Option(help: "Seconds to keep polling post-reload checks and health probes that fail (default: 30, and always 10 s under --confirm-timeout).")
+        @Option(
+            help:
+                "Seconds to keep polling post-reload checks and health probes that fail (default: 30, and always 10 s under --confirm-timeout)."
+        )
         var verifyTimeout: Int?
 
         var withoutWatchdog: Bool { noWatchdog || noConfirm }
@@ -47,11 +54,16 @@ extension Wrtform {
 
         func validate() throws {
             if json && !yes { throw ValidationError("--json needs --yes (there is no one to ask)") }
-            if !(10...3600).contains(confirmTimeout) { throw ValidationError("--confirm-timeout must be 10-3600 seconds") }
-            if let verifyTimeout, verifyTimeout < 0 { throw ValidationError("--verify-timeout must be 0 or more seconds") }
+            if !(10...3600).contains(confirmTimeout) {
+                throw ValidationError("--confirm-timeout must be 10-3600 seconds")
+            }
+            if let verifyTimeout, verifyTimeout < 0 {
+                throw ValidationError("--verify-timeout must be 0 or more seconds")
+            }
             if let verifyTimeout, !withoutWatchdog && !skipVerify && verifyTimeout >= confirmTimeout {
                 throw ValidationError(
-                    "--verify-timeout (\(verifyTimeout) s) must be shorter than --confirm-timeout (\(confirmTimeout) s): the router would restore before the checks could pass")
+                    "--verify-timeout (\(verifyTimeout) s) must be shorter than --confirm-timeout (\(confirmTimeout) s): the router would restore before the checks could pass"
+                )
             }
         }
 
@@ -60,62 +72,78 @@ extension Wrtform {
             var report = json ? JSONReport(command: "apply") : nil
             try await reportingErrors(Printer(console: console), json: report) {
                 try await PlanSession.run(
-                    playbook: playbook, target: target, output: output, force: force || ignoreStagedChanges, console: console,
+                    playbook: playbook, target: target, output: output, force: force || ignoreStagedChanges,
+                    console: console,
                     prune: !noPrune && playbook.steps.isEmpty
                 ) { session in
-                let printer = session.printer
-                var plan = session.plan
-                let confirmWithin = withoutWatchdog ? nil : confirmTimeout
-                let tracker = RunTracker(routerTime: plan.snapshot.routerTime, confirmTimeout: confirmWithin)
-                let routerName = session.router.name
-                let interruption = Interruption.install(console: console) { tracker.interruptedMessage(router: routerName) }
-                defer { interruption.remove() }
-                let options = ApplyOptions(
-                    owner: LocalState.owner(console.environment), playbook: session.loaded.playbook.name,
-                    confirmTimeout: confirmWithin, skipVerify: skipVerify, probes: session.loaded.playbook.probes,
-                    verifyTimeout: effectiveVerifyTimeout, breakLock: force || breakLock,
-                    localJournalDirectory: LocalState.directory(console.environment))
-                let events = TrackingEvents(tracker: tracker, inner: EventPrinter(printer: printer, quiet: json))
-                let applier = Applier(options: options, events: events)
-                if withoutWatchdog && !json { printer.warning("--no-watchdog: if this change cuts you off, the router keeps it") }
-                for attempt in 1...3 {
-                    if !json { PlanRenderer(printer: printer, compact: compact, full: full).render(plan, target: session.router.name) }
-                    guard plan.hasChanges else {
-                        if var done = report {
-                            done.target = session.router.name
-                            done.add(plan)
-                            done.status = "no-changes"
-                            printer.line(done.encoded())
-                        } else {
-                            printer.line("Nothing to apply: no files written, no services reloaded.")
-                        }
-                        return
+                    let printer = session.printer
+                    var plan = session.plan
+                    let confirmWithin = withoutWatchdog ? nil : confirmTimeout
+                    let tracker = RunTracker(routerTime: plan.snapshot.routerTime, confirmTimeout: confirmWithin)
+                    let routerName = session.router.name
+                    let interruption = Interruption.install(console: console) {
+                        tracker.interruptedMessage(router: routerName)
                     }
-                    if !yes { try Confirmation.ask("Apply these changes to \(session.router.name)?", action: "apply", printer: printer) }
-                    do {
-                        let result = try await applier.apply(plan, to: session.router)
-                        if var done = report {
-                            done.target = session.router.name
-                            done.add(plan)
-                            done.runID = result.runID
-                            done.status = result.status.rawValue
-                            done.checks = result.checks.map { .init(description: $0.description, status: $0.status.rawValue) }
-                            printer.line(done.encoded())
-                        } else {
-                            printer.line(printer.styled("Applied run \(result.runID ?? "-"): \(result.filesWritten.count) file(s) written, "
-                                + "\(result.servicesReloaded.isEmpty ? "nothing reloaded" : "reloaded " + result.servicesReloaded.joined(separator: ", ")).", .bold))
-                        }
-                        return
-                    } catch let error as EngineError where error.kind == .changedSincePlan && attempt < 3 {
-                        printer.warning("\(error.message); planning again")
-                        plan = try await session.replan(force: force || ignoreStagedChanges)
-                        let earlier = report?.warnings ?? []
-                        report?.warnings = earlier + [error.message]
-                    } catch {
-                        let (runID, status) = tracker.outcome
-                        throw CommandFailure(error, target: session.router.name, runID: runID, status: status)
+                    defer { interruption.remove() }
+                    let options = ApplyOptions(
+                        owner: LocalState.owner(console.environment), playbook: session.loaded.playbook.name,
+                        confirmTimeout: confirmWithin, skipVerify: skipVerify, probes: session.loaded.playbook.probes,
+                        verifyTimeout: effectiveVerifyTimeout, breakLock: force || breakLock,
+                        localJournalDirectory: LocalState.directory(console.environment))
+                    let events = TrackingEvents(tracker: tracker, inner: EventPrinter(printer: printer, quiet: json))
+                    let applier = Applier(options: options, events: events)
+                    if withoutWatchdog && !json {
+                        printer.warning("--no-watchdog: if this change cuts you off, the router keeps it")
                     }
-                }
+                    for attempt in 1...3 {
+                        if !json {
+                            PlanRenderer(printer: printer, compact: compact, full: full).render(
+                                plan, target: session.router.name)
+                        }
+                        guard plan.hasChanges else {
+                            if var done = report {
+                                done.target = session.router.name
+                                done.add(plan)
+                                done.status = "no-changes"
+                                printer.line(done.encoded())
+                            } else {
+                                printer.line("Nothing to apply: no files written, no services reloaded.")
+                            }
+                            return
+                        }
+                        if !yes {
+                            try Confirmation.ask(
+                                "Apply these changes to \(session.router.name)?", action: "apply", printer: printer)
+                        }
+                        do {
+                            let result = try await applier.apply(plan, to: session.router)
+                            if var done = report {
+                                done.target = session.router.name
+                                done.add(plan)
+                                done.runID = result.runID
+                                done.status = result.status.rawValue
+                                done.checks = result.checks.map {
+                                    .init(description: $0.description, status: $0.status.rawValue)
+                                }
+                                printer.line(done.encoded())
+                            } else {
+                                printer.line(
+                                    printer.styled(
+                                        "Applied run \(result.runID ?? "-"): \(result.filesWritten.count) file(s) written, "
+                                            + "\(result.servicesReloaded.isEmpty ? "nothing reloaded" : "reloaded " + result.servicesReloaded.joined(separator: ", ")).",
+                                        .bold))
+                            }
+                            return
+                        } catch let error as EngineError where error.kind == .changedSincePlan && attempt < 3 {
+                            printer.warning("\(error.message); planning again")
+                            plan = try await session.replan(force: force || ignoreStagedChanges)
+                            let earlier = report?.warnings ?? []
+                            report?.warnings = earlier + [error.message]
+                        } catch {
+                            let (runID, status) = tracker.outcome
+                            throw CommandFailure(error, target: session.router.name, runID: runID, status: status)
+                        }
+                    }
                 }
             }
         }

@@ -28,20 +28,25 @@ extension Wrtform {
                     let run = try await PendingRuns.find(runID, on: router)
                     switch run.status {
                     case .done:
-                        PendingRuns.report(report, router: router, runID: runID, status: "done", printer: printer,
-                                           text: "Run \(runID) is confirmed already: it stands.")
+                        PendingRuns.report(
+                            report, router: router, runID: runID, status: "done", printer: printer,
+                            text: "Run \(runID) is confirmed already: it stands.")
                         return
                     case .pending:
                         break
                     case .writing:
                         throw CommandFailure(
                             EngineError(
-                                .conflict, "run \(runID) was cut off while writing: its files may be a mix, so it cannot be confirmed",
+                                .conflict,
+                                "run \(runID) was cut off while writing: its files may be a mix, so it cannot be confirmed",
                                 hint: "`wrtform abort \(runID)` restores them"),
                             target: router.name, runID: runID, status: run.status.rawValue)
                     default:
                         throw CommandFailure(
-                            EngineError(.conflict, "run \(runID) is \(run.status.rawValue), not waiting for confirmation: nothing to confirm"),
+                            EngineError(
+                                .conflict,
+                                "run \(runID) is \(run.status.rawValue), not waiting for confirmation: nothing to confirm"
+                            ),
                             target: router.name, runID: runID, status: run.status.rawValue)
                     }
                     let outcome = try await router.finish(FinishRequest(runID: runID, checks: [], pollTimeout: 0))
@@ -50,8 +55,10 @@ extension Wrtform {
                             EngineError(.applyFailed, "run \(runID) was not confirmed", hint: "see `wrtform history`"),
                             target: router.name, runID: runID, status: nil)
                     }
-                    PendingRuns.report(report, router: router, runID: runID, status: "done", printer: printer,
-                                       text: printer.styled("Confirmed run \(runID): it stands; its watchdog is stopped and the lock released.", .bold))
+                    PendingRuns.report(
+                        report, router: router, runID: runID, status: "done", printer: printer,
+                        text: printer.styled(
+                            "Confirmed run \(runID): it stands; its watchdog is stopped and the lock released.", .bold))
                 }
             }
         }

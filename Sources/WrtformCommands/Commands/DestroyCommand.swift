@@ -26,12 +26,18 @@ extension Wrtform {
         @Flag(help: "Destroy without asking.") var yes = false
         @Flag(help: "Show the plan; write nothing.") var dryRun = false
         @Flag(help: "Print one JSON document instead of text (needs --yes or --dry-run).") var json = false
-        @Flag(help: "Plan over others' uncommitted changes, and break a lock left by a run that died.") var force = false
-        @Option(help: "Seconds the router waits for confirmation before restoring by itself.") var confirmTimeout: Int = 90
+        @Flag(help: "Plan over others' uncommitted changes, and break a lock left by a run that died.") var force =
+            false
+        @Option(help: "Seconds the router waits for confirmation before restoring by itself.") var confirmTimeout: Int =
+            90
 
         func validate() throws {
-            if json && !yes && !dryRun { throw ValidationError("--json needs --yes or --dry-run (there is no one to ask)") }
-            if !(10...3600).contains(confirmTimeout) { throw ValidationError("--confirm-timeout must be 10-3600 seconds") }
+            if json && !yes && !dryRun {
+                throw ValidationError("--json needs --yes or --dry-run (there is no one to ask)")
+            }
+            if !(10...3600).contains(confirmTimeout) {
+                throw ValidationError("--confirm-timeout must be 10-3600 seconds")
+            }
         }
 
         func run() async throws {
@@ -46,7 +52,8 @@ extension Wrtform {
                     let snapshot = try await planner.snapshot(of: graph, from: router)
                     guard try OwnershipState.record(in: snapshot).playbooks[name] != nil else {
                         throw EngineError(
-                            .notFound, "\(router.name) has no ownership record for playbook '\(name)': it owns nothing there",
+                            .notFound,
+                            "\(router.name) has no ownership record for playbook '\(name)': it owns nothing there",
                             hint: "see `wrtform state`")
                     }
                     let plan = try planner.plan(graph, on: snapshot)
@@ -54,21 +61,32 @@ extension Wrtform {
                     report?.add(plan)
                     if !json { PlanRenderer(printer: printer).render(plan, target: router.name) }
                     guard plan.hasChanges, !dryRun else {
-                        if var done = report { done.status = dryRun ? "dry-run" : "no-changes"; printer.line(done.encoded()) }
+                        if var done = report {
+                            done.status = dryRun ? "dry-run" : "no-changes"
+                            printer.line(done.encoded())
+                        }
                         return
                     }
-                    if !yes { try Confirmation.ask("Destroy playbook '\(name)' on \(router.name)?", action: "destroy", printer: printer) }
+                    if !yes {
+                        try Confirmation.ask(
+                            "Destroy playbook '\(name)' on \(router.name)?", action: "destroy", printer: printer)
+                    }
                     let options = ApplyOptions(
-                        owner: LocalState.owner(console.environment), playbook: "destroy \(name)", confirmTimeout: confirmTimeout,
+                        owner: LocalState.owner(console.environment), playbook: "destroy \(name)",
+                        confirmTimeout: confirmTimeout,
                         breakLock: force, localJournalDirectory: LocalState.directory(console.environment))
-                    let result = try await Applier(options: options, events: EventPrinter(printer: printer, quiet: json))
-                        .apply(plan, to: router)
+                    let result = try await Applier(
+                        options: options, events: EventPrinter(printer: printer, quiet: json)
+                    )
+                    .apply(plan, to: router)
                     if var done = report {
                         done.runID = result.runID
                         done.status = result.status.rawValue
                         printer.line(done.encoded())
                     } else {
-                        printer.line(printer.styled("Destroyed '\(name)' as run \(result.runID ?? "-") (undo: wrtform rollback).", .bold))
+                        printer.line(
+                            printer.styled(
+                                "Destroyed '\(name)' as run \(result.runID ?? "-") (undo: wrtform rollback).", .bold))
                     }
                 }
             }
@@ -77,7 +95,8 @@ extension Wrtform {
         /// A playbook file's `name`, or the argument itself when no such file exists.
         static func playbookName(_ argument: String) throws -> String {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue
+            else {
                 return argument
             }
             return try PlaybookLoader().load(path: argument, overrides: [:], secrets: .placeholders).name

@@ -27,7 +27,8 @@ extension Wrtform {
                 let loaded = try LoadedPlaybook(playbook, resolveSecrets: false, console: console)
                 let hostnames = DoctorHostnames.from(loaded.playbook)
                 guard let setup = DoctorSetup(steps: loaded.graph.ordered, hostnames: hostnames) else {
-                    throw EngineError(.invalidInput, "\(playbook.playbook) has no PPPoE interface step for doctor to check")
+                    throw EngineError(
+                        .invalidInput, "\(playbook.playbook) has no PPPoE interface step for doctor to check")
                 }
                 let doctor = Doctor(setup: setup)
                 let (router, findings) = try await TargetConnector.withRouter(target, console: console) { router in
@@ -37,7 +38,8 @@ extension Wrtform {
                     report?.target = router.name
                     report?.checks = findings.map {
                         .init(
-                            description: "\($0.check): \($0.detail)" + ($0.hint.map { " (\($0))" } ?? ""), status: $0.status.rawValue,
+                            description: "\($0.check): \($0.detail)" + ($0.hint.map { " (\($0))" } ?? ""),
+                            status: $0.status.rawValue,
                             id: $0.id, detail: $0.detail, hint: $0.hint)
                     }
                     printer.line(report?.encoded() ?? "")

@@ -35,9 +35,14 @@ extension Wrtform {
                     return
                 }
                 printer.line("target:    \(router.name)")
-                printer.line("release:   \(facts.release["DISTRIB_DESCRIPTION"] ?? facts.release["DISTRIB_RELEASE"] ?? "unknown (no /etc/openwrt_release)")")
+                printer.line(
+                    "release:   \(facts.release["DISTRIB_DESCRIPTION"] ?? facts.release["DISTRIB_RELEASE"] ?? "unknown (no /etc/openwrt_release)")"
+                )
                 printer.line("hostname:  \(facts.hostname.isEmpty ? "unknown" : facts.hostname)")
-                printer.line("tools:     " + facts.tools.keys.sorted().map { "\($0) \(facts.tools[$0] == true ? "yes" : "no")" }.joined(separator: ", "))
+                printer.line(
+                    "tools:     "
+                        + facts.tools.keys.sorted().map { "\($0) \(facts.tools[$0] == true ? "yes" : "no")" }.joined(
+                            separator: ", "))
                 printer.line("packages:  \(facts.packageManager)")
                 printer.line("configs:   \(facts.configs.joined(separator: ", "))")
             }

@@ -47,15 +47,22 @@ extension Wrtform {
                 }
                 let statusWidth = max(6, runs.map(\.status.rawValue.count).max() ?? 0)
                 let idWidth = max(6, runs.map(\.id.count).max() ?? 0)
-                func row(_ id: String, _ when: String, _ status: String, _ playbook: String, _ files: String) -> String {
-                    [id.padded(idWidth), when.padded(19), status.padded(statusWidth), playbook, files].joined(separator: "  ")
+                func row(_ id: String, _ when: String, _ status: String, _ playbook: String, _ files: String) -> String
+                {
+                    [id.padded(idWidth), when.padded(19), status.padded(statusWidth), playbook, files].joined(
+                        separator: "  ")
                 }
                 printer.line(printer.styled(row("RUN", "WHEN (UTC)", "STATUS", "PLAYBOOK", "FILES"), .bold))
                 for run in runs {
-                    printer.line(row(run.id, Self.when(run.time), run.status.rawValue, run.playbook, run.files.joined(separator: ", ")))
+                    printer.line(
+                        row(
+                            run.id, Self.when(run.time), run.status.rawValue, run.playbook,
+                            run.files.joined(separator: ", ")))
                 }
                 for run in runs where run.status == .pending {
-                    printer.warning("run \(run.id) waits for confirmation: `wrtform confirm \(run.id)` keeps it, `wrtform abort \(run.id)` restores it now")
+                    printer.warning(
+                        "run \(run.id) waits for confirmation: `wrtform confirm \(run.id)` keeps it, `wrtform abort \(run.id)` restores it now"
+                    )
                 }
             }
         }

@@ -23,25 +23,41 @@ extension Wrtform {
                 """)
 
         @OptionGroup var target: TargetOptions
-        @Option(name: [.short, .customLong("output")], help: "Write the playbook to FILE instead of stdout.") var output: String?
-        @Option(help: "The playbook's name (what --adopt records as the owner; default: the router's hostname).") var name: String?
-        @Option(help: "Only these configs under /etc/config (comma-separated; default network,firewall).") var config: [String] = []
-        @Option(help: "Only steps of these kinds (comma-separated, e.g. redirect,firewall-zone).") var kind: [String] = []
+        @Option(name: [.short, .customLong("output")], help: "Write the playbook to FILE instead of stdout.")
+        var output: String?
+        @Option(help: "The playbook's name (what --adopt records as the owner; default: the router's hostname).")
+        var name: String?
+        @Option(help: "Only these configs under /etc/config (comma-separated; default network,firewall).") var config:
+            [String] = []
+        @Option(help: "Only steps of these kinds (comma-separated, e.g. redirect,firewall-zone).") var kind: [String] =
+            []
         @Option(help: "Only these interfaces (comma-separated or repeated; default all).") var interface: [String] = []
         @Flag(help: "Every config on the router, not just network and firewall.") var all = false
-        @Flag(help: "Also what a fresh OpenWrt 24.10 has unchanged (defaults, stock zones and rules).") var includeStock = false
-        @Flag(help: "Record the imported steps as owned by the playbook on the router (one journaled write).") var adopt = false
+        @Flag(help: "Also what a fresh OpenWrt 24.10 has unchanged (defaults, stock zones and rules).")
+        var includeStock = false
+        @Flag(help: "Record the imported steps as owned by the playbook on the router (one journaled write).")
+        var adopt = false
         @Flag(help: "Import even though someone else has uncommitted changes on the router.") var force = false
 
         static func split(_ values: [String]) -> [String] {
-            values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+            values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter {
+                !$0.isEmpty
+            }
         }
 
         func validate() throws {
             for kind in Self.split(kind) where StepKind(rawValue: kind) == nil {
-                throw ValidationError("--kind \(kind): not a step kind (one of \(StepKind.names.joined(separator: ", ")))")
+                throw ValidationError(
+                    "--kind \(kind): not a step kind (one of \(StepKind.names.joined(separator: ", ")))")
             }
-            if let name, name.isEmpty || !name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0)) }) {
+            if let name,
+                name.isEmpty
+                    || !name.unicodeScalars.allSatisfy({
+                        $0.isASCII
+                            && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
+                                || "_-.".unicodeScalars.contains($0))
+                    })
+            {
                 throw ValidationError("--name \(name): use letters, digits, '_', '-' and '.'")
             }
         }
@@ -69,7 +85,9 @@ extension Wrtform {
                         do {
                             try yaml.write(toFile: output, atomically: true, encoding: .utf8)
                         } catch {
-                            throw EngineError(.invalidInput, "cannot write \(output): \(error.localizedDescription)", hint: "check the directory exists and is writable")
+                            throw EngineError(
+                                .invalidInput, "cannot write \(output): \(error.localizedDescription)",
+                                hint: "check the directory exists and is writable")
                         }
                         console.err("Wrote \(output): \(imported.steps.count) step(s) from \(router.name).\n")
                     } else {
@@ -90,16 +108,23 @@ extension Wrtform {
                         localJournalDirectory: LocalState.directory(console.environment))
                     var progress = console
                     progress.out = console.err
-                    let result = try await Applier(options: applyOptions, events: EventPrinter(printer: Printer(console: progress), quiet: true))
-                        .apply(plan, to: router)
-                    console.err("Adopted: '\(imported.name)' owns \(imported.steps.count) step(s) on \(router.name) (run \(result.runID ?? "-")); no config changed.\n")
+                    let result = try await Applier(
+                        options: applyOptions, events: EventPrinter(printer: Printer(console: progress), quiet: true)
+                    )
+                    .apply(plan, to: router)
+                    console.err(
+                        "Adopted: '\(imported.name)' owns \(imported.steps.count) step(s) on \(router.name) (run \(result.runID ?? "-")); no config changed.\n"
+                    )
                 }
             }
         }
 
         /// The router's hostname as a playbook name: "OpenWrt" gives "openwrt".
         static func defaultName(_ hostname: String) -> String {
-            let clean = String(hostname.lowercased().unicodeScalars.filter { $0.isASCII && (($0.properties.isAlphabetic || ("0"..."9").contains($0)) || $0 == "-" || $0 == "_") })
+            let clean = String(
+                hostname.lowercased().unicodeScalars.filter {
+                    $0.isASCII && (($0.properties.isAlphabetic || ("0"..."9").contains($0)) || $0 == "-" || $0 == "_")
+                })
             return clean.isEmpty ? "imported" : clean
         }
     }

@@ -21,9 +21,11 @@ extension Wrtform {
         @OptionGroup var output: OutputOptions
         @Flag(help: "Leave alone what the playbook owned but no longer names (default: remove it).") var noPrune = false
         @Flag(help: "Print one JSON document instead of text.") var json = false
-        @Flag(help: "Plan even though someone else has uncommitted uci or LuCI changes on the router.") var force = false
+        @Flag(help: "Plan even though someone else has uncommitted uci or LuCI changes on the router.") var force =
+            false
         @Flag(help: "One line per change; no file diffs.") var compact = false
-        @Flag(help: "Show new files whole (by default one over 40 lines shows its head, size and hash).") var full = false
+        @Flag(help: "Show new files whole (by default one over 40 lines shows its head, size and hash).") var full =
+            false
 
         func run() async throws {
             let console = Console.current
@@ -33,14 +35,15 @@ extension Wrtform {
                     playbook: playbook, target: target, output: output, force: force, console: console,
                     prune: !noPrune && playbook.steps.isEmpty
                 ) { session in
-                if var report {
-                    report.target = session.router.name
-                    report.add(session.plan)
-                    session.printer.line(report.encoded())
-                } else {
-                    PlanRenderer(printer: session.printer, compact: compact, full: full).render(session.plan, target: session.router.name)
-                }
-                return session.plan.hasChanges ? WrtformExit.changesPending : WrtformExit.success
+                    if var report {
+                        report.target = session.router.name
+                        report.add(session.plan)
+                        session.printer.line(report.encoded())
+                    } else {
+                        PlanRenderer(printer: session.printer, compact: compact, full: full).render(
+                            session.plan, target: session.router.name)
+                    }
+                    return session.plan.hasChanges ? WrtformExit.changesPending : WrtformExit.success
                 }
             }
             if code != WrtformExit.success { throw ExitWith(code: code) }

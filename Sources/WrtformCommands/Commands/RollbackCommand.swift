@@ -22,14 +22,22 @@ extension Wrtform {
         @OptionGroup var output: OutputOptions
         @Flag(help: "Roll back without asking.") var yes = false
         @Flag(help: "Show the rollback's diff; write nothing.") var dryRun = false
-        @Flag(help: "Conflicts: restore the run's old values even where they were changed since (this --force breaks no lock).")
+        @Flag(
+            help:
+                "Conflicts: restore the run's old values even where they were changed since (this --force breaks no lock)."
+        )
         var force = false
         @Flag(help: "Print one JSON document instead of text (needs --yes, or --dry-run).") var json = false
-        @Option(help: "Seconds the router waits for confirmation before restoring by itself.") var confirmTimeout: Int = 90
+        @Option(help: "Seconds the router waits for confirmation before restoring by itself.") var confirmTimeout: Int =
+            90
 
         func validate() throws {
-            if !(10...3600).contains(confirmTimeout) { throw ValidationError("--confirm-timeout must be 10-3600 seconds") }
-            if json && !yes && !dryRun { throw ValidationError("--json needs --yes or --dry-run (there is no one to ask)") }
+            if !(10...3600).contains(confirmTimeout) {
+                throw ValidationError("--confirm-timeout must be 10-3600 seconds")
+            }
+            if json && !yes && !dryRun {
+                throw ValidationError("--json needs --yes or --dry-run (there is no one to ask)")
+            }
         }
 
         func run() async throws {
@@ -61,45 +69,69 @@ extension Wrtform {
                 if let runID {
                     throw EngineError(.notFound, "\(router.name) has no run \(runID)", hint: "see `wrtform history`")
                 }
-                if var report { report.status = "nothing-to-roll-back"; printer.line(report.encoded()) } else {
+                if var report {
+                    report.status = "nothing-to-roll-back"
+                    printer.line(report.encoded())
+                } else {
                     printer.line("Nothing to roll back: no applied run is left on \(router.name).")
                 }
                 return
             }
             if runID == nil, let last = snapshot.journal?.id,
-                let status = snapshot.runs.first(where: { $0.id == last })?.status, [.rolledBack, .restored, .reverted].contains(status)
+                let status = snapshot.runs.first(where: { $0.id == last })?.status,
+                [.rolledBack, .restored, .reverted].contains(status)
             {
-                if var report { report.status = "nothing-to-roll-back"; printer.line(report.encoded()) } else {
-                    printer.line("Nothing to roll back: the last run, \(last), was \(status.rawValue) already. To undo an older run, name it (see `wrtform history`).")
+                if var report {
+                    report.status = "nothing-to-roll-back"
+                    printer.line(report.encoded())
+                } else {
+                    printer.line(
+                        "Nothing to roll back: the last run, \(last), was \(status.rawValue) already. To undo an older run, name it (see `wrtform history`)."
+                    )
                 }
                 return
             }
             let plan = UndoDescription.steps(of: try Rollback(force: force).plan(snapshot))
             if !json, let journal = snapshot.journal {
-                printer.line(printer.styled(
-                    "Rolling back run \(journal.id) (playbook \(journal.playbook), applied \(HistoryCommand.when(journal.time)) UTC by \(journal.owner))", .bold))
+                printer.line(
+                    printer.styled(
+                        "Rolling back run \(journal.id) (playbook \(journal.playbook), applied \(HistoryCommand.when(journal.time)) UTC by \(journal.owner))",
+                        .bold))
             }
             if !json { PlanRenderer(printer: printer).render(plan, target: router.name) }
             guard plan.hasChanges, !dryRun else {
-                if var report { report.add(plan); report.status = dryRun ? "dry-run" : "nothing-to-roll-back"; printer.line(report.encoded()) }
-                else if !plan.hasChanges { printer.line("Nothing to roll back: the run's changes are already undone.") }
+                if var report {
+                    report.add(plan)
+                    report.status = dryRun ? "dry-run" : "nothing-to-roll-back"
+                    printer.line(report.encoded())
+                } else if !plan.hasChanges {
+                    printer.line("Nothing to roll back: the run's changes are already undone.")
+                }
                 return
             }
-            if !yes { try Confirmation.ask("Roll back these changes on \(router.name)?", action: "roll back", printer: printer) }
+            if !yes {
+                try Confirmation.ask(
+                    "Roll back these changes on \(router.name)?", action: "roll back", printer: printer)
+            }
             let options = ApplyOptions(
                 owner: LocalState.owner(console.environment), playbook: "rollback", confirmTimeout: confirmTimeout,
                 localJournalDirectory: LocalState.directory(console.environment))
-            let interruption = Interruption.install(console: console) { tracker.interruptedMessage(router: router.name) }
+            let interruption = Interruption.install(console: console) {
+                tracker.interruptedMessage(router: router.name)
+            }
             defer { interruption.remove() }
             let events = TrackingEvents(tracker: tracker, inner: EventPrinter(printer: printer, quiet: json))
-            let result = try await Rollback(force: force).apply(plan, with: Applier(options: options, events: events), to: router)
+            let result = try await Rollback(force: force).apply(
+                plan, with: Applier(options: options, events: events), to: router)
             if var report {
                 report.add(plan)
                 report.runID = result.runID
                 report.status = result.status.rawValue
                 printer.line(report.encoded())
             } else {
-                printer.line(printer.styled("Rolled back run \(snapshot.journal?.id ?? "?") (as run \(result.runID ?? "-")).", .bold))
+                printer.line(
+                    printer.styled(
+                        "Rolled back run \(snapshot.journal?.id ?? "?") (as run \(result.runID ?? "-")).", .bold))
             }
         }
     }

@@ -19,7 +19,8 @@ extension Wrtform {
             subcommands: [Show.self, Forget.self], defaultSubcommand: Show.self)
 
         struct Show: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "show", abstract: "List what each playbook owns (the default).")
+            static let configuration = CommandConfiguration(
+                commandName: "show", abstract: "List what each playbook owns (the default).")
 
             @OptionGroup var target: TargetOptions
             @Flag(help: "Print one JSON document instead of text.") var json = false
@@ -29,7 +30,11 @@ extension Wrtform {
                 let printer = Printer(console: console)
                 try await reportingErrors(printer, json: json ? JSONReport(command: "state") : nil) {
                     let (name, record) = try await TargetConnector.withRouter(target, console: console) { router in
-                        (router.name, try OwnershipState.record(in: try await router.snapshot(paths: [OwnershipRecord.path], run: nil)))
+                        (
+                            router.name,
+                            try OwnershipState.record(
+                                in: try await router.snapshot(paths: [OwnershipRecord.path], run: nil))
+                        )
                     }
                     if json {
                         printer.line(StateReport(target: name, playbooks: record.playbooks).encoded())
@@ -39,8 +44,12 @@ extension Wrtform {
                     for (playbook, owned) in record.playbooks.sorted(by: { $0.key < $1.key }) {
                         printer.line(printer.styled("\(playbook)  (last run \(owned.run ?? "-"))", .bold))
                         for step in owned.steps {
-                            let how = step.lines != nil ? "added" : step.created ? "created" : step.match != nil ? "set" : "manages"
-                            printer.line("  \(step.id) (\(step.kind)): \(how) \(step.resourceDescription)  [run \(step.run ?? "-")]")
+                            let how =
+                                step.lines != nil
+                                ? "added" : step.created ? "created" : step.match != nil ? "set" : "manages"
+                            printer.line(
+                                "  \(step.id) (\(step.kind)): \(how) \(step.resourceDescription)  [run \(step.run ?? "-")]"
+                            )
                         }
                     }
                 }
@@ -69,13 +78,19 @@ extension Wrtform {
                         let snapshot = try await router.snapshot(paths: [OwnershipRecord.path], run: nil)
                         let plan = try OwnershipState.forget(playbook, step: step, on: snapshot)
                         for entry in plan.steps { for line in entry.summary { printer.line("\(entry.id): \(line)") } }
-                        if !yes { try Confirmation.ask("Forget these on \(router.name)?", action: "forget", printer: printer) }
+                        if !yes {
+                            try Confirmation.ask("Forget these on \(router.name)?", action: "forget", printer: printer)
+                        }
                         let options = ApplyOptions(
                             owner: LocalState.owner(console.environment), playbook: "forget \(playbook)",
                             localJournalDirectory: LocalState.directory(console.environment))
-                        let result = try await Applier(options: options, events: EventPrinter(printer: printer, quiet: false))
-                            .apply(plan, to: router)
-                        printer.line("Forgot \(step.map { "step '\($0)' of " } ?? "")'\(playbook)' (run \(result.runID ?? "-")); no config changed.")
+                        let result = try await Applier(
+                            options: options, events: EventPrinter(printer: printer, quiet: false)
+                        )
+                        .apply(plan, to: router)
+                        printer.line(
+                            "Forgot \(step.map { "step '\($0)' of " } ?? "")'\(playbook)' (run \(result.runID ?? "-")); no config changed."
+                        )
                     }
                 }
             }
@@ -93,7 +108,9 @@ struct StateReport: Encodable {
     func encoded() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{\"format\": 1, \"error\": {\"message\": \"could not encode\"}}" }
+        guard let data = try? encoder.encode(self) else {
+            return "{\"format\": 1, \"error\": {\"message\": \"could not encode\"}}"
+        }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -7,18 +7,29 @@ struct PlaybookOptions: ParsableArguments {
     @Argument(help: "The playbook (YAML).")
     var playbook: String
 
-    @Option(name: .customLong("var"), help: ArgumentHelp("Override a playbook variable: --var name=value (repeatable).", valueName: "name=value"))
+    @Option(
+        name: .customLong("var"),
+        help: ArgumentHelp("Override a playbook variable: --var name=value (repeatable).", valueName: "name=value"))
     var vars: [String] = []
 
-    @Option(name: .customLong("var-file"), help: ArgumentHelp("Read overrides from a file of name=value lines (# comments); --var wins (repeatable).", valueName: "file"))
+    @Option(
+        name: .customLong("var-file"),
+        help: ArgumentHelp(
+            "Read overrides from a file of name=value lines (# comments); --var wins (repeatable).", valueName: "file"))
     var varFiles: [String] = []
 
-    @Option(name: .customLong("step"), help: ArgumentHelp("Only step ID and the steps it needs (repeatable; a for_each step's ID selects all its copies).", valueName: "id"))
+    @Option(
+        name: .customLong("step"),
+        help: ArgumentHelp(
+            "Only step ID and the steps it needs (repeatable; a for_each step's ID selects all its copies).",
+            valueName: "id"))
     var steps: [String] = []
 
     @Flag(
         name: .customLong("allow-outside-templates"),
-        help: "Let the playbook read templates and secret files outside its own directory (only for a playbook you trust).")
+        help:
+            "Let the playbook read templates and secret files outside its own directory (only for a playbook you trust)."
+    )
     var allowOutsideTemplates = false
 
     func overrides() throws -> [String: String] {
@@ -32,7 +43,8 @@ struct PlaybookOptions: ParsableArguments {
             guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), equals != 0 else {
                 throw ValidationError("--var takes name=value, not '\(entry)'")
             }
-            result[String(decoding: bytes[..<equals], as: UTF8.self)] = String(decoding: bytes[(equals + 1)...], as: UTF8.self)
+            result[String(decoding: bytes[..<equals], as: UTF8.self)] = String(
+                decoding: bytes[(equals + 1)...], as: UTF8.self)
         }
         return result
     }
@@ -44,7 +56,8 @@ struct PlaybookOptions: ParsableArguments {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw EngineError(.invalidInput, "cannot read --var-file \(path): \((error as NSError).localizedDescription)")
+            throw EngineError(
+                .invalidInput, "cannot read --var-file \(path): \((error as NSError).localizedDescription)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw EngineError(.invalidInput, "--var-file \(path) is not UTF-8 text")
@@ -60,7 +73,11 @@ struct PlaybookOptions: ParsableArguments {
                     at: SourceLocation(file: path, line: index + 1, column: line.count - trimmed.count + 1))
             }
             let name = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
-            entries.append((name, trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: CharacterSet(charactersIn: " \t"))))
+            entries.append(
+                (
+                    name,
+                    trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+                ))
         }
         return entries
     }

@@ -16,22 +16,35 @@ struct TargetOptions: ParsableArguments {
     @Option(name: .customLong("identity"), help: "A private key file to authenticate with (repeatable).")
     var identities: [String] = []
 
-    @Option(name: .customLong("known-hosts"), help: "The OpenSSH known_hosts file to check the router's host key against (default ~/.ssh/known_hosts).")
+    @Option(
+        name: .customLong("known-hosts"),
+        help: "The OpenSSH known_hosts file to check the router's host key against (default ~/.ssh/known_hosts).")
     var knownHosts: String?
 
-    @Flag(help: "Trust and record the router's host key if known_hosts has none for it (like OpenSSH's accept-new). A changed key is always refused.")
+    @Flag(
+        help:
+            "Trust and record the router's host key if known_hosts has none for it (like OpenSSH's accept-new). A changed key is always refused."
+    )
     var acceptNewHostKey = false
 
-    @Flag(name: .customLong("password"), help: "Authenticate with a password: from WRTFORM_SSH_PASSWORD, or asked for on the terminal.")
+    @Flag(
+        name: .customLong("password"),
+        help: "Authenticate with a password: from WRTFORM_SSH_PASSWORD, or asked for on the terminal.")
     var usePassword = false
 
     @Option(help: "Seconds to wait for the router to answer and log in (1-600).")
     var connectTimeout: Int = 10
 
-    @Option(help: "Work on a directory holding a router's root filesystem (an extracted backup, an Image Builder files/ tree) instead of SSH.")
+    @Option(
+        help:
+            "Work on a directory holding a router's root filesystem (an extracted backup, an Image Builder files/ tree) instead of SSH."
+    )
     var root: String?
 
-    @Option(help: "An inventory file naming routers (YAML: hosts: {NAME: {host, port, user, identity, known_hosts}}); default $WRTFORM_INVENTORY.")
+    @Option(
+        help:
+            "An inventory file naming routers (YAML: hosts: {NAME: {host, port, user, identity, known_hosts}}); default $WRTFORM_INVENTORY."
+    )
     var inventory: String?
 
     @Option(help: "The inventory entry to use.")
@@ -53,7 +66,9 @@ struct TargetOptions: ParsableArguments {
             throw ValidationError("give either --root or --host/--inventory, not both")
         }
         if host != nil && inventory != nil {
-            throw ValidationError("give either --host or --inventory FILE --limit NAME, not both (the inventory entry would be partly overridden)")
+            throw ValidationError(
+                "give either --host or --inventory FILE --limit NAME, not both (the inventory entry would be partly overridden)"
+            )
         }
         let inventory = inventoryFile
         if inventory != nil && limit == nil {
@@ -61,13 +76,17 @@ struct TargetOptions: ParsableArguments {
             throw ValidationError("--inventory\(origin) needs --limit NAME to pick the router")
         }
         if root == nil && host == nil && inventory == nil {
-            throw ValidationError("name the router: --host ADDRESS (or --inventory FILE --limit NAME, or --root DIR for a local directory)")
+            throw ValidationError(
+                "name the router: --host ADDRESS (or --inventory FILE --limit NAME, or --root DIR for a local directory)"
+            )
         }
         if let port, !(1...65535).contains(port) {
             throw ValidationError("--port \(port) is out of range (1-65535)")
         }
         if !Self.connectTimeoutRange.contains(connectTimeout) {
-            throw ValidationError("--connect-timeout must be \(Self.connectTimeoutRange.lowerBound)-\(Self.connectTimeoutRange.upperBound) seconds, not \(connectTimeout)")
+            throw ValidationError(
+                "--connect-timeout must be \(Self.connectTimeoutRange.lowerBound)-\(Self.connectTimeoutRange.upperBound) seconds, not \(connectTimeout)"
+            )
         }
         if let host {
             let destination: SSHDestination

@@ -22,7 +22,9 @@ struct EventPrinter: EngineEventConsumer {
             }
         case .reloaded(let services, let revertAt):
             if !services.isEmpty { printer.line("reloaded \(services.joined(separator: ", "))") }
-            if let revertAt { printer.line("the router restores the old files by itself at \(Self.clock(revertAt)) unless confirmed") }
+            if let revertAt {
+                printer.line("the router restores the old files by itself at \(Self.clock(revertAt)) unless confirmed")
+            }
         case .check(let result):
             let status: String
             switch result.status {

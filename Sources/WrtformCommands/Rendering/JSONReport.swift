@@ -124,7 +124,8 @@ struct JSONReport: Encodable {
     var error: Failure?
 
     enum CodingKeys: String, CodingKey {
-        case format, command, target, steps, files, services, warnings, summary, status, checks, runs, facts, graph, error
+        case format, command, target, steps, files, services, warnings, summary, status, checks, runs, facts, graph,
+            error
         case changesPending = "changes_pending"
         case runID = "run_id"
         case wrtformVersion = "wrtform_version"
@@ -144,7 +145,8 @@ struct JSONReport: Encodable {
         }
         files = plan.files.map {
             File(
-                path: $0.path, diff: $0.isSecret ? PlanRenderer.diffLines($0).joined(separator: "\n") + "\n" : $0.diff, secret: $0.isSecret,
+                path: $0.path, diff: $0.isSecret ? PlanRenderer.diffLines($0).joined(separator: "\n") + "\n" : $0.diff,
+                secret: $0.isSecret,
                 mode: $0.new.mode, owner: $0.new.owner)
         }
         services = plan.services
@@ -160,7 +162,9 @@ struct JSONReport: Encodable {
         switch change {
         case .addSection(let file, let match, let options, _):
             return options.map {
-                ChangeObject(action: "create", file: file, section: match.description, option: $0.key, new: value($0.key, $0.value))
+                ChangeObject(
+                    action: "create", file: file, section: match.description, option: $0.key,
+                    new: value($0.key, $0.value))
             }
         case .setOptions(let file, let match, let options):
             return options.map {
@@ -173,13 +177,17 @@ struct JSONReport: Encodable {
         case .addLine(let file, let line, _):
             return [ChangeObject(action: "create", file: file, line: line)]
         case .writeFile(let path, let old, let new):
-            return [ChangeObject(action: old.exists ? "update" : "create", file: path, mode: new.mode, owner: new.owner)]
+            return [
+                ChangeObject(action: old.exists ? "update" : "create", file: path, mode: new.mode, owner: new.owner)
+            ]
         }
     }
 
     mutating func add(_ error: Error) {
         if let engine = error as? EngineError {
-            self.error = Failure(kind: engine.kind.description, message: engine.message, location: engine.location?.description, hint: engine.hint)
+            self.error = Failure(
+                kind: engine.kind.description, message: engine.message, location: engine.location?.description,
+                hint: engine.hint)
         } else {
             self.error = Failure(kind: "error", message: "\(error)", location: nil, hint: nil)
         }
@@ -188,7 +196,9 @@ struct JSONReport: Encodable {
     func encoded() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{\"format\": 1, \"error\": {\"message\": \"could not encode the report\"}}" }
+        guard let data = try? encoder.encode(self) else {
+            return "{\"format\": 1, \"error\": {\"message\": \"could not encode the report\"}}"
+        }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -23,7 +23,9 @@ struct PlanRenderer {
         printer.line(printer.styled(shown("Target: \(target)\(release)"), .bold))
         // The newest run tells whether the last apply stood: say first if the router undid it.
         if let last = plan.snapshot.runs.last, last.status == .reverted || last.status == .restored {
-            printer.warning("the last run, \(last.id), was \(last.status.rawValue): the router put its files back (see `wrtform history`)")
+            printer.warning(
+                "the last run, \(last.id), was \(last.status.rawValue): the router put its files back (see `wrtform history`)"
+            )
         }
         for notice in plan.notices { printer.warning(notice) }
         printer.line()
@@ -61,11 +63,18 @@ struct PlanRenderer {
             }
             if cut > 0 {
                 let size = file.new.content?.count ?? 0
-                printer.line(printer.styled(
-                    "… \(cut) more lines: a new file of \(size) bytes, sha256 \(file.new.hash.prefix(16))… (--full shows it all)", .dim))
+                printer.line(
+                    printer.styled(
+                        "… \(cut) more lines: a new file of \(size) bytes, sha256 \(file.new.hash.prefix(16))… (--full shows it all)",
+                        .dim))
             }
-            if file.new.exists && file.old.exists && (file.old.mode != file.new.mode || file.old.owner != file.new.owner) {
-                printer.line(shown("mode \(file.old.mode) → \(file.new.mode), owner \(file.old.owner) → \(file.new.owner): \(file.path)"))
+            if file.new.exists && file.old.exists
+                && (file.old.mode != file.new.mode || file.old.owner != file.new.owner)
+            {
+                printer.line(
+                    shown(
+                        "mode \(file.old.mode) → \(file.new.mode), owner \(file.old.owner) → \(file.new.owner): \(file.path)"
+                    ))
             }
         }
         printer.line()

@@ -8,7 +8,9 @@ enum UndoDescription {
         var plan = plan
         for index in plan.steps.indices where !plan.steps[index].changes.isEmpty {
             let changes = plan.steps[index].changes
-            plan.steps[index].summary = changes.map { line(for: $0, secretKeys: plan.secretKeys, secretFiles: plan.secretFiles) }
+            plan.steps[index].summary = changes.map {
+                line(for: $0, secretKeys: plan.secretKeys, secretFiles: plan.secretFiles)
+            }
             plan.steps[index].action = changes.map(action(undoing:)).max() ?? .noop
         }
         return plan
@@ -41,7 +43,8 @@ enum UndoDescription {
         case .removeSection(let file, let match, _, _):
             return "+ \(file): \(match) put back"
         case .addLine(let file, let line, _):
-            return "- \(file): line '\(line.split(separator: "\t", omittingEmptySubsequences: false).joined(separator: "\\t"))'"
+            return
+                "- \(file): line '\(line.split(separator: "\t", omittingEmptySubsequences: false).joined(separator: "\\t"))'"
         case .writeFile(let path, let old, _):
             guard old.exists else { return "- \(path): removed" }
             let what = secretFiles.contains(path) ? "(secret content)" : "\(old.content?.count ?? 0) bytes"

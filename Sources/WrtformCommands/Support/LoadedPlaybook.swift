@@ -8,8 +8,11 @@ struct LoadedPlaybook {
 
     /// `resolveSecrets: false` (validate, graph) stands placeholders in for secrets, so no secret is needed.
     init(_ options: PlaybookOptions, resolveSecrets: Bool, console: Console) throws {
-        let resolution: SecretResolution = resolveSecrets
-            ? .resolve(environment: console.environment, prompter: console.isInteractive ? TerminalPrompter(console: console) : nil)
+        let resolution: SecretResolution =
+            resolveSecrets
+            ? .resolve(
+                environment: console.environment,
+                prompter: console.isInteractive ? TerminalPrompter(console: console) : nil)
             : .placeholders
         let playbook = try PlaybookLoader().load(
             path: options.playbook, overrides: try options.overrides(), secrets: resolution,
@@ -17,11 +20,18 @@ struct LoadedPlaybook {
         self.playbook = playbook
         let full: StepGraph
         do {
-            full = try StepGraph(playbook.steps.filter { !$0.skipped }.map { entry in
-                StepGraph.Node(step: try StepCatalog.make(entry.input), needs: entry.needs.enumerated().map { index, id in
-                    (id, entry.needsLocations.indices.contains(index) ? entry.needsLocations[index] : entry.location)
+            full = try StepGraph(
+                playbook.steps.filter { !$0.skipped }.map { entry in
+                    StepGraph.Node(
+                        step: try StepCatalog.make(entry.input),
+                        needs: entry.needs.enumerated().map { index, id in
+                            (
+                                id,
+                                entry.needsLocations.indices.contains(index)
+                                    ? entry.needsLocations[index] : entry.location
+                            )
+                        })
                 })
-            })
         } catch let error as EngineError {
             // A bad value from --var is reported at the playbook's field: say where it came from.
             throw playbook.attributing(error)

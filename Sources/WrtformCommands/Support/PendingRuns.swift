@@ -6,14 +6,17 @@ enum PendingRuns {
         let snapshot = try await router.snapshot(paths: [], run: nil)
         guard let run = snapshot.runs.first(where: { $0.id == runID }) else {
             throw CommandFailure(
-                EngineError(.notFound, "\(router.name) has no run \(runID)",
-                            hint: Suggestion.hint(for: runID, in: snapshot.runs.map(\.id)) ?? "see `wrtform history`"),
+                EngineError(
+                    .notFound, "\(router.name) has no run \(runID)",
+                    hint: Suggestion.hint(for: runID, in: snapshot.runs.map(\.id)) ?? "see `wrtform history`"),
                 target: router.name, runID: runID, status: nil)
         }
         return run
     }
 
-    static func report(_ report: JSONReport?, router: any RouterTarget, runID: String, status: String, printer: Printer, text: String) {
+    static func report(
+        _ report: JSONReport?, router: any RouterTarget, runID: String, status: String, printer: Printer, text: String
+    ) {
         if var report {
             report.target = router.name
             report.runID = runID

@@ -54,7 +54,8 @@ struct PlanSession {
         let state = run.status == .pending ? "is waiting for confirmation" : "was cut off while writing"
         throw CommandFailure(
             EngineError(
-                .locked, "run \(run.id) (\(run.playbook)) on \(router.name) \(state): the router restores it by itself "
+                .locked,
+                "run \(run.id) (\(run.playbook)) on \(router.name) \(state): the router restores it by itself "
                     + "unless it is confirmed; nothing was planned",
                 hint: "`wrtform confirm \(run.id)` keeps it, `wrtform abort \(run.id)` restores it now"),
             target: router.name, runID: run.id, status: run.status.rawValue)

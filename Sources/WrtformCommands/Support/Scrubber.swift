@@ -36,7 +36,8 @@ struct Scrubber: Sendable {
         }
         let singleQuoted = value.flatMap { $0 == UInt8(ascii: "'") ? Array("'\\''".utf8) : [$0] }
         let unquoted = value.flatMap { byte -> [UInt8] in
-            let plain = byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+            let plain =
+                byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
                 || Array("._-/:@+,%".utf8).contains(byte)
             return plain ? [byte] : [UInt8(ascii: "\\"), byte]
         }
@@ -51,7 +52,8 @@ struct Scrubber: Sendable {
     }
 
     private static func isWordByte(_ byte: UInt8) -> Bool {
-        byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == UInt8(ascii: "_")
+        byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+            || byte == UInt8(ascii: "_")
     }
 
     static func replace(_ needle: [UInt8], in haystack: [UInt8], wholeOnly: Bool) -> [UInt8] {
@@ -64,7 +66,9 @@ struct Scrubber: Sendable {
                 haystack[index..<(index + needle.count)].elementsEqual(needle)
             {
                 let end = index + needle.count
-                let whole = (index == 0 || !isWordByte(haystack[index - 1])) && (end == haystack.count || !isWordByte(haystack[end]))
+                let whole =
+                    (index == 0 || !isWordByte(haystack[index - 1]))
+                    && (end == haystack.count || !isWordByte(haystack[end]))
                 if !wholeOnly || whole {
                     out += mask
                     index = end

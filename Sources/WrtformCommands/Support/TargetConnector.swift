@@ -30,16 +30,20 @@ enum TargetConnector {
             knownHosts = knownHosts ?? entry.knownHosts
         }
         guard let alias else {
-            throw EngineError(.invalidInput, "no router named", hint: "pass --host ADDRESS, --inventory FILE --limit NAME, or --root DIR")
+            throw EngineError(
+                .invalidInput, "no router named",
+                hint: "pass --host ADDRESS, --inventory FILE --limit NAME, or --root DIR")
         }
         // ~/.ssh/config, as ssh would read it for this name: the command line and the inventory win.
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         let configFile = home + "/.ssh/config"
         let config: SSHConfig.Resolved
         do {
-            config = try SSHConfig.load(path: configFile, home: home).resolve(alias, localUser: environment["USER"] ?? "root")
+            config = try SSHConfig.load(path: configFile, home: home).resolve(
+                alias, localUser: environment["USER"] ?? "root")
         } catch {
-            throw EngineError(.invalidInput, "\(error.description) (in the OpenSSH configuration wrtform reads for --host)")
+            throw EngineError(
+                .invalidInput, "\(error.description) (in the OpenSSH configuration wrtform reads for --host)")
         }
         let host = config.hostName ?? alias
         port = port ?? config.port
@@ -64,7 +68,8 @@ enum TargetConnector {
             let locked = SSHCredentials.encryptedIdentityFiles(identityFiles).first
         {
             throw EngineError(
-                .invalidInput, "identity file \(locked) is encrypted and there is no terminal to ask for its passphrase",
+                .invalidInput,
+                "identity file \(locked) is encrypted and there is no terminal to ask for its passphrase",
                 hint: "set WRTFORM_SSH_PASSPHRASE, or add the key to ssh-agent (ssh-add) and set SSH_AUTH_SOCK")
         }
         let credentials = SSHCredentials(
@@ -75,12 +80,15 @@ enum TargetConnector {
         let policy = HostKeyPolicy.knownHosts(
             file: knownHosts ?? HostKeyPolicy.defaultKnownHostsFile, acceptNew: options.acceptNewHostKey)
         return SSHRouterTarget(
-            SSHTarget(host: host, port: port ?? 22, user: user ?? "root"), hostKeyPolicy: policy, credentials: credentials,
+            SSHTarget(host: host, port: port ?? 22, user: user ?? "root"), hostKeyPolicy: policy,
+            credentials: credentials,
             connectTimeout: .seconds(options.connectTimeout))
     }
 
     /// Connects, runs `body`, and always closes the connection.
-    static func withRouter<T>(_ options: TargetOptions, console: Console, _ body: (any RouterTarget) async throws -> T) async throws -> T {
+    static func withRouter<T>(_ options: TargetOptions, console: Console, _ body: (any RouterTarget) async throws -> T)
+        async throws -> T
+    {
         let router = try await connect(options, console: console)
         do {
             let result = try await body(router)

@@ -13,7 +13,7 @@ struct VerboseRouter: RouterTarget {
 
     var name: String { inner.name }
 
-    private func timed<T>(_ what: String, _ body: () async throws -> T, detail: (T) -> String) async throws -> T {
+    private func timed<T>(_ what: String, detail: (T) -> String, body: () async throws -> T) async throws -> T {
         let clock = ContinuousClock()
         let start = clock.now
         do {
@@ -36,34 +36,42 @@ struct VerboseRouter: RouterTarget {
     }
 
     func snapshot(paths: [String], run: String?, probes: [RouterProbe]) async throws -> Snapshot {
-        try await timed("read \(paths.count) file(s)\(run.map { " and run \($0)" } ?? "")\(probes.isEmpty ? "" : " with \(probes.count) probe(s)")", {
-            try await inner.snapshot(paths: paths, run: run, probes: probes)
-        }) { snapshot in
-            "got \(Self.size(snapshot.files.values.reduce(0) { $0 + ($1.content?.count ?? 0) })) of files, \(snapshot.runs.count) run(s)"
-        }
+        let what =
+            "read \(paths.count) file(s)\(run.map { " and run \($0)" } ?? "")"
+            + (probes.isEmpty ? "" : " with \(probes.count) probe(s)")
+        return try await timed(
+            what,
+            detail: { snapshot in
+                let bytes = snapshot.files.values.reduce(0) { $0 + ($1.content?.count ?? 0) }
+                return "got \(Self.size(bytes)) of files, \(snapshot.runs.count) run(s)"
+            },
+            body: { try await inner.snapshot(paths: paths, run: run, probes: probes) })
     }
 
     func write(_ transaction: WriteTransaction) async throws -> WriteOutcome {
         let bytes = transaction.files.reduce(transaction.journal.count) { $0 + ($1.new.content?.count ?? 0) }
-        return try await timed("write \(transaction.files.count) file(s) as run \(transaction.runID)", {
-            try await inner.write(transaction)
-        }) { _ in "sent \(Self.size(bytes))" }
+        return try await timed(
+            "write \(transaction.files.count) file(s) as run \(transaction.runID)",
+            detail: { _ in "sent \(Self.size(bytes))" },
+            body: { try await inner.write(transaction) })
     }
 
     func reload(_ request: ReloadRequest) async throws -> ReloadOutcome {
-        try await timed("reload \(request.services.isEmpty ? "nothing" : request.services.joined(separator: ", "))", {
-            try await inner.reload(request)
-        }) { _ in "" }
+        let services = request.services.isEmpty ? "nothing" : request.services.joined(separator: ", ")
+        return try await timed("reload \(services)", detail: { _ in "" }, body: { try await inner.reload(request) })
     }
 
     func finish(_ request: FinishRequest) async throws -> FinishOutcome {
-        try await timed("verify \(request.checks.count) check(s) and confirm run \(request.runID) (new connection)", {
-            try await inner.finish(request)
-        }) { outcome in outcome.confirmed ? "confirmed" : "not confirmed" }
+        try await timed(
+            "verify \(request.checks.count) check(s) and confirm run \(request.runID) (new connection)",
+            detail: { outcome in outcome.confirmed ? "confirmed" : "not confirmed" },
+            body: { try await inner.finish(request) })
     }
 
     func restore(runID: String, status: String) async throws {
-        try await timed("restore run \(runID)", { try await inner.restore(runID: runID, status: status) }) { _ in "" }
+        try await timed(
+            "restore run \(runID)", detail: { _ in "" }, body: { try await inner.restore(runID: runID, status: status) }
+        )
     }
 
     func roundTrips() async -> Int { await inner.roundTrips() }

@@ -15,7 +15,10 @@ public struct Facts: Sendable, Codable, Equatable {
     /// of them: bridges, VLANs).
     public var declaredDevices: [String]?
 
-    public init(release: [String: String] = [:], hostname: String = "", tools: [String: Bool] = [:], packageManager: String = "none", configs: [String] = []) {
+    public init(
+        release: [String: String] = [:], hostname: String = "", tools: [String: Bool] = [:],
+        packageManager: String = "none", configs: [String] = []
+    ) {
         self.release = release
         self.hostname = hostname
         self.tools = tools
@@ -25,5 +28,7 @@ public struct Facts: Sendable, Codable, Equatable {
 
     public func has(_ tool: String) -> Bool { tools[tool] ?? false }
 
-    static let probedTools = ["uci", "jsonfilter", "ubus", "ifstatus", "nft", "fw4", "sha256sum", "flock", "start-stop-daemon", "logread"]
+    static let probedTools = [
+        "uci", "jsonfilter", "ubus", "ifstatus", "nft", "fw4", "sha256sum", "flock", "start-stop-daemon", "logread",
+    ]
 }

@@ -9,7 +9,9 @@ public struct StepInput: Sendable {
     /// The playbook's directory, for templates named relative to it.
     public var baseDirectory: String
 
-    public init(id: String, kind: String, fields: [String: InputField], location: SourceLocation?, baseDirectory: String) {
+    public init(
+        id: String, kind: String, fields: [String: InputField], location: SourceLocation?, baseDirectory: String
+    ) {
         self.id = id
         self.kind = kind
         self.fields = fields

@@ -35,7 +35,10 @@ public struct WriteTransaction: Sendable {
     /// too (the reload re-arms it). nil: no watchdog at the write (--no-confirm).
     public var watchdogSeconds: Int?
 
-    public init(runID: String, owner: String, files: [File], journal: [UInt8], summary: String, services: [String], breakLock: Bool = false) {
+    public init(
+        runID: String, owner: String, files: [File], journal: [UInt8], summary: String, services: [String],
+        breakLock: Bool = false
+    ) {
         self.runID = runID
         self.owner = owner
         self.files = files

@@ -25,14 +25,19 @@ public struct Applier: Sendable {
         // whatever built this plan, nothing else is written.
         for file in plan.files where !RouterPath.isNormal(file.path) {
             throw EngineError(
-                .invalidInput, "'\(file.path)' is not a path wrtform writes: not in normal form, or in a place it keeps off",
+                .invalidInput,
+                "'\(file.path)' is not a path wrtform writes: not in normal form, or in a place it keeps off",
                 hint: "name files by absolute paths without //, . or .. (letters, digits and / . _ - + @)")
         }
         let runID = RunID.make()
         let plan = plan.stamped(runID: runID, time: Int(Date().timeIntervalSince1970))
         let journal = RunJournal(
             id: runID, time: Int(Date().timeIntervalSince1970), playbook: options.playbook, owner: options.owner,
-            steps: undoing != nil ? [] : plan.steps.filter { !$0.changes.isEmpty }.map { RunJournal.StepRecord(id: $0.id, kind: $0.kind.rawValue, changes: $0.changes) },
+            steps: undoing != nil
+                ? []
+                : plan.steps.filter { !$0.changes.isEmpty }.map {
+                    RunJournal.StepRecord(id: $0.id, kind: $0.kind.rawValue, changes: $0.changes)
+                },
             files: plan.files.map { RunJournal.FileRecord(path: $0.path, oldHash: $0.old.hash, newHash: $0.new.hash) },
             services: plan.services, secretKeys: plan.secretKeys.sorted(), secretFiles: plan.secretFiles.sorted())
         var transaction = WriteTransaction(
@@ -74,26 +79,32 @@ public struct Applier: Sendable {
             switch lock.live {
             case "watchdog"?:
                 throw EngineError(
-                    .locked, "\(held), and that run is waiting for confirmation: --force does not break it; nothing was changed",
+                    .locked,
+                    "\(held), and that run is waiting for confirmation: --force does not break it; nothing was changed",
                     hint: "wait: its watchdog restores it and releases the lock when its confirm timeout ends")
             case "reload"?:
                 throw EngineError(
-                    .locked, "\(held), and that run is reloading services: --force does not break it; nothing was changed",
+                    .locked,
+                    "\(held), and that run is reloading services: --force does not break it; nothing was changed",
                     hint: "wait for the reload to end, then try again")
             case "young"?:
                 throw EngineError(
-                    .locked, "\(held), and that run may still be going: --force breaks a lock only once it is 2 minutes old; nothing was changed",
+                    .locked,
+                    "\(held), and that run may still be going: --force breaks a lock only once it is 2 minutes old; nothing was changed",
                     hint: "try again in a minute or two")
             default:
                 throw EngineError(
-                    .locked, "\(held); nothing was changed", hint: "wait for that run to finish, or pass --force if it died")
+                    .locked, "\(held); nothing was changed",
+                    hint: "wait for that run to finish, or pass --force if it died")
             }
         case .changed(let paths):
             throw EngineError(
-                .changedSincePlan, "\(paths.joined(separator: ", ")) changed on the router since the plan read it; nothing was changed",
+                .changedSincePlan,
+                "\(paths.joined(separator: ", ")) changed on the router since the plan read it; nothing was changed",
                 hint: "plan again")
         case .rejected(let path, let message):
-            throw EngineError(.applyFailed, "the router's uci rejected the new \(path): \(message); nothing was changed")
+            throw EngineError(
+                .applyFailed, "the router's uci rejected the new \(path): \(message); nothing was changed")
         case .failed(let message):
             throw EngineError(.applyFailed, "writing failed: \(message); the router's files were left as they were")
         }
@@ -110,9 +121,10 @@ public struct Applier: Sendable {
         case .failure(let settled as EngineError) where settled.kind == .notFound:
             throw EngineError(.applyFailed, "\(what); the router replaced no file, nothing was changed")
         case .failure(let settled):
-            let window = options.confirmTimeout.map {
-                " If the write went through, the router's watchdog restores the old files by itself within \($0) s of it."
-            } ?? ""
+            let window =
+                options.confirmTimeout.map {
+                    " If the write went through, the router's watchdog restores the old files by itself within \($0) s of it."
+                } ?? ""
             throw EngineError(
                 .applyFailed, "\(what), and asking the router again failed (\(settled)).\(window)",
                 hint: "check how you reach the router; run `wrtform history` once it answers")
@@ -121,12 +133,14 @@ public struct Applier: Sendable {
 
     /// Steps 2 and 3: reload, then verify and confirm; restore on any failure.
     func reloadAndConfirm(
-        runID: String, services: [String], checks: [PostCheck], files: [String], target: any RouterTarget, rolledBackRun: String?
+        runID: String, services: [String], checks: [PostCheck], files: [String], target: any RouterTarget,
+        rolledBackRun: String?
     ) async throws -> ApplyResult {
         let reload: ReloadOutcome
         do {
             if !services.isEmpty { events.handle(.phase("reloading \(services.joined(separator: ", "))")) }
-            reload = try await target.reload(ReloadRequest(runID: runID, services: services, confirmTimeout: options.confirmTimeout))
+            reload = try await target.reload(
+                ReloadRequest(runID: runID, services: services, confirmTimeout: options.confirmTimeout))
         } catch {
             try await restore(runID, target: target, reason: "the reload did not finish: \(error)")
         }
@@ -138,7 +152,9 @@ public struct Applier: Sendable {
             events.handle(.reloaded(services: services, revertAt: at))
         case .failedAndRestored(let service, let output):
             events.handle(.restored(runID: runID, reason: "reload of \(service) failed"))
-            throw EngineError(.applyFailed, "reload of \(service) failed (\(output)); the router restored its files and is back where it was")
+            throw EngineError(
+                .applyFailed,
+                "reload of \(service) failed (\(output)); the router restored its files and is back where it was")
         case .skipped:
             reloaded = []
             events.handle(.reloaded(services: [], revertAt: nil))
@@ -160,7 +176,8 @@ public struct Applier: Sendable {
             try await restore(runID, target: target, reason: "verify failed: \(failed.joined(separator: "; "))")
         }
         events.handle(.confirmed(runID: runID))
-        return ApplyResult(runID: runID, status: .done, checks: outcome.results, filesWritten: files, servicesReloaded: reloaded)
+        return ApplyResult(
+            runID: runID, status: .done, checks: outcome.results, filesWritten: files, servicesReloaded: reloaded)
     }
 
     /// Verify-and-confirm broke off, or came too late: the run may be confirmed, waiting, or
@@ -172,7 +189,10 @@ public struct Applier: Sendable {
         switch await attempt({ try await target.restore(runID: runID, status: RunStatus.restored.rawValue) }) {
         case .success:
             events.handle(.restored(runID: runID, reason: "\(error)"))
-            throw EngineError(.applyFailed, "could not confirm on \(target.name): \(error); the router's files were restored and it is back where it was")
+            throw EngineError(
+                .applyFailed,
+                "could not confirm on \(target.name): \(error); the router's files were restored and it is back where it was"
+            )
         case .failure(let settled as EngineError) where settled.kind == .conflict:
             // The confirmation went through; only its answer was lost.
             events.handle(.confirmed(runID: runID))
@@ -180,9 +200,10 @@ public struct Applier: Sendable {
         case .failure:
             // The checks may have passed and the router confirmed just before we lost it: say so
             // rather than promise a restore that may not come.
-            let when = revertAt.map {
-                " Unless it confirmed the run just before the connection broke, the router will restore the old files by itself at \(Self.clock($0)) (router time)."
-            } ?? ""
+            let when =
+                revertAt.map {
+                    " Unless it confirmed the run just before the connection broke, the router will restore the old files by itself at \(Self.clock($0)) (router time)."
+                } ?? ""
             throw EngineError(
                 .applyFailed, "could not reach \(target.name) again after the reload: \(error).\(when)",
                 hint: "check how you reach the router; `wrtform history` says which it was once it answers")
@@ -193,7 +214,9 @@ public struct Applier: Sendable {
         do {
             try await target.restore(runID: runID, status: RunStatus.restored.rawValue)
         } catch {
-            let window = options.confirmTimeout.map { "the router's watchdog restores it by itself within \($0) s; if not, " } ?? ""
+            let window =
+                options.confirmTimeout.map { "the router's watchdog restores it by itself within \($0) s; if not, " }
+                ?? ""
             throw EngineError(
                 .applyFailed, "\(reason); restoring run \(runID) also failed (\(error))",
                 hint: "\(window)run `wrtform rollback \(runID)` once the router answers")
@@ -216,7 +239,8 @@ public struct Applier: Sendable {
         let folder = URL(fileURLWithPath: directory).appendingPathComponent(
             String(target.name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }))
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let file = folder.appendingPathComponent("\(journal.id).json")
             try Data(try journal.masked().encoded()).write(to: file)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)

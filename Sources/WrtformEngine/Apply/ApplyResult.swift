@@ -7,7 +7,10 @@ public struct ApplyResult: Sendable {
     public var filesWritten: [String]
     public var servicesReloaded: [String]
 
-    public init(runID: String?, status: RunStatus, checks: [CheckResult] = [], filesWritten: [String] = [], servicesReloaded: [String] = []) {
+    public init(
+        runID: String?, status: RunStatus, checks: [CheckResult] = [], filesWritten: [String] = [],
+        servicesReloaded: [String] = []
+    ) {
         self.runID = runID
         self.status = status
         self.checks = checks

@@ -17,7 +17,8 @@ extension Change {
             guard let section = match.find(in: document).first else { return .alreadyUndone }
             let drifted = options.filter { !$0.value.isEquivalent(to: section[$0.key]) }
             if !drifted.isEmpty && !force {
-                return .conflict("\(file): \(match) was changed since (\(describe(drifted.map(\.key), section, secretKeys)))")
+                return .conflict(
+                    "\(file): \(match) was changed since (\(describe(drifted.map(\.key), section, secretKeys)))")
             }
             try state.editUCI(file) { document in try uciEdit { try document.deleteSection(section.id) } }
             return .undone
@@ -34,7 +35,7 @@ extension Change {
                 if UCIValue.same(current, option.new) {
                     toRestore.append(option)
                 } else if UCIValue.same(current, option.old) {
-                    continue  // already back
+                    continue // already back
                 } else {
                     drifted.append(option.key)
                     if force { toRestore.append(option) }
@@ -58,7 +59,8 @@ extension Change {
                 let at = position < document.sections.count ? position : nil
                 try uciEdit {
                     try document.addSection(
-                        type: match.type, name: match.name, options: options.map { UCIOption($0.key, $0.value) }, at: at)
+                        type: match.type, name: match.name, options: options.map { UCIOption($0.key, $0.value) }, at: at
+                    )
                 }
             }
             return .undone

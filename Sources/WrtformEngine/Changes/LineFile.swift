@@ -31,7 +31,8 @@ enum LineFile {
     /// A line as text, without the spaces and tabs around it.
     static func trimmed(_ line: ArraySlice<UInt8>) -> String {
         let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        guard let first = line.firstIndex(where: { !blank($0) }), let last = line.lastIndex(where: { !blank($0) }) else { return "" }
+        guard let first = line.firstIndex(where: { !blank($0) }), let last = line.lastIndex(where: { !blank($0) })
+        else { return "" }
         return String(decoding: line[first...last], as: UTF8.self)
     }
 

@@ -14,7 +14,9 @@ public struct SectionMatch: Sendable, Hashable, Codable, CustomStringConvertible
     /// step changed it. nil in journals written before this existed.
     public var compatible: [String: UCIValue]?
 
-    public init(type: String, name: String? = nil, options: [String: UCIValue] = [:], compatible: [String: UCIValue]? = nil) {
+    public init(
+        type: String, name: String? = nil, options: [String: UCIValue] = [:], compatible: [String: UCIValue]? = nil
+    ) {
         self.type = type
         self.name = name
         self.options = options

@@ -10,7 +10,9 @@ public enum Suggestion {
         }
         if let best { return best.0 }
         // A name typed short: "server" for "server_ip".
-        return candidates.filter { $0.lowercased().hasPrefix(word.lowercased()) && word.count >= 3 }.min { $0.count < $1.count }
+        return candidates.filter { $0.lowercased().hasPrefix(word.lowercased()) && word.count >= 3 }.min {
+            $0.count < $1.count
+        }
     }
 
     public static func hint(for word: String, in candidates: [String]) -> String? {
@@ -20,7 +22,8 @@ public enum Suggestion {
     /// Edits between two words, a swap of neighbours counting as one ("mut" is one edit from
     /// "mtu", two from "auth"): the typo people make most.
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var before = Array(repeating: 0, count: b.count + 1)

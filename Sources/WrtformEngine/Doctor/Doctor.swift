@@ -10,7 +10,8 @@ public struct Doctor: Sendable {
 
     /// The files doctor reads.
     public var paths: [String] {
-        [ConfigFile.network, ConfigFile.firewall, ConfigFile.rtTables, ConfigFile.sysupgrade] + (setup.hookPath.map { [$0] } ?? [])
+        [ConfigFile.network, ConfigFile.firewall, ConfigFile.rtTables, ConfigFile.sysupgrade]
+            + (setup.hookPath.map { [$0] } ?? [])
             + (setup.cronLine == nil ? [] : [ConfigFile.crontab])
     }
 
@@ -19,22 +20,31 @@ public struct Doctor: Sendable {
         let interface = setup.pppoeInterface
         var probes = [
             RouterProbe(Probe.addr, command: "ip addr show dev \(Shell.quote("pppoe-\(interface)"))"),
-            RouterProbe(Probe.ifstatus, command: "command -v ifstatus >/dev/null || exit 127; ifstatus \(Shell.quote(interface))"),
+            RouterProbe(
+                Probe.ifstatus,
+                command: "command -v ifstatus >/dev/null || exit 127; ifstatus \(Shell.quote(interface))"),
         ]
         if let table = setup.table {
             probes.append(RouterProbe(Probe.rules, command: "ip -4 rule show"))
             probes.append(RouterProbe(Probe.routes, command: "ip -4 route show table \(Shell.quote(table))"))
         }
         if let port = setup.lowerDevice {
-            probes.append(RouterProbe(
-                Probe.lowerIPv6, command: "command -v sysctl >/dev/null || exit 127; sysctl -n \(Shell.quote("net.ipv6.conf.\(port).disable_ipv6"))"))
+            probes.append(
+                RouterProbe(
+                    Probe.lowerIPv6,
+                    command:
+                        "command -v sysctl >/dev/null || exit 127; sysctl -n \(Shell.quote("net.ipv6.conf.\(port).disable_ipv6"))"
+                ))
             probes.append(RouterProbe(Probe.lowerLink, command: "ip -o link show dev \(Shell.quote(port))"))
         }
         if setup.cronLine != nil {
             // Whether crond runs now, and starts at boot (enabled: a link in /etc/rc.d).
-            probes.append(RouterProbe(
-                Probe.cron,
-                command: "command -v pidof >/dev/null || exit 127; pidof crond >/dev/null && echo running; ls /etc/rc.d 2>/dev/null | grep -q 'cron$' && echo enabled; exit 0"))
+            probes.append(
+                RouterProbe(
+                    Probe.cron,
+                    command:
+                        "command -v pidof >/dev/null || exit 127; pidof crond >/dev/null && echo running; ls /etc/rc.d 2>/dev/null | grep -q 'cron$' && echo enabled; exit 0"
+                ))
         }
         if !setup.ipv6Rules.isEmpty && setup.ruleSource != nil {
             probes.append(RouterProbe(Probe.neighbours, command: "ip neigh show"))
@@ -45,8 +55,11 @@ public struct Doctor: Sendable {
         if let hook = setup.hookPath {
             probes.append(RouterProbe(Probe.hookSyntax, command: "sh -n \(Shell.quote(hook))"))
             if let tag = setup.logTag, DoctorSetup.isTag(tag) {
-                probes.append(RouterProbe(
-                    Probe.hookLog, command: "command -v logread >/dev/null || exit 127; logread -e \(Shell.quote(tag)) | tail -n 1"))
+                probes.append(
+                    RouterProbe(
+                        Probe.hookLog,
+                        command: "command -v logread >/dev/null || exit 127; logread -e \(Shell.quote(tag)) | tail -n 1"
+                    ))
             }
         }
         for (index, host) in setup.hostnames.enumerated() where Self.isHostname(host) {
@@ -90,7 +103,8 @@ public struct Doctor: Sendable {
     }
 
     static func isHostname(_ text: String) -> Bool {
-        !text.isEmpty && text.count <= 253 && text.allSatisfy { $0.isASCIIAlnum || $0 == "." || $0 == "-" } && !text.hasPrefix("-")
+        !text.isEmpty && text.count <= 253 && text.allSatisfy { $0.isASCIIAlnum || $0 == "." || $0 == "-" }
+            && !text.hasPrefix("-")
     }
 
     /// Probe names, shared by `probes` and the examination.

@@ -13,30 +13,41 @@ extension DoctorExamination {
         let iface = network.section(named: interface)
         let leaking = ["ipv6", "mtu"].filter { iface?[$0] != nil }.map { "\($0) '\(iface?[$0]?.items.first ?? "")'" }
         let options = leaking.isEmpty ? "device options" : leaking.joined(separator: " and ")
-        add("device-section", "\(port) has a config device section of its own", hasSection, "config device name '\(port)'",
+        add(
+            "device-section", "\(port) has a config device section of its own", hasSection,
+            "config device name '\(port)'",
             "no config device for \(port): netifd puts \(interface)'s \(options) on \(port) itself",
             hint: "apply the playbook (it adds `config device` with `option name '\(port)'`), then reload the network")
 
         let sharing = network.sections(ofType: "interface")
             .filter { $0.name != interface && $0["device"]?.items.first == port }.compactMap(\.name)
         let check = "\(port) keeps IPv6 and MTU 1500 for \(sharing.isEmpty ? "IPoE" : sharing.joined(separator: ", "))"
-        guard !sharing.isEmpty else { skip("lower-device", check, "no other interface uses \(port)"); return }
+        guard !sharing.isEmpty else {
+            skip("lower-device", check, "no other interface uses \(port)")
+            return
+        }
         guard let sysctl = snapshot.probes[Probe.lowerIPv6], let link = snapshot.probes[Probe.lowerLink] else {
             skip("lower-device", check, Self.needsLiveRouter)
             return
         }
         guard link.status == 0, let mtu = Self.mtu(inLink: link.output) else {
-            fail("lower-device", check, "`ip link show dev \(port)` failed: \(link.output.firstLine)", hint: "is \(port) the right port?")
+            fail(
+                "lower-device", check, "`ip link show dev \(port)` failed: \(link.output.firstLine)",
+                hint: "is \(port) the right port?")
             return
         }
-        let disabled = sysctl.status == 0 ? sysctl.output.split(whereSeparator: \.isWhitespace).first.map(String.init) : nil
+        let disabled =
+            sysctl.status == 0 ? sysctl.output.split(whereSeparator: \.isWhitespace).first.map(String.init) : nil
         var problems: [String] = []
         if disabled == "1" { problems.append("IPv6 is disabled on \(port) (disable_ipv6 1)") }
         if mtu < 1500 { problems.append("\(port)'s MTU is \(mtu)") }
-        let cause = hasSection
+        let cause =
+            hasSection
             ? "something else set it: check `config device` for \(port) and the interfaces on it"
             : "\(interface)'s \(options) reached \(port) (it has no config device section): apply the playbook, then reload the network"
-        add("lower-device", check, problems.isEmpty, "disable_ipv6 \(disabled ?? "unknown"), mtu \(mtu)", problems.joined(separator: ", "),
+        add(
+            "lower-device", check, problems.isEmpty, "disable_ipv6 \(disabled ?? "unknown"), mtu \(mtu)",
+            problems.joined(separator: ", "),
             hint: cause)
     }
 
@@ -53,19 +64,28 @@ extension DoctorExamination {
     /// `in`, looking up main, comes before the server's rule; and every rule has a priority of its own.
     mutating func examineRuleOrder() {
         guard let source = setup.ruleSource, let table = setup.table else { return }
-        let names = Set([table] + tables.filter { $0.name == table || String($0.id) == table }.flatMap { [$0.name, String($0.id)] })
+        let names = Set(
+            [table] + tables.filter { $0.name == table || String($0.id) == table }.flatMap { [$0.name, String($0.id)] })
         let check = "LAN clients reach the server by its public address (rule order)"
         let rules = network.sections(ofType: "rule")
-        guard let server = rules.first(where: { rule in
-            rule["src"]?.items.first.map(Self.bare) == Self.bare(source) && names.contains(rule["lookup"]?.items.first ?? "")
-        }) else {
-            fail("rule-order", check, "no rule from \(source) to table \(table) in /etc/config/network", hint: "apply the playbook again")
+        guard
+            let server = rules.first(where: { rule in
+                rule["src"]?.items.first.map(Self.bare) == Self.bare(source)
+                    && names.contains(rule["lookup"]?.items.first ?? "")
+            })
+        else {
+            fail(
+                "rule-order", check, "no rule from \(source) to table \(table) in /etc/config/network",
+                hint: "apply the playbook again")
             return
         }
-        let hint = "add a rule `in \(server["in"]?.items.first ?? "lan") lookup main suppress_prefixlength 0` with a lower priority number: "
+        let hint =
+            "add a rule `in \(server["in"]?.items.first ?? "lan") lookup main suppress_prefixlength 0` with a lower priority number: "
             + "without it the server's replies to LAN clients leave over PPPoE"
         guard let priority = server["priority"]?.items.first.flatMap({ Int($0) }) else {
-            fail("rule-order", check, "the server's rule has no priority (netifd numbers it by its place in the file)", hint: hint)
+            fail(
+                "rule-order", check, "the server's rule has no priority (netifd numbers it by its place in the file)",
+                hint: hint)
             return
         }
         let local = rules.first { rule in
@@ -73,7 +93,9 @@ extension DoctorExamination {
                 && rule["in"]?.items.first == server["in"]?.items.first && rule["src"] == nil
                 && (rule["priority"]?.items.first.flatMap { Int($0) }).map { $0 < priority } == true
         }
-        add("rule-order", check, local != nil, "suppress_prefixlength 0 at \(local?["priority"]?.items.first ?? "") before \(priority)",
+        add(
+            "rule-order", check, local != nil,
+            "suppress_prefixlength 0 at \(local?["priority"]?.items.first ?? "") before \(priority)",
             "no suppress_prefixlength 0 rule before the server's (priority \(priority))", hint: hint)
     }
 
@@ -82,41 +104,62 @@ extension DoctorExamination {
     mutating func examineIPv6() {
         for rule in setup.ipv6Rules {
             let section = firewall.sections(ofType: "rule").first { $0["name"]?.items.first == rule.name }
-            let configured = section?["dest_ip"]?.items.contains(rule.destination) == true && section?["enabled"]?.items.first != "0"
-            add("ipv6-rule:\(rule.name)", "traffic rule \(rule.name) lets IPv6 reach \(rule.destination)", configured,
-                "in /etc/config/firewall", section == nil ? "missing from /etc/config/firewall" : "dest_ip or enabled differ from the playbook",
+            let configured =
+                section?["dest_ip"]?.items.contains(rule.destination) == true && section?["enabled"]?.items.first != "0"
+            add(
+                "ipv6-rule:\(rule.name)", "traffic rule \(rule.name) lets IPv6 reach \(rule.destination)", configured,
+                "in /etc/config/firewall",
+                section == nil ? "missing from /etc/config/firewall" : "dest_ip or enabled differ from the playbook",
                 hint: "apply the playbook again")
 
             let loadedCheck = "traffic rule \(rule.name) is loaded"
             if let probe = snapshot.probes[Probe.nft], probe.status == 0 {
-                let loaded = NftRuleset(probe.output).allRules.contains { $0.contains("comment \"!fw4: \(rule.name)\"") }
-                add("ipv6-rule-loaded:\(rule.name)", loadedCheck, loaded, "in fw4's ruleset", "not in `nft list ruleset`",
-                    hint: "reload the firewall (/etc/init.d/firewall reload) and read its warnings: fw4 skips a rule it cannot parse")
+                let loaded = NftRuleset(probe.output).allRules.contains {
+                    $0.contains("comment \"!fw4: \(rule.name)\"")
+                }
+                add(
+                    "ipv6-rule-loaded:\(rule.name)", loadedCheck, loaded, "in fw4's ruleset",
+                    "not in `nft list ruleset`",
+                    hint:
+                        "reload the firewall (/etc/init.d/firewall reload) and read its warnings: fw4 skips a rule it cannot parse"
+                )
             } else {
-                skip("ipv6-rule-loaded:\(rule.name)", loadedCheck, snapshot.probes[Probe.nft] == nil ? Self.needsLiveRouter : "no usable nft on this router")
+                skip(
+                    "ipv6-rule-loaded:\(rule.name)", loadedCheck,
+                    snapshot.probes[Probe.nft] == nil ? Self.needsLiveRouter : "no usable nft on this router")
             }
 
             let serverCheck = "the server's global IPv6 address matches \(rule.destination)"
             guard let neigh = snapshot.probes[Probe.neighbours], neigh.status == 0 else {
-                skip("server-ipv6:\(rule.name)", serverCheck, snapshot.probes[Probe.neighbours] == nil ? Self.needsLiveRouter : "`ip neigh` failed")
+                skip(
+                    "server-ipv6:\(rule.name)", serverCheck,
+                    snapshot.probes[Probe.neighbours] == nil ? Self.needsLiveRouter : "`ip neigh` failed")
                 continue
             }
             let entries = Self.neighbours(neigh.output)
             let server = setup.ruleSource.map(Self.bare)
             guard let server, let mac = entries.first(where: { $0.address == server })?.mac else {
-                skip("server-ipv6:\(rule.name)", serverCheck, "the server (\(server ?? "unknown")) is not in the router's neighbour table")
+                skip(
+                    "server-ipv6:\(rule.name)", serverCheck,
+                    "the server (\(server ?? "unknown")) is not in the router's neighbour table")
                 continue
             }
-            let global = entries.filter { $0.mac == mac && $0.address.contains(":") && !$0.address.lowercased().hasPrefix("fe80") }
-                .map(\.address)
+            let global = entries.filter {
+                $0.mac == mac && $0.address.contains(":") && !$0.address.lowercased().hasPrefix("fe80")
+            }
+            .map(\.address)
             guard !global.isEmpty else {
-                skip("server-ipv6:\(rule.name)", serverCheck, "no global IPv6 address of the server (\(mac)) in the neighbour table")
+                skip(
+                    "server-ipv6:\(rule.name)", serverCheck,
+                    "no global IPv6 address of the server (\(mac)) in the neighbour table")
                 continue
             }
             let matching = global.filter { FirewallAddress.ipv6Matches($0, rule.destination) == true }
-            add("server-ipv6:\(rule.name)", serverCheck, !matching.isEmpty, matching.joined(separator: ", "),
+            add(
+                "server-ipv6:\(rule.name)", serverCheck, !matching.isEmpty, matching.joined(separator: ", "),
                 "the server (\(mac)) has \(global.joined(separator: ", ")), none matching \(rule.destination)",
-                hint: "give the server a stable interface ID (`ip token set ::5 dev IF`, an IPv6 token, or a static suffix), "
+                hint:
+                    "give the server a stable interface ID (`ip token set ::5 dev IF`, an IPv6 token, or a static suffix), "
                     + "or set server_ipv6_suffix to the one it has (`ip -6 addr` on the server)")
         }
     }
@@ -125,7 +168,9 @@ extension DoctorExamination {
     static func neighbours(_ output: String) -> [(address: String, mac: String)] {
         output.split(whereSeparator: \.isNewline).compactMap { line in
             let words = line.split(separator: " ").map(String.init)
-            guard let first = words.first, let index = words.firstIndex(of: "lladdr"), index + 1 < words.count else { return nil }
+            guard let first = words.first, let index = words.firstIndex(of: "lladdr"), index + 1 < words.count else {
+                return nil
+            }
             return (first, words[index + 1].lowercased())
         }
     }
@@ -138,16 +183,25 @@ extension DoctorExamination {
         guard let line = setup.cronLine else { return }
         let present = state.file(ConfigFile.crontab).text.split(whereSeparator: \.isNewline)
             .contains { $0.split(separator: " ").joined(separator: " ") == line }
-        add("cron-line", "the DDNS check is in root's crontab", present, "every 10 minutes: \(line.split(separator: " ").prefix(5).joined(separator: " "))",
+        add(
+            "cron-line", "the DDNS check is in root's crontab", present,
+            "every 10 minutes: \(line.split(separator: " ").prefix(5).joined(separator: " "))",
             "missing from /etc/crontabs/root", hint: "apply the playbook again")
         let check = "cron runs the DDNS check (crond running and enabled)"
-        guard let probe = snapshot.probes[Probe.cron] else { skip("cron", check, Self.needsLiveRouter); return }
-        guard probe.status != 127 else { skip("cron", check, "no pidof on this router"); return }
+        guard let probe = snapshot.probes[Probe.cron] else {
+            skip("cron", check, Self.needsLiveRouter)
+            return
+        }
+        guard probe.status != 127 else {
+            skip("cron", check, "no pidof on this router")
+            return
+        }
         let words = Set(probe.output.split(whereSeparator: \.isWhitespace).map(String.init))
         var problems: [String] = []
         if !words.contains("running") { problems.append("crond is not running") }
         if !words.contains("enabled") { problems.append("cron is not enabled at boot") }
-        add("cron", check, problems.isEmpty, "crond running, enabled", problems.joined(separator: ", "),
+        add(
+            "cron", check, problems.isEmpty, "crond running, enabled", problems.joined(separator: ", "),
             hint: "/etc/init.d/cron enable && /etc/init.d/cron start")
     }
 }

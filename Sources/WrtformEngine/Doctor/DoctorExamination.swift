@@ -31,9 +31,11 @@ struct DoctorExamination {
         tables = RoutingTableStep.entries(state.file(ConfigFile.rtTables).text)
         self.state = state
         if !unreadable.isEmpty {
-            findings.append(DoctorFinding(
-                id: "configs-parse", "the network and firewall configs parse", .fail, unreadable.joined(separator: "; "),
-                hint: "fix the file on the router first: the checks below read it as empty"))
+            findings.append(
+                DoctorFinding(
+                    id: "configs-parse", "the network and firewall configs parse", .fail,
+                    unreadable.joined(separator: "; "),
+                    hint: "fix the file on the router first: the checks below read it as empty"))
         }
     }
 
@@ -62,7 +64,9 @@ struct DoctorExamination {
         guard let addr = snapshot.probes[Probe.addr] else {
             skip("pppoe-up", upCheck, Self.needsLiveRouter)
             skip("public-ipv4", publicCheck, Self.needsLiveRouter)
-            for host in setup.hostnames { skip("dns:\(host)", "\(host) resolves to the PPPoE address", Self.needsLiveRouter) }
+            for host in setup.hostnames {
+                skip("dns:\(host)", "\(host) resolves to the PPPoE address", Self.needsLiveRouter)
+            }
             return
         }
         let kernel = InterfaceStatus.kernel(addr.output, exitStatus: addr.status)
@@ -79,9 +83,12 @@ struct DoctorExamination {
             let since = status.uptime.map { ", for \($0) s" } ?? ""
             findings.append(DoctorFinding(id: "pppoe-up", upCheck, .ok, "up (\(status.source.rawValue)\(since))"))
         } else if !status.exists {
-            fail("pppoe-up", upCheck,
-                 status.source == .netifd ? "netifd does not know \(interface) (\(status.message))" : "\(device) does not exist (\(status.message))",
-                 hint: status.source == .netifd ? "apply the playbook, then /etc/init.d/network reload" : downHint)
+            fail(
+                "pppoe-up", upCheck,
+                status.source == .netifd
+                    ? "netifd does not know \(interface) (\(status.message))"
+                    : "\(device) does not exist (\(status.message))",
+                hint: status.source == .netifd ? "apply the playbook, then /etc/init.d/network reload" : downHint)
         } else {
             let errors = status.errors.isEmpty ? "" : ": " + status.errors.joined(separator: ", ")
             fail("pppoe-up", upCheck, "down (\(status.source.rawValue)\(errors))", hint: downHint)
@@ -90,25 +97,43 @@ struct DoctorExamination {
         if !status.up {
             skip("public-ipv4", publicCheck, "\(interface) is down")
         } else if let address = status.address {
-            add("public-ipv4", publicCheck, Validate.isPublicIPv4(address), address, "\(address) is not a public address",
-                hint: "the session got a private or shared (CGNAT) address: the port forward cannot be reached from outside")
+            add(
+                "public-ipv4", publicCheck, Validate.isPublicIPv4(address), address,
+                "\(address) is not a public address",
+                hint:
+                    "the session got a private or shared (CGNAT) address: the port forward cannot be reached from outside"
+            )
         } else {
             fail("public-ipv4", publicCheck, "\(interface) has no IPv4 address", hint: downHint)
         }
 
         for (index, host) in setup.hostnames.enumerated() {
             let check = "\(host) resolves to the PPPoE address"
-            guard Doctor.isHostname(host) else { skip("dns:\(host)", check, "'\(host)' is not a host name doctor can look up"); continue }
-            guard let probe = snapshot.probes[Probe.dns(index)] else { skip("dns:\(host)", check, Self.needsLiveRouter); continue }
-            guard status.up, let address = status.address else { skip("dns:\(host)", check, "no PPPoE address to compare with"); continue }
+            guard Doctor.isHostname(host) else {
+                skip("dns:\(host)", check, "'\(host)' is not a host name doctor can look up")
+                continue
+            }
+            guard let probe = snapshot.probes[Probe.dns(index)] else {
+                skip("dns:\(host)", check, Self.needsLiveRouter)
+                continue
+            }
+            guard status.up, let address = status.address else {
+                skip("dns:\(host)", check, "no PPPoE address to compare with")
+                continue
+            }
             let answer = NslookupAnswer(probe.output)
             let logHint = setup.logTag.map { "see the hook's log: logread -e \($0)" } ?? "check the DDNS update"
             if answer.timedOut {
-                fail("dns:\(host)", check, "nslookup gave no answer within 5 s", hint: "check the router's resolver (dnsmasq) and upstream DNS")
+                fail(
+                    "dns:\(host)", check, "nslookup gave no answer within 5 s",
+                    hint: "check the router's resolver (dnsmasq) and upstream DNS")
             } else if answer.addresses.isEmpty {
-                fail("dns:\(host)", check, "\(host) does not resolve" + (answer.message.isEmpty ? "" : " (\(answer.message))"), hint: logHint)
+                fail(
+                    "dns:\(host)", check,
+                    "\(host) does not resolve" + (answer.message.isEmpty ? "" : " (\(answer.message))"), hint: logHint)
             } else {
-                add("dns:\(host)", check, answer.addresses.contains(address), "\(host) → \(address)",
+                add(
+                    "dns:\(host)", check, answer.addresses.contains(address), "\(host) → \(address)",
                     "\(host) → \(answer.addresses.joined(separator: ", ")), not \(address)",
                     hint: logHint + "; a fresh update can take the record's TTL to show")
             }
@@ -119,22 +144,32 @@ struct DoctorExamination {
 
     mutating func examineRouting() {
         if let table = setup.table {
-            let names = Set([table] + tables.filter { $0.name == table || String($0.id) == table }.flatMap { [$0.name, String($0.id)] })
+            let names = Set(
+                [table]
+                    + tables.filter { $0.name == table || String($0.id) == table }.flatMap { [$0.name, String($0.id)] })
             let check = "the policy rule to table \(table) is installed"
             if let probe = snapshot.probes[Probe.rules] {
                 let ours = IPRuleLine.parse(probe.output).filter { $0.lookup.map(names.contains) ?? false }
                 let source = setup.ruleSource.map(Self.bare)
                 let wide = source == nil || source == "all" || source?.hasSuffix("/0") == true
-                let expected = source.map { source in ours.first { $0.from == source } } ?? ours.first { !$0.isNetifdOwn }
+                let expected =
+                    source.map { source in ours.first { $0.from == source } } ?? ours.first { !$0.isNetifdOwn }
                 let everyone = wide ? nil : ours.first { $0.from == "all" && $0.to == nil && !$0.isNetifdOwn }
                 if let everyone {
-                    fail("rule-installed", check, "`ip rule` sends every host to table \(table): \(everyone.text)",
-                         hint: "24.10's netifd reads a rule's src without a prefix length as /0: write src '\(source ?? "")/32' and reload the network")
+                    fail(
+                        "rule-installed", check, "`ip rule` sends every host to table \(table): \(everyone.text)",
+                        hint:
+                            "24.10's netifd reads a rule's src without a prefix length as /0: write src '\(source ?? "")/32' and reload the network"
+                    )
                 } else if let expected {
                     findings.append(DoctorFinding(id: "rule-installed", check, .ok, expected.text))
                 } else {
-                    fail("rule-installed", check, "no rule\(source.map { " from \($0)" } ?? "") to table \(table) in `ip rule`",
-                         hint: "reload the network (/etc/init.d/network reload); netifd drops a rule whose table is not in rt_tables")
+                    fail(
+                        "rule-installed", check,
+                        "no rule\(source.map { " from \($0)" } ?? "") to table \(table) in `ip rule`",
+                        hint:
+                            "reload the network (/etc/init.d/network reload); netifd drops a rule whose table is not in rt_tables"
+                    )
                 }
             } else {
                 skip("rule-installed", check, Self.needsLiveRouter)
@@ -142,15 +177,20 @@ struct DoctorExamination {
 
             let routeCheck = "table \(table) has a default route"
             if let probe = snapshot.probes[Probe.routes] {
-                let defaultRoute = probe.output.split(whereSeparator: \.isNewline).first { String($0).trimmingSpaces.hasPrefix("default") }
+                let defaultRoute = probe.output.split(whereSeparator: \.isNewline).first {
+                    String($0).trimmingSpaces.hasPrefix("default")
+                }
                 if probe.status != 0 {
-                    fail("table-route", routeCheck, "`ip route show table \(table)` failed: \(probe.output.firstLine)",
-                         hint: "add the table to /etc/iproute2/rt_tables")
+                    fail(
+                        "table-route", routeCheck, "`ip route show table \(table)` failed: \(probe.output.firstLine)",
+                        hint: "add the table to /etc/iproute2/rt_tables")
                 } else if let defaultRoute {
-                    findings.append(DoctorFinding(id: "table-route", routeCheck, .ok, String(defaultRoute).trimmingSpaces))
+                    findings.append(
+                        DoctorFinding(id: "table-route", routeCheck, .ok, String(defaultRoute).trimmingSpaces))
                 } else {
-                    fail("table-route", routeCheck, "table \(table) has no default route",
-                         hint: live?.up == true
+                    fail(
+                        "table-route", routeCheck, "table \(table) has no default route",
+                        hint: live?.up == true
                             ? "netifd adds it when \(interface) comes up with ip4table '\(table)': reload the network"
                             : "it appears once \(interface) is up")
                 }
@@ -161,7 +201,8 @@ struct DoctorExamination {
 
         if let wan = setup.wanInterface {
             let check = "\(wan)'s metric is below \(interface)'s"
-            let hint = "a default route in main with a lower metric wins: give \(wan) the lower metric (1) and \(interface) a higher one (10) "
+            let hint =
+                "a default route in main with a lower metric wins: give \(wan) the lower metric (1) and \(interface) a higher one (10) "
                 + "(with ip4table, \(interface)'s default route stays in its own table anyway)"
             guard let wanSection = network.section(named: wan) else {
                 fail("metric", check, "interface \(wan) is not in /etc/config/network", hint: hint)
@@ -173,7 +214,8 @@ struct DoctorExamination {
             }
             let (wanMetric, wanText) = metric(wanSection)
             let (pppMetric, pppText) = metric(network.section(named: interface))
-            add("metric", check, wanMetric < pppMetric, "\(wan) \(wanText) < \(interface) \(pppText)",
+            add(
+                "metric", check, wanMetric < pppMetric, "\(wan) \(wanText) < \(interface) \(pppText)",
                 "\(wan) \(wanText) ≥ \(interface) \(pppText)", hint: hint)
         }
     }
@@ -183,7 +225,8 @@ struct DoctorExamination {
     mutating func examineFirewall() {
         guard let zoneName = setup.zone else { return }
         let zone = firewall.sections(ofType: "zone").first { $0["name"]?.items.first == zoneName }
-        let covers = (zone?["network"]?.items ?? []).flatMap { $0.split(separator: " ").map(String.init) }.contains(interface)
+        let covers = (zone?["network"]?.items ?? []).flatMap { $0.split(separator: " ").map(String.init) }.contains(
+            interface)
         let masq = zone?["masq"]?.items.first == "1"
         let mtuFix = zone?["mtu_fix"]?.items.first == "1"
         let zoneCheck = "zone \(zoneName) masquerades, clamps MSS and covers \(interface)"
@@ -194,22 +237,33 @@ struct DoctorExamination {
             if !masq { missing.append("masq is off") }
             if !mtuFix { missing.append("mtu_fix is off") }
             if !covers { missing.append("network does not list \(interface)") }
-            add("zone", zoneCheck, missing.isEmpty, "masq 1, mtu_fix 1, network \(interface)", missing.joined(separator: ", "),
+            add(
+                "zone", zoneCheck, missing.isEmpty, "masq 1, mtu_fix 1, network \(interface)",
+                missing.joined(separator: ", "),
                 hint: "apply the playbook again (without mtu_fix large transfers over PPPoE stall)")
         }
         if let source = setup.forwardingSource {
-            let exists = !firewall.sections(ofType: "forwarding", matching: ["src": .single(source), "dest": .single(zoneName)]).isEmpty
-            add("forwarding", "forwarding \(source) → \(zoneName) exists", exists, "in /etc/config/firewall", "missing from /etc/config/firewall",
+            let exists = !firewall.sections(
+                ofType: "forwarding", matching: ["src": .single(source), "dest": .single(zoneName)]
+            ).isEmpty
+            add(
+                "forwarding", "forwarding \(source) → \(zoneName) exists", exists, "in /etc/config/firewall",
+                "missing from /etc/config/firewall",
                 hint: "apply the playbook again")
         }
         for port in setup.redirectPorts {
-            let exists = !firewall.sections(ofType: "redirect", matching: ["src": .single(zoneName), "src_dport": .single(port)]).isEmpty
-            add("redirect:\(port)", "port forward \(zoneName):\(port) exists", exists, "in /etc/config/firewall", "missing from /etc/config/firewall",
+            let exists = !firewall.sections(
+                ofType: "redirect", matching: ["src": .single(zoneName), "src_dport": .single(port)]
+            ).isEmpty
+            add(
+                "redirect:\(port)", "port forward \(zoneName):\(port) exists", exists, "in /etc/config/firewall",
+                "missing from /etc/config/firewall",
                 hint: "apply the playbook again")
         }
 
         // What fw4 loaded: the chains it renders for the zone, the forwarding and each port forward.
-        let loadedChecks = [("zone-loaded", "zone \(zoneName) is loaded (masquerade, MSS clamping)")]
+        let loadedChecks =
+            [("zone-loaded", "zone \(zoneName) is loaded (masquerade, MSS clamping)")]
             + (setup.forwardingSource.map { [("forwarding-loaded", "forwarding \($0) → \(zoneName) is loaded")] } ?? [])
             + setup.redirectPorts.map { ("redirect-loaded:\($0)", "port forward \(zoneName):\($0) is loaded") }
         guard let probe = snapshot.probes[Probe.nft] else {
@@ -222,7 +276,9 @@ struct DoctorExamination {
         }
         guard probe.status == 0 else {
             for (id, check) in loadedChecks {
-                fail(id, check, "`nft list ruleset` failed: \(probe.output.firstLine)", hint: "run it on the router and read the error")
+                fail(
+                    id, check, "`nft list ruleset` failed: \(probe.output.firstLine)",
+                    hint: "run it on the router and read the error")
             }
             return
         }
@@ -235,23 +291,37 @@ struct DoctorExamination {
             if !ruleset.rules("srcnat_\(zoneName)").contains(where: { $0.contains("masquerade") }) {
                 zoneMissing.append("no masquerade in srcnat_\(zoneName)")
             }
-            if !ruleset.allRules.contains(where: { $0.contains("maxseg size set") && $0.contains("Zone \(zoneName) ") }) {
+            if !ruleset.allRules.contains(where: { $0.contains("maxseg size set") && $0.contains("Zone \(zoneName) ") })
+            {
                 zoneMissing.append("no MSS clamping for zone \(zoneName)")
             }
-            if live?.up == true && !ruleset.allRules.contains(where: { $0.contains("jump srcnat_\(zoneName)") && $0.contains("\"\(device)\"") }) {
+            if live?.up == true
+                && !ruleset.allRules.contains(where: {
+                    $0.contains("jump srcnat_\(zoneName)") && $0.contains("\"\(device)\"")
+                })
+            {
                 zoneMissing.append("the zone does not cover \(device)")
             }
         }
-        add("zone-loaded", "zone \(zoneName) is loaded (masquerade, MSS clamping)", zoneMissing.isEmpty,
+        add(
+            "zone-loaded", "zone \(zoneName) is loaded (masquerade, MSS clamping)", zoneMissing.isEmpty,
             "srcnat_\(zoneName) masquerades, MSS clamped", zoneMissing.joined(separator: ", "), hint: reloadHint)
         if let source = setup.forwardingSource {
-            let loaded = ruleset.rules("forward_\(source)").contains { NftRuleset.has($0, "jump", "accept_to_\(zoneName)") }
-            add("forwarding-loaded", "forwarding \(source) → \(zoneName) is loaded", loaded, "forward_\(source) jumps to accept_to_\(zoneName)",
+            let loaded = ruleset.rules("forward_\(source)").contains {
+                NftRuleset.has($0, "jump", "accept_to_\(zoneName)")
+            }
+            add(
+                "forwarding-loaded", "forwarding \(source) → \(zoneName) is loaded", loaded,
+                "forward_\(source) jumps to accept_to_\(zoneName)",
                 "forward_\(source) has no jump to accept_to_\(zoneName)", hint: reloadHint)
         }
         for port in setup.redirectPorts {
-            let loaded = ruleset.rules("dstnat_\(zoneName)").contains { NftRuleset.has($0, "dport", port) && $0.contains("dnat") }
-            add("redirect-loaded:\(port)", "port forward \(zoneName):\(port) is loaded", loaded, "dnat in dstnat_\(zoneName)",
+            let loaded = ruleset.rules("dstnat_\(zoneName)").contains {
+                NftRuleset.has($0, "dport", port) && $0.contains("dnat")
+            }
+            add(
+                "redirect-loaded:\(port)", "port forward \(zoneName):\(port) is loaded", loaded,
+                "dnat in dstnat_\(zoneName)",
                 "no dnat for port \(port) in dstnat_\(zoneName)", hint: reloadHint)
         }
     }
@@ -265,31 +335,43 @@ struct DoctorExamination {
             ("ipv6", "ipv6 is off on \(interface)"),
         ]
         guard let iface, iface.type == "interface" else {
-            fail("pppoe-config", "interface \(interface) is configured (proto pppoe)", "\(interface) is not in /etc/config/network",
-                 hint: "apply the playbook")
+            fail(
+                "pppoe-config", "interface \(interface) is configured (proto pppoe)",
+                "\(interface) is not in /etc/config/network",
+                hint: "apply the playbook")
             for (id, check) in checks { skip(id, check, "no interface \(interface) in /etc/config/network") }
             return
         }
         let proto = iface["proto"]?.items.first ?? "unset"
-        add("pppoe-config", "interface \(interface) is configured (proto pppoe)", proto == "pppoe", "proto pppoe", "proto is \(proto)",
+        add(
+            "pppoe-config", "interface \(interface) is configured (proto pppoe)", proto == "pppoe", "proto pppoe",
+            "proto is \(proto)",
             hint: "apply the playbook again")
 
         let peerdns = iface["peerdns"]?.items.first
-        add("peerdns", checks[0].1, peerdns == "0", "peerdns 0", "peerdns is \(peerdns ?? "unset (on)")",
+        add(
+            "peerdns", checks[0].1, peerdns == "0", "peerdns 0", "peerdns is \(peerdns ?? "unset (on)")",
             hint: "set peerdns '0': the ISP's resolvers would replace yours and LAN hosts fail to resolve")
 
         // pppd takes the MTU from pppd_options (appended last, so it wins); an interface `mtu` also reaches pppd.
         let options = (iface["pppd_options"]?.items ?? []).flatMap { $0.split(separator: " ").map(String.init) }
-        let fromPppd = options.firstIndex(of: "mtu").flatMap { options.indices.contains($0 + 1) ? Int(options[$0 + 1]) : nil }
+        let fromPppd = options.firstIndex(of: "mtu").flatMap {
+            options.indices.contains($0 + 1) ? Int(options[$0 + 1]) : nil
+        }
         let configured = fromPppd ?? iface["mtu"]?.items.first.flatMap { Int($0) }
         let running = live?.mtu
-        var detail = configured.map { fromPppd != nil ? "pppd_options mtu \($0)" : "mtu \($0)" } ?? "mtu unset (pppd uses 1492)"
+        var detail =
+            configured.map { fromPppd != nil ? "pppd_options mtu \($0)" : "mtu \($0)" } ?? "mtu unset (pppd uses 1492)"
         if let running { detail += ", running \(running)" }
-        add("mtu", checks[1].1, (configured ?? 1492) <= setup.maxMTU && (running ?? 0) <= setup.maxMTU, detail, detail,
-            hint: "set pppd_options 'mtu \(setup.maxMTU) mru \(setup.maxMTU)': FLET'S PPPoE carries \(setup.maxMTU); larger segments stall (pages load, images don't)")
+        add(
+            "mtu", checks[1].1, (configured ?? 1492) <= setup.maxMTU && (running ?? 0) <= setup.maxMTU, detail, detail,
+            hint:
+                "set pppd_options 'mtu \(setup.maxMTU) mru \(setup.maxMTU)': FLET'S PPPoE carries \(setup.maxMTU); larger segments stall (pages load, images don't)"
+        )
 
         let ipv6 = iface["ipv6"]?.items.first
-        add("ipv6", checks[2].1, ipv6 == "0", "ipv6 0", "ipv6 is \(ipv6 ?? "unset (auto)")",
+        add(
+            "ipv6", checks[2].1, ipv6 == "0", "ipv6 0", "ipv6 is \(ipv6 ?? "unset (auto)")",
             hint: "set ipv6 '0': IPv6 already comes over IPoE, and auto adds a DHCPv6 interface \(interface)_6")
     }
 
@@ -299,10 +381,14 @@ struct DoctorExamination {
         var bare: [String] = []
         var unknownTables: Set<String> = []
         let known = Set(tables.map(\.name))
-        func isUnknown(_ table: String) -> Bool { Int(table) == nil && !RoutingTables.isBuiltIn(table) && !known.contains(table) }
+        func isUnknown(_ table: String) -> Bool {
+            Int(table) == nil && !RoutingTables.isBuiltIn(table) && !known.contains(table)
+        }
         for rule in network.sections(ofType: "rule") + network.sections(ofType: "rule6") {
             for key in ["src", "dest"] {
-                if let value = rule[key]?.items.first, !value.contains("/") { bare.append("\(rule.type) \(key) '\(value)'") }
+                if let value = rule[key]?.items.first, !value.contains("/") {
+                    bare.append("\(rule.type) \(key) '\(value)'")
+                }
             }
             if let lookup = rule["lookup"]?.items.first, isUnknown(lookup) { unknownTables.insert(lookup) }
         }
@@ -311,13 +397,19 @@ struct DoctorExamination {
                 if let table = section[key]?.items.first, isUnknown(table) { unknownTables.insert(table) }
             }
         }
-        add("rule-prefix", "every rule's address has a prefix length", bare.isEmpty, "ok", "no prefix length: \(bare.joined(separator: ", "))",
+        add(
+            "rule-prefix", "every rule's address has a prefix length", bare.isEmpty, "ok",
+            "no prefix length: \(bare.joined(separator: ", "))",
             hint: "24.10's netifd reads a bare address as /0 (every host): write it as A.B.C.D/32")
-        add("rt-tables", "every table name is in rt_tables", unknownTables.isEmpty, "ok",
+        add(
+            "rt-tables", "every table name is in rt_tables", unknownTables.isEmpty, "ok",
             "not in /etc/iproute2/rt_tables: \(unknownTables.sorted().joined(separator: ", "))",
-            hint: "netifd silently drops rules and routes with unknown tables: add the table to /etc/iproute2/rt_tables")
-        add("staged", "nobody is mid-change", snapshot.stagedChanges.isEmpty, "no staged or pending changes",
-            snapshot.stagedChanges.joined(separator: "; "), hint: "save & apply or revert them in LuCI (or `uci revert`)")
+            hint: "netifd silently drops rules and routes with unknown tables: add the table to /etc/iproute2/rt_tables"
+        )
+        add(
+            "staged", "nobody is mid-change", snapshot.stagedChanges.isEmpty, "no staged or pending changes",
+            snapshot.stagedChanges.joined(separator: "; "),
+            hint: "save & apply or revert them in LuCI (or `uci revert`)")
     }
 
     // MARK: - The hook, and what survives a sysupgrade
@@ -329,13 +421,23 @@ struct DoctorExamination {
             let logCheck = "the hook's last log line"
             if file.exists {
                 var problems: [String] = []
-                if (Int(file.mode, radix: 8) ?? 0) & 0o022 != 0 { problems.append("mode \(file.mode) lets others rewrite a script root runs") }
-                if let mode = setup.hookMode, mode != file.mode { problems.append("mode \(file.mode), the playbook sets \(mode)") }
-                if let hash = setup.hookHash, hash != file.hash { problems.append("its content differs from the playbook's") }
-                add("hook", "\(hook) is installed", problems.isEmpty, "mode \(file.mode), as the playbook writes it", problems.joined(separator: "; "),
+                if (Int(file.mode, radix: 8) ?? 0) & 0o022 != 0 {
+                    problems.append("mode \(file.mode) lets others rewrite a script root runs")
+                }
+                if let mode = setup.hookMode, mode != file.mode {
+                    problems.append("mode \(file.mode), the playbook sets \(mode)")
+                }
+                if let hash = setup.hookHash, hash != file.hash {
+                    problems.append("its content differs from the playbook's")
+                }
+                add(
+                    "hook", "\(hook) is installed", problems.isEmpty, "mode \(file.mode), as the playbook writes it",
+                    problems.joined(separator: "; "),
                     hint: "apply the playbook again")
                 if let probe = snapshot.probes[Probe.hookSyntax] {
-                    add("hook-syntax", syntaxCheck, probe.status == 0, "ok", probe.output.firstLine.isEmpty ? "exit \(probe.status)" : probe.output.firstLine,
+                    add(
+                        "hook-syntax", syntaxCheck, probe.status == 0, "ok",
+                        probe.output.firstLine.isEmpty ? "exit \(probe.status)" : probe.output.firstLine,
                         hint: "apply the playbook again; every hotplug event sources this file")
                 } else {
                     skip("hook-syntax", syntaxCheck, Self.needsLiveRouter)
@@ -358,21 +460,33 @@ struct DoctorExamination {
             entries.contains { $0 == path || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
         }
         let missing = kept.filter { !covered($0) }
-        add("sysupgrade", "\(kept.count == 2 ? "rt_tables and the hook survive" : "\(kept[0]) survives") a sysupgrade", missing.isEmpty,
+        add(
+            "sysupgrade", "\(kept.count == 2 ? "rt_tables and the hook survive" : "\(kept[0]) survives") a sysupgrade",
+            missing.isEmpty,
             "listed in /etc/sysupgrade.conf", "not in /etc/sysupgrade.conf: \(missing.joined(separator: ", "))",
             hint: "add a sysupgrade-keep step for them")
     }
 
     mutating func examineHookLog(_ check: String) {
-        guard let tag = setup.logTag else { skip("hook-log", check, "the hook does not log (no `logger -t TAG`)"); return }
-        guard let probe = snapshot.probes[Probe.hookLog] else { skip("hook-log", check, Self.needsLiveRouter); return }
-        guard probe.status != 127 else { skip("hook-log", check, "no logread on this router"); return }
+        guard let tag = setup.logTag else {
+            skip("hook-log", check, "the hook does not log (no `logger -t TAG`)")
+            return
+        }
+        guard let probe = snapshot.probes[Probe.hookLog] else {
+            skip("hook-log", check, Self.needsLiveRouter)
+            return
+        }
+        guard probe.status != 127 else {
+            skip("hook-log", check, "no logread on this router")
+            return
+        }
         let line = probe.output.split(whereSeparator: \.isNewline).last.map { String($0).trimmingSpaces } ?? ""
         if line.isEmpty {
             skip("hook-log", check, "nothing logged under \(tag) yet (it logs when \(interface) comes up)")
         } else {
             let lower = line.lowercased()
-            add("hook-log", check, !lower.contains("fail") && !lower.contains("error"), line, line,
+            add(
+                "hook-log", check, !lower.contains("fail") && !lower.contains("error"), line, line,
                 hint: "see `logread -e \(tag)`: the last update did not go through")
         }
     }

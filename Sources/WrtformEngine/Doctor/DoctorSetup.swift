@@ -35,9 +35,11 @@ public struct DoctorSetup: Sendable {
     }
 
     public init(
-        pppoeInterface: String, wanInterface: String? = nil, zone: String? = nil, table: String? = nil, ruleSource: String? = nil,
+        pppoeInterface: String, wanInterface: String? = nil, zone: String? = nil, table: String? = nil,
+        ruleSource: String? = nil,
         redirectPorts: [String] = [], forwardingSource: String? = nil, hookPath: String? = nil, hookMode: String? = nil,
-        hookHash: String? = nil, logTag: String? = nil, hostnames: [String] = [], maxMTU: Int = 1454, lowerDevice: String? = nil,
+        hookHash: String? = nil, logTag: String? = nil, hostnames: [String] = [], maxMTU: Int = 1454,
+        lowerDevice: String? = nil,
         ipv6Rules: [IPv6Rule] = [], cronLine: String? = nil
     ) {
         self.pppoeInterface = pppoeInterface
@@ -60,21 +62,30 @@ public struct DoctorSetup: Sendable {
 
     /// Reads the setup out of a playbook's steps; nil when it has no PPPoE interface.
     public init?(steps: [any Step], hostnames: [String] = []) {
-        guard let pppoe = steps.compactMap({ $0 as? InterfaceStep }).first(where: { step in
-            step.options.contains { $0.key == "proto" && $0.value.items.first == "pppoe" }
-        }) else { return nil }
+        guard
+            let pppoe = steps.compactMap({ $0 as? InterfaceStep }).first(where: { step in
+                step.options.contains { $0.key == "proto" && $0.value.items.first == "pppoe" }
+            })
+        else { return nil }
         pppoeInterface = pppoe.name
-        wanInterface = steps.compactMap { $0 as? InterfaceOptionsStep }.first { $0.options.contains { $0.key == "metric" } }?.name
+        wanInterface =
+            steps.compactMap { $0 as? InterfaceOptionsStep }.first { $0.options.contains { $0.key == "metric" } }?.name
         let zoneStep = steps.compactMap { $0 as? FirewallZoneStep }.first { zone in
             zone.options.contains { $0.key == "network" && $0.value.items.contains(pppoe.name) }
         }
         zone = zoneStep?.name
         let tableName = pppoe.options.first { $0.key == "ip4table" }?.value.items.first
         table = tableName
-        let rule = steps.compactMap { $0 as? NetworkRuleStep }.first { $0.family == .ipv4 && $0.match.options["lookup"]?.items.first == tableName }
+        let rule = steps.compactMap { $0 as? NetworkRuleStep }.first {
+            $0.family == .ipv4 && $0.match.options["lookup"]?.items.first == tableName
+        }
         ruleSource = rule?.match.options["src"]?.items.first
-        redirectPorts = zoneStep == nil ? [] : steps.compactMap { $0 as? RedirectStep }.filter { $0.source == zoneStep?.name }.map(\.sourcePort)
-        forwardingSource = zoneStep == nil ? nil : steps.compactMap { $0 as? ForwardingStep }.first { $0.destination == zoneStep?.name }?.source
+        redirectPorts =
+            zoneStep == nil
+            ? [] : steps.compactMap { $0 as? RedirectStep }.filter { $0.source == zoneStep?.name }.map(\.sourcePort)
+        forwardingSource =
+            zoneStep == nil
+            ? nil : steps.compactMap { $0 as? ForwardingStep }.first { $0.destination == zoneStep?.name }?.source
         let hook = steps.compactMap { $0 as? FileStep }.first { $0.path.hasPrefix("/etc/hotplug.d/iface/") }
         hookPath = hook?.path
         hookMode = hook?.mode
@@ -84,9 +95,13 @@ public struct DoctorSetup: Sendable {
         maxMTU = 1454
         lowerDevice = pppoe.lowerDevice
         ipv6Rules = steps.compactMap { $0 as? FirewallRuleStep }.filter { $0.family == .ipv6 }.compactMap { rule in
-            rule.options.first { $0.key == "dest_ip" }?.value.items.first.map { IPv6Rule(name: rule.name, destination: $0) }
+            rule.options.first { $0.key == "dest_ip" }?.value.items.first.map {
+                IPv6Rule(name: rule.name, destination: $0)
+            }
         }
-        cronLine = steps.compactMap { $0 as? CronJobStep }.first { step in hook.map { step.command.contains($0.path) } ?? false }?.line
+        cronLine =
+            steps.compactMap { $0 as? CronJobStep }.first { step in hook.map { step.command.contains($0.path) } ?? false
+            }?.line
     }
 
     /// The first literal tag a script logs under: `logger -t wrtform-ddns …` (also `-tTAG`, quoted).
@@ -98,7 +113,11 @@ public struct DoctorSetup: Sendable {
             while index < words.count {
                 let word = words[index]
                 var tag: String?
-                if word == "-t", index + 1 < words.count { tag = words[index + 1] } else if word.hasPrefix("-t"), word.count > 2 { tag = String(word.dropFirst(2)) }
+                if word == "-t", index + 1 < words.count {
+                    tag = words[index + 1]
+                } else if word.hasPrefix("-t"), word.count > 2 {
+                    tag = String(word.dropFirst(2))
+                }
                 if let tag {
                     let bare = tag.trimming("'\"")
                     return isTag(bare) ? bare : nil

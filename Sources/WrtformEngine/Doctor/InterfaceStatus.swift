@@ -3,7 +3,10 @@ import Foundation
 /// The PPPoE interface as the running router sees it: netifd's view (`ifstatus IFACE`, JSON, where
 /// ifstatus exists) or the kernel's (`ip addr show dev pppoe-IFACE`, busybox or iproute2 format).
 struct InterfaceStatus: Equatable {
-    enum Source: String { case netifd = "ifstatus", kernel = "ip addr" }
+    enum Source: String {
+        case netifd = "ifstatus"
+        case kernel = "ip addr"
+    }
 
     var source: Source
     /// Whether the interface (or its device) exists at all.
@@ -51,7 +54,9 @@ struct InterfaceStatus: Equatable {
                 if let flags = words.first(where: { $0.hasPrefix("<") }) {
                     status.up = flags.dropFirst().dropLast().split(separator: ",").contains("UP")
                 }
-                if let index = words.firstIndex(of: "mtu"), index + 1 < words.count { status.mtu = Int(words[index + 1]) }
+                if let index = words.firstIndex(of: "mtu"), index + 1 < words.count {
+                    status.mtu = Int(words[index + 1])
+                }
             } else if let index = words.firstIndex(of: "inet"), index + 1 < words.count, status.address == nil {
                 let address = String(words[index + 1].prefix { $0 != "/" })
                 if Validate.ipv4(address) { status.address = address }

@@ -16,10 +16,14 @@ struct NslookupAnswer: Equatable {
         var message = ""
         for raw in output.split(whereSeparator: \.isNewline) {
             let line = String(raw).trimmingSpaces
-            if line.hasPrefix("Name:") { inAnswer = true; continue }
+            if line.hasPrefix("Name:") {
+                inAnswer = true
+                continue
+            }
             if line.hasPrefix("**") || line.lowercased().contains("can't") { message = line }
             guard inAnswer, line.hasPrefix("Address") else { continue }
-            let afterColon = line.split(separator: ":", maxSplits: 1).dropFirst().first.map { String($0).trimmingSpaces } ?? ""
+            let afterColon =
+                line.split(separator: ":", maxSplits: 1).dropFirst().first.map { String($0).trimmingSpaces } ?? ""
             if let word = afterColon.split(separator: " ").first {
                 let address = String(word)
                 if Validate.ipv4(address) || Validate.ipv6(address) { addresses.append(address) }

@@ -38,19 +38,23 @@ public struct StepGraph: Sendable {
         for (position, node) in nodes.enumerated() {
             if let first = index[node.step.id] {
                 let firstLocation = nodes[first].step.location.map { " (first at line \($0.line))" } ?? ""
-                throw EngineError(.invalidInput, "duplicate step id '\(node.step.id)'\(firstLocation)", at: node.step.location)
+                throw EngineError(
+                    .invalidInput, "duplicate step id '\(node.step.id)'\(firstLocation)", at: node.step.location)
             }
             index[node.step.id] = position
         }
         var providers: [Resource: String] = [:]
-        for node in nodes { for resource in node.step.provides where providers[resource] == nil { providers[resource] = node.step.id } }
+        for node in nodes {
+            for resource in node.step.provides where providers[resource] == nil { providers[resource] = node.step.id }
+        }
 
         var edges: [Edge] = []
         for node in nodes {
             for need in node.needs {
                 guard index[need.id] != nil else {
                     throw EngineError(
-                        .unknownReference, "step '\(node.step.id)' needs unknown step '\(need.id)'", at: need.location ?? node.step.location,
+                        .unknownReference, "step '\(node.step.id)' needs unknown step '\(need.id)'",
+                        at: need.location ?? node.step.location,
                         hint: Suggestion.hint(for: need.id, in: nodes.map(\.step.id)))
                 }
                 edges.append(Edge(from: need.id, to: node.step.id, implied: false))
@@ -84,7 +88,8 @@ public struct StepGraph: Sendable {
             }
         }
         if order.count < nodes.count {
-            let cycle = Self.findCycle(remaining: Set((0..<nodes.count).filter { incoming[$0] > 0 }), outgoing: outgoing)
+            let cycle = Self.findCycle(
+                remaining: Set((0..<nodes.count).filter { incoming[$0] > 0 }), outgoing: outgoing)
             let names = cycle.map { nodes[$0].step.id }
             throw EngineError(
                 .cycle, "the steps depend on each other in a cycle: \(names.joined(separator: " → "))",
@@ -112,7 +117,8 @@ public struct StepGraph: Sendable {
             lines.append("  \"\(escape(step.id))\" [label=\"\(escape(step.id))\\n\(step.kind.rawValue)\"];")
         }
         for edge in edges {
-            lines.append("  \"\(escape(edge.from))\" -> \"\(escape(edge.to))\"\(edge.implied ? " [style=dashed]" : "");")
+            lines.append(
+                "  \"\(escape(edge.from))\" -> \"\(escape(edge.to))\"\(edge.implied ? " [style=dashed]" : "");")
         }
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"

@@ -43,7 +43,8 @@ public struct RunJournal: Sendable, Codable, Equatable {
             journal = try JSONDecoder().decode(RunJournal.self, from: Data(bytes))
         } catch {
             throw EngineError(
-                .router, "the journal of run \(run.map { RunJournal.isValidID($0) ? $0 : "?" } ?? "?") is not readable JSON of wrtform's",
+                .router,
+                "the journal of run \(run.map { RunJournal.isValidID($0) ? $0 : "?" } ?? "?") is not readable JSON of wrtform's",
                 hint: "the journal under /etc/wrtform/runs was edited or damaged; wrtform will not act on it")
         }
         try journal.validate(run: run)
@@ -65,13 +66,23 @@ public struct RunJournal: Sendable, Codable, Equatable {
             step.changes = step.changes.map { change in
                 switch change {
                 case .addSection(let file, let match, let options, let position):
-                    return .addSection(file: file, match: match, options: options.map { keys.contains($0.key) ? OptionSetting($0.key, hidden) : $0 }, position: position)
+                    return .addSection(
+                        file: file, match: match,
+                        options: options.map { keys.contains($0.key) ? OptionSetting($0.key, hidden) : $0 },
+                        position: position)
                 case .setOptions(let file, let match, let options):
-                    return .setOptions(file: file, match: match, options: options.map {
-                        keys.contains($0.key) ? OptionChange(key: $0.key, old: $0.old.map { _ in hidden }, new: $0.new.map { _ in hidden }) : $0
-                    })
+                    return .setOptions(
+                        file: file, match: match,
+                        options: options.map {
+                            keys.contains($0.key)
+                                ? OptionChange(
+                                    key: $0.key, old: $0.old.map { _ in hidden }, new: $0.new.map { _ in hidden }) : $0
+                        })
                 case .removeSection(let file, let match, let options, let position):
-                    return .removeSection(file: file, match: match, options: options.map { keys.contains($0.key) ? OptionSetting($0.key, hidden) : $0 }, position: position)
+                    return .removeSection(
+                        file: file, match: match,
+                        options: options.map { keys.contains($0.key) ? OptionSetting($0.key, hidden) : $0 },
+                        position: position)
                 case .writeFile(let path, var old, var new) where secretPaths.contains(path):
                     old.content = old.content.map { _ in Array("(secret)".utf8) }
                     new.content = new.content.map { _ in Array("(secret)".utf8) }

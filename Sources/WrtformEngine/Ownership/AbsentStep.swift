@@ -42,7 +42,8 @@ public struct AbsentStep: Step {
             throw EngineError(.invalidInput, "unknown step kind '\(input.kind)'", at: input.location)
         }
         guard let flag = try input.string("absent"), ["true", "1", "yes"].contains(flag.lowercased()) else {
-            throw input.error("absent", "absent of step '\(input.id)' must be true (leave it out to ensure the \(kind.rawValue))")
+            throw input.error(
+                "absent", "absent of step '\(input.id)' must be true (leave it out to ensure the \(kind.rawValue))")
         }
         id = input.id
         self.kind = kind
@@ -62,9 +63,11 @@ public struct AbsentStep: Step {
                 throw input.error("family", "family must be ipv4 or ipv6")
             }
             let protocols = try input.strings("proto") ?? ["tcp"]
-            return .section(file: ConfigFile.firewall, match: SectionMatch(
-                type: "redirect", options: ["src": .single(source), "src_dport": .single(port)],
-                compatible: ["family": .single(family.rawValue), "proto": .list(protocols)]))
+            return .section(
+                file: ConfigFile.firewall,
+                match: SectionMatch(
+                    type: "redirect", options: ["src": .single(source), "src_dport": .single(port)],
+                    compatible: ["family": .single(family.rawValue), "proto": .list(protocols)]))
         case .file:
             let path = try input.requiredString("path")
             try FileStep.validatePath(path, input: input)
@@ -79,9 +82,13 @@ public struct AbsentStep: Step {
             try InterfaceStep.validateName(name, input: input)
             let keys = input.fields.keys.filter { $0 != "name" }.sorted()
             guard !keys.isEmpty else {
-                throw EngineError(.invalidInput, "interface-options step '\(input.id)' names no options to remove", at: input.location)
+                throw EngineError(
+                    .invalidInput, "interface-options step '\(input.id)' names no options to remove", at: input.location
+                )
             }
-            for key in keys where !Validate.uciName(key) { throw input.error(key, "'\(key)' is not a valid uci option name") }
+            for key in keys where !Validate.uciName(key) {
+                throw input.error(key, "'\(key)' is not a valid uci option name")
+            }
             return .interfaceOptions(name: name, keys: keys)
         case .uciOption:
             let option = try UCIOptionStep(input)
@@ -91,7 +98,8 @@ public struct AbsentStep: Step {
             // keep one section: the section they would add to an empty router is theirs.
             let step = try StepCatalog.make(input)
             guard case .addSection(let file, let match, _, _)? = OwnedStepBuilder.ownSection(of: step) else {
-                throw EngineError(.invalidInput, "\(kind.rawValue) step '\(input.id)' cannot be made absent", at: input.location)
+                throw EngineError(
+                    .invalidInput, "\(kind.rawValue) step '\(input.id)' cannot be made absent", at: input.location)
             }
             return .section(file: file, match: match)
         }
@@ -105,21 +113,29 @@ public struct AbsentStep: Step {
             let found = match.find(in: document)
             if found.count > 1 {
                 throw EngineError(
-                    .conflict, "step '\(id)': \(file) has \(found.count) sections matching \(match); which one to remove is unclear",
+                    .conflict,
+                    "step '\(id)': \(file) has \(found.count) sections matching \(match); which one to remove is unclear",
                     at: location, hint: "give the step a more specific match, or remove the duplicates by hand")
             }
             guard let section = found.first else { return [] }
-            return [.removeSection(
-                file: file, match: match, options: section.options.map { OptionSetting($0.key, $0.value) }, position: section.index)]
+            return [
+                .removeSection(
+                    file: file, match: match, options: section.options.map { OptionSetting($0.key, $0.value) },
+                    position: section.index)
+            ]
         case .interfaceOptions(let name, let keys):
             let match = SectionMatch(type: "interface", name: name)
             guard let section = match.find(in: try state.uci(ConfigFile.network)).first else { return [] }
             return Self.deletions(keys, of: section, file: ConfigFile.network, match: match)
         case .options(let file, let reference, let keys):
             guard let section = try state.uci(file).section(at: reference) else { return [] }
-            let match = section.name.map { SectionMatch(type: section.type, name: $0) } ?? SectionMatch(
-                type: section.type,
-                options: Dictionary(section.options.filter { !keys.contains($0.key) }.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+            let match =
+                section.name.map { SectionMatch(type: section.type, name: $0) }
+                ?? SectionMatch(
+                    type: section.type,
+                    options: Dictionary(
+                        section.options.filter { !keys.contains($0.key) }.map { ($0.key, $0.value) },
+                        uniquingKeysWith: { $1 }))
             return Self.deletions(keys, of: section, file: file, match: match)
         case .lines(let file, let lines):
             let current = state.file(file)
@@ -136,7 +152,12 @@ public struct AbsentStep: Step {
             return [.writeFile(path: file, old: current, new: new)]
         case .file(let path):
             let current = state.file(path)
-            return current.exists ? [.writeFile(path: path, old: current, new: FileState(content: nil, mode: current.mode, owner: current.owner))] : []
+            return current.exists
+                ? [
+                    .writeFile(
+                        path: path, old: current, new: FileState(content: nil, mode: current.mode, owner: current.owner)
+                    )
+                ] : []
         }
     }
 
@@ -146,7 +167,9 @@ public struct AbsentStep: Step {
         return "\(entry.id)\t\(entry.name)"
     }
 
-    private static func deletions(_ keys: [String], of section: UCISection, file: String, match: SectionMatch) -> [Change] {
+    private static func deletions(_ keys: [String], of section: UCISection, file: String, match: SectionMatch)
+        -> [Change]
+    {
         let changes = keys.compactMap { key in section[key].map { OptionChange(key: key, old: $0, new: nil) } }
         return changes.isEmpty ? [] : [.setOptions(file: file, match: match, options: changes)]
     }

@@ -16,7 +16,7 @@ struct OwnedStepBuilder {
                 if let lines = entry.lines { kept.lines = lines }
                 return kept
             }
-            return entry  // there before wrtform recorded it: owned, but nothing to put back
+            return entry // there before wrtform recorded it: owned, but nothing to put back
         }
         entry.run = before?.run
         entry.created = before?.created ?? false
@@ -46,9 +46,10 @@ struct OwnedStepBuilder {
                         owned[index].value = secret ? nil : option.new
                         continue
                     }
-                    owned.append(OwnedOption(
-                        key: option.key, value: secret ? nil : option.new, before: secret ? nil : option.old,
-                        beforeKnown: !secret || option.old == nil, secret: secret ? true : nil))
+                    owned.append(
+                        OwnedOption(
+                            key: option.key, value: secret ? nil : option.new, before: secret ? nil : option.old,
+                            beforeKnown: !secret || option.old == nil, secret: secret ? true : nil))
                 }
                 entry.options = owned
             case .addLine(let file, let line, _):
@@ -74,7 +75,8 @@ struct OwnedStepBuilder {
     /// What the step names, without looking at the router: its file and section match, lines or path.
     /// Steps that keep one section say so by the section they would add to an empty router.
     func identity() -> OwnedStep {
-        var entry = OwnedStep(id: step.id, kind: step.kind.rawValue, run: nil, file: step.files.first ?? "", created: false)
+        var entry = OwnedStep(
+            id: step.id, kind: step.kind.rawValue, run: nil, file: step.files.first ?? "", created: false)
         let secret = step.secretKeys.subtracting(UnifiedDiff.defaultSecretOptions).sorted()
         entry.secretKeys = secret.isEmpty ? nil : secret
         switch step {
@@ -90,10 +92,13 @@ struct OwnedStepBuilder {
         case let options as UCIOptionStep:
             var state = initial
             if let section = (try? state.uci(options.file))?.section(at: options.reference) {
-                entry.match = section.name.map { SectionMatch(type: section.type, name: $0) }
-                    ?? SectionMatch(type: section.type, options: Dictionary(
-                        section.options.filter { option in !options.options.contains { $0.key == option.key } }
-                            .map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+                entry.match =
+                    section.name.map { SectionMatch(type: section.type, name: $0) }
+                    ?? SectionMatch(
+                        type: section.type,
+                        options: Dictionary(
+                            section.options.filter { option in !options.options.contains { $0.key == option.key } }
+                                .map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
             }
             entry.options = adopted(options.options)
         default:
@@ -114,7 +119,9 @@ struct OwnedStepBuilder {
         }
         if let interface = step as? InterfaceStep {
             return adds.first {
-                if case .addSection(_, let match, _, _) = $0 { return match.type == "interface" && match.name == interface.name }
+                if case .addSection(_, let match, _, _) = $0 {
+                    return match.type == "interface" && match.name == interface.name
+                }
                 return false
             }
         }
@@ -124,7 +131,9 @@ struct OwnedStepBuilder {
     private func adopted(_ options: [OptionSetting]) -> [OwnedOption] {
         options.map {
             let secret = step.secretKeys.contains($0.key)
-            return OwnedOption(key: $0.key, value: secret ? nil : $0.value, before: nil, beforeKnown: false, secret: secret ? true : nil)
+            return OwnedOption(
+                key: $0.key, value: secret ? nil : $0.value, before: nil, beforeKnown: false,
+                secret: secret ? true : nil)
         }
     }
 }

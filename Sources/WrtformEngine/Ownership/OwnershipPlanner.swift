@@ -20,10 +20,14 @@ struct OwnershipPlanner {
     /// Steps must not write wrtform's own bookkeeping: the record, or the run journals.
     static func refuseReservedPaths(_ graph: StepGraph) throws {
         for step in graph.ordered {
-            for file in step.files where file == OwnershipRecord.path || file.hasPrefix(Shell.runs + "/") || file == Shell.runs {
+            for file in step.files
+            where file == OwnershipRecord.path || file.hasPrefix(Shell.runs + "/") || file == Shell.runs {
                 throw EngineError(
-                    .invalidInput, "step '\(step.id)' would write \(file), which wrtform keeps for itself", at: step.location,
-                    hint: "choose another path; /etc/wrtform/owners.json and /etc/wrtform/runs/ hold ownership and journals")
+                    .invalidInput, "step '\(step.id)' would write \(file), which wrtform keeps for itself",
+                    at: step.location,
+                    hint:
+                        "choose another path; /etc/wrtform/owners.json and /etc/wrtform/runs/ hold ownership and journals"
+                )
             }
         }
     }
@@ -42,10 +46,13 @@ struct OwnershipPlanner {
         var candidates: [OwnedStep] = []
         for (step, plan) in zip(graph.ordered, steps) where !(step is AbsentStep) {
             let before = earlier[step.id]
-            var entry = try OwnedStepBuilder(step: step, initial: initial).entry(changes: plan.changes, previous: before)
+            var entry = try OwnedStepBuilder(step: step, initial: initial).entry(
+                changes: plan.changes, previous: before)
             if plan.changes.isEmpty == false { entry.run = OwnershipRecord.thisRun }
             // The step now names something else: what it created before is pruned like a removed step.
-            if let before, Set(before.identityClaims).isDisjoint(with: entry.identityClaims) { candidates.append(before) }
+            if let before, Set(before.identityClaims).isDisjoint(with: entry.identityClaims) {
+                candidates.append(before)
+            }
             entries.append(entry)
         }
         for old in mine.steps where byID[old.id] == nil { candidates.append(old) }
@@ -60,11 +67,14 @@ struct OwnershipPlanner {
                 !Set($0.value.steps.flatMap(\.identityClaims)).isDisjoint(with: candidate.identityClaims)
             }) {
                 outcome.notices.append(
-                    "step '\(candidate.id)' (\(candidate.resourceDescription)) is \(scope.reason), but playbook '\(other.key)' manages it too: left alone")
+                    "step '\(candidate.id)' (\(candidate.resourceDescription)) is \(scope.reason), but playbook '\(other.key)' manages it too: left alone"
+                )
                 continue
             }
             guard scope.prunes else {
-                outcome.notices.append("step '\(candidate.id)' (\(candidate.resourceDescription)) is \(scope.reason): left alone (--no-prune)")
+                outcome.notices.append(
+                    "step '\(candidate.id)' (\(candidate.resourceDescription)) is \(scope.reason): left alone (--no-prune)"
+                )
                 kept.insert(candidate, at: 0)
                 continue
             }
@@ -74,27 +84,32 @@ struct OwnershipPlanner {
             for change in removal.changes { try change.apply(to: &state) }
             let keys = secretKeys.union(candidate.secretKeys ?? [])
             let files = candidate.secret == true ? secretFiles.union([candidate.file]) : secretFiles
-            steps.append(Plan.StepPlan(
-                id: candidate.id, kind: StepKind(rawValue: candidate.kind) ?? .uciSection, action: removal.action,
-                changes: removal.changes,
-                summary: removal.changes.map {
-                    ChangeDescription.line(for: $0, secretKeys: keys, secretFiles: files) + " (\(scope.reason))"
-                }))
+            steps.append(
+                Plan.StepPlan(
+                    id: candidate.id, kind: StepKind(rawValue: candidate.kind) ?? .uciSection, action: removal.action,
+                    changes: removal.changes,
+                    summary: removal.changes.map {
+                        ChangeDescription.line(for: $0, secretKeys: keys, secretFiles: files) + " (\(scope.reason))"
+                    }))
         }
 
         for entry in entries {
             for (name, playbook) in others.sorted(by: { $0.key < $1.key }) {
                 guard let theirs = playbook.steps.first(where: { Self.overlap($0, entry) }) else { continue }
-                let what = entry.identityClaims.first { theirs.identityClaims.contains($0) } ?? entry.resourceDescription
+                let what =
+                    entry.identityClaims.first { theirs.identityClaims.contains($0) } ?? entry.resourceDescription
                 outcome.warnings.append(
-                    "step '\(entry.id)' of playbook '\(scope.playbook)' and step '\(theirs.id)' of playbook '\(name)' both manage \(what)")
+                    "step '\(entry.id)' of playbook '\(scope.playbook)' and step '\(theirs.id)' of playbook '\(name)' both manage \(what)"
+                )
             }
         }
 
         var record = previous
         var updated = OwnedPlaybook(run: mine.run, time: mine.time, steps: entries + kept)
         // Same claims, only in another order (a kept step moves to the end): nothing to write.
-        if updated.steps.count == mine.steps.count, updated.steps.allSatisfy(mine.steps.contains) { updated.steps = mine.steps }
+        if updated.steps.count == mine.steps.count, updated.steps.allSatisfy(mine.steps.contains) {
+            updated.steps = mine.steps
+        }
         if updated.steps != mine.steps || steps.contains(where: { !$0.changes.isEmpty }) {
             updated.run = OwnershipRecord.thisRun
         }
@@ -102,7 +117,8 @@ struct OwnershipPlanner {
         if record != previous {
             if !steps.contains(where: { !$0.changes.isEmpty }) {
                 outcome.notices.append(
-                    "only the ownership record changes: playbook '\(scope.playbook)' now records \(updated.steps.count) step(s) it manages")
+                    "only the ownership record changes: playbook '\(scope.playbook)' now records \(updated.steps.count) step(s) it manages"
+                )
             }
             state.write(OwnershipRecord.path, try record.fileState(replacing: initial.file(OwnershipRecord.path)))
         }
@@ -138,8 +154,11 @@ extension OwnershipPlanner {
         guard change.path == OwnershipRecord.path else { return change }
         var change = change
         let record = (try? OwnershipRecord.read(change.new)) ?? OwnershipRecord()
-        let owners = record.playbooks.keys.sorted().map { "'\($0)' (\(record.playbooks[$0]?.steps.count ?? 0) step(s))" }
-        change.diff = "--- \(change.path)\n+++ \(change.path)\n(ownership record: "
+        let owners = record.playbooks.keys.sorted().map {
+            "'\($0)' (\(record.playbooks[$0]?.steps.count ?? 0) step(s))"
+        }
+        change.diff =
+            "--- \(change.path)\n+++ \(change.path)\n(ownership record: "
             + (owners.isEmpty ? "no playbook owns anything" : owners.joined(separator: ", ")) + ")\n"
         return change
     }

@@ -39,7 +39,8 @@ public struct OwnershipRecord: Sendable, Codable, Equatable {
     /// The file to write: 0600 like the journals, or absent once no playbook owns anything.
     func fileState(replacing old: FileState) throws -> FileState {
         playbooks.isEmpty
-            ? FileState(content: nil, mode: old.mode, owner: old.owner) : FileState(content: try encoded(), mode: "0600", owner: "0:0")
+            ? FileState(content: nil, mode: old.mode, owner: old.owner)
+            : FileState(content: try encoded(), mode: "0600", owner: "0:0")
     }
 
     /// Option keys and files recorded as secret, so removals of what no step describes any more

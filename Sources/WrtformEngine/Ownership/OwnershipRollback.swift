@@ -34,7 +34,8 @@ enum OwnershipRollback {
                 case .removeSection(let file, let match, _, _):
                     entry = OwnedStep(id: step.id, kind: step.kind, run: journal.id, file: file, created: true)
                     entry.match = match
-                case .writeFile(let path, let old, let new) where old.exists && !new.exists && step.kind == StepKind.file.rawValue:
+                case .writeFile(let path, let old, let new)
+                where old.exists && !new.exists && step.kind == StepKind.file.rawValue:
                     entry = OwnedStep(id: step.id, kind: step.kind, run: journal.id, file: path, created: true)
                     entry.hash = old.hash
                     entry.secret = journal.secretFiles.contains(path) ? true : nil

@@ -37,8 +37,11 @@ public enum OwnershipState {
         var initial = RouterState(files: snapshot.files)
         var state = initial
         state.write(OwnershipRecord.path, try record.fileState(replacing: initial.file(OwnershipRecord.path)))
-        initial.write(OwnershipRecord.path, previous.playbooks.isEmpty ? .absent : snapshot.files[OwnershipRecord.path] ?? .absent)
-        let files = try Plan.FileChange.between(initial, state, secretKeys: [], secretFiles: []).map(OwnershipPlanner.shown)
+        initial.write(
+            OwnershipRecord.path, previous.playbooks.isEmpty ? .absent : snapshot.files[OwnershipRecord.path] ?? .absent
+        )
+        let files = try Plan.FileChange.between(initial, state, secretKeys: [], secretFiles: []).map(
+            OwnershipPlanner.shown)
         return Plan(
             steps: steps, files: files, services: [], warnings: [], postChecks: [], secretKeys: [], secretFiles: [],
             snapshot: snapshot)

@@ -48,7 +48,9 @@ struct Pruning {
         }
         if entry.created {
             let options = section.options.map { OptionSetting($0.key, $0.value) }
-            return Removal(changes: [.removeSection(file: entry.file, match: match, options: options, position: section.index)])
+            return Removal(changes: [
+                .removeSection(file: entry.file, match: match, options: options, position: section.index)
+            ])
         }
         var removal = Removal(action: .update)
         var restore: [OptionChange] = []
@@ -82,7 +84,9 @@ struct Pruning {
         var ranges = LineFile.ranges(content)
         var removed = false
         for line in added {
-            guard let index = ranges.lastIndex(where: { LineFile.trimmed(LineFile.body(content[$0])) == line }) else { continue }
+            guard let index = ranges.lastIndex(where: { LineFile.trimmed(LineFile.body(content[$0])) == line }) else {
+                continue
+            }
             ranges.remove(at: index)
             removed = true
         }
@@ -102,9 +106,14 @@ struct Pruning {
         let current = state.file(entry.file)
         guard entry.created, current.exists else { return Removal() }
         if let hash = entry.hash, current.hash != hash {
-            return Removal(warnings: ["step '\(entry.id)': \(entry.file) was changed since wrtform wrote it: left in place"])
+            return Removal(warnings: [
+                "step '\(entry.id)': \(entry.file) was changed since wrtform wrote it: left in place"
+            ])
         }
-        return Removal(changes: [.writeFile(path: entry.file, old: current, new: FileState(content: nil, mode: current.mode, owner: current.owner))])
+        return Removal(changes: [
+            .writeFile(
+                path: entry.file, old: current, new: FileState(content: nil, mode: current.mode, owner: current.owner))
+        ])
     }
 
 }

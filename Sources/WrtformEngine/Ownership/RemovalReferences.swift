@@ -15,11 +15,13 @@ enum RemovalReferences {
             let firewall = try state.uci(ConfigFile.firewall)
             interfaces = Set(network.sections(ofType: "interface").compactMap(\.name))
             zones = Set(firewall.sections(ofType: "zone").compactMap { $0["name"]?.items.first })
-            tables = Set(RoutingTableStep.entries(state.file(ConfigFile.rtTables).text).flatMap { [$0.name, String($0.id)] })
+            tables = Set(
+                RoutingTableStep.entries(state.file(ConfigFile.rtTables).text).flatMap { [$0.name, String($0.id)] })
         }
     }
 
-    static func check(from initial: RouterState, to final: RouterState, steps: [Plan.StepPlan], graph: StepGraph) throws {
+    static func check(from initial: RouterState, to final: RouterState, steps: [Plan.StepPlan], graph: StepGraph) throws
+    {
         let before = try Names(initial)
         let after = try Names(final)
         let interfaces = before.interfaces.subtracting(after.interfaces)
@@ -52,10 +54,18 @@ enum RemovalReferences {
             let interfaceKeys: [String]
             let tableKeys: [String]
             switch section.type {
-            case "rule", "rule6": interfaceKeys = ["in", "out"]; tableKeys = ["lookup"]
-            case "route", "route6": interfaceKeys = ["interface"]; tableKeys = ["table"]
-            case "interface": interfaceKeys = []; tableKeys = ["ip4table", "ip6table"]
-            default: interfaceKeys = []; tableKeys = []
+            case "rule", "rule6":
+                interfaceKeys = ["in", "out"]
+                tableKeys = ["lookup"]
+            case "route", "route6":
+                interfaceKeys = ["interface"]
+                tableKeys = ["table"]
+            case "interface":
+                interfaceKeys = []
+                tableKeys = ["ip4table", "ip6table"]
+            default:
+                interfaceKeys = []
+                tableKeys = []
             }
             for key in interfaceKeys {
                 if let name = section[key]?.items.first, interfaces.contains(name) {
@@ -73,9 +83,12 @@ enum RemovalReferences {
         let who = remover.map { "step '\($0.id)' removes" } ?? "the plan removes"
         let more = problems.count > 1 ? " (and \(problems.count - 1) more reference(s))" : ""
         throw EngineError(
-            .conflict, "\(who) \(problem.resource), but \(problem.referrer) still refers to it\(more); nothing was written",
+            .conflict,
+            "\(who) \(problem.resource), but \(problem.referrer) still refers to it\(more); nothing was written",
             at: remover.flatMap { step in graph.ordered.first { $0.id == step.id }?.location },
-            hint: "remove or change the referrer too (in the playbook or by hand), or keep the \(problem.resource.split(separator: " ").dropLast().joined(separator: " "))")
+            hint:
+                "remove or change the referrer too (in the playbook or by hand), or keep the \(problem.resource.split(separator: " ").dropLast().joined(separator: " "))"
+        )
     }
 
     private static func describe(_ section: UCISection) -> String {
@@ -89,7 +102,9 @@ enum RemovalReferences {
     private static func removes(_ resource: String, _ change: Change) -> Bool {
         switch change {
         case .removeSection(let file, let match, let options, _):
-            if file == ConfigFile.network, match.type == "interface", let name = match.name { return resource == "interface '\(name)'" }
+            if file == ConfigFile.network, match.type == "interface", let name = match.name {
+                return resource == "interface '\(name)'"
+            }
             if file == ConfigFile.firewall, match.type == "zone",
                 let name = options.first(where: { $0.key == "name" })?.value.items.first
             {

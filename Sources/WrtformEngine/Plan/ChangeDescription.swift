@@ -12,7 +12,8 @@ enum ChangeDescription {
             let shown = options.map { "\($0.key)=\(value($0.key, $0.value))" }.joined(separator: " ")
             return "+ \(file): \(match.type)\(match.name.map { " '\($0)'" } ?? "") \(shown)"
         case .setOptions(let file, let match, let options):
-            let shown = options.map { "\($0.key) \(value($0.key, $0.old)) → \(value($0.key, $0.new))" }.joined(separator: ", ")
+            let shown = options.map { "\($0.key) \(value($0.key, $0.old)) → \(value($0.key, $0.new))" }.joined(
+                separator: ", ")
             return "~ \(file): \(match): \(shown)"
         case .removeSection(let file, let match, _, _):
             return "- \(file): \(match)"
@@ -20,7 +21,8 @@ enum ChangeDescription {
             return "+ \(file): line '\(line.replacingTabs)'"
         case .writeFile(let path, _, let new) where !new.exists:
             return "- \(path): removed"
-        case .writeFile(let path, let old, let new) where !secretFiles.contains(path) && removedLines(old, new)?.isEmpty == false:
+        case .writeFile(let path, let old, let new)
+        where !secretFiles.contains(path) && removedLines(old, new)?.isEmpty == false:
             let lines = removedLines(old, new) ?? []
             return "- \(path): " + lines.map { "line '\($0.replacingTabs)'" }.joined(separator: ", ")
         case .writeFile(let path, let old, let new):

@@ -8,11 +8,14 @@ enum ConnectionGuard {
     static func warnings(for steps: [Plan.StepPlan], initial: RouterState, connectedAddress: String?) -> [String] {
         guard let address = connectedAddress, !address.isEmpty else { return [] }
         var state = initial
-        guard let network = try? state.uci(ConfigFile.network), let firewall = try? state.uci(ConfigFile.firewall) else { return [] }
+        guard let network = try? state.uci(ConfigFile.network), let firewall = try? state.uci(ConfigFile.firewall)
+        else { return [] }
         let bare = address.split(separator: "/").first.map(String.init) ?? address
         let interfaces = network.sections(ofType: "interface")
-        guard let interface = (interfaces.first { Self.addresses(of: $0).contains { $0.address == bare } }
-            ?? interfaces.first { Self.addresses(of: $0).contains { $0.contains(bare) } })?.name
+        guard
+            let interface =
+                (interfaces.first { Self.addresses(of: $0).contains { $0.address == bare } }
+                ?? interfaces.first { Self.addresses(of: $0).contains { $0.contains(bare) } })?.name
         else { return [] }
         let zone = firewall.sections(ofType: "zone").first { section in
             (section["network"]?.items ?? []).flatMap { $0.split(separator: " ").map(String.init) }.contains(interface)
@@ -24,7 +27,9 @@ enum ConnectionGuard {
         var warnings: [String] = []
         for step in steps {
             for change in step.changes {
-                let file: String, match: SectionMatch, networks: [String]?
+                let file: String
+                let match: SectionMatch
+                let networks: [String]?
                 switch change {
                 case .addSection(let f, let m, let options, _):
                     (file, match, networks) = (f, m, options.first { $0.key == "network" }?.value.items)
@@ -40,13 +45,16 @@ enum ConnectionGuard {
                 case (ConfigFile.network, "interface") where name == interface:
                     warnings.append("step '\(step.id)' changes interface '\(interface)', \(arrival)")
                 case (ConfigFile.network, "device") where device != nil && name == device:
-                    warnings.append("step '\(step.id)' changes device '\(device ?? "")' of interface '\(interface)', \(arrival)")
+                    warnings.append(
+                        "step '\(step.id)' changes device '\(device ?? "")' of interface '\(interface)', \(arrival)")
                 case (ConfigFile.firewall, "zone") where zone != nil && name == zone:
                     warnings.append("step '\(step.id)' changes zone '\(zone ?? "")', \(arrival)")
                 case (ConfigFile.firewall, "zone"):
-                    let moved = (networks ?? []).flatMap { $0.split(separator: " ").map(String.init) }.contains(interface)
+                    let moved = (networks ?? []).flatMap { $0.split(separator: " ").map(String.init) }.contains(
+                        interface)
                     if moved {
-                        warnings.append("step '\(step.id)' puts interface '\(interface)' into zone '\(name ?? "?")', \(arrival)")
+                        warnings.append(
+                            "step '\(step.id)' puts interface '\(interface)' into zone '\(name ?? "?")', \(arrival)")
                     }
                 default:
                     break
@@ -63,12 +71,13 @@ enum ConnectionGuard {
         let six = (section["ip6addr"]?.items ?? []).flatMap { $0.split(separator: " ") }.map { item in
             Subnet(address: String(item.split(separator: "/").first ?? item), prefixLength: nil)
         }
-        return six + (section["ipaddr"]?.items ?? []).flatMap { $0.split(separator: " ") }.map { item in
-            let pieces = item.split(separator: "/", maxSplits: 1)
-            let address = String(pieces.first ?? item[...])
-            let length = pieces.count == 2 ? Int(pieces[1]) : netmask.flatMap(Subnet.prefixLength(ofNetmask:))
-            return Subnet(address: address, prefixLength: length)
-        }
+        return six
+            + (section["ipaddr"]?.items ?? []).flatMap { $0.split(separator: " ") }.map { item in
+                let pieces = item.split(separator: "/", maxSplits: 1)
+                let address = String(pieces.first ?? item[...])
+                let length = pieces.count == 2 ? Int(pieces[1]) : netmask.flatMap(Subnet.prefixLength(ofNetmask:))
+                return Subnet(address: address, prefixLength: length)
+            }
     }
 
     /// An IPv4 address with its prefix length, if known: the session may arrive at another

@@ -27,12 +27,15 @@ enum DeviceCheck {
                 case .addSection(_, let match, let options, _):
                     named = options.filter { Self.names(type: match.type, key: $0.key) }.flatMap(\.value.values)
                 case .setOptions(_, let match, let options):
-                    named = options.filter { Self.names(type: match.type, key: $0.key) }.flatMap { $0.new?.values ?? [] }
+                    named = options.filter { Self.names(type: match.type, key: $0.key) }.flatMap {
+                        $0.new?.values ?? []
+                    }
                 default:
                     continue
                 }
                 for name in named where !isKnown(name) {
-                    let line = "step '\(step.id)' names device '\(name)', which the router does not have and no `config device` declares: "
+                    let line =
+                        "step '\(step.id)' names device '\(name)', which the router does not have and no `config device` declares: "
                         + "netifd brings nothing up on it until it appears (the router has: \(present.filter { $0 != "lo" }.joined(separator: ", ")))"
                     if !warnings.contains(line) { warnings.append(line) }
                 }

@@ -36,7 +36,9 @@ public struct Plan: Sendable {
     public var hasChanges: Bool { !files.isEmpty }
 
     public var counts: (add: Int, change: Int, remove: Int) {
-        var add = 0, change = 0, remove = 0
+        var add = 0
+        var change = 0
+        var remove = 0
         for step in steps {
             switch step.action {
             case .create: add += 1
@@ -50,6 +52,8 @@ public struct Plan: Sendable {
 
     public var summaryLine: String {
         let c = counts
-        return hasChanges ? "Plan: \(c.add) to add, \(c.change) to change, \(c.remove) to remove." : "No changes: the router matches the playbook."
+        return hasChanges
+            ? "Plan: \(c.add) to add, \(c.change) to change, \(c.remove) to remove."
+            : "No changes: the router matches the playbook."
     }
 }

@@ -42,12 +42,13 @@ public struct Planner: Sendable {
             let changes = try step.check(state)
             for change in changes { try change.apply(to: &state) }
             let action = changes.isEmpty ? .noop : step is AbsentStep ? .delete : changes.map(\.action).max() ?? .noop
-            steps.append(Plan.StepPlan(
-                id: step.id, kind: step.kind, action: action, changes: changes,
-                summary: changes.map { change in
-                    let line = ChangeDescription.line(for: change, secretKeys: secretKeys, secretFiles: secretFiles)
-                    return step.reason(for: change).map { "\(line) (\($0))" } ?? line
-                }))
+            steps.append(
+                Plan.StepPlan(
+                    id: step.id, kind: step.kind, action: action, changes: changes,
+                    summary: changes.map { change in
+                        let line = ChangeDescription.line(for: change, secretKeys: secretKeys, secretFiles: secretFiles)
+                        return step.reason(for: change).map { "\(line) (\($0))" } ?? line
+                    }))
         }
 
         let owned = try owners?.extend(
@@ -57,15 +58,18 @@ public struct Planner: Sendable {
         let files = try Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
             .map(OwnershipPlanner.shown)
         let changedPaths = files.map(\.path)
-        let warnings = ConnectionGuard.warnings(for: steps, initial: initial, connectedAddress: snapshot.connectedAddress)
+        let warnings =
+            ConnectionGuard.warnings(for: steps, initial: initial, connectedAddress: snapshot.connectedAddress)
             + DeviceCheck.warnings(for: steps, final: state, facts: snapshot.facts)
             + (owned?.warnings ?? [])
         var notices: [String] = owned?.notices ?? []
         for run in snapshot.runs where run.status == .pending || run.status == .writing {
-            notices.append("run \(run.id) is still waiting for confirmation: the router restores it unless it is confirmed")
+            notices.append(
+                "run \(run.id) is still waiting for confirmation: the router restores it unless it is confirmed")
         }
         if let lock = snapshot.lock {
-            notices.append("the router is locked by \(lock.owner) (run \(lock.runID)): apply will wait for no one and refuse")
+            notices.append(
+                "the router is locked by \(lock.owner) (run \(lock.runID)): apply will wait for no one and refuse")
         }
         let changedSteps = Set(steps.filter { $0.action != .noop }.map(\.id))
         return Plan(
@@ -91,13 +95,17 @@ public struct Planner: Sendable {
                 let exists: Bool
                 switch requirement.resource {
                 case .interface(let name):
-                    known = interfaces + provided.compactMap { if case .interface(let n) = $0 { return n } else { return nil } }
+                    known =
+                        interfaces
+                        + provided.compactMap { if case .interface(let n) = $0 { return n } else { return nil } }
                     exists = interfaces.contains(name)
                 case .zone(let name):
                     known = zones + provided.compactMap { if case .zone(let n) = $0 { return n } else { return nil } }
                     exists = zones.contains(name)
                 case .routingTable(let name):
-                    known = tables.map(\.name) + provided.compactMap { if case .routingTable(let n) = $0 { return n } else { return nil } }
+                    known =
+                        tables.map(\.name)
+                        + provided.compactMap { if case .routingTable(let n) = $0 { return n } else { return nil } }
                     exists = tables.contains { $0.name == name || String($0.id) == name }
                 }
                 if !exists {
@@ -105,7 +113,8 @@ public struct Planner: Sendable {
                         .unknownReference,
                         "step '\(step.id)' refers to \(requirement.resource), which is neither on the router nor created by the playbook",
                         at: requirement.location ?? step.location,
-                        hint: Suggestion.hint(for: Self.name(of: requirement.resource), in: known) ?? "add a step that creates it")
+                        hint: Suggestion.hint(for: Self.name(of: requirement.resource), in: known)
+                            ?? "add a step that creates it")
                 }
             }
         }

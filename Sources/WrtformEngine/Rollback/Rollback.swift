@@ -20,7 +20,9 @@ public struct Rollback: Sendable {
         }
         // Undone already (or never in place): what looks like its work now is someone else's — a
         // later run that made the same change — and must not be taken away.
-        if let status = snapshot.runs.first(where: { $0.id == journal.id })?.status, Self.undoneStatuses.contains(status) {
+        if let status = snapshot.runs.first(where: { $0.id == journal.id })?.status,
+            Self.undoneStatuses.contains(status)
+        {
             throw EngineError(
                 .conflict, "run \(journal.id) was \(status.rawValue) already: nothing of it is left to undo",
                 hint: "to undo a later run that made the same change, roll back that run (see `wrtform history`)")
@@ -41,10 +43,14 @@ public struct Rollback: Sendable {
                 case .conflict(let message): conflicts.append("step '\(step.id)': \(message)")
                 }
             }
-            steps.append(Plan.StepPlan(
-                id: step.id, kind: StepKind(rawValue: step.kind) ?? .uciSection, action: undone.isEmpty ? .noop : .delete,
-                changes: undone,
-                summary: undone.map { "undo " + ChangeDescription.line(for: $0, secretKeys: secretKeys, secretFiles: secretFiles) }))
+            steps.append(
+                Plan.StepPlan(
+                    id: step.id, kind: StepKind(rawValue: step.kind) ?? .uciSection,
+                    action: undone.isEmpty ? .noop : .delete,
+                    changes: undone,
+                    summary: undone.map {
+                        "undo " + ChangeDescription.line(for: $0, secretKeys: secretKeys, secretFiles: secretFiles)
+                    }))
         }
         if !conflicts.isEmpty {
             throw EngineError(
@@ -56,12 +62,15 @@ public struct Rollback: Sendable {
         // what the run wrote): absent stays absent.
         for record in journal.files where record.oldHash == FileState.absent.hash && state.file(record.path).exists {
             let now = state.file(record.path)
-            if now.content?.isEmpty == true || initial.file(record.path).hash == record.newHash { state.write(record.path, .absent) }
+            if now.content?.isEmpty == true || initial.file(record.path).hash == record.newHash {
+                state.write(record.path, .absent)
+            }
         }
         let files = try Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
             .map(OwnershipPlanner.shown)
         return Plan(
-            steps: steps, files: files, services: Services.toReload(for: files.map(\.path)), warnings: [], postChecks: [],
+            steps: steps, files: files, services: Services.toReload(for: files.map(\.path)), warnings: [],
+            postChecks: [],
             secretKeys: secretKeys, secretFiles: secretFiles, snapshot: snapshot)
     }
 

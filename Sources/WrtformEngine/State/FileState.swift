@@ -35,7 +35,9 @@ public struct FileState: Sendable, Hashable, Codable {
     /// The same place with other bytes, mode and owner: a write keeps where the path leads.
     func located(like other: FileState) -> FileState {
         var state = self
-        (state.kind, state.link, state.realPath, state.unresolvable) = (other.kind, other.link, other.realPath, other.unresolvable)
+        (state.kind, state.link, state.realPath, state.unresolvable) = (
+            other.kind, other.link, other.realPath, other.unresolvable
+        )
         return state
     }
 
@@ -80,7 +82,11 @@ public struct FileState: Sendable, Hashable, Codable {
 
     // Content is stored as base64 text: journals live on a router's small flash, and JSON spells
     // a byte array as one number per element. Journals written with arrays still decode.
-    private enum CodingKeys: String, CodingKey { case content, mode, owner, kind, link, realPath = "real_path", unresolvable }
+    private enum CodingKeys: String, CodingKey {
+        case content, mode, owner, kind, link
+        case realPath = "real_path"
+        case unresolvable
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -88,7 +94,8 @@ public struct FileState: Sendable, Hashable, Codable {
         owner = try container.decode(String.self, forKey: .owner)
         if let text = try? container.decodeIfPresent(String.self, forKey: .content) {
             guard let data = Data(base64Encoded: text) else {
-                throw DecodingError.dataCorruptedError(forKey: .content, in: container, debugDescription: "content is not base64")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .content, in: container, debugDescription: "content is not base64")
             }
             content = Array(data)
         } else {

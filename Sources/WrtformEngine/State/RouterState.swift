@@ -21,12 +21,16 @@ public struct RouterState: Sendable {
         let document: UCIFile
         if let content = state.content {
             guard let text = String(validating: content, as: UTF8.self) else {
-                throw EngineError(.router, "\(path) is not valid UTF-8", hint: "fix the file on the router; wrtform will not rewrite it")
+                throw EngineError(
+                    .router, "\(path) is not valid UTF-8",
+                    hint: "fix the file on the router; wrtform will not rewrite it")
             }
             do {
                 document = try UCIFile(parsing: text, path: path)
             } catch {
-                throw EngineError(.router, "\(error)", hint: "fix \(path) on the router first; wrtform will not rewrite a file uci cannot read")
+                throw EngineError(
+                    .router, "\(error)",
+                    hint: "fix \(path) on the router first; wrtform will not rewrite a file uci cannot read")
             }
         } else {
             document = UCIFile()
@@ -43,7 +47,10 @@ public struct RouterState: Sendable {
         parsed[path] = document
         var state = file(path)
         state.content = Array(document.text.utf8)
-        if !file(path).exists { state.mode = "0644"; state.owner = "0:0" }
+        if !file(path).exists {
+            state.mode = "0644"
+            state.owner = "0:0"
+        }
         files[path] = state
         return result
     }
@@ -62,7 +69,9 @@ public struct RouterState: Sendable {
             if let reason = change.old.refusal(for: change.path) {
                 throw EngineError(
                     .invalidInput, "\(reason): wrtform will not write it; nothing was written",
-                    hint: "make \(change.path) a regular file (or a link to a regular file inside /etc) on the router first")
+                    hint:
+                        "make \(change.path) a regular file (or a link to a regular file inside /etc) on the router first"
+                )
             }
         }
     }

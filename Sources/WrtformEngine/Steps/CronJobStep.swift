@@ -22,7 +22,8 @@ public struct CronJobStep: Step {
         guard fields.count == 5,
             fields.allSatisfy({ $0.utf8.allSatisfy { byte in (48...57).contains(byte) || "*/,-".utf8.contains(byte) } })
         else {
-            throw input.error("schedule", "schedule '\(written)' is not five cron fields of digits and * / , - (e.g. '*/10 * * * *')")
+            throw input.error(
+                "schedule", "schedule '\(written)' is not five cron fields of digits and * / , - (e.g. '*/10 * * * *')")
         }
         schedule = fields.joined(separator: " ")
         command = try input.requiredString("command")
@@ -30,13 +31,16 @@ public struct CronJobStep: Step {
             throw input.error("command", "a cron command is one line: no newline or other control characters")
         }
         if command.unicodeScalars.contains("%") {
-            throw input.error("command", "cron reads % in a command as a newline", hint: "move the command into a script")
+            throw input.error(
+                "command", "cron reads % in a command as a newline", hint: "move the command into a script")
         }
     }
 
     public func check(_ state: RouterState) throws -> [Change] {
         let current = state.file(ConfigFile.crontab)
-        let present = current.text.split(whereSeparator: \.isNewline).map { $0.split(separator: " ").joined(separator: " ") }
+        let present = current.text.split(whereSeparator: \.isNewline).map {
+            $0.split(separator: " ").joined(separator: " ")
+        }
         if present.contains(line) { return [] }
         if !current.exists {
             let created = FileState(content: Array((line + "\n").utf8), mode: "0600", owner: "0:0")

@@ -25,7 +25,9 @@ public struct FileStep: Step {
         writesSecretFile = secret || input.isSecret("content")
         // A secret with no mode named is private: 0644 would let every process on the router read it.
         let mode = try input.string("mode") ?? (writesSecretFile ? "0600" : "0644")
-        guard (3...4).contains(mode.utf8.count), mode.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) }) else {
+        guard (3...4).contains(mode.utf8.count),
+            mode.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) })
+        else {
             throw input.error("mode", "mode '\(mode)' is not an octal mode like 0644")
         }
         self.mode = mode.utf8.count == 3 ? "0" + mode : mode
@@ -36,7 +38,9 @@ public struct FileStep: Step {
     public func check(_ state: RouterState) throws -> [Change] {
         let current = state.file(path)
         let desired = FileState(content: content, mode: mode, owner: owner)
-        if current.content == desired.content && current.mode == desired.mode && current.owner == desired.owner { return [] }
+        if current.content == desired.content && current.mode == desired.mode && current.owner == desired.owner {
+            return []
+        }
         return [.writeFile(path: path, old: current, new: desired)]
     }
 
@@ -48,13 +52,17 @@ public struct FileStep: Step {
     /// The path in normal form (`//etc//x` is `/etc/x`), checked in that form: the checks below
     /// must see what the router's kernel will open.
     static func validatePath(_ typed: String, input: StepInput) throws -> String {
-        if typed.utf8.last == UInt8(ascii: "/") { throw input.error("path", "path '\(typed)' must be an absolute file path") }
+        if typed.utf8.last == UInt8(ascii: "/") {
+            throw input.error("path", "path '\(typed)' must be an absolute file path")
+        }
         let path: String
         switch RouterPath.normalise(typed) {
         case .success(let normal): path = normal
         case .failure(let problem): throw input.error("path", RouterPath.describe(problem, typed, what: "path"))
         }
-        if let problem = fileProblem(path) { throw input.error("path", problem, hint: "use uci-section or uci-option steps") }
+        if let problem = fileProblem(path) {
+            throw input.error("path", problem, hint: "use uci-section or uci-option steps")
+        }
         return path
     }
 
@@ -67,8 +75,12 @@ public struct FileStep: Step {
 
     /// Owners as `chown` takes them, numerically, so they compare with what `ls -ln` reports.
     static func numericOwner(_ owner: String, input: StepInput) throws -> String {
-        let parts = owner.split(separator: ":", omittingEmptySubsequences: false).map { $0 == "root" ? "0" : String($0) }
-        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (48...57).contains($0) } }) else {
+        let parts = owner.split(separator: ":", omittingEmptySubsequences: false).map {
+            $0 == "root" ? "0" : String($0)
+        }
+        guard (1...2).contains(parts.count),
+            parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { (48...57).contains($0) } })
+        else {
             throw input.error("owner", "owner '\(owner)' must be numeric uid[:gid] or root")
         }
         return parts.count == 1 ? "\(parts[0]):\(parts[0])" : "\(parts[0]):\(parts[1])"

@@ -17,12 +17,15 @@ public struct FirewallRuleStep: Step {
     /// The fields this kind knows: LuCI's, then the rest of fw4's rule options (fw4.uc `parse_rule`).
     public static let fields: Set<String> = [
         "name", "src", "dest", "proto", "src_ip", "dest_ip", "src_port", "dest_port", "family", "icmp_type", "target",
-        "enabled", "src_mac", "device", "direction", "ipset", "helper", "set_helper", "limit", "limit_burst", "utc_time",
+        "enabled", "src_mac", "device", "direction", "ipset", "helper", "set_helper", "limit", "limit_burst",
+        "utc_time",
         "start_date", "stop_date", "start_time", "stop_time", "weekdays", "mark", "set_mark", "set_xmark", "dscp",
         "set_dscp", "counter", "log", "log_limit",
     ]
     static let targets = ["ACCEPT", "REJECT", "DROP", "MARK", "NOTRACK"]
-    static let protocols: Set<String> = ["tcp", "udp", "tcpudp", "icmp", "icmpv6", "ipv6-icmp", "all", "esp", "ah", "gre", "sctp", "udplite"]
+    static let protocols: Set<String> = [
+        "tcp", "udp", "tcpudp", "icmp", "icmpv6", "ipv6-icmp", "all", "esp", "ah", "gre", "sctp", "udplite",
+    ]
 
     public init(_ input: StepInput) throws {
         try input.allowOnly(Self.fields)
@@ -46,7 +49,10 @@ public struct FirewallRuleStep: Step {
                 case .failure(let problem): throw input.error(key, "\(key): \(problem.message)")
                 case .success(let address):
                     if let family, address.family != family {
-                        throw input.error(key, "\(key) '\(item)' is \(address.family.rawValue), but the rule's family is \(family.rawValue)")
+                        throw input.error(
+                            key,
+                            "\(key) '\(item)' is \(address.family.rawValue), but the rule's family is \(family.rawValue)"
+                        )
                     }
                     family = address.family
                 }
@@ -55,16 +61,25 @@ public struct FirewallRuleStep: Step {
         self.family = family
 
         let protocols = try Self.words(input, "proto").map { $0.lowercased() }
-        for proto in protocols where !Self.protocols.contains(proto) && !(Int(proto).map { (0...255).contains($0) } ?? false) {
-            throw input.error("proto", "proto '\(proto)' is not one of \(Self.protocols.sorted().joined(separator: ", ")) or a protocol number")
+        for proto in protocols
+        where !Self.protocols.contains(proto) && !(Int(proto).map { (0...255).contains($0) } ?? false) {
+            throw input.error(
+                "proto",
+                "proto '\(proto)' is not one of \(Self.protocols.sorted().joined(separator: ", ")) or a protocol number"
+            )
         }
-        let carriesPorts = protocols.isEmpty || protocols.contains { ["tcp", "udp", "tcpudp", "sctp", "udplite"].contains($0) }
+        let carriesPorts =
+            protocols.isEmpty || protocols.contains { ["tcp", "udp", "tcpudp", "sctp", "udplite"].contains($0) }
         for key in ["src_port", "dest_port"] {
             let ports = try Self.words(input, key)
-            if !ports.isEmpty && !carriesPorts { throw input.error(key, "\(key) needs proto tcp or udp (proto is \(protocols.joined(separator: " ")))") }
+            if !ports.isEmpty && !carriesPorts {
+                throw input.error(key, "\(key) needs proto tcp or udp (proto is \(protocols.joined(separator: " ")))")
+            }
             for port in ports {
                 let bare = port.hasPrefix("!") ? String(port.dropFirst()) : port
-                if let problem = Validate.portOrRange(bare.replacingOccurrences(of: ":", with: "-")) { throw input.error(key, "\(key): \(problem)") }
+                if let problem = Validate.portOrRange(bare.replacingOccurrences(of: ":", with: "-")) {
+                    throw input.error(key, "\(key): \(problem)")
+                }
             }
         }
         let icmp = try Self.words(input, "icmp_type")
@@ -72,7 +87,10 @@ public struct FirewallRuleStep: Step {
             guard protocols.contains(where: { ["icmp", "icmpv6", "ipv6-icmp"].contains($0) }) else {
                 throw input.error("icmp_type", "icmp_type needs proto icmp (or icmpv6)")
             }
-            for type in icmp where !type.utf8.allSatisfy({ $0 < 128 && (Character(Unicode.Scalar($0)).isASCIIAlnum || "-/!".utf8.contains($0)) }) {
+            for type in icmp
+            where !type.utf8.allSatisfy({
+                $0 < 128 && (Character(Unicode.Scalar($0)).isASCIIAlnum || "-/!".utf8.contains($0))
+            }) {
                 throw input.error("icmp_type", "icmp_type '\(type)' is not an ICMP type name or number")
             }
         }
@@ -85,7 +103,9 @@ public struct FirewallRuleStep: Step {
         }
         let source = try input.string("src")
         let destination = try input.string("dest")
-        if target == "NOTRACK" && (source == nil || source == "*") { throw input.error("target", "target NOTRACK needs a source zone (src)") }
+        if target == "NOTRACK" && (source == nil || source == "*") {
+            throw input.error("target", "target NOTRACK needs a source zone (src)")
+        }
         var requires: [Requirement] = []
         for (key, zone) in [("src", source), ("dest", destination)] {
             guard let zone, zone != "*" else { continue }
@@ -108,8 +128,11 @@ public struct FirewallRuleStep: Step {
     }
 
     public func check(_ state: RouterState) throws -> [Change] {
-        try SectionEnsure(file: ConfigFile.firewall, match: SectionMatch(type: "rule", options: ["name": .single(name)]), options: options)
-            .check(state, stepID: id, location: location)
+        try SectionEnsure(
+            file: ConfigFile.firewall, match: SectionMatch(type: "rule", options: ["name": .single(name)]),
+            options: options
+        )
+        .check(state, stepID: id, location: location)
     }
 
     /// A field's values: a list, or one value whose words fw4 reads apart (`dest_port '80 443'`).

@@ -20,7 +20,8 @@ public struct FirewallZoneStep: Step {
         location = input.location
         name = try input.requiredString("name")
         guard Validate.zoneName(name) else {
-            throw input.error("name", "'\(name)' is not a valid zone name (letters, digits, _ . / -, not starting with a digit)")
+            throw input.error(
+                "name", "'\(name)' is not a valid zone name (letters, digits, _ . / -, not starting with a digit)")
         }
         var options = try input.options(excluding: ["name"])
         for (key, fallback) in [("input", "REJECT"), ("output", "ACCEPT"), ("forward", "REJECT")] {
@@ -34,7 +35,8 @@ public struct FirewallZoneStep: Step {
             }
         }
         if let index = options.firstIndex(where: { $0.key == "network" }) {
-            options[index].value = .list(options[index].value.items.flatMap { $0.split(separator: " ").map(String.init) })
+            options[index].value = .list(
+                options[index].value.items.flatMap { $0.split(separator: " ").map(String.init) })
         }
         self.options = options
         requires = (options.first { $0.key == "network" }?.value.items ?? []).map {
@@ -43,7 +45,10 @@ public struct FirewallZoneStep: Step {
     }
 
     public func check(_ state: RouterState) throws -> [Change] {
-        try SectionEnsure(file: ConfigFile.firewall, match: SectionMatch(type: "zone", options: ["name": .single(name)]), options: options)
-            .check(state, stepID: id, location: location)
+        try SectionEnsure(
+            file: ConfigFile.firewall, match: SectionMatch(type: "zone", options: ["name": .single(name)]),
+            options: options
+        )
+        .check(state, stepID: id, location: location)
     }
 }

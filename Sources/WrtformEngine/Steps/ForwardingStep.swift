@@ -22,6 +22,7 @@ public struct ForwardingStep: Step {
 
     public func check(_ state: RouterState) throws -> [Change] {
         let match = SectionMatch(type: "forwarding", options: ["src": .single(source), "dest": .single(destination)])
-        return try SectionEnsure(file: ConfigFile.firewall, match: match, options: []).check(state, stepID: id, location: location)
+        return try SectionEnsure(file: ConfigFile.firewall, match: match, options: []).check(
+            state, stepID: id, location: location)
     }
 }

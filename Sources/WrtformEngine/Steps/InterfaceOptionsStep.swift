@@ -24,7 +24,8 @@ public struct InterfaceOptionsStep: Step {
         try InterfaceStep.validate(options, input: input, interface: name)
         secretKeys = input.secretOptionKeys
         mtuLocation = input.fields["mtu"]?.location
-        requires = [Requirement(.interface(name), at: input.location(of: "name"))]
+        requires =
+            [Requirement(.interface(name), at: input.location(of: "name"))]
             + InterfaceStep.tableRequirements(options, input: input)
     }
 
@@ -37,10 +38,13 @@ public struct InterfaceOptionsStep: Step {
                 throw EngineError(
                     .invalidInput,
                     "step '\(id)': mtu on PPP interface '\(name)' is also set on its lower device by netifd (shrinking the port IPoE/MAP-E share)",
-                    at: mtuLocation ?? location, hint: "set the session's MTU with pppd_options: 'mtu \(mtu) mru \(mtu)'")
+                    at: mtuLocation ?? location,
+                    hint: "set the session's MTU with pppd_options: 'mtu \(mtu) mru \(mtu)'")
             }
         }
-        return try SectionEnsure(file: ConfigFile.network, match: SectionMatch(type: "interface", name: name), options: options)
-            .check(state, stepID: id, location: location, mustExist: true)
+        return try SectionEnsure(
+            file: ConfigFile.network, match: SectionMatch(type: "interface", name: name), options: options
+        )
+        .check(state, stepID: id, location: location, mustExist: true)
     }
 }

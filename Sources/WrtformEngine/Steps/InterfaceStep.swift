@@ -47,18 +47,24 @@ public struct InterfaceStep: Step {
             let match = SectionMatch(type: "device", options: ["name": .single(device)])
             if match.find(in: document).isEmpty {
                 let carried = try carriedOptions(port: device, in: document)
-                changes.append(.addSection(
-                    file: ConfigFile.network, match: match, options: [OptionSetting("name", .single(device))] + carried, position: nil))
+                changes.append(
+                    .addSection(
+                        file: ConfigFile.network, match: match,
+                        options: [OptionSetting("name", .single(device))] + carried, position: nil))
             }
         }
         let match = SectionMatch(type: "interface", name: name)
-        changes += try SectionEnsure(file: ConfigFile.network, match: match, options: options).check(state, stepID: id, location: location)
+        changes += try SectionEnsure(file: ConfigFile.network, match: match, options: options).check(
+            state, stepID: id, location: location)
         // An older recipe's `mtu` on the PPP interface: taken off (pppd_options carries the session's MTU).
         var state = state
-        if let proto = options.first(where: { $0.key == "proto" })?.value.items.first, Self.pppProtocols.contains(proto),
+        if let proto = options.first(where: { $0.key == "proto" })?.value.items.first,
+            Self.pppProtocols.contains(proto),
             let old = try state.uci(ConfigFile.network).section(named: name)?["mtu"]
         {
-            changes.append(.setOptions(file: ConfigFile.network, match: match, options: [OptionChange(key: "mtu", old: old, new: nil)]))
+            changes.append(
+                .setOptions(
+                    file: ConfigFile.network, match: match, options: [OptionChange(key: "mtu", old: old, new: nil)]))
         }
         return changes
     }
@@ -66,13 +72,17 @@ public struct InterfaceStep: Step {
     /// Device options the port's other interfaces set today (a cloned `macaddr` on `wan`, say): netifd
     /// applies them only while the port has no section of its own, so the new section carries them.
     func carriedOptions(port: String, in document: UCIFile) throws -> [OptionSetting] {
-        let others = document.sections(ofType: "interface").filter { $0.name != name && $0["device"]?.items.first == port }
+        let others = document.sections(ofType: "interface").filter {
+            $0.name != name && $0["device"]?.items.first == port
+        }
         return try Self.deviceOptions.compactMap { key in
             let values = others.compactMap { section in section[key].map { (section.name ?? "?", $0) } }
             guard let first = values.first else { return nil }
             if let other = values.first(where: { !$0.1.isEquivalent(to: first.1) }) {
                 throw EngineError(
-                    .conflict, "step '\(id)': interfaces \(first.0) and \(other.0) set different \(key) for port \(port)", at: location,
+                    .conflict,
+                    "step '\(id)': interfaces \(first.0) and \(other.0) set different \(key) for port \(port)",
+                    at: location,
                     hint: "add a `config device` section for \(port) with the \(key) you want, then plan again")
             }
             return OptionSetting(key, first.1)
@@ -87,8 +97,11 @@ public struct InterfaceStep: Step {
         case .addSection(_, let match, let options, _) where match.type == "device":
             let carried = options.map(\.key).filter { $0 != "name" }
             let keeping = carried.isEmpty ? "" : "; keeps \(carried.joined(separator: ", ")) its other interfaces set"
-            return lowerDevice.map { "so \(name)'s options (ipv6, mtu) stay off the port \($0), which IPoE/MAP-E share\(keeping)" }
-        case .setOptions(_, _, let options) where options.count == 1 && options[0].key == "mtu" && options[0].new == nil:
+            return lowerDevice.map {
+                "so \(name)'s options (ipv6, mtu) stay off the port \($0), which IPoE/MAP-E share\(keeping)"
+            }
+        case .setOptions(_, _, let options)
+        where options.count == 1 && options[0].key == "mtu" && options[0].new == nil:
             return "netifd sets an interface's mtu on its lower device too; pppd_options carries the session's MTU"
         default:
             return nil
@@ -105,7 +118,8 @@ public struct InterfaceStep: Step {
         if let proto, let known = KnownOptions.interface(proto: proto) {
             try input.allowOnly(["name"], options: known, context: "for proto \(proto)")
         } else if let proto {
-            try input.allowOnly(["name"], options: KnownOptions.interface, context: "(proto '\(proto)' is not one wrtform knows)")
+            try input.allowOnly(
+                ["name"], options: KnownOptions.interface, context: "(proto '\(proto)' is not one wrtform knows)")
         } else {
             try input.allowOnly(["name"], options: KnownOptions.interface(proto: nil))
         }
@@ -115,7 +129,11 @@ public struct InterfaceStep: Step {
     /// Aliases (`@wan`), VLANs (`eth0.2`) and bridges have sections or semantics of their own: left alone.
     static func portName(_ device: String) -> String? {
         guard !device.hasPrefix("br-"), device.count <= 15,
-            device.utf8.allSatisfy({ $0 < 128 && (Character(Unicode.Scalar($0)).isASCIIAlnum || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")) })
+            device.utf8.allSatisfy({
+                $0 < 128
+                    && (Character(Unicode.Scalar($0)).isASCIIAlnum || $0 == UInt8(ascii: "_")
+                        || $0 == UInt8(ascii: "-"))
+            })
         else { return nil }
         return device
     }
@@ -135,12 +153,16 @@ public struct InterfaceStep: Step {
             let value = option.value.items.first ?? ""
             switch option.key {
             case "metric":
-                guard Int(value).map({ $0 >= 0 }) == true else { throw input.error("metric", "metric '\(value)' is not a non-negative number") }
+                guard Int(value).map({ $0 >= 0 }) == true else {
+                    throw input.error("metric", "metric '\(value)' is not a non-negative number")
+                }
             case "mtu":
                 guard let mtu = Int(value), (576...9216).contains(mtu) else {
                     throw input.error("mtu", "mtu '\(value)' is out of range (576-9216)")
                 }
-                if let proto = options.first(where: { $0.key == "proto" })?.value.items.first, pppProtocols.contains(proto) {
+                if let proto = options.first(where: { $0.key == "proto" })?.value.items.first,
+                    pppProtocols.contains(proto)
+                {
                     throw pppMTUError(interface: interface, mtu: value, input: input)
                 }
             case "proto":
@@ -157,7 +179,8 @@ public struct InterfaceStep: Step {
     /// 1454, under MAP-E's 1500), and pppd then caps the session at that minus 8.
     static func pppMTUError(interface: String, mtu: String, input: StepInput) -> EngineError {
         input.error(
-            "mtu", "mtu on PPP interface '\(interface)' is also set on its lower device by netifd (shrinking the port IPoE/MAP-E share)",
+            "mtu",
+            "mtu on PPP interface '\(interface)' is also set on its lower device by netifd (shrinking the port IPoE/MAP-E share)",
             hint: "set the session's MTU with pppd_options: 'mtu \(mtu) mru \(mtu)'")
     }
 
@@ -165,13 +188,16 @@ public struct InterfaceStep: Step {
     /// 15 characters (IFNAMSIZ 16): a longer interface name never comes up.
     static func pppDeviceProblem(interface: String, proto: String) -> String? {
         guard pppProtocols.contains(proto), interface.count > 9 else { return nil }
-        return "PPP interface name '\(interface)' is longer than 9 characters (its device pppoe-\(interface) would exceed 15)"
+        return
+            "PPP interface name '\(interface)' is longer than 9 characters (its device pppoe-\(interface) would exceed 15)"
     }
 
     /// Table names must be in rt_tables (netifd drops what it cannot resolve); numbers need no entry.
     static func tableRequirements(_ options: [OptionSetting], input: StepInput) -> [Requirement] {
         options.filter { $0.key == "ip4table" || $0.key == "ip6table" }.compactMap { option in
-            guard let table = option.value.items.first, !RoutingTables.isBuiltIn(table), Int(table) == nil else { return nil }
+            guard let table = option.value.items.first, !RoutingTables.isBuiltIn(table), Int(table) == nil else {
+                return nil
+            }
             return Requirement(.routingTable(table), at: input.location(of: option.key))
         }
     }

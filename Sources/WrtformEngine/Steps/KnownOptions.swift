@@ -29,7 +29,9 @@ enum KnownOptions {
     /// Options of each proto netifd or its proto handlers read, besides the interface's own.
     static let proto: [String: Set<String>] = [
         "none": [],
-        "static": ["ipaddr", "ip6addr", "netmask", "broadcast", "ptpaddr", "gateway", "ip6gw", "ip6prefix", "ip6deprecated"],
+        "static": [
+            "ipaddr", "ip6addr", "netmask", "broadcast", "ptpaddr", "gateway", "ip6gw", "ip6prefix", "ip6deprecated",
+        ],
         "dhcp": [
             "ipaddr", "hostname", "clientid", "vendorid", "broadcast", "reqopts", "defaultreqopts", "iface6rd",
             "sendopts", "zone6rd", "zone", "mtu6rd", "customroutes", "classlessroute", "norelease",
@@ -53,7 +55,10 @@ enum KnownOptions {
             "snat_params",
         ],
         "dslite": ["peeraddr", "ip6addr", "tunlink", "ttl", "encaplimit", "zone"],
-        "6in4": ["peeraddr", "ip6addr", "ip6prefix", "tunlink", "tunnelid", "username", "password", "updatekey", "ttl", "tos"],
+        "6in4": [
+            "peeraddr", "ip6addr", "ip6prefix", "tunlink", "tunnelid", "username", "password", "updatekey", "ttl",
+            "tos",
+        ],
         "6rd": ["peeraddr", "ip6prefix", "ip6prefixlen", "ip4prefixlen", "ipaddr", "tunlink", "ttl", "tos", "zone"],
         "wireguard": ["private_key", "listen_port", "addresses", "fwmark", "ip6prefix", "nohostroute", "tunlink"],
     ]
@@ -102,7 +107,9 @@ enum KnownOptions {
     ]
 
     /// A `config device` section: netifd's device options and those of bridges, VLANs, macvlans, veths.
-    static let device: Set<String> = interface.subtracting(["proto", "auto", "zone", "metric", "peerdns", "defaultroute"]).union([
+    static let device: Set<String> = interface.subtracting([
+        "proto", "auto", "zone", "metric", "peerdns", "defaultroute",
+    ]).union([
         "name", "type", "ports", "ifname", "disabled",
         "stp", "forward_delay", "priority", "ageing_time", "hello_time", "max_age", "igmp_snooping", "bridge_empty",
         "multicast_querier", "hash_max", "robustness", "query_interval", "query_response_interval",

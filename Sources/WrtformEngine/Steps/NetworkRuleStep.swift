@@ -71,9 +71,13 @@ public struct NetworkRuleStep: Step {
         if let target = try input.string("goto"), Int(target) == nil {
             throw input.error("goto", "goto '\(target)' is not a rule priority (a number)")
         }
-        settings += try input.options(excluding: ["family", "in", "out", "src", "dest", "lookup", "priority", "suppress_prefixlength"])
+        settings += try input.options(excluding: [
+            "family", "in", "out", "src", "dest", "lookup", "priority", "suppress_prefixlength",
+        ])
         guard !matchOptions.isEmpty else {
-            throw EngineError(.invalidInput, "network-rule step '\(input.id)' needs at least one of in, out, src, lookup", at: input.location)
+            throw EngineError(
+                .invalidInput, "network-rule step '\(input.id)' needs at least one of in, out, src, lookup",
+                at: input.location)
         }
         match = SectionMatch(type: family == .ipv4 ? "rule" : "rule6", options: matchOptions)
         options = settings
@@ -87,7 +91,8 @@ public struct NetworkRuleStep: Step {
             let tables = RoutingTableStep.entries(state.file(ConfigFile.rtTables).text)
             if let fix = inPlaceFix(in: document, tables: tables) { return fix }
         }
-        return try SectionEnsure(file: ConfigFile.network, match: match, options: options).check(state, stepID: id, location: location)
+        return try SectionEnsure(file: ConfigFile.network, match: match, options: options).check(
+            state, stepID: id, location: location)
     }
 
     /// The same rule written by hand (or by an older recipe) with a bare `src`, or naming its table the
@@ -101,18 +106,22 @@ public struct NetworkRuleStep: Step {
             alternatives["src"] = [source, String(source.prefix { $0 != "/" })]
         }
         if let table = match.options["lookup"]?.items.first {
-            let other = Int(table).flatMap { number in tables.first { $0.id == number }?.name }
+            let other =
+                Int(table).flatMap { number in tables.first { $0.id == number }?.name }
                 ?? tables.first { $0.name == table }.map { String($0.id) }
             if let other { alternatives["lookup"] = [table, other] }
         }
         guard !alternatives.isEmpty else { return nil }
         var candidates: [[String: UCIValue]] = [match.options]
         for (key, values) in alternatives {
-            candidates = candidates.flatMap { base in values.map { value in base.merging([key: .single(value)]) { $1 } } }
+            candidates = candidates.flatMap { base in values.map { value in base.merging([key: .single(value)]) { $1 } }
+            }
         }
         var found: [UCISection] = []
         for candidate in candidates where candidate != match.options {
-            for section in document.sections(ofType: match.type, matching: candidate) where !found.contains(section) { found.append(section) }
+            for section in document.sections(ofType: match.type, matching: candidate) where !found.contains(section) {
+                found.append(section)
+            }
         }
         guard found.count == 1, let section = found.first else { return nil }
         let stable = match.options.filter { key, value in UCIValue.same(section[key], value) }
@@ -131,7 +140,8 @@ public struct NetworkRuleStep: Step {
         guard stableMatch.find(in: document).count == 1 else { return nil }
         let changes = options.compactMap { option -> OptionChange? in
             let current = section[option.key]
-            return UCIValue.same(current, option.value) ? nil : OptionChange(key: option.key, old: current, new: option.value)
+            return UCIValue.same(current, option.value)
+                ? nil : OptionChange(key: option.key, old: current, new: option.value)
         }
         return [.setOptions(file: ConfigFile.network, match: stableMatch, options: changes)]
     }
@@ -140,10 +150,14 @@ public struct NetworkRuleStep: Step {
     /// with a priority is looked up by its number, which `ip rule` prints first.
     public var postChecks: [PostCheck] {
         guard let table = match.options["lookup"]?.items.first else { return [] }
-        let src = match.options["src"]?.items.first.map { $0.hasSuffix("/32") || $0.hasSuffix("/128") ? String($0.split(separator: "/")[0]) : $0 }
+        let src = match.options["src"]?.items.first.map {
+            $0.hasSuffix("/32") || $0.hasSuffix("/128") ? String($0.split(separator: "/")[0]) : $0
+        }
         let flag = family == .ipv4 ? "-4" : "-6"
         let priority = options.first { $0.key == "priority" }?.value.items.first
-        var command = priority.map { "ip \(flag) rule show | grep '^\($0):'" } ?? "ip \(flag) rule show | grep -F 'lookup \(table)'"
+        var command =
+            priority.map { "ip \(flag) rule show | grep '^\($0):'" }
+            ?? "ip \(flag) rule show | grep -F 'lookup \(table)'"
         if let src { command += " | grep -qF 'from \(src) '" } else { command += " >/dev/null" }
         return [PostCheck("the rule to table \(table) is in `ip rule`", command: command)]
     }

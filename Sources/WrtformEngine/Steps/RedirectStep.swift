@@ -28,7 +28,9 @@ public struct RedirectStep: Step {
             throw input.error("family", "family must be ipv4 or ipv6")
         }
         self.family = family
-        if destinationIP.contains("/") { throw input.error("dest_ip", "dest_ip must be a single address, not a prefix") }
+        if destinationIP.contains("/") {
+            throw input.error("dest_ip", "dest_ip must be a single address, not a prefix")
+        }
         if let problem = Validate.prefix(destinationIP, family: family) { throw input.error("dest_ip", problem) }
         let destinationPort = try input.string("dest_port") ?? sourcePort
         if let problem = Validate.portOrRange(destinationPort) { throw input.error("dest_port", problem) }
@@ -50,7 +52,9 @@ public struct RedirectStep: Step {
             OptionSetting("dest_ip", .single(destinationIP)),
             OptionSetting("dest_port", .single(destinationPort)),
         ]
-        let known: Set<String> = ["name", "src", "src_dport", "dest", "dest_ip", "dest_port", "family", "proto", "target"]
+        let known: Set<String> = [
+            "name", "src", "src_dport", "dest", "dest_ip", "dest_port", "family", "proto", "target",
+        ]
         options += try input.options(excluding: known)
         self.options = options
         requires = [
@@ -63,6 +67,7 @@ public struct RedirectStep: Step {
         let match = SectionMatch(
             type: "redirect", options: ["src": .single(source), "src_dport": .single(sourcePort)],
             compatible: ["family": .single(family.rawValue), "proto": .list(protocols)])
-        return try SectionEnsure(file: ConfigFile.firewall, match: match, options: options).check(state, stepID: id, location: location)
+        return try SectionEnsure(file: ConfigFile.firewall, match: match, options: options).check(
+            state, stepID: id, location: location)
     }
 }

@@ -10,7 +10,8 @@ public struct RoutingTableStep: Step {
     public var provides: [Resource] { [.routingTable(name), .routingTable(String(tableID))] }
 
     /// What a router without the file gets: the reserved tables, then ours.
-    static let stockContent = "# Routing tables: number, then name (written by wrtform; the reserved ones first).\n255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n"
+    static let stockContent =
+        "# Routing tables: number, then name (written by wrtform; the reserved ones first).\n255\tlocal\n254\tmain\n253\tdefault\n0\tunspec\n"
 
     public init(_ input: StepInput) throws {
         try input.allowOnly(["id", "name"])
@@ -25,7 +26,9 @@ public struct RoutingTableStep: Step {
         tableID = table
         name = try input.requiredString("name")
         guard Validate.tableName(name) else {
-            throw input.error("name", "'\(name)' is not a valid routing table name (letters, digits, _ and -, not starting with a digit)")
+            throw input.error(
+                "name",
+                "'\(name)' is not a valid routing table name (letters, digits, _ and -, not starting with a digit)")
         }
     }
 
@@ -35,7 +38,8 @@ public struct RoutingTableStep: Step {
         if let existing = entries.first(where: { $0.id == tableID }) {
             if existing.name == name { return [] }
             throw EngineError(
-                .conflict, "\(ConfigFile.rtTables) already gives table \(tableID) the name '\(existing.name)'", at: location,
+                .conflict, "\(ConfigFile.rtTables) already gives table \(tableID) the name '\(existing.name)'",
+                at: location,
                 hint: "choose another id, or rename the table")
         }
         if let existing = entries.first(where: { $0.name == name }) {

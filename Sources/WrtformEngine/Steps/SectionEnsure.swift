@@ -8,14 +8,17 @@ struct SectionEnsure: Sendable {
     var options: [OptionSetting]
     var position: Int? = nil
 
-    func check(_ state: RouterState, stepID: String, location: SourceLocation?, mustExist: Bool = false) throws -> [Change] {
+    func check(_ state: RouterState, stepID: String, location: SourceLocation?, mustExist: Bool = false) throws
+        -> [Change]
+    {
         var state = state
         let document = try state.uci(file)
         let found = match.find(in: document)
         if found.count > 1 {
-            let where_ = found.map { "@\($0.type)[\(document.sections(ofType: $0.type).firstIndex(of: $0) ?? 0)]" }
+            let places = found.map { "@\($0.type)[\(document.sections(ofType: $0.type).firstIndex(of: $0) ?? 0)]" }
             throw EngineError(
-                .conflict, "step '\(stepID)': \(file) has \(found.count) sections matching \(match) (\(where_.joined(separator: ", ")))",
+                .conflict,
+                "step '\(stepID)': \(file) has \(found.count) sections matching \(match) (\(places.joined(separator: ", ")))",
                 at: location, hint: "remove the duplicates, or give the step a more specific match")
         }
         guard let section = found.first else {
@@ -30,7 +33,8 @@ struct SectionEnsure: Sendable {
         }
         let changes = options.compactMap { option -> OptionChange? in
             let current = section[option.key]
-            return UCIValue.same(current, option.value) ? nil : OptionChange(key: option.key, old: current, new: option.value)
+            return UCIValue.same(current, option.value)
+                ? nil : OptionChange(key: option.key, old: current, new: option.value)
         }
         return changes.isEmpty ? [] : [.setOptions(file: file, match: match, options: changes)]
     }

@@ -32,7 +32,8 @@ extension StepInput {
         var all = known.union(options ?? [])
         if options != nil { all.insert(Self.extraOptionsKey) }
         for key in keysInFileOrder where !all.contains(key) {
-            let fallback = options != nil
+            let fallback =
+                options != nil
                 ? "options wrtform does not know go under \(Self.extraOptionsKey):"
                 : "known fields: \(known.sorted().joined(separator: ", "))"
             throw error(
@@ -45,7 +46,7 @@ extension StepInput {
     var keysInFileOrder: [String] {
         fields.sorted { lhs, rhs in
             switch (lhs.value.location, rhs.value.location) {
-            case let (l?, r?): return (l.line, l.column, lhs.key) < (r.line, r.column, rhs.key)
+            case (let l?, let r?): return (l.line, l.column, lhs.key) < (r.line, r.column, rhs.key)
             default: return lhs.key < rhs.key
             }
         }.map(\.key)
@@ -73,7 +74,9 @@ extension StepInput {
         case .list(let items):
             return try items.map { item in
                 guard case .scalar(let text) = item.value else {
-                    throw EngineError(.invalidInput, "\(key) of step '\(id)' must be a list of values", at: item.location ?? field.location)
+                    throw EngineError(
+                        .invalidInput, "\(key) of step '\(id)' must be a list of values",
+                        at: item.location ?? field.location)
                 }
                 return text
             }
@@ -101,7 +104,8 @@ extension StepInput {
     /// The remaining fields as uci options, in the order they were written.
     /// Then the `extra_options:` mapping's, which may not repeat a field.
     func options(excluding excluded: Set<String>) throws -> [OptionSetting] {
-        let own = try Self.options(from: fields.filter { !excluded.contains($0.key) && $0.key != Self.extraOptionsKey }, step: self)
+        let own = try Self.options(
+            from: fields.filter { !excluded.contains($0.key) && $0.key != Self.extraOptionsKey }, step: self)
         let extra = try map(Self.extraOptionsKey) ?? [:]
         for key in extra.keys.sorted() where fields[key] != nil {
             throw EngineError(
@@ -114,13 +118,15 @@ extension StepInput {
     static func options(from fields: [String: InputField], step: StepInput) throws -> [OptionSetting] {
         let ordered = fields.sorted { lhs, rhs in
             switch (lhs.value.location, rhs.value.location) {
-            case let (l?, r?): return (l.line, l.column, lhs.key) < (r.line, r.column, rhs.key)
+            case (let l?, let r?): return (l.line, l.column, lhs.key) < (r.line, r.column, rhs.key)
             default: return lhs.key < rhs.key
             }
         }
         return try ordered.map { key, field in
             guard Validate.uciName(key) else {
-                throw EngineError(.invalidInput, "'\(key)' is not a valid uci option name (letters, digits, _)", at: field.location ?? step.location)
+                throw EngineError(
+                    .invalidInput, "'\(key)' is not a valid uci option name (letters, digits, _)",
+                    at: field.location ?? step.location)
             }
             return OptionSetting(key, try uciValue(field, key: key, step: step))
         }
@@ -136,14 +142,18 @@ extension StepInput {
         switch field.value {
         case .scalar(let text): return .single(try check(text, field.location))
         case .list(let items):
-            return .list(try items.map { item in
-                guard case .scalar(let text) = item.value else {
-                    throw EngineError(.invalidInput, "\(key) of step '\(step.id)' must be a list of values", at: item.location ?? field.location)
-                }
-                return try check(text, item.location ?? field.location)
-            })
+            return .list(
+                try items.map { item in
+                    guard case .scalar(let text) = item.value else {
+                        throw EngineError(
+                            .invalidInput, "\(key) of step '\(step.id)' must be a list of values",
+                            at: item.location ?? field.location)
+                    }
+                    return try check(text, item.location ?? field.location)
+                })
         case .map:
-            throw EngineError(.invalidInput, "\(key) of step '\(step.id)' cannot be a mapping", at: field.location ?? step.location)
+            throw EngineError(
+                .invalidInput, "\(key) of step '\(step.id)' cannot be a mapping", at: field.location ?? step.location)
         }
     }
 

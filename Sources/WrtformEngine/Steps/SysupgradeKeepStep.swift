@@ -15,7 +15,9 @@ public struct SysupgradeKeepStep: Step {
         id = input.id
         location = input.location
         let typed = try input.strings("paths") ?? []
-        guard !typed.isEmpty else { throw EngineError(.invalidInput, "sysupgrade-keep step '\(id)' lists no paths", at: input.location) }
+        guard !typed.isEmpty else {
+            throw EngineError(.invalidInput, "sysupgrade-keep step '\(id)' lists no paths", at: input.location)
+        }
         paths = try typed.map { path in
             switch RouterPath.normalise(path, directory: true) {
             case .success(let normal): return normal

@@ -18,7 +18,9 @@ public struct UCIOptionStep: Step {
         file = try UCISectionStep.configPath(input)
         reference = try input.requiredString("section")
         options = try StepInput.options(from: try input.map("options") ?? [:], step: input)
-        guard !options.isEmpty else { throw EngineError(.invalidInput, "uci-option step '\(id)' sets no options", at: input.location) }
+        guard !options.isEmpty else {
+            throw EngineError(.invalidInput, "uci-option step '\(id)' sets no options", at: input.location)
+        }
         let secretFields = (try input.map("options") ?? [:]).filter { $0.value.isSecret }.map(\.key)
         secretKeys = Set(secretFields).union(["password", "key", "psk"])
     }
@@ -33,7 +35,8 @@ public struct UCIOptionStep: Step {
             let proto = options.first(where: { $0.key == "proto" })?.value.items.first,
             let problem = InterfaceStep.pppDeviceProblem(interface: name, proto: proto)
         {
-            throw EngineError(.invalidInput, "step '\(id)': \(problem)", at: location, hint: "use a shorter name, e.g. 'wanppp'")
+            throw EngineError(
+                .invalidInput, "step '\(id)': \(problem)", at: location, hint: "use a shorter name, e.g. 'wanppp'")
         }
         // Journal the section by something that survives other edits: its name, or its current options.
         let match: SectionMatch
@@ -41,8 +44,10 @@ public struct UCIOptionStep: Step {
             match = SectionMatch(type: section.type, name: name)
         } else {
             let identity = section.options.filter { option in !options.contains { $0.key == option.key } }
-            match = SectionMatch(type: section.type, options: Dictionary(identity.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+            match = SectionMatch(
+                type: section.type, options: Dictionary(identity.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
         }
-        return try SectionEnsure(file: file, match: match, options: options).check(state, stepID: id, location: location, mustExist: true)
+        return try SectionEnsure(file: file, match: match, options: options).check(
+            state, stepID: id, location: location, mustExist: true)
     }
 }

@@ -22,23 +22,31 @@ public struct UCISectionStep: Step {
             throw input.error("type", "'\(type)' is not a valid section type")
         }
         let name = try input.string("name")
-        if let name, !Validate.uciName(name) { throw input.error("name", "'\(name)' is not a valid section name (letters, digits, _)") }
+        if let name, !Validate.uciName(name) {
+            throw input.error("name", "'\(name)' is not a valid section name (letters, digits, _)")
+        }
         let matchOptions = try StepInput.options(from: try input.map("match") ?? [:], step: input)
         let given = try input.map("options") ?? [:]
         try Self.allowKnown(given, match: try input.map("match") ?? [:], config: file, type: type, input: input)
         let extra = try input.map(StepInput.extraOptionsKey) ?? [:]
         if let both = extra.keys.sorted().first(where: { given[$0] != nil }) {
             throw EngineError(
-                .invalidInput, "uci-section step '\(id)': '\(both)' is both in options and in \(StepInput.extraOptionsKey)",
+                .invalidInput,
+                "uci-section step '\(id)': '\(both)' is both in options and in \(StepInput.extraOptionsKey)",
                 at: extra[both]?.location ?? input.location, hint: "keep one of them")
         }
         options = try StepInput.options(from: given, step: input) + (try StepInput.options(from: extra, step: input))
         if name == nil && matchOptions.isEmpty {
-            throw EngineError(.invalidInput, "uci-section step '\(id)' needs a 'name' or a 'match' to find its section again", at: input.location)
+            throw EngineError(
+                .invalidInput, "uci-section step '\(id)' needs a 'name' or a 'match' to find its section again",
+                at: input.location)
         }
-        match = SectionMatch(type: type, name: name, options: Dictionary(matchOptions.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
+        match = SectionMatch(
+            type: type, name: name,
+            options: Dictionary(matchOptions.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }))
         // The escape hatch must not get around the PPP device-name limit the interface step enforces.
-        if file == ConfigFile.network, type == "interface", let name, let proto = options.first(where: { $0.key == "proto" })?.value.items.first,
+        if file == ConfigFile.network, type == "interface", let name,
+            let proto = options.first(where: { $0.key == "proto" })?.value.items.first,
             let problem = InterfaceStep.pppDeviceProblem(interface: name, proto: proto)
         {
             throw input.error("name", problem, hint: "use a shorter name, e.g. 'wanppp'")
@@ -60,13 +68,16 @@ public struct UCISectionStep: Step {
         var proto: String?
         if case .scalar(let value)? = options["proto"]?.value { proto = value }
         let name = String(config.dropFirst("/etc/config/".count))
-        guard let known = KnownOptions.section(config: name, type: type, proto: type == "interface" ? proto : nil) else { return }
+        guard let known = KnownOptions.section(config: name, type: type, proto: type == "interface" ? proto : nil)
+        else { return }
         let given = (options.map { ($0.key, $0.value.location) } + match.map { ($0.key, $0.value.location) })
             .sorted { ($0.1?.line ?? 0, $0.1?.column ?? 0) < ($1.1?.line ?? 0, $1.1?.column ?? 0) }
         for (key, location) in given where !known.contains(key) {
             throw EngineError(
-                .invalidInput, "uci-section step '\(input.id)': \(name) \(type) has no option '\(key)'", at: location ?? input.location,
-                hint: Suggestion.hint(for: key, in: known.sorted()) ?? "options wrtform does not know go under \(StepInput.extraOptionsKey):")
+                .invalidInput, "uci-section step '\(input.id)': \(name) \(type) has no option '\(key)'",
+                at: location ?? input.location,
+                hint: Suggestion.hint(for: key, in: known.sorted())
+                    ?? "options wrtform does not know go under \(StepInput.extraOptionsKey):")
         }
     }
 

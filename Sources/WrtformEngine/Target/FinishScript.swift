@@ -5,53 +5,54 @@ enum FinishScript {
     static func make(_ request: FinishRequest) -> String {
         var s = Shell.prelude + Shell.runFunctions(request.runID)
         s += """
-        netifd=0; command -v ubus >/dev/null 2>&1 && netifd=1
-        deadline=$(( $(date +%s) + \(request.pollTimeout) ))
-        while :; do
-            all=1; results=""
+            netifd=0; command -v ubus >/dev/null 2>&1 && netifd=1
+            deadline=$(( $(date +%s) + \(request.pollTimeout) ))
+            while :; do
+                all=1; results=""
 
-        """
+            """
         for (index, check) in request.checks.enumerated() {
             if check.needsNetifd {
                 s += "    if [ $netifd = 0 ]; then results=\"$results \(index):SKIP\"; el"
             } else {
                 s += "    "
             }
-            s += "if ( \(check.command) ) >/dev/null 2>&1 </dev/null; then results=\"$results \(index):OK\"; else results=\"$results \(index):FAIL\"; all=0; fi\n"
+            s +=
+                "if ( \(check.command) ) >/dev/null 2>&1 </dev/null; then results=\"$results \(index):OK\"; else results=\"$results \(index):FAIL\"; all=0; fi\n"
         }
         // The results go out before the confirmation: if we are gone by now, writing them kills
         // this script (SIGPIPE) and the run stays unconfirmed, for the watchdog — a confirmation
         // nobody hears of would leave wrtform reporting a failure for a change that stands.
         s += """
-            [ $all = 1 ] && break
-            [ "$(date +%s)" -ge "$deadline" ] && break
-            sleep 2
-        done
-        echo "R$results"
-
-        """
-        if request.confirm {
-            s += """
-            if [ $all = 1 ]; then
-                # Claim the decision first: the watchdog may be restoring already (then it is too late).
-                if [ "$(cat "$J/status" 2>/dev/null)" = pending ] && mkdir "$J/decided" 2>/dev/null; then
-                    echo done > "$J/status" && sync
-                    stop_watchdog
+                [ $all = 1 ] && break
+                [ "$(date +%s)" -ge "$deadline" ] && break
+                sleep 2
+            done
+            echo "R$results"
 
             """
+        if request.confirm {
+            s += """
+                if [ $all = 1 ]; then
+                    # Claim the decision first: the watchdog may be restoring already (then it is too late).
+                    if [ "$(cat "$J/status" 2>/dev/null)" = pending ] && mkdir "$J/decided" 2>/dev/null; then
+                        echo done > "$J/status" && sync
+                        stop_watchdog
+
+                """
             if let rolledBackRun = request.rolledBackRun {
                 s += "        echo rolled-back > \(Shell.quote(Shell.journal(rolledBackRun) + "/status"))\n"
             }
             s += """
-                    clear_boot_hook
-                    release_lock
-                    echo CONFIRMED
-                else
-                    echo "LATE $(cat "$J/status" 2>/dev/null)"
+                        clear_boot_hook
+                        release_lock
+                        echo CONFIRMED
+                    else
+                        echo "LATE $(cat "$J/status" 2>/dev/null)"
+                    fi
                 fi
-            fi
 
-            """
+                """
         }
         return s
     }

@@ -30,47 +30,49 @@ enum JournalScripts {
             let real = WriteScript.real(file)
             let directory = WriteScript.parent(of: real)
             let base = real.split(separator: "/").last.map(String.init) ?? "file"
-            s += "    rm -f \(Shell.quote(directory + "/." + base + ".wrtform-"))* \(Shell.quote(directory + "/.wrtform-restore-"))*\n"
+            s +=
+                "    rm -f \(Shell.quote(directory + "/." + base + ".wrtform-"))* \(Shell.quote(directory + "/.wrtform-restore-"))*\n"
         }
         s += "fi\n"
         s += """
-        caller=${1:-}
-        [ "$caller" = boot ] && caller=
-        wait_for_writer
-        # A reload of this run still going (hung, or cut off from wrtform) is stopped first: left
-        # running, it could load the new files again, or restore and unlock later, out of turn.
-        rl=$(cat "$J/reloader" 2>/dev/null)
-        [ "$rl" != "$caller" ] && ours "$rl" && kill -9 "$rl" 2>/dev/null
-        # Files are replaced only once the journal is complete: before that, nothing changed.
-        [ -f "$J/journaled" ] || exit 0
-        failed=0
-        r() {
-            f="$J/files/$1"
-            if [ -f "$f" ]; then
-                # (Its directory may be gone: a rollback removes the directories the run it undoes made.)
-                mkdir -p "${2%/*}" 2>/dev/null
-                m=; o=
-                [ -f "$f.meta" ] && read -r m o < "$f.meta"
-                t=$(mktemp "${2%/*}/.wrtform-restore-XXXXXX") || t=
-                if [ -n "$t" ]; then
-                    # chown before chmod: chown clears the setuid bit.
-                    if [ -n "$m" ]; then cat "$f" > "$t" && chown "$o" "$t" && chmod "$m" "$t"; else cp -p "$f" "$t"; fi && mv -f "$t" "$2" && return 0
-                    rm -f "$t"
+            caller=${1:-}
+            [ "$caller" = boot ] && caller=
+            wait_for_writer
+            # A reload of this run still going (hung, or cut off from wrtform) is stopped first: left
+            # running, it could load the new files again, or restore and unlock later, out of turn.
+            rl=$(cat "$J/reloader" 2>/dev/null)
+            [ "$rl" != "$caller" ] && ours "$rl" && kill -9 "$rl" 2>/dev/null
+            # Files are replaced only once the journal is complete: before that, nothing changed.
+            [ -f "$J/journaled" ] || exit 0
+            failed=0
+            r() {
+                f="$J/files/$1"
+                if [ -f "$f" ]; then
+                    # (Its directory may be gone: a rollback removes the directories the run it undoes made.)
+                    mkdir -p "${2%/*}" 2>/dev/null
+                    m=; o=
+                    [ -f "$f.meta" ] && read -r m o < "$f.meta"
+                    t=$(mktemp "${2%/*}/.wrtform-restore-XXXXXX") || t=
+                    if [ -n "$t" ]; then
+                        # chown before chmod: chown clears the setuid bit.
+                        if [ -n "$m" ]; then cat "$f" > "$t" && chown "$o" "$t" && chmod "$m" "$t"; else cp -p "$f" "$t"; fi && mv -f "$t" "$2" && return 0
+                        rm -f "$t"
+                    fi
+                    # No room for a second copy (a full flash): write over the file; its own blocks go first.
+                    cat "$f" > "$2" && { [ -z "$m" ] || { chown "$o" "$2"; chmod "$m" "$2"; }; } && return 0
+                    echo "wrtform: cannot restore $2" >&2
+                    failed=1
+                elif [ "$3" = absent ]; then
+                    rm -f "$2" || failed=1
                 fi
-                # No room for a second copy (a full flash): write over the file; its own blocks go first.
-                cat "$f" > "$2" && { [ -z "$m" ] || { chown "$o" "$2"; chmod "$m" "$2"; }; } && return 0
-                echo "wrtform: cannot restore $2" >&2
-                failed=1
-            elif [ "$3" = absent ]; then
-                rm -f "$2" || failed=1
-            fi
-        }
+            }
 
-        """
+            """
         // A file that existed but has no journal copy was never replaced (copies are synced before
         // any rename): leave it. Only files that did not exist before are removed.
         for (index, file) in transaction.files.enumerated() {
-            s += "r \(index) \(Shell.quote(WriteScript.real(file))) \(file.expectedHash == "absent" ? "absent" : "existed")\n"
+            s +=
+                "r \(index) \(Shell.quote(WriteScript.real(file))) \(file.expectedHash == "absent" ? "absent" : "existed")\n"
         }
         // Directories the write made (deepest first) go too, once empty: absent stays absent.
         s += "[ -f \"$J/dirs\" ] && while IFS= read -r d; do rmdir \"$d\" 2>/dev/null; done < \"$J/dirs\"\n"
@@ -98,34 +100,34 @@ enum JournalScripts {
     /// router's clock jumps when NTP first syncs.
     static func watchdog(runID: String) -> String {
         "# wrtform: restores run \(runID) unless it is confirmed in time.\n" + Shell.runFunctions(runID) + """
-        left=$1
-        while :; do
-            # (Read while the reload is writing it, the file may still be empty: try again next second.)
-            if [ -f "$J/rearm" ]; then
-                n=$(cat "$J/rearm" 2>/dev/null)
-                case "$n" in ""|*[!0-9]*) ;; *) left=$n; rm -f "$J/rearm" ;; esac
+            left=$1
+            while :; do
+                # (Read while the reload is writing it, the file may still be empty: try again next second.)
+                if [ -f "$J/rearm" ]; then
+                    n=$(cat "$J/rearm" 2>/dev/null)
+                    case "$n" in ""|*[!0-9]*) ;; *) left=$n; rm -f "$J/rearm" ;; esac
+                fi
+                [ "$left" -gt 0 ] 2>/dev/null || break
+                sleep 1
+                left=$((left - 1))
+            done
+            rm -f "$J/watchdog.pid"
+            case "$(cat "$J/status" 2>/dev/null)" in pending|writing) ;; *) exit 0 ;; esac
+            # The confirmation and this watchdog race for the decision; whoever makes the directory
+            # first wins, and the other stands down — never a confirmed run restored halfway.
+            mkdir "$J/decided" 2>/dev/null || exit 0
+            if sh "$J/restore" $$; then
+                echo reverted > "$J/status"
+                clear_boot_hook
+                release_lock
+                logger -t wrtform "run $RUN was not confirmed in time: its files were restored" 2>/dev/null
+            else
+                logger -t wrtform "run $RUN was not confirmed in time, and some files could not be restored; the boot hook tries again" 2>/dev/null
             fi
-            [ "$left" -gt 0 ] 2>/dev/null || break
-            sleep 1
-            left=$((left - 1))
-        done
-        rm -f "$J/watchdog.pid"
-        case "$(cat "$J/status" 2>/dev/null)" in pending|writing) ;; *) exit 0 ;; esac
-        # The confirmation and this watchdog race for the decision; whoever makes the directory
-        # first wins, and the other stands down — never a confirmed run restored halfway.
-        mkdir "$J/decided" 2>/dev/null || exit 0
-        if sh "$J/restore" $$; then
-            echo reverted > "$J/status"
-            clear_boot_hook
-            release_lock
-            logger -t wrtform "run $RUN was not confirmed in time: its files were restored" 2>/dev/null
-        else
-            logger -t wrtform "run $RUN was not confirmed in time, and some files could not be restored; the boot hook tries again" 2>/dev/null
-        fi
-        sh "$J/reload" >/dev/null 2>&1 </dev/null
-        exit 0
+            sh "$J/reload" >/dev/null 2>&1 </dev/null
+            exit 0
 
-        """
+            """
     }
 
     /// Installed while a run awaits confirmation: OpenWrt runs /etc/uci-defaults scripts early at

@@ -15,7 +15,9 @@ public struct LocalDirectoryTarget: RouterTarget {
     public init(root: URL) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw EngineError(.notFound, "\(root.path) is not a directory", hint: "--root takes a router's root filesystem, e.g. an extracted backup")
+            throw EngineError(
+                .notFound, "\(root.path) is not a directory",
+                hint: "--root takes a router's root filesystem, e.g. an extracted backup")
         }
         self.root = root
     }
@@ -28,7 +30,8 @@ public struct LocalDirectoryTarget: RouterTarget {
 
     private func url(_ path: String) throws -> URL {
         guard let url = resolvedURL(path) else {
-            throw EngineError(.router, "\(path) in \(name) cannot be followed: a link loop", hint: "fix the links in the directory")
+            throw EngineError(
+                .router, "\(path) in \(name) cannot be followed: a link loop", hint: "fix the links in the directory")
         }
         return url
     }
@@ -40,9 +43,12 @@ public struct LocalDirectoryTarget: RouterTarget {
         var state = FileState.absent
         if let real = RootPath.resolve(path, in: base) {
             var info = stat()
-            if stat(base + real, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let data = FileManager.default.contents(atPath: base + real) {
+            if stat(base + real, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+                let data = FileManager.default.contents(atPath: base + real)
+            {
                 state = FileState(
-                    content: Array(data), mode: "0" + String(Int(info.st_mode) & 0o7777, radix: 8), owner: "\(info.st_uid):\(info.st_gid)")
+                    content: Array(data), mode: "0" + String(Int(info.st_mode) & 0o7777, radix: 8),
+                    owner: "\(info.st_uid):\(info.st_gid)")
             }
             if real != path {
                 state.realPath = real
@@ -50,7 +56,9 @@ public struct LocalDirectoryTarget: RouterTarget {
                 var ancestor = WriteScript.parent(of: path)
                 while ancestor != "/" {
                     if let directory = RootPath.resolve(WriteScript.parent(of: ancestor), in: base),
-                        let text = RootPath.linkText(base + (directory == "/" ? "" : directory) + "/" + (ancestor.split(separator: "/").last.map(String.init) ?? ""))
+                        let text = RootPath.linkText(
+                            base + (directory == "/" ? "" : directory) + "/"
+                                + (ancestor.split(separator: "/").last.map(String.init) ?? ""))
                     {
                         state.link = "\(ancestor) -> \(text)"
                         break
@@ -69,7 +77,9 @@ public struct LocalDirectoryTarget: RouterTarget {
             var info = stat()
             if lstat(own, &info) == 0 {
                 switch info.st_mode & S_IFMT {
-                case S_IFLNK: state.kind = .symlink; state.link = RootPath.linkText(own)
+                case S_IFLNK:
+                    state.kind = .symlink
+                    state.link = RootPath.linkText(own)
                 case S_IFDIR: state.kind = .directory
                 case S_IFREG: state.kind = .regular
                 default: state.kind = .other
@@ -84,15 +94,21 @@ public struct LocalDirectoryTarget: RouterTarget {
     func store(_ path: String, _ state: FileState) throws {
         let location = try url(path)
         guard let content = state.content else {
-            if FileManager.default.fileExists(atPath: location.path) { try FileManager.default.removeItem(at: location) }
+            if FileManager.default.fileExists(atPath: location.path) {
+                try FileManager.default.removeItem(at: location)
+            }
             return
         }
         try FileManager.default.createDirectory(
-            at: location.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        let temp = location.deletingLastPathComponent().appendingPathComponent(".\(location.lastPathComponent).wrtform-\(UUID().uuidString.prefix(8))")
+            at: location.deletingLastPathComponent(), withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o755])
+        let temp = location.deletingLastPathComponent().appendingPathComponent(
+            ".\(location.lastPathComponent).wrtform-\(UUID().uuidString.prefix(8))")
         // Private from the start (the bytes may be a secret), its own mode only just before the rename.
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw EngineError(.router, "cannot write \(temp.path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw EngineError(.router, "cannot write \(temp.path): \(String(cString: strerror(errno)))")
+        }
         let written = content.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         let synced = fsync(fd) == 0
         close(fd)
@@ -106,7 +122,8 @@ public struct LocalDirectoryTarget: RouterTarget {
             let ids = state.owner.split(separator: ":").compactMap { Int($0) }
             if ids.count == 2 {
                 try? FileManager.default.setAttributes(
-                    [.ownerAccountID: NSNumber(value: ids[0]), .groupOwnerAccountID: NSNumber(value: ids[1])], ofItemAtPath: temp.path)
+                    [.ownerAccountID: NSNumber(value: ids[0]), .groupOwnerAccountID: NSNumber(value: ids[1])],
+                    ofItemAtPath: temp.path)
             }
         }
         if rename(temp.path, location.path) != 0 {
@@ -140,19 +157,25 @@ public struct LocalDirectoryTarget: RouterTarget {
         var facts = Facts(
             release: ReleaseFile.parse(read("/etc/openwrt_release").text),
             hostname: configuredHostname() ?? "", tools: [:], packageManager: "none",
-            configs: ((try? FileManager.default.contentsOfDirectory(atPath: try url("/etc/config").path)) ?? []).filter { !$0.hasPrefix(".") }.sorted())
+            configs: ((try? FileManager.default.contentsOfDirectory(atPath: try url("/etc/config").path)) ?? []).filter
+            { !$0.hasPrefix(".") }.sorted())
         // What the image holds, as `command -v` would find it on the router's PATH.
         let path = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
         func installed(_ tool: String) -> Bool {
-            path.contains { (try? url("\($0)/\(tool)")).map { FileManager.default.fileExists(atPath: $0.path) } ?? false }
+            path.contains {
+                (try? url("\($0)/\(tool)")).map { FileManager.default.fileExists(atPath: $0.path) } ?? false
+            }
         }
         for tool in Facts.probedTools { facts.tools[tool] = installed(tool) }
         if let manager = ["apk", "opkg"].first(where: installed) { facts.packageManager = manager }
-        if let network = read(ConfigFile.network).content, let file = try? UCIFile(parsing: String(decoding: network, as: UTF8.self)) {
+        if let network = read(ConfigFile.network).content,
+            let file = try? UCIFile(parsing: String(decoding: network, as: UTF8.self))
+        {
             facts.declaredDevices = file.sections(ofType: "device").compactMap { $0["name"]?.items.first }
         }
         let staged = stagedChanges()
-        let runIDs = ((try? FileManager.default.contentsOfDirectory(atPath: try url(Shell.runs).path)) ?? []).sorted().filter(Shell.isValidRunID)
+        let runIDs = ((try? FileManager.default.contentsOfDirectory(atPath: try url(Shell.runs).path)) ?? []).sorted()
+            .filter(Shell.isValidRunID)
         let runs = runIDs.map { id -> RunSummary in
             let summary = RunSummaryLine.parse(text("\(Shell.journal(id))/summary") ?? "")
             return RunSummary(
@@ -161,14 +184,19 @@ public struct LocalDirectoryTarget: RouterTarget {
         }
         var snapshot = Snapshot(files: files, facts: facts, stagedChanges: staged, lock: readLock(), runs: runs)
         if let run {
-            let chosen = run == "last"
-                ? runIDs.last { text("\(Shell.journal($0))/kind") == "apply" && text("\(Shell.journal($0))/status") != "aborted" }
+            let chosen =
+                run == "last"
+                ? runIDs.last {
+                    text("\(Shell.journal($0))/kind") == "apply" && text("\(Shell.journal($0))/status") != "aborted"
+                }
                 : run
             if let chosen, let bytes = read("\(Shell.journal(chosen))/run.json").content {
                 // Checked before any path in it is read: the tree's journal is input too.
                 let journal = try RunJournal.decode(bytes, run: chosen)
                 snapshot.journal = journal
-                for file in journal.files where snapshot.files[file.path] == nil { snapshot.files[file.path] = read(file.path) }
+                for file in journal.files where snapshot.files[file.path] == nil {
+                    snapshot.files[file.path] = read(file.path)
+                }
             }
         }
         return snapshot
@@ -178,7 +206,9 @@ public struct LocalDirectoryTarget: RouterTarget {
     /// session's staging, a LuCI apply waiting for confirmation (/var may be a link to /tmp).
     private func stagedChanges() -> [String] {
         let files = FileManager.default
-        func entries(_ path: String) -> [String] { ((try? files.contentsOfDirectory(atPath: try url(path).path)) ?? []).sorted() }
+        func entries(_ path: String) -> [String] {
+            ((try? files.contentsOfDirectory(atPath: try url(path).path)) ?? []).sorted()
+        }
         var staged: [String] = []
         for name in entries("/tmp/.uci") where !(read("/tmp/.uci/\(name)").content ?? []).isEmpty {
             staged.append("uncommitted uci changes in /tmp/.uci/\(name)")
@@ -211,7 +241,8 @@ public struct LocalDirectoryTarget: RouterTarget {
             return .locked(readLock() ?? LockInfo(owner: "unknown", pid: "?", since: 0, runID: "?"))
         }
         let now = Int(Date().timeIntervalSince1970)
-        try Data("\(transaction.owner)\n\(getpid())\n\(now)\n\(transaction.runID)\n".utf8).write(to: lock.appendingPathComponent("owner"))
+        try Data("\(transaction.owner)\n\(getpid())\n\(now)\n\(transaction.runID)\n".utf8).write(
+            to: lock.appendingPathComponent("owner"))
         // As on a router: each path must still lead where the plan saw it lead, and be writable.
         let changed = transaction.files.filter {
             let now = read($0.path)
@@ -227,11 +258,15 @@ public struct LocalDirectoryTarget: RouterTarget {
         }
         let journal = Shell.journal(transaction.runID)
         do {
-            try FileManager.default.createDirectory(at: try url(journal + "/files"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: try url(journal + "/files"), withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
             try store(journal + "/run.json", FileState(content: transaction.journal, mode: "0600"))
             try store(journal + "/kind", FileState(content: Array("\(transaction.kind)\n".utf8), mode: "0600"))
             try store(journal + "/summary", FileState(content: Array("\(transaction.summary)\n".utf8), mode: "0600"))
-            try store(journal + "/paths", FileState(content: Array(transaction.files.map { $0.path + "\n" }.joined().utf8), mode: "0600"))
+            try store(
+                journal + "/paths",
+                FileState(content: Array(transaction.files.map { $0.path + "\n" }.joined().utf8), mode: "0600"))
             try store(journal + "/status", FileState(content: Array("writing\n".utf8), mode: "0600"))
             // Copies are 0600 whatever the file's own mode (they may hold secrets); the mode and
             // owner to restore are beside each, as on a router.
@@ -239,23 +274,31 @@ public struct LocalDirectoryTarget: RouterTarget {
                 let old = read(file.path)
                 guard old.exists else { continue }
                 try store("\(journal)/files/\(index)", FileState(content: old.content, mode: "0600", owner: old.owner))
-                try store("\(journal)/files/\(index).meta", FileState(content: Array("\(old.mode) \(old.owner)\n".utf8), mode: "0600"))
+                try store(
+                    "\(journal)/files/\(index).meta",
+                    FileState(content: Array("\(old.mode) \(old.owner)\n".utf8), mode: "0600"))
             }
             // Directories made here are noted (deepest first), for a restore to remove again.
             var made: [String] = []
             for file in transaction.files where file.new.content != nil {
                 var directory = WriteScript.parent(of: try url(file.path).path)
-                while directory.count > root.standardizedFileURL.path.count, !FileManager.default.fileExists(atPath: directory) {
+                while directory.count > root.standardizedFileURL.path.count,
+                    !FileManager.default.fileExists(atPath: directory)
+                {
                     if !made.contains(directory) { made.append(directory) }
                     directory = WriteScript.parent(of: directory)
                 }
             }
-            let relative = made.map { String($0.dropFirst(root.standardizedFileURL.path == "/" ? 0 : root.standardizedFileURL.path.count)) }
-            try store(journal + "/dirs", FileState(content: Array(relative.map { $0 + "\n" }.joined().utf8), mode: "0600"))
+            let relative = made.map {
+                String($0.dropFirst(root.standardizedFileURL.path == "/" ? 0 : root.standardizedFileURL.path.count))
+            }
+            try store(
+                journal + "/dirs", FileState(content: Array(relative.map { $0 + "\n" }.joined().utf8), mode: "0600"))
             for file in transaction.files { try store(file.path, file.new) }
             if let undone = transaction.undoing, Shell.isValidRunID(undone) {
                 // A rollback: directories the undone run made go too, once empty (only under /etc).
-                for directory in (text(Shell.journal(undone) + "/dirs") ?? "").split(separator: "\n") where directory.hasPrefix("/etc/") {
+                for directory in (text(Shell.journal(undone) + "/dirs") ?? "").split(separator: "\n")
+                where directory.hasPrefix("/etc/") {
                     if let location = resolvedURL(String(directory)) { rmdir(location.path) }
                 }
             }
@@ -275,7 +318,8 @@ public struct LocalDirectoryTarget: RouterTarget {
         if request.confirm {
             try store(Shell.journal(request.runID) + "/status", FileState(content: Array("done\n".utf8), mode: "0600"))
             if let undone = request.rolledBackRun {
-                try store(Shell.journal(undone) + "/status", FileState(content: Array("rolled-back\n".utf8), mode: "0600"))
+                try store(
+                    Shell.journal(undone) + "/status", FileState(content: Array("rolled-back\n".utf8), mode: "0600"))
             }
             if let lock = resolvedURL(Shell.lock) { try? FileManager.default.removeItem(at: lock) }
         }
@@ -290,7 +334,9 @@ public struct LocalDirectoryTarget: RouterTarget {
 
     private func restoreFiles(runID: String) throws {
         let journal = Shell.journal(runID)
-        guard let paths = text(journal + "/paths") else { throw EngineError(.notFound, "run \(runID) has no journal in \(name)") }
+        guard let paths = text(journal + "/paths") else {
+            throw EngineError(.notFound, "run \(runID) has no journal in \(name)")
+        }
         for (index, path) in paths.split(separator: "\n").map(String.init).enumerated() {
             var copy = read("\(journal)/files/\(index)")
             let meta = (text("\(journal)/files/\(index).meta") ?? "").split(separator: " ").map(String.init)

@@ -10,7 +10,10 @@ public actor SSHRouterTarget: RouterTarget {
     /// How long one script may run (a reload that hangs must not hang us).
     public var timeout: Duration
 
-    public init(name: String, timeout: Duration = .seconds(120), connect: @escaping @Sendable () async throws -> any ScriptRunner) {
+    public init(
+        name: String, timeout: Duration = .seconds(120),
+        connect: @escaping @Sendable () async throws -> any ScriptRunner
+    ) {
         self.name = name
         self.timeout = timeout
         self.connect = connect
@@ -48,8 +51,12 @@ public actor SSHRouterTarget: RouterTarget {
 
     private func expectClean(_ result: ScriptResult, _ what: String) throws {
         if result.status != 0 {
-            let message = String(decoding: result.stderr, as: UTF8.self).trimmingSpaces.split(separator: "\n").first.map(String.init) ?? ""
-            throw EngineError(.router, "\(name): the \(what) script failed (exit \(result.status))\(message.isEmpty ? "" : ": \(message)")")
+            let message =
+                String(decoding: result.stderr, as: UTF8.self).trimmingSpaces.split(separator: "\n").first.map(
+                    String.init) ?? ""
+            throw EngineError(
+                .router,
+                "\(name): the \(what) script failed (exit \(result.status))\(message.isEmpty ? "" : ": \(message)")")
         }
     }
 
@@ -72,8 +79,11 @@ public actor SSHRouterTarget: RouterTarget {
     public func write(_ transaction: WriteTransaction) async throws -> WriteOutcome {
         if let refused = RouterPath.abnormal(transaction) { return .failed(refused) }
         reloadedWithWrite = nil
-        let reload = transaction.services.isEmpty && transaction.watchdogSeconds == nil
-            ? nil : ReloadRequest(runID: transaction.runID, services: transaction.services, confirmTimeout: transaction.watchdogSeconds)
+        let reload =
+            transaction.services.isEmpty && transaction.watchdogSeconds == nil
+            ? nil
+            : ReloadRequest(
+                runID: transaction.runID, services: transaction.services, confirmTimeout: transaction.watchdogSeconds)
         let payload = WriteScript.make(transaction, watchdog: transaction.watchdogSeconds, reloading: reload)
         let result = try await run(payload.script, stdin: payload.stdin)
         try expectClean(result, "write")
@@ -95,7 +105,8 @@ public actor SSHRouterTarget: RouterTarget {
     /// Why a command on the router failed, from what it printed: ": no space left on the router"
     /// for a full flash (the usual cause), else its first line of complaint.
     static func reason(_ stderr: [UInt8]) -> String {
-        let lines = String(decoding: stderr, as: UTF8.self).split(separator: "\n").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+        let lines = String(decoding: stderr, as: UTF8.self).split(separator: "\n").map { String($0).trimmingSpaces }
+            .filter { !$0.isEmpty }
         if lines.contains(where: { $0.contains("No space left on device") }) { return ": no space left on the router" }
         return lines.first.map { " (\($0))" } ?? ""
     }
@@ -117,7 +128,8 @@ public actor SSHRouterTarget: RouterTarget {
         let (outcome, late) = FinishScript.parse(result.stdout, checks: request.checks)
         if let late {
             throw EngineError(
-                .applyFailed, "the confirmation came too late: the router's watchdog had already begun restoring run \(request.runID) (status \(late.isEmpty ? "unknown" : late))",
+                .applyFailed,
+                "the confirmation came too late: the router's watchdog had already begun restoring run \(request.runID) (status \(late.isEmpty ? "unknown" : late))",
                 hint: "a longer --confirm-timeout gives the checks more time")
         }
         return outcome

@@ -22,7 +22,8 @@ struct SSHScriptRunner: ScriptRunner {
 
     func run(_ script: String, stdin: [UInt8], timeout: Duration?) async throws -> ScriptResult {
         let bytes = Array(Self.wrap(script).utf8)
-        let result = try await connection.exec(Self.command(scriptLength: bytes.count), stdin: bytes + stdin, timeout: timeout)
+        let result = try await connection.exec(
+            Self.command(scriptLength: bytes.count), stdin: bytes + stdin, timeout: timeout)
         return ScriptResult(stdout: result.stdout, stderr: result.stderr, status: result.exitStatus)
     }
 
@@ -38,8 +39,9 @@ extension SSHRouterTarget {
         connectTimeout: Duration = .seconds(10), commandTimeout: Duration = .seconds(120)
     ) {
         self.init(name: target.description, timeout: commandTimeout) {
-            SSHScriptRunner(connection: try await SSHConnection.connect(
-                to: target, hostKeyPolicy: hostKeyPolicy, credentials: credentials, connectTimeout: connectTimeout))
+            SSHScriptRunner(
+                connection: try await SSHConnection.connect(
+                    to: target, hostKeyPolicy: hostKeyPolicy, credentials: credentials, connectTimeout: connectTimeout))
         }
     }
 }

@@ -9,10 +9,13 @@ enum SnapshotGlob {
         guard path.utf8.contains(UInt8(ascii: "*")), path.hasPrefix("/") else { return nil }
         let components = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         let safe = components.allSatisfy { component in
-            component == "*" || (!component.isEmpty && component != ".." && component.utf8.allSatisfy { byte in
-                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-            })
+            component == "*"
+                || (!component.isEmpty && component != ".."
+                    && component.utf8.allSatisfy { byte in
+                        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+                            || (byte >= 0x61 && byte <= 0x7A)
+                            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+                    })
         }
         return safe ? path : nil
     }
@@ -28,7 +31,8 @@ enum SnapshotGlob {
                 let names: [String]
                 if component == "*" {
                     let directory = root.appendingPathComponent(String(base.dropFirst())).path
-                    names = ((try? files.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+                    names = ((try? files.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
+                        .sorted()
                 } else {
                     names = [component]
                 }

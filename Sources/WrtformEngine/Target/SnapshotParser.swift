@@ -20,7 +20,9 @@ struct SnapshotParser {
 
     mutating func parse(requested: Set<String>) throws -> SnapshotScript.Output {
         guard reader.line() == SnapshotScript.version else {
-            throw EngineError(.router, "the router's answer to the snapshot was not understood", hint: "is this an OpenWrt router with busybox?")
+            throw EngineError(
+                .router, "the router's answer to the snapshot was not understood",
+                hint: "is this an OpenWrt router with busybox?")
         }
         var files: [String: FileState] = [:]
         var facts = Facts()
@@ -73,16 +75,19 @@ struct SnapshotParser {
                 let parts = try items(try blob(fields))
                 guard parts.count == 4 else { throw malformed("a lock names an owner, a pid, a time and a run") }
                 lock = LockInfo(
-                    owner: parts.first.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown", pid: parts.count > 1 ? parts[1] : "?",
+                    owner: parts.first.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown",
+                    pid: parts.count > 1 ? parts[1] : "?",
                     since: parts.count > 2 ? Int(parts[2]) ?? 0 : 0, runID: parts.count > 3 ? parts[3] : "?")
             case "N":
                 let items = try items(try blob(fields))
                 guard items.count % 3 == 0 else { throw malformed("each run has an id, a status and a summary") }
                 for index in stride(from: 0, to: items.count, by: 3) where Shell.isValidRunID(items[index]) {
                     let summary = RunSummaryLine.parse(items[index + 2])
-                    runs.append(RunSummary(
-                        id: items[index], status: RunStatus(rawValue: items[index + 1]) ?? .unknown, time: summary.time,
-                        playbook: summary.playbook, files: summary.files))
+                    runs.append(
+                        RunSummary(
+                            id: items[index], status: RunStatus(rawValue: items[index + 1]) ?? .unknown,
+                            time: summary.time,
+                            playbook: summary.playbook, files: summary.files))
                 }
             case "E":
                 let items = try items(try blob(fields))
@@ -100,7 +105,8 @@ struct SnapshotParser {
                 let status = try number(fields, 2, of: 4, in: 0...255)
                 let output = try counted(try number(fields, 3, of: 4, in: 0...Int.max))
                 guard probes.indices.contains(index) else { throw malformed("no probe has index \(index)") }
-                probeResults[probes[index].name] = ProbeResult(status: Int32(status), output: String(decoding: output, as: UTF8.self))
+                probeResults[probes[index].name] = ProbeResult(
+                    status: Int32(status), output: String(decoding: output, as: UTF8.self))
             case "J":
                 let run = try items(try blob(fields)).first ?? ""
                 guard Shell.isValidRunID(run) else { throw malformed("'\(Self.visible(run))' is not a run id") }
@@ -127,7 +133,8 @@ struct SnapshotParser {
         }
         if let journalRun { files.removeValue(forKey: "\(Shell.journal(journalRun))/run.json") }
         var snapshot = Snapshot(
-            files: files, facts: facts, stagedChanges: staged, lock: lock, runs: runs, connectedAddress: connected, routerTime: time)
+            files: files, facts: facts, stagedChanges: staged, lock: lock, runs: runs, connectedAddress: connected,
+            routerTime: time)
         snapshot.probes = probeResults
         return SnapshotScript.Output(snapshot: snapshot, journalRun: journalRun, journalBytes: journalBytes)
     }
@@ -139,12 +146,16 @@ struct SnapshotParser {
             let leads = FileState.Kind(rawValue: fields[2]), leads != .symlink
         else { throw malformed("expected a file's kind, what it leads to, size, mode and owner") }
         let size = try number(fields, 3, of: 7, in: 0...Int.max)
-        guard let path = reader.cString(), let link = reader.cString(), let real = reader.cString() else { throw cutShort() }
+        guard let path = reader.cString(), let link = reader.cString(), let real = reader.cString() else {
+            throw cutShort()
+        }
         let text = String(decoding: path, as: UTF8.self)
         let content = try counted(size)
         var state = FileState(content: nil)
         if leads == .regular {
-            guard let mode = FileMode.strictOctal(fields[4]) else { throw malformed("'\(fields[4])' is not a file mode") }
+            guard let mode = FileMode.strictOctal(fields[4]) else {
+                throw malformed("'\(fields[4])' is not a file mode")
+            }
             let uid = try number(fields, 5, of: 7, in: 0...Int(UInt32.max))
             let gid = try number(fields, 6, of: 7, in: 0...Int(UInt32.max))
             state = FileState(content: content, mode: mode, owner: "\(uid):\(gid)")
@@ -187,7 +198,9 @@ struct SnapshotParser {
     private func number(_ fields: [String], _ index: Int, of count: Int, in range: ClosedRange<Int>) throws -> Int {
         guard fields.count == count else { throw malformed("expected \(count - 1) field(s)") }
         let text = fields[index]
-        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int(text), range.contains(value) else {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int(text),
+            range.contains(value)
+        else {
             throw malformed("'\(Self.visible(text))' is not a number in \(range.lowerBound)...\(range.upperBound)")
         }
         return value
@@ -212,8 +225,13 @@ struct SnapshotParser {
     static func visible(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
-                out += scalar.value <= 0xFF ? "\\x" + String(scalar.value, radix: 16).leftPadded(2) : "\\u{" + String(scalar.value, radix: 16) + "}"
+            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+                || scalar == "\u{2028}" || scalar == "\u{2029}"
+            {
+                out +=
+                    scalar.value <= 0xFF
+                    ? "\\x" + String(scalar.value, radix: 16).leftPadded(2)
+                    : "\\u{" + String(scalar.value, radix: 16) + "}"
             } else {
                 out.unicodeScalars.append(scalar)
             }

@@ -20,17 +20,22 @@ public struct FirewallAddress: Sendable, Equatable {
         if slash.count == 1 {
             let range = body.split(separator: "-", omittingEmptySubsequences: false)
             if range.count == 2 {
-                guard let low = family(of: String(range[0])), let high = family(of: String(range[1])), low == high else {
+                guard let low = family(of: String(range[0])), let high = family(of: String(range[1])), low == high
+                else {
                     return .failure(.init("'\(text)' is not a range of two addresses of one family"))
                 }
                 return .success(FirewallAddress(family: low, inverted: inverted))
             }
-            guard let family = family(of: String(body)) else { return .failure(.init("'\(text)' is not an IPv4 or IPv6 address")) }
+            guard let family = family(of: String(body)) else {
+                return .failure(.init("'\(text)' is not an IPv4 or IPv6 address"))
+            }
             return .success(FirewallAddress(family: family, inverted: inverted))
         }
         let address = String(slash[0])
         let suffix = String(slash[1])
-        guard let family = family(of: address) else { return .failure(.init("'\(address)' is not an IPv4 or IPv6 address")) }
+        guard let family = family(of: address) else {
+            return .failure(.init("'\(address)' is not an IPv4 or IPv6 address"))
+        }
         let bits = family == .ipv4 ? 32 : 128
         if let maskFamily = Self.family(of: suffix) {
             guard maskFamily == family else {
@@ -40,8 +45,10 @@ public struct FirewallAddress: Sendable, Equatable {
         }
         let digits = suffix.hasPrefix("-") ? suffix.dropFirst() : Substring(suffix)
         guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let length = Int(digits), length <= bits else {
-            return .failure(.init(
-                "'/\(suffix)' is not a prefix length (0-\(bits)), a negative one (-1 to -\(bits): the last bits) or a mask of the family"))
+            return .failure(
+                .init(
+                    "'/\(suffix)' is not a prefix length (0-\(bits)), a negative one (-1 to -\(bits): the last bits) or a mask of the family"
+                ))
         }
         return .success(FirewallAddress(family: family, inverted: inverted))
     }
@@ -74,7 +81,9 @@ extension FirewallAddress {
                 // n: the first n bits; -n: the last n bits (fw4's to_mask).
                 let covers: (Int) -> Bool = { bit in bits < 0 ? bit >= 128 + bits : bit < bits }
                 mask = (0..<16).map { byte in
-                    (0..<8).reduce(UInt8(0)) { value, bit in covers(byte * 8 + bit) ? value | (0x80 >> UInt8(bit)) : value }
+                    (0..<8).reduce(UInt8(0)) { value, bit in
+                        covers(byte * 8 + bit) ? value | (0x80 >> UInt8(bit)) : value
+                    }
                 }
             } else {
                 return nil

@@ -12,7 +12,8 @@ public enum RouterPath {
     /// nor anything beyond ASCII such as U+2028).
     static func isAllowed(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         default:
             return "/._-+@".utf8.contains(byte)
@@ -58,7 +59,9 @@ public enum RouterPath {
         guard path.utf8.starts(with: prefix.utf8) else { return false }
         let name = path.utf8.dropFirst(prefix.utf8.count)
         return !name.isEmpty && name.first != UInt8(ascii: ".")
-            && name.allSatisfy { isAllowed($0) && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "@") }
+            && name.allSatisfy {
+                isAllowed($0) && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "@")
+            }
     }
 
     /// One line saying what is wrong with `path` (what a step's error and the journal check say).
@@ -74,6 +77,8 @@ public enum RouterPath {
     /// Why a write must not go ahead (a path not in normal form, or in a place refused), checked
     /// at the target too: the write script's uci gate and the reloads match on the normal form.
     static func abnormal(_ transaction: WriteTransaction) -> String? {
-        transaction.files.first { !isNormal($0.path) }.map { "'\($0.path)' is not a path wrtform writes (not in normal form)" }
+        transaction.files.first { !isNormal($0.path) }.map {
+            "'\($0.path)' is not a path wrtform writes (not in normal form)"
+        }
     }
 }

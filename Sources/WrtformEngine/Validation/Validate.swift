@@ -4,7 +4,9 @@ public enum Validate {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return false }
         return parts.allSatisfy { part in
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCIIDigit), let value = Int(part) else { return false }
+            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCIIDigit), let value = Int(part) else {
+                return false
+            }
             return value <= 255 && !(part.count > 1 && part.first == "0")
         }
     }
@@ -50,7 +52,8 @@ public enum Validate {
         default: break
         }
         if pieces.count == 2 {
-            guard let length = Int(pieces[1]), (0...maxLength).contains(length), pieces[1].allSatisfy(\.isASCIIDigit) else {
+            guard let length = Int(pieces[1]), (0...maxLength).contains(length), pieces[1].allSatisfy(\.isASCIIDigit)
+            else {
                 return "'\(pieces[1])' is not a prefix length (0-\(maxLength))"
             }
         }
@@ -77,7 +80,10 @@ public enum Validate {
 
     /// uci section and option names.
     public static func uciName(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { $0 == UInt8(ascii: "_") || ($0 < 128 && Character(Unicode.Scalar($0)).isASCIIAlnum) }
+        !text.isEmpty
+            && text.utf8.allSatisfy {
+                $0 == UInt8(ascii: "_") || ($0 < 128 && Character(Unicode.Scalar($0)).isASCIIAlnum)
+            }
     }
 
     /// firewall4's zone name pattern ^[a-zA-Z_.][a-zA-Z0-9/_.-]*$.

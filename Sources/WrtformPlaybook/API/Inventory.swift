@@ -22,7 +22,8 @@ public struct Inventory: Sendable {
             data = try PlaybookLoader.read(path)
         } catch let error as EngineError {
             var error = error
-            error.message = error.message.replacingOccurrences(of: "cannot read playbook", with: "cannot read inventory")
+            error.message = error.message.replacingOccurrences(
+                of: "cannot read playbook", with: "cannot read inventory")
             error.hint = error.hint?.replacingOccurrences(of: "playbook's .yml file", with: "inventory's .yml file")
             throw error
         }
@@ -30,22 +31,28 @@ public struct Inventory: Sendable {
         guard let root = try YAMLNode.parse(String(decoding: data, as: UTF8.self), file: file),
             case .map(let top, let location) = root
         else {
-            throw EngineError(.invalidInput, "an inventory is a mapping with hosts:", at: SourceLocation(file: file, line: 1, column: 1))
+            throw EngineError(
+                .invalidInput, "an inventory is a mapping with hosts:",
+                at: SourceLocation(file: file, line: 1, column: 1))
         }
-        guard let hostsEntry = top.first(where: { $0.key == "hosts" }), case .map(let entries, _) = hostsEntry.value else {
+        guard let hostsEntry = top.first(where: { $0.key == "hosts" }), case .map(let entries, _) = hostsEntry.value
+        else {
             throw EngineError(.invalidInput, "the inventory has no hosts: mapping", at: location)
         }
         let known = ["host", "port", "user", "identity", "known_hosts"]
         var hosts: [Host] = []
         for entry in entries {
             guard case .map(let fields, let hostLocation) = entry.value else {
-                throw EngineError(.invalidInput, "host '\(entry.key)' must be a mapping with host:", at: entry.value.location)
+                throw EngineError(
+                    .invalidInput, "host '\(entry.key)' must be a mapping with host:", at: entry.value.location)
             }
             var values: [String: String] = [:]
             for field in fields {
                 guard known.contains(field.key) else {
-                    throw EngineError(.invalidInput, "unknown key '\(field.key)' for host '\(entry.key)'", at: field.keyLocation,
-                        hint: Suggestion.hint(for: field.key, in: known) ?? "known keys: \(known.joined(separator: ", "))")
+                    throw EngineError(
+                        .invalidInput, "unknown key '\(field.key)' for host '\(entry.key)'", at: field.keyLocation,
+                        hint: Suggestion.hint(for: field.key, in: known)
+                            ?? "known keys: \(known.joined(separator: ", "))")
                 }
                 guard case .scalar(let text, let valueLocation) = field.value else {
                     throw EngineError(.invalidInput, "\(field.key) must be a single value", at: field.value.location)
@@ -55,16 +62,18 @@ public struct Inventory: Sendable {
                 }
                 // Checked here, where the value was written, not later as a puzzling connection error.
                 if let problem = Self.problem(field.key, text) {
-                    throw EngineError(.invalidInput, "\(field.key) of host '\(entry.key)' \(problem)", at: valueLocation)
+                    throw EngineError(
+                        .invalidInput, "\(field.key) of host '\(entry.key)' \(problem)", at: valueLocation)
                 }
                 values[field.key] = text
             }
             guard let address = values["host"] else {
                 throw EngineError(.invalidInput, "host '\(entry.key)' has no host: address", at: hostLocation)
             }
-            hosts.append(Host(
-                name: entry.key, host: address, port: values["port"].flatMap { Int($0) }, user: values["user"],
-                identity: values["identity"], knownHosts: values["known_hosts"]))
+            hosts.append(
+                Host(
+                    name: entry.key, host: address, port: values["port"].flatMap { Int($0) }, user: values["user"],
+                    identity: values["identity"], knownHosts: values["known_hosts"]))
         }
         return Inventory(hosts: hosts, path: path)
     }
@@ -95,7 +104,8 @@ public struct Inventory: Sendable {
         guard let host = hosts.first(where: { $0.name == name }) else {
             throw EngineError(
                 .notFound, "the inventory \(path) has no host '\(name)'",
-                hint: Suggestion.hint(for: name, in: hosts.map(\.name)) ?? "hosts: \(hosts.map(\.name).joined(separator: ", "))")
+                hint: Suggestion.hint(for: name, in: hosts.map(\.name))
+                    ?? "hosts: \(hosts.map(\.name).joined(separator: ", "))")
         }
         return host
     }

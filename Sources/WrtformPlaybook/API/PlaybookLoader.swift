@@ -32,7 +32,8 @@ public struct PlaybookLoader: Sendable {
         for entry in entries where !Self.topLevelKeys.contains(entry.key) {
             throw EngineError(
                 .invalidInput, "unknown key '\(entry.key)' at the top of the playbook", at: entry.keyLocation,
-                hint: Suggestion.hint(for: entry.key, in: Self.topLevelKeys) ?? "known keys: \(Self.topLevelKeys.joined(separator: ", "))")
+                hint: Suggestion.hint(for: entry.key, in: Self.topLevelKeys)
+                    ?? "known keys: \(Self.topLevelKeys.joined(separator: ", "))")
         }
         // A key with nothing after it (`vars:` with every line commented out) is as good as absent.
         func value(_ key: String) -> YAMLNode? {
@@ -42,7 +43,8 @@ public struct PlaybookLoader: Sendable {
         }
 
         var context = LoadContext(
-            file: file, directory: url.deletingLastPathComponent().path, resolution: secrets, allowOutsideFiles: allowOutsideFiles)
+            file: file, directory: url.deletingLastPathComponent().path, resolution: secrets,
+            allowOutsideFiles: allowOutsideFiles)
         let typedDirectory = (path as NSString).deletingLastPathComponent
         if locationsAsTyped && !typedDirectory.isEmpty { context.templatePrefix = typedDirectory + "/" }
         context.vars = try Self.vars(value("vars"))
@@ -68,7 +70,9 @@ public struct PlaybookLoader: Sendable {
             }
             for step in expanded {
                 if let first = seen[step.input.id] {
-                    throw EngineError(.invalidInput, "duplicate step id '\(step.input.id)' (first at line \(first.line))", at: step.input.location)
+                    throw EngineError(
+                        .invalidInput, "duplicate step id '\(step.input.id)' (first at line \(first.line))",
+                        at: step.input.location)
                 }
                 seen[step.input.id] = step.input.location ?? stepsNode.location
                 steps.append(step)
@@ -88,7 +92,8 @@ public struct PlaybookLoader: Sendable {
                     targets = copies
                 } else {
                     throw EngineError(
-                        .unknownReference, "step '\(step.input.id)' needs unknown step '\(need)'", at: location ?? step.location,
+                        .unknownReference, "step '\(step.input.id)' needs unknown step '\(need)'",
+                        at: location ?? step.location,
                         hint: Suggestion.hint(for: need, in: ids + loops.keys.sorted()))
                 }
                 // A step switched off by `when` is not run, so nothing waits for it.
@@ -102,7 +107,9 @@ public struct PlaybookLoader: Sendable {
         }
         try context.checkUnresolved()
         let probes = try context.probes(value("probes"))
-        let name = try value("name").map { try context.plainScalar($0, what: "name") } ?? url.deletingPathExtension().lastPathComponent
+        let name =
+            try value("name").map { try context.plainScalar($0, what: "name") }
+            ?? url.deletingPathExtension().lastPathComponent
         let description = try value("description").map { try context.plainScalar($0, what: "description") } ?? ""
         return Playbook(
             name: name, description: description, path: path, steps: steps, vars: context.vars.mapValues(\.field),
@@ -116,10 +123,14 @@ public struct PlaybookLoader: Sendable {
             throw EngineError(.notFound, "cannot read playbook \(path): no such file", hint: "check the path")
         }
         if isDirectory.boolValue {
-            throw EngineError(.invalidInput, "cannot read playbook \(path): it is a directory", hint: "name the playbook's .yml file in it")
+            throw EngineError(
+                .invalidInput, "cannot read playbook \(path): it is a directory",
+                hint: "name the playbook's .yml file in it")
         }
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw EngineError(.invalidInput, "cannot read playbook \(path): permission denied", hint: "check the file's mode and owner")
+            throw EngineError(
+                .invalidInput, "cannot read playbook \(path): permission denied",
+                hint: "check the file's mode and owner")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw EngineError(.invalidInput, "cannot read playbook \(path)", hint: "check the path")
@@ -138,7 +149,8 @@ public struct PlaybookLoader: Sendable {
             let field = try LoadContext.field(entry.value)
             if let reference = Self.firstPlaceholder(in: field) {
                 throw EngineError(
-                    .invalidInput, "variable '\(entry.key)' refers to another variable; vars hold plain values", at: reference,
+                    .invalidInput, "variable '\(entry.key)' refers to another variable; vars hold plain values",
+                    at: reference,
                     hint: "write the value itself, and use {{ }} in the steps")
             }
             vars[entry.key] = LoadContext.Variable(field: field, location: entry.keyLocation)
@@ -153,20 +165,24 @@ public struct PlaybookLoader: Sendable {
             guard let offset = Template.firstOpening(in: text), let location = field.location else { return nil }
             return Template.offset(location, in: text, by: offset)
         case .list(let items): return items.lazy.compactMap(firstPlaceholder).first
-        case .map(let entries): return entries.keys.sorted().lazy.compactMap { entries[$0].flatMap(firstPlaceholder) }.first
+        case .map(let entries):
+            return entries.keys.sorted().lazy.compactMap { entries[$0].flatMap(firstPlaceholder) }.first
         }
     }
 
-    static func secretSources(_ node: YAMLNode?, vars: [String: LoadContext.Variable]) throws -> [String: SecretSource] {
+    static func secretSources(_ node: YAMLNode?, vars: [String: LoadContext.Variable]) throws -> [String: SecretSource]
+    {
         guard let node else { return [:] }
         guard case .map(let entries, _) = node else {
-            throw EngineError(.invalidInput, "secrets must be a mapping of name: { env: VAR } (or file:, prompt:)", at: node.location)
+            throw EngineError(
+                .invalidInput, "secrets must be a mapping of name: { env: VAR } (or file:, prompt:)", at: node.location)
         }
         var sources: [String: SecretSource] = [:]
         for entry in entries {
             try LoadContext.checkName(entry.key, at: entry.keyLocation, what: "secret")
             if vars[entry.key] != nil {
-                throw EngineError(.invalidInput, "'\(entry.key)' is both a variable and a secret", at: entry.keyLocation)
+                throw EngineError(
+                    .invalidInput, "'\(entry.key)' is both a variable and a secret", at: entry.keyLocation)
             }
             sources[entry.key] = try SecretSource(name: entry.key, node: entry.value)
         }

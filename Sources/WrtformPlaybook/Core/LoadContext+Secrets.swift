@@ -19,7 +19,8 @@ extension LoadContext {
             guard let field = fields[key], let place = firstSecret(in: field) else { continue }
             // `place` is where the secret was written (nil only if nothing says where).
             throw EngineError(
-                .invalidInput, "\(kind) step '\(id)': \(key) cannot hold a secret (it names or finds something, so it would be kept in journals and shown by history)",
+                .invalidInput,
+                "\(kind) step '\(id)': \(key) cannot hold a secret (it names or finds something, so it would be kept in journals and shown by history)",
                 at: place, hint: "secrets belong in option values and file contents")
         }
     }
@@ -30,9 +31,11 @@ extension LoadContext {
         switch field.value {
         case .scalar: return field.isSecret ? .some(here) : nil
         case .list(let items):
-            return items.lazy.compactMap { firstSecret(in: $0, near: here) }.first ?? (field.isSecret ? .some(here) : nil)
+            return items.lazy.compactMap { firstSecret(in: $0, near: here) }.first
+                ?? (field.isSecret ? .some(here) : nil)
         case .map(let entries):
-            return entries.keys.sorted().lazy.compactMap { entries[$0].flatMap { firstSecret(in: $0, near: here) } }.first
+            return entries.keys.sorted().lazy.compactMap { entries[$0].flatMap { firstSecret(in: $0, near: here) } }
+                .first
                 ?? (field.isSecret ? .some(here) : nil)
         }
     }

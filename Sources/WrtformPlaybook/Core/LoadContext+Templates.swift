@@ -20,11 +20,14 @@ extension LoadContext {
     static func dialect(forPath field: InputField?) -> TemplateQuoting.Dialect {
         guard case .scalar(let path)? = field?.value else { return .shell }
         let parts = path.utf8.split(separator: UInt8(ascii: "/")).filter { !$0.elementsEqual(".".utf8) }
-        return parts.count >= 3 && parts[0].elementsEqual("etc".utf8) && parts[1].elementsEqual("config".utf8) ? .uci : .shell
+        return parts.count >= 3 && parts[0].elementsEqual("etc".utf8) && parts[1].elementsEqual("config".utf8)
+            ? .uci : .shell
     }
 
     /// Text with placeholders, each value escaped for the quotes it lands in (see TemplateQuoting).
-    mutating func render(_ text: String, pieces: [Template.Piece], at location: SourceLocation, dialect: TemplateQuoting.Dialect) throws -> InputField {
+    mutating func render(
+        _ text: String, pieces: [Template.Piece], at location: SourceLocation, dialect: TemplateQuoting.Dialect
+    ) throws -> InputField {
         let contexts = TemplateQuoting.contexts(of: pieces, dialect: dialect)
         var result = ""
         var secret = false
@@ -56,21 +59,25 @@ extension LoadContext {
 
     /// One value written for its context, or the reason it cannot be.
     func rendered(
-        _ scalar: String, name: String, context: TemplateQuoting.Context, dialect: TemplateQuoting.Dialect, secret: Bool,
+        _ scalar: String, name: String, context: TemplateQuoting.Context, dialect: TemplateQuoting.Dialect,
+        secret: Bool,
         at location: @autoclosure () -> SourceLocation
     ) throws -> String {
         let hint = secret ? "keep secrets in files the template reads" : "change the value"
         if let bad = scalar.unicodeScalars.first(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) {
             let what = bad == "\n" || bad == "\r" ? "a line break" : "a control character"
             throw EngineError(
-                .invalidInput, "'\(name)' contains \(what) (U+\(Self.hex(bad))), which a template cannot hold", at: location(), hint: hint)
+                .invalidInput, "'\(name)' contains \(what) (U+\(Self.hex(bad))), which a template cannot hold",
+                at: location(), hint: hint)
         }
         guard let escaped = TemplateQuoting.escape(scalar, for: context, dialect: dialect) else {
             let place: String
             if case .opaque(let where_) = context { place = where_ } else { place = "this place" }
             throw EngineError(
-                .invalidInput, "'\(name)' sits inside \(place), where a value other than letters, digits and ._-/:@+,% cannot be quoted",
-                at: location(), hint: secret ? hint : "assign it to a shell variable in single quotes ('{{ \(name) }}') and use that")
+                .invalidInput,
+                "'\(name)' sits inside \(place), where a value other than letters, digits and ._-/:@+,% cannot be quoted",
+                at: location(),
+                hint: secret ? hint : "assign it to a shell variable in single quotes ('{{ \(name) }}') and use that")
         }
         return escaped
     }
@@ -87,7 +94,8 @@ extension LoadContext {
         }
         let path = try folder.confine(relative, what: "template '\(relative)'", at: template.location)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw EngineError(.notFound, "template file '\(relative)' does not exist (looked for \(path))", at: template.location)
+            throw EngineError(
+                .notFound, "template file '\(relative)' does not exist (looked for \(path))", at: template.location)
         }
         // Never altered: invalid UTF-8 would come out as U+FFFD.
         guard let text = String(data: data, encoding: .utf8) else {

@@ -41,13 +41,16 @@ struct LoadContext {
             (error.location.map { "\($0): " } ?? "") + error.message
         }
         throw EngineError(
-            .notFound, "\(unresolved.count) secrets are missing: \(first.message); \(rest.joined(separator: "; "))", at: first.location,
+            .notFound, "\(unresolved.count) secrets are missing: \(first.message); \(rest.joined(separator: "; "))",
+            at: first.location,
             hint: "give each of them before running wrtform")
     }
 
     static func checkName(_ name: String, at location: SourceLocation, what: String) throws {
         // By scalar: "a" + U+0301 is one Character that isLetter would accept.
-        func word(_ scalar: Unicode.Scalar) -> Bool { scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_") }
+        func word(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_")
+        }
         guard let first = name.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic || first == "_",
             name.unicodeScalars.allSatisfy(word)
         else {
@@ -80,15 +83,20 @@ struct LoadContext {
                 }
                 throw EngineError(
                     .invalidInput, "--var \(name): the playbook has no variable '\(name)'",
-                    hint: Suggestion.hint(for: name, in: vars.keys.sorted()) ?? "variables: \(vars.keys.sorted().joined(separator: ", "))")
+                    hint: Suggestion.hint(for: name, in: vars.keys.sorted())
+                        ?? "variables: \(vars.keys.sorted().joined(separator: ", "))")
             }
             let location = SourceLocation(file: "--var \(name)", line: 1, column: 1)
             if Template.firstOpening(in: value) != nil {
-                throw EngineError(.invalidInput, "--var \(name): a value cannot refer to {{ variables }}", hint: "give the value itself")
+                throw EngineError(
+                    .invalidInput, "--var \(name): a value cannot refer to {{ variables }}",
+                    hint: "give the value itself")
             }
             if case .list = variable.field.value {
                 // A list variable takes a comma-separated override: --var forward_ports=443,8443
-                let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                    !$0.isEmpty
+                }
                 variable.field = InputField(.list(items.map { InputField(.scalar($0), at: location) }), at: location)
             } else {
                 variable.field = InputField(.scalar(value), at: location)
@@ -125,7 +133,9 @@ struct LoadContext {
             throw EngineError(.invalidInput, "for_each names one list variable", at: loop.value.location)
         }
         guard let variable = vars[name] else {
-            throw EngineError(.unknownReference, "for_each: unknown variable '\(name)'", at: location, hint: Suggestion.hint(for: name, in: vars.keys.sorted()))
+            throw EngineError(
+                .unknownReference, "for_each: unknown variable '\(name)'", at: location,
+                hint: Suggestion.hint(for: name, in: vars.keys.sorted()))
         }
         guard case .list(let items) = variable.field.value else {
             throw EngineError(.invalidInput, "for_each: variable '\(name)' is not a list", at: location)
@@ -135,7 +145,9 @@ struct LoadContext {
         var result: [PlaybookStep] = []
         for item in items {
             guard case .scalar(let text) = item.value else {
-                throw EngineError(.invalidInput, "for_each: the items of '\(name)' must be single values", at: item.location ?? location)
+                throw EngineError(
+                    .invalidInput, "for_each: the items of '\(name)' must be single values",
+                    at: item.location ?? location)
             }
             vars["item"] = Variable(field: item, location: location)
             result.append(try step(node, idSuffix: "-" + text))
@@ -145,14 +157,21 @@ struct LoadContext {
 
     mutating func step(_ node: YAMLNode, idSuffix: String = "") throws -> PlaybookStep {
         guard case .map(let entries, let location) = node else {
-            throw EngineError(.invalidInput, "a step must be a mapping: - id: NAME, then one step kind", at: node.location)
+            throw EngineError(
+                .invalidInput, "a step must be a mapping: - id: NAME, then one step kind", at: node.location)
         }
         func entry(_ key: String) -> YAMLNode.Entry? { entries.first { $0.key == key } }
-        guard let idEntry = entry("id"), case .scalar(let baseID, let idLocation) = idEntry.value, !baseID.isEmpty else {
+        guard let idEntry = entry("id"), case .scalar(let baseID, let idLocation) = idEntry.value, !baseID.isEmpty
+        else {
             throw EngineError(.invalidInput, "a step needs an id", at: location, hint: "start it with - id: NAME")
         }
         let id = baseID + idSuffix
-        guard id.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)) }) else {
+        guard
+            id.unicodeScalars.allSatisfy({
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0))
+            })
+        else {
             throw EngineError(.invalidInput, "step id '\(id)' may hold only letters, digits, _ . -", at: idLocation)
         }
         var kinds: [YAMLNode.Entry] = []
@@ -160,18 +179,24 @@ struct LoadContext {
             guard StepKind(rawValue: entry.key) != nil else {
                 // A near-miss of a kind is a misspelt kind; of id/needs/when/for_each, a misspelt key.
                 let closest = Suggestion.closest(to: entry.key, in: StepKind.names + PlaybookLoader.stepKeys)
-                let message = closest.map { StepKind(rawValue: $0) != nil } == true
+                let message =
+                    closest.map { StepKind(rawValue: $0) != nil } == true
                     ? "unknown step kind '\(entry.key)'" : "unknown key '\(entry.key)' in step '\(id)'"
                 throw EngineError(
                     .invalidInput, message, at: entry.keyLocation,
-                    hint: closest.map { "did you mean '\($0)'?" } ?? "a step has id, needs, when, for_each and one of: \(StepKind.names.joined(separator: ", "))")
+                    hint: closest.map { "did you mean '\($0)'?" }
+                        ?? "a step has id, needs, when, for_each and one of: \(StepKind.names.joined(separator: ", "))")
             }
             kinds.append(entry)
         }
         guard kinds.count == 1, let kindEntry = kinds.first else {
             throw EngineError(
-                .invalidInput, kinds.isEmpty ? "step '\(id)' has no step kind" : "step '\(id)' has \(kinds.count) step kinds (\(kinds.map(\.key).joined(separator: ", ")))",
-                at: kinds.dropFirst().first?.keyLocation ?? location, hint: "give each step exactly one of: \(StepKind.names.joined(separator: ", "))")
+                .invalidInput,
+                kinds.isEmpty
+                    ? "step '\(id)' has no step kind"
+                    : "step '\(id)' has \(kinds.count) step kinds (\(kinds.map(\.key).joined(separator: ", ")))",
+                at: kinds.dropFirst().first?.keyLocation ?? location,
+                hint: "give each step exactly one of: \(StepKind.names.joined(separator: ", "))")
         }
 
         var needs: [String] = []
@@ -181,7 +206,8 @@ struct LoadContext {
             switch needsEntry.value {
             case .list(let list, _): items = list
             case .scalar: items = [needsEntry.value]
-            case .map: throw EngineError(.invalidInput, "needs must be a list of step ids", at: needsEntry.value.location)
+            case .map:
+                throw EngineError(.invalidInput, "needs must be a list of step ids", at: needsEntry.value.location)
             }
             for item in items {
                 guard case .scalar(let need, let needLocation) = item else {
@@ -201,7 +227,9 @@ struct LoadContext {
             let presence = written.hasSuffix(" is set")
             let name = presence ? String(written.dropLast(" is set".count)) : written
             guard let variable = vars[name] else {
-                let hint = Template.firstOpening(in: name) != nil ? "when names the variable bare: when: NAME" : Suggestion.hint(for: name, in: vars.keys.sorted())
+                let hint =
+                    Template.firstOpening(in: name) != nil
+                    ? "when names the variable bare: when: NAME" : Suggestion.hint(for: name, in: vars.keys.sorted())
                 throw EngineError(.unknownReference, "when: unknown variable '\(name)'", at: whenLocation, hint: hint)
             }
             guard case .scalar(let value) = variable.field.value else {
@@ -211,12 +239,16 @@ struct LoadContext {
             case _ where presence: skipped = value.isEmpty
             case "true", "yes", "on", "1": skipped = false
             case "false", "no", "off", "0", "": skipped = true
-            default: throw EngineError(.invalidInput, "when: variable '\(name)' is '\(value)', not true or false", at: whenLocation)
+            default:
+                throw EngineError(
+                    .invalidInput, "when: variable '\(name)' is '\(value)', not true or false", at: whenLocation)
             }
         }
 
         guard case .map(let fieldEntries, _) = kindEntry.value else {
-            throw EngineError(.invalidInput, "the fields of \(kindEntry.key) step '\(id)' must be a mapping", at: kindEntry.value.location)
+            throw EngineError(
+                .invalidInput, "the fields of \(kindEntry.key) step '\(id)' must be a mapping",
+                at: kindEntry.value.location)
         }
         var fields: [String: InputField] = [:]
         if !skipped {
@@ -248,8 +280,10 @@ struct LoadContext {
             }
         }
         try Self.checkSecretPlaces(fields, kind: kindEntry.key, id: id)
-        let input = StepInput(id: id, kind: kindEntry.key, fields: fields, location: idLocation, baseDirectory: directory)
-        return PlaybookStep(input: input, needs: needs, needsLocations: needsLocations, skipped: skipped, location: idLocation)
+        let input = StepInput(
+            id: id, kind: kindEntry.key, fields: fields, location: idLocation, baseDirectory: directory)
+        return PlaybookStep(
+            input: input, needs: needs, needsLocations: needsLocations, skipped: skipped, location: idLocation)
     }
 
     // MARK: Substitution
@@ -261,7 +295,11 @@ struct LoadContext {
             for item in items {
                 let substituted = try substitute(item, multiline: false)
                 // A list variable standing alone inside a list is spliced in.
-                if case .list(let inner) = substituted.value, case .scalar = item.value { result += inner } else { result.append(substituted) }
+                if case .list(let inner) = substituted.value, case .scalar = item.value {
+                    result += inner
+                } else {
+                    result.append(substituted)
+                }
             }
             return InputField(.list(result), at: field.location, isSecret: result.contains { $0.isSecret })
         case .map(let entries):
@@ -274,7 +312,9 @@ struct LoadContext {
             do {
                 try Self.checkCharacters(substituted, multiline: multiline, at: location)
             } catch let error as EngineError {
-                throw origins[error.location ?? location].map { attributed(error, to: $0) } ?? origins[location].map { attributed(error, to: $0) } ?? error
+                throw origins[error.location ?? location].map { attributed(error, to: $0) } ?? origins[location].map {
+                    attributed(error, to: $0)
+                } ?? error
             }
             return substituted
         }
@@ -286,25 +326,33 @@ struct LoadContext {
         switch field.value {
         case .scalar(let value):
             if value.unicodeScalars.contains("\u{0}") {
-                throw EngineError(.invalidInput, field.isSecret ? "a secret value cannot contain NUL" : "a value cannot contain NUL", at: location)
+                throw EngineError(
+                    .invalidInput, field.isSecret ? "a secret value cannot contain NUL" : "a value cannot contain NUL",
+                    at: location)
             }
             if !multiline && value.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
                 throw EngineError(
-                    .invalidInput, field.isSecret ? "a secret value cannot contain a newline" : "a value cannot contain a newline",
+                    .invalidInput,
+                    field.isSecret ? "a secret value cannot contain a newline" : "a value cannot contain a newline",
                     at: location, hint: "only a file step's content may span lines")
             }
             // What plan would refuse (and what could drive a terminal: ESC, DEL, C1 controls), refused
             // here, so validate finds it without a router.
-            if !multiline, let bad = value.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            if !multiline,
+                let bad = value.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+            {
                 throw EngineError(
-                    .invalidInput, "\(field.isSecret ? "a secret value" : "a value") cannot contain a control character (U+\(hex(bad)))",
+                    .invalidInput,
+                    "\(field.isSecret ? "a secret value" : "a value") cannot contain a control character (U+\(hex(bad)))",
                     at: location, hint: "only a file step's content may hold control characters")
             }
         case .list(let items):
             for item in items { try checkCharacters(item, multiline: false, at: item.location ?? location) }
         case .map(let entries):
             for key in entries.keys.sorted() {
-                if let item = entries[key] { try checkCharacters(item, multiline: false, at: item.location ?? location) }
+                if let item = entries[key] {
+                    try checkCharacters(item, multiline: false, at: item.location ?? location)
+                }
             }
         }
     }
@@ -369,7 +417,8 @@ struct LoadContext {
         }
         throw EngineError(
             .unknownReference, "unknown variable '\(name)'", at: location(),
-            hint: Suggestion.hint(for: name, in: (Array(vars.keys) + Array(secrets.keys)).sorted()) ?? "define it under vars: or secrets:")
+            hint: Suggestion.hint(for: name, in: (Array(vars.keys) + Array(secrets.keys)).sorted())
+                ?? "define it under vars: or secrets:")
     }
 
     // MARK: Probes
@@ -380,10 +429,13 @@ struct LoadContext {
             throw EngineError(.invalidInput, "probes must be a list of { name, command }", at: node.location)
         }
         return try items.map { item in
-            if case .map(let entries, _) = item, let unknown = entries.first(where: { !["name", "command"].contains($0.key) }) {
+            if case .map(let entries, _) = item,
+                let unknown = entries.first(where: { !["name", "command"].contains($0.key) })
+            {
                 throw EngineError(
                     .invalidInput, "unknown key '\(unknown.key)' in a probe", at: unknown.keyLocation,
-                    hint: Suggestion.hint(for: unknown.key, in: ["name", "command"]) ?? "a probe has a name and a command")
+                    hint: Suggestion.hint(for: unknown.key, in: ["name", "command"])
+                        ?? "a probe has a name and a command")
             }
             guard case .map(let entries, _) = item,
                 case .scalar(let name, _)? = entries.first(where: { $0.key == "name" })?.value,
@@ -392,7 +444,8 @@ struct LoadContext {
                 throw EngineError(.invalidInput, "a probe needs a name and a command", at: item.location)
             }
             if Template.firstOpening(in: command) != nil {
-                throw EngineError(.invalidInput, "probe commands take no {{ }} substitution (they are shell)", at: commandLocation)
+                throw EngineError(
+                    .invalidInput, "probe commands take no {{ }} substitution (they are shell)", at: commandLocation)
             }
             return PostCheck(name, command: command, needsNetifd: false)
         }

@@ -2,7 +2,7 @@ import Foundation
 import WrtformEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The folder a playbook may read from. A playbook from elsewhere is input like any other: its
@@ -22,7 +22,8 @@ struct PlaybookDirectory {
 
     /// Whether `child` (both resolved) is `parent` itself or below it, compared as bytes.
     static func contains(_ parent: String, _ child: String) -> Bool {
-        let base = Array(parent.utf8), candidate = Array(child.utf8)
+        let base = Array(parent.utf8)
+        let candidate = Array(child.utf8)
         if base == [UInt8(ascii: "/")] { return true }
         guard candidate.starts(with: base) else { return false }
         return candidate.count > base.count && candidate[base.count] == UInt8(ascii: "/")
@@ -39,7 +40,8 @@ struct PlaybookDirectory {
         if let resolved = Self.real(absolute) {
             guard Self.contains(base, resolved) else {
                 let through = resolved == absolute ? "" : " (it resolves to \(resolved))"
-                throw EngineError(.invalidInput, "\(what) is outside the playbook's directory\(through)", at: location, hint: hint)
+                throw EngineError(
+                    .invalidInput, "\(what) is outside the playbook's directory\(through)", at: location, hint: hint)
             }
             return absolute
         }

@@ -20,7 +20,8 @@ struct SecretSource {
             case .scalar(let value, let valueLocation) = entry.value
         else {
             throw EngineError(
-                .invalidInput, "secret '\(name)' must say where it comes from: { env: VAR }, { file: PATH } or { prompt: TEXT }",
+                .invalidInput,
+                "secret '\(name)' must say where it comes from: { env: VAR }, { file: PATH } or { prompt: TEXT }",
                 at: node.location, hint: "secret values are never written in a playbook")
         }
         location = valueLocation
@@ -39,17 +40,21 @@ struct SecretSource {
     /// playbook's directory, as templates are.
     /// A secret file's absolute path: `~` expanded, relative to the playbook, inside its folder.
     func confinedPath(_ path: String, in folder: PlaybookDirectory) throws -> String {
-        try folder.confine((path as NSString).expandingTildeInPath, what: "secret '\(name)' reads \(path), which", at: location)
+        try folder.confine(
+            (path as NSString).expandingTildeInPath, what: "secret '\(name)' reads \(path), which", at: location)
     }
 
-    func resolve(environment: [String: String], prompter: (any SecretPrompter)?, folder: PlaybookDirectory) throws -> String {
+    func resolve(environment: [String: String], prompter: (any SecretPrompter)?, folder: PlaybookDirectory) throws
+        -> String
+    {
         let value: String
         switch kind {
         case .environment(let variable):
             guard let found = environment[variable], !found.isEmpty else {
                 let state = environment[variable] == nil ? "is not set" : "is empty"
                 throw EngineError(
-                    .notFound, "secret '\(name)' needs the environment variable \(variable), which \(state)", at: location,
+                    .notFound, "secret '\(name)' needs the environment variable \(variable), which \(state)",
+                    at: location,
                     hint: "export \(variable)=… before running wrtform")
             }
             value = found
@@ -61,12 +66,14 @@ struct SecretSource {
                 let data = FileManager.default.contents(atPath: target)
             else {
                 throw EngineError(
-                    .notFound, "secret '\(name)' reads \(path), which cannot be read", at: location, hint: "create \(absolute) with mode 0600")
+                    .notFound, "secret '\(name)' reads \(path), which cannot be read", at: location,
+                    hint: "create \(absolute) with mode 0600")
             }
             let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
             if mode & 0o077 != 0 {
                 throw EngineError(
-                    .invalidInput, "secret '\(name)' reads \(path), which others can read (mode 0\(String(mode & 0o777, radix: 8)))",
+                    .invalidInput,
+                    "secret '\(name)' reads \(path), which others can read (mode 0\(String(mode & 0o777, radix: 8)))",
                     at: location, hint: "chmod 600 \(absolute)")
             }
             // Never altered: invalid UTF-8 would silently become U+FFFD, a different password.
@@ -87,7 +94,8 @@ struct SecretSource {
             value = try prompter.prompt(message)
         }
         if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
-            throw EngineError(.invalidInput, "secret '\(name)' contains a control character (newline, NUL, …)", at: location)
+            throw EngineError(
+                .invalidInput, "secret '\(name)' contains a control character (newline, NUL, …)", at: location)
         }
         return value
     }

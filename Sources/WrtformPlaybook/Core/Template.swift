@@ -19,7 +19,8 @@ struct Template {
 
     static func pieces(_ text: String, at location: SourceLocation) throws -> [Piece] {
         let bytes = Array(text.utf8)
-        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
+        let open = UInt8(ascii: "{")
+        let close = UInt8(ascii: "}")
         var pieces: [Piece] = []
         var start = 0
         var index = 0
@@ -42,19 +43,25 @@ struct Template {
             var end = nameStart
             while end + 1 < bytes.count, !(bytes[end] == close && bytes[end + 1] == close) { end += 1 }
             guard end + 1 < bytes.count else {
-                throw EngineError(.invalidInput, "'{{' without a closing '}}'", at: offset(location, in: text, by: scalarOffset(index)),
+                throw EngineError(
+                    .invalidInput, "'{{' without a closing '}}'",
+                    at: offset(location, in: text, by: scalarOffset(index)),
                     hint: "write {{ name }}")
             }
             let inner = bytes[nameStart..<end]
             let name = inner.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
-            let valid = !name.isEmpty && name.allSatisfy {
-                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == UInt8(ascii: "_")
-            }
+            let valid =
+                !name.isEmpty
+                && name.allSatisfy {
+                    (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+                        || $0 == UInt8(ascii: "_")
+                }
             guard valid else {
                 throw EngineError(
                     // One line: a placeholder split over lines shows its line break as \u{a}.
                     .invalidInput, "'{{\(Self.oneLine(inner))}}' is not a variable reference",
-                    at: offset(location, in: text, by: scalarOffset(index)), hint: "write {{ name }} with a variable's name")
+                    at: offset(location, in: text, by: scalarOffset(index)),
+                    hint: "write {{ name }} with a variable's name")
             }
             pieces.append(.name(String(decoding: name, as: UTF8.self), offset: scalarOffset(index)))
             index = end + 2

@@ -24,9 +24,11 @@ enum TemplateQuoting {
     /// Bytes that read as themselves anywhere outside a comment: no escape needed.
     static func isPlain(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
-        case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: "@"),
+        case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: ":"),
+            UInt8(ascii: "@"),
             UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: "%"):
             return true
         default:
@@ -189,7 +191,9 @@ enum TemplateQuoting {
                 case UInt8(ascii: "\\"): escaped = true
                 case UInt8(ascii: "\""): state = resumeState()
                 case UInt8(ascii: "$") where dialect == .shell: return dollar(next, next2, resume: .double)
-                case UInt8(ascii: "`") where dialect == .shell: frames.append(Frame(resume: .double, depth: 0)); state = .backtick
+                case UInt8(ascii: "`") where dialect == .shell:
+                    frames.append(Frame(resume: .double, depth: 0))
+                    state = .backtick
                 default: break
                 }
                 return 1
@@ -199,7 +203,9 @@ enum TemplateQuoting {
                 return 1
             case .parameter(let depth):
                 if byte == UInt8(ascii: "{") { state = .parameter(depth: depth + 1) }
-                if byte == UInt8(ascii: "}") { state = depth == 0 ? (frames.popLast()?.resume ?? .unquoted) : .parameter(depth: depth - 1) }
+                if byte == UInt8(ascii: "}") {
+                    state = depth == 0 ? (frames.popLast()?.resume ?? .unquoted) : .parameter(depth: depth - 1)
+                }
                 return 1
             case .arithmetic(let depth):
                 if byte == UInt8(ascii: "(") { state = .arithmetic(depth: depth + 1) }
@@ -239,10 +245,18 @@ enum TemplateQuoting {
                 case UInt8(ascii: "$"):
                     return dollar(next, next2, resume: .unquoted)
                 case UInt8(ascii: "("):
-                    if var frame = frames.popLast() { frame.depth += 1; frames.append(frame) }
+                    if var frame = frames.popLast() {
+                        frame.depth += 1
+                        frames.append(frame)
+                    }
                 case UInt8(ascii: ")"):
                     if var frame = frames.popLast() {
-                        if frame.depth > 0 { frame.depth -= 1; frames.append(frame) } else { state = frame.resume }
+                        if frame.depth > 0 {
+                            frame.depth -= 1
+                            frames.append(frame)
+                        } else {
+                            state = frame.resume
+                        }
                     }
                 case UInt8(ascii: "<") where next == UInt8(ascii: "<") && next2 != UInt8(ascii: "<"):
                     delimiter = ([], false, false, nil)

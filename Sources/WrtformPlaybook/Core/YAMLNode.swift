@@ -1,5 +1,5 @@
-internal import Yams
 import WrtformEngine
+internal import Yams
 
 /// A YAML document reduced to what playbooks use — scalars, lists and mappings — each with where
 /// it was written. Yams stays behind this type.
@@ -55,7 +55,8 @@ indirect enum YAMLNode {
             guard nodes > Self.maxNodes || scalarBytes > Self.maxScalarBytes else { return }
             let what = nodes > Self.maxNodes ? "more than \(Self.maxNodes) values" : "more than 10 MB of text"
             throw EngineError(
-                .invalidInput, "the YAML holds \(what) once its aliases are expanded", at: YAMLNode.location(node.mark, file),
+                .invalidInput, "the YAML holds \(what) once its aliases are expanded",
+                at: YAMLNode.location(node.mark, file),
                 hint: "an alias (*name) repeats all its anchor holds: write the values out, or alias less")
         }
     }
@@ -109,29 +110,41 @@ indirect enum YAMLNode {
                     if case .mapping = key, let place = unquotedPlaceholder(before: key.mark, lines: lines) {
                         throw EngineError(
                             .invalidInput, "'\(place.text)' must be quoted: unquoted, YAML reads {{ }} as a mapping",
-                            at: SourceLocation(file: file, line: place.line, column: place.column), hint: "quote it: \"\(place.text)\"")
+                            at: SourceLocation(file: file, line: place.line, column: place.column),
+                            hint: "quote it: \"\(place.text)\"")
                     }
                     throw EngineError(.invalidInput, "a mapping key must be a plain name", at: location(key.mark, file))
                 }
                 let keyLocation = location(keyScalar.mark, file)
                 if let first = seen.updateValue(keyLocation, forKey: keyScalar.string) {
                     throw EngineError(
-                        .invalidInput, "'\(keyScalar.string)' appears twice in this mapping (first at line \(first.line))", at: keyLocation)
+                        .invalidInput,
+                        "'\(keyScalar.string)' appears twice in this mapping (first at line \(first.line))",
+                        at: keyLocation)
                 }
-                entries.append(Entry(key: keyScalar.string, keyLocation: keyLocation, value: try convert(value, file: file, lines: lines, budget: &budget)))
+                entries.append(
+                    Entry(
+                        key: keyScalar.string, keyLocation: keyLocation,
+                        value: try convert(value, file: file, lines: lines, budget: &budget)))
             }
             return .map(entries, location(mapping.mark, file))
         case .alias(let alias):
-            throw EngineError(.invalidInput, "YAML aliases are not supported in playbooks", at: location(alias.mark, file), hint: "write the value out")
+            throw EngineError(
+                .invalidInput, "YAML aliases are not supported in playbooks", at: location(alias.mark, file),
+                hint: "write the value out")
         }
     }
 
     /// The `{{ … }}` text whose inner `{` is at `mark` (a mapping used as a key), if it is one.
-    private static func unquotedPlaceholder(before mark: Mark?, lines: [String]) -> (text: String, line: Int, column: Int)? {
+    private static func unquotedPlaceholder(before mark: Mark?, lines: [String]) -> (
+        text: String, line: Int, column: Int
+    )? {
         guard let mark, mark.line >= 1, mark.line <= lines.count else { return nil }
         let scalars = Array(lines[mark.line - 1].unicodeScalars)
         let start = mark.column - 2
-        guard start >= 0, start + 1 < scalars.count, scalars[start] == "{", scalars[start + 1] == "{" else { return nil }
+        guard start >= 0, start + 1 < scalars.count, scalars[start] == "{", scalars[start + 1] == "{" else {
+            return nil
+        }
         var end = start + 2
         while end + 1 < scalars.count, !(scalars[end] == "}" && scalars[end + 1] == "}") { end += 1 }
         guard end + 1 < scalars.count else { return nil }
@@ -155,35 +168,48 @@ indirect enum YAMLNode {
 
     private static func error(_ error: YamlError, file: String, text: String) -> EngineError {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
             if let column = tabInIndentation(mark, text: text) {
                 return EngineError(
-                    .invalidInput, "a tab is used for indentation", at: SourceLocation(file: file, line: mark.line, column: column),
+                    .invalidInput, "a tab is used for indentation",
+                    at: SourceLocation(file: file, line: mark.line, column: column),
                     hint: "YAML indents with spaces only")
             }
-            return EngineError(.invalidInput, "YAML syntax: \(problem)", at: location(mark, file), hint: "check indentation and quoting")
+            return EngineError(
+                .invalidInput, "YAML syntax: \(problem)", at: location(mark, file),
+                hint: "check indentation and quoting")
         case .reader(let problem, let offset, _, _):
             // Yams' own description quotes the offending line; the message stays one line.
-            return EngineError(.invalidInput, "YAML syntax: \(problem)", at: offset.flatMap { readerLocation(byteOffset: $0, in: text, file: file) })
+            return EngineError(
+                .invalidInput, "YAML syntax: \(problem)",
+                at: offset.flatMap { readerLocation(byteOffset: $0, in: text, file: file) })
         case .duplicatedKeysInMapping(let duplicates, let context):
             let key = duplicates.first ?? ""
             let first = location(context.mark, file)
             guard let second = secondKey(key, after: first, in: text) else {
                 return EngineError(.invalidInput, "'\(key)' appears twice in a mapping", at: first)
             }
-            return EngineError(.invalidInput, "'\(key)' appears twice in this mapping (first at line \(first.line))", at: second)
+            return EngineError(
+                .invalidInput, "'\(key)' appears twice in this mapping (first at line \(first.line))", at: second)
         default:
-            return EngineError(.invalidInput, "YAML could not be read", at: SourceLocation(file: file, line: 1, column: 1))
+            return EngineError(
+                .invalidInput, "YAML could not be read", at: SourceLocation(file: file, line: 1, column: 1))
         }
     }
 
     /// libyaml reports reader problems (control characters, bad UTF-8) as a byte offset.
     private static func readerLocation(byteOffset: Int, in text: String, file: String) -> SourceLocation? {
         let utf8 = text.utf8
-        guard let index = utf8.index(utf8.startIndex, offsetBy: byteOffset, limitedBy: utf8.endIndex) else { return nil }
+        guard let index = utf8.index(utf8.startIndex, offsetBy: byteOffset, limitedBy: utf8.endIndex) else {
+            return nil
+        }
         let before = text.unicodeScalars[..<index]
         let line = before.filter { $0 == "\n" }.count + 1
-        let column = before.distance(from: before.lastIndex(of: "\n").map { before.index(after: $0) } ?? before.startIndex, to: before.endIndex) + 1
+        let column =
+            before.distance(
+                from: before.lastIndex(of: "\n").map { before.index(after: $0) } ?? before.startIndex,
+                to: before.endIndex) + 1
         return SourceLocation(file: file, line: line, column: column)
     }
 

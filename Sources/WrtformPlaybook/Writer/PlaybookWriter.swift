@@ -105,7 +105,8 @@ public enum PlaybookWriter {
         let body = String(text.reversed().drop { $0 == "\n" }.reversed())
         let trailing = text.count - body.count
         let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
-        let blockable = !body.isEmpty && !body.hasPrefix(" ") && !body.hasPrefix("\t") && !body.hasPrefix("\n")
+        let blockable =
+            !body.isEmpty && !body.hasPrefix(" ") && !body.hasPrefix("\t") && !body.hasPrefix("\n")
             && body.unicodeScalars.allSatisfy { $0 == "\n" || isPlain($0) }
             && !lines.contains { !$0.isEmpty && $0.allSatisfy { $0 == " " || $0 == "\t" } }
         guard blockable else { return doubleQuoted(text) + "\n" }

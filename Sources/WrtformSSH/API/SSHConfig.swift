@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An OpenSSH client configuration (`~/.ssh/config`), read as ssh_config(5) describes: `Host`
@@ -77,7 +77,8 @@ public struct SSHConfig: Sendable {
                 guard let first = setting.arguments.first else { continue }
                 switch setting.keyword {
                 case "hostname" where resolved.hostName == nil:
-                    resolved.hostName = first.replacingOccurrences(of: "%h", with: alias).replacingOccurrences(of: "%%", with: "%")
+                    resolved.hostName = first.replacingOccurrences(of: "%h", with: alias).replacingOccurrences(
+                        of: "%%", with: "%")
                 case "port" where resolved.port == nil:
                     resolved.port = Int(first)
                 case "user" where resolved.user == nil:
@@ -93,7 +94,9 @@ public struct SSHConfig: Sendable {
         }
         let host = resolved.hostName ?? alias
         let expand = { (path: String) -> String in
-            self.expand(path, alias: alias, host: host, port: resolved.port ?? 22, user: resolved.user ?? "root", localUser: localUser)
+            self.expand(
+                path, alias: alias, host: host, port: resolved.port ?? 22, user: resolved.user ?? "root",
+                localUser: localUser)
         }
         resolved.identityFiles = resolved.identityFiles.filter { $0.lowercased() != "none" }.map(expand)
         resolved.userKnownHostsFile = knownHosts.map(expand)
@@ -124,7 +127,9 @@ public struct SSHConfig: Sendable {
             let arguments = try Self.split(rest, at: location)
             switch keyword {
             case "host":
-                guard !arguments.isEmpty else { throw ParseError(description: "\(location): Host needs at least one pattern") }
+                guard !arguments.isEmpty else {
+                    throw ParseError(description: "\(location): Host needs at least one pattern")
+                }
                 let patterns = arguments.map { argument -> (pattern: [UInt8], negated: Bool) in
                     let bytes = Array(argument.utf8).map(HostPattern.lower)
                     return bytes.first == UInt8(ascii: "!") ? (Array(bytes.dropFirst()), true) : (bytes, false)
@@ -134,7 +139,9 @@ public struct SSHConfig: Sendable {
                 let all = arguments.count == 1 && arguments[0].lowercased() == "all"
                 blocks.append(Block(condition: all ? .always : .never))
             case "include":
-                guard depth < 16 else { throw ParseError(description: "\(location): Include nested too deeply (16 levels)") }
+                guard depth < 16 else {
+                    throw ParseError(description: "\(location): Include nested too deeply (16 levels)")
+                }
                 for argument in arguments {
                     var pattern = argument
                     if pattern.hasPrefix("~/") { pattern = home + pattern.dropFirst(1) }
@@ -147,7 +154,8 @@ public struct SSHConfig: Sendable {
                 if keyword == "port", let port = arguments.first, Int(port).map({ (1...65535).contains($0) }) != true {
                     throw ParseError(description: "\(location): Port \(port) is not a number from 1 to 65535")
                 }
-                blocks[blocks.count - 1].settings.append(Setting(keyword: keyword, arguments: arguments, location: location))
+                blocks[blocks.count - 1].settings.append(
+                    Setting(keyword: keyword, arguments: arguments, location: location))
             }
         }
     }
@@ -209,7 +217,9 @@ public struct SSHConfig: Sendable {
     }
 
     /// `~`, `%d` (home), `%u` (local user), `%h` (host name), `%n` (alias), `%p`, `%r`, `%%`.
-    private func expand(_ path: String, alias: String, host: String, port: Int, user: String, localUser: String) -> String {
+    private func expand(_ path: String, alias: String, host: String, port: Int, user: String, localUser: String)
+        -> String
+    {
         var result = ""
         var text = Substring(path)
         if text == "~" || text.hasPrefix("~/") {

@@ -21,7 +21,10 @@ public struct SSHDestination: Sendable, Hashable {
     public static func parse(_ text: String) throws(ParseError) -> SSHDestination {
         let bytes = Array(text.utf8)
         func fail(_ why: String) -> ParseError {
-            ParseError(description: "'\(text.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7f ? String($0) : "?" }.joined())' \(why); write HOST, USER@HOST, HOST:PORT or [IPV6]:PORT")
+            ParseError(
+                description:
+                    "'\(text.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7f ? String($0) : "?" }.joined())' \(why); write HOST, USER@HOST, HOST:PORT or [IPV6]:PORT"
+            )
         }
         guard !bytes.isEmpty else { throw fail("is empty") }
         if let bad = bytes.first(where: { $0 <= 0x20 || $0 == 0x7f }) {
@@ -45,14 +48,18 @@ public struct SSHDestination: Sendable, Hashable {
                 guard after.first == UInt8(ascii: ":") else { throw fail("has text after ']' that is not :PORT") }
                 portText = after.dropFirst()
             }
-        } else if rest.filter({ $0 == UInt8(ascii: ":") }).count == 1, let colon = rest.firstIndex(of: UInt8(ascii: ":")) {
+        } else if rest.filter({ $0 == UInt8(ascii: ":") }).count == 1,
+            let colon = rest.firstIndex(of: UInt8(ascii: ":"))
+        {
             host = rest[..<colon]
             portText = rest[(colon + 1)...]
         } else {
-            host = rest  // a name, an IPv4 address, or a bare IPv6 address
+            host = rest // a name, an IPv4 address, or a bare IPv6 address
         }
         guard !host.isEmpty else { throw fail("has no host") }
-        if host.contains(where: { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "/") }) {
+        if host.contains(where: {
+            $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "/")
+        }) {
             throw fail("has a host with '[', ']', '@' or '/' in it")
         }
         var port: Int?

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A client of ssh-agent's protocol (draft-miller-ssh-agent: list keys, sign), every read and
@@ -43,7 +43,8 @@ final class AgentClient {
             raw.copyBytes(from: bytes)
             raw[bytes.count] = 0
         }
-        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        let fd = Glibc.socket(
+            AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { return nil }
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -70,7 +71,9 @@ final class AgentClient {
         guard let count = reader.uint32(), count <= 4096 else { throw .broken("a malformed key list") }
         var identities: [Identity] = []
         for _ in 0..<count {
-            guard let blob = reader.string(), let comment = reader.string() else { throw .broken("a malformed key list") }
+            guard let blob = reader.string(), let comment = reader.string() else {
+                throw .broken("a malformed key list")
+            }
             identities.append(Identity(blob: blob, comment: String(decoding: comment, as: UTF8.self)))
         }
         return identities
@@ -82,7 +85,7 @@ final class AgentClient {
         var request: [UInt8] = [Self.signRequest]
         Self.append(blob, to: &request)
         Self.append(data, to: &request)
-        request += [0, 0, 0, 0]  // flags: none, as libssh2 1.10's own agent client
+        request += [0, 0, 0, 0] // flags: none, as libssh2 1.10's own agent client
         var reader = try transact(request, expecting: Self.signResponse)
         guard let signature = reader.string() else { throw .broken("a malformed signature") }
         var inner = Reader(bytes: signature[...])
@@ -107,7 +110,9 @@ final class AgentClient {
     private func send(_ bytes: [UInt8]) throws(Failure) {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if sent > 0 {
                 offset += sent
             } else if sent < 0 && (errno == EAGAIN || errno == EINTR) {
@@ -135,7 +140,9 @@ final class AgentClient {
     }
 
     private func wait(for events: Int16) throws(Failure) {
-        var fds = [pollfd(fd: socket, events: events, revents: 0), pollfd(fd: wakeup.fd, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: socket, events: events, revents: 0), pollfd(fd: wakeup.fd, events: Int16(POLLIN), revents: 0),
+        ]
         _ = poll(&fds, 2, min(deadline.remainingMilliseconds, 250))
         if wakeup.isSignaled { throw .cancelled }
         if deadline.hasPassed { throw .timedOut }

@@ -2,7 +2,7 @@ internal import CLibSSH2
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Logs in with what the caller offered, in OpenSSH's order: the agent's keys, the identity
@@ -33,7 +33,7 @@ struct Authenticator {
             libssh2_userauth_list($0, user, userLength)
         }
         guard let list else {
-            if let handle = session.handle, libssh2_userauth_authenticated(handle) != 0 { return }  // "none" accepted
+            if let handle = session.handle, libssh2_userauth_authenticated(handle) != 0 { return } // "none" accepted
             throw failure("did not list its login methods")
         }
         let methods = Set(String(cString: list).split(separator: ",").map(String.init))
@@ -54,7 +54,8 @@ struct Authenticator {
                 attempts.passwordRefused = true
             }
         }
-        throw SSHError(.authenticationFailed, target, Self.explain(attempts, methods: methods, credentials: credentials))
+        throw SSHError(
+            .authenticationFailed, target, Self.explain(attempts, methods: methods, credentials: credentials))
     }
 
     // MARK: - Methods
@@ -85,7 +86,8 @@ struct Authenticator {
                 try session.retry(until: deadline, timeout: timeout) { handle in
                     var abstract: UnsafeMutableRawPointer? = Unmanaged.passUnretained(signer).toOpaque()
                     return identity.blob.withUnsafeBufferPointer { blob in
-                        libssh2_userauth_publickey(handle, user, blob.baseAddress, blob.count, AgentSigner.sign, &abstract)
+                        libssh2_userauth_publickey(
+                            handle, user, blob.baseAddress, blob.count, AgentSigner.sign, &abstract)
                     }
                 }
             }
@@ -109,7 +111,8 @@ struct Authenticator {
         case .timedOut:
             throw SSHError(
                 .connectTimedOut, session.target,
-                "could not log in within \(timeout.shortDescription): the ssh-agent at \(shown) did not answer; check it (ssh-add -l), or unset SSH_AUTH_SOCK to log in with --identity")
+                "could not log in within \(timeout.shortDescription): the ssh-agent at \(shown) did not answer; check it (ssh-add -l), or unset SSH_AUTH_SOCK to log in with --identity"
+            )
         case .broken(let reason):
             attempts.agentNote = "the ssh-agent at \(shown) answered with \(reason)"
         }
@@ -179,7 +182,8 @@ struct Authenticator {
         defer { context.password = nil }
         let userLength = UInt32(clamping: user.utf8.count)
         let code = try session.retry(until: deadline, timeout: timeout) {
-            libssh2_userauth_keyboard_interactive_ex($0, user, userLength) { _, _, _, _, count, _, responses, abstract in
+            libssh2_userauth_keyboard_interactive_ex($0, user, userLength) {
+                _, _, _, _, count, _, responses, abstract in
                 guard let responses, let password = SessionContext.from(abstract)?.password else { return }
                 for index in 0..<Int(max(0, count)) {
                     // libssh2 frees each answer with free().
@@ -212,8 +216,10 @@ struct Authenticator {
         let acceptsKeys = methods.contains("publickey")
         var refused: [String] = []
         if !attempts.refusedKeys.isEmpty {
-            let keys = (attempts.refusedKeys.count == 1 ? "key " : "keys ") + attempts.refusedKeys.joined(separator: ", ")
-            refused.append(attempts.agentKeys > 0 ? "\(keys) (and the agent's \(Self.count(attempts.agentKeys, "key")))" : keys)
+            let keys =
+                (attempts.refusedKeys.count == 1 ? "key " : "keys ") + attempts.refusedKeys.joined(separator: ", ")
+            refused.append(
+                attempts.agentKeys > 0 ? "\(keys) (and the agent's \(Self.count(attempts.agentKeys, "key")))" : keys)
         } else if attempts.agentKeys > 0 {
             refused.append("the agent's \(Self.count(attempts.agentKeys, "key"))")
         }
@@ -234,7 +240,8 @@ struct Authenticator {
         } else if credentials.password == nil && acceptsPassword {
             hint = "try --password"
         } else if credentials.password != nil && !acceptsPassword {
-            hint = "it does not accept passwords (it offers: \(methods.sorted().joined(separator: ","))); use --identity with a key in /etc/dropbear/authorized_keys"
+            hint =
+                "it does not accept passwords (it offers: \(methods.sorted().joined(separator: ","))); use --identity with a key in /etc/dropbear/authorized_keys"
         } else if acceptsKeys {
             hint = "use --identity with a key listed in the router's /etc/dropbear/authorized_keys"
         } else {

@@ -1,7 +1,7 @@
 internal import CLibSSH2
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One command on one exec channel: open, start, pump stdin/stdout/stderr, collect the exit.
@@ -67,12 +67,14 @@ struct CommandRun {
                 let after = usable ? "the connection is still open" : "the connection was closed"
                 throw SSHError(
                     .commandTimedOut, session.target,
-                    "did not finish a command within \(limit.shortDescription); stopped waiting for it (it may still run on the router) and closed its channel; \(after)")
+                    "did not finish a command within \(limit.shortDescription); stopped waiting for it (it may still run on the router) and closed its channel; \(after)"
+                )
             case .tooMuchOutput(let limit):
                 let after = usable ? "the connection is still open" : "the connection was closed"
                 throw SSHError(
                     .outputTooLarge, session.target,
-                    "sent more than \(Self.megabytes(limit)) of output for one command (stdout and stderr together); stopped reading it and closed its channel; \(after). A command that streams without end points at a broken or hostile router")
+                    "sent more than \(Self.megabytes(limit)) of output for one command (stdout and stderr together); stopped reading it and closed its channel; \(after). A command that streams without end points at a broken or hostile router"
+                )
             case .cancelled, nil:
                 throw CancellationError()
             }
@@ -87,7 +89,8 @@ struct CommandRun {
             session.teardown(reason: "the router stopped answering", graceful: false)
             throw SSHError(
                 .connectionLost, session.target,
-                "stopped answering: nothing received for \(silence.shortDescription) despite keepalives; the connection was closed — is the router still up?")
+                "stopped answering: nothing received for \(silence.shortDescription) despite keepalives; the connection was closed — is the router still up?"
+            )
         }
     }
 

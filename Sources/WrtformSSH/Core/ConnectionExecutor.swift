@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A serial executor that runs everything on one dedicated thread.
@@ -36,13 +36,14 @@ final class ConnectionExecutor: SerialExecutor, @unchecked Sendable {
     /// Runs `body` on this executor's thread and returns its result.
     func run<T>(_ body: @escaping @Sendable () throws -> sending T) async throws -> sending T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            add(.closure {
-                do {
-                    continuation.resume(returning: try body())
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            })
+            add(
+                .closure {
+                    do {
+                        continuation.resume(returning: try body())
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                })
         }
     }
 

@@ -17,7 +17,8 @@ enum Connector {
             if case .unreadable(let reason) = file.inspect() {
                 throw SSHError(
                     .identityUnusable, target,
-                    "was not contacted: identity file \(file.displayPath) cannot be used (\(reason)); check the path given with --identity or IdentityFile")
+                    "was not contacted: identity file \(file.displayPath) cannot be used (\(reason)); check the path given with --identity or IdentityFile"
+                )
             }
         }
         let deadline = Deadline(after: connectTimeout)

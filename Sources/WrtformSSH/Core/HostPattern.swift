@@ -33,8 +33,10 @@ enum HostPattern {
 
     /// `*` (any run of bytes) and `?` (any one byte); linear-time, with one backtrack point.
     static func matches(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
-        var p = 0, t = 0
-        var star: Int?, resume = 0
+        var p = 0
+        var t = 0
+        var star: Int?
+        var resume = 0
         while t < text.count {
             if p < pattern.count && (pattern[p] == UInt8(ascii: "?") || pattern[p] == text[t]) {
                 p += 1

@@ -20,7 +20,8 @@ struct IdentityFile {
         guard let data = FileManager.default.contents(atPath: fullPath) else { return .unreadable("not readable") }
         guard let text = String(data: data, encoding: .utf8) else { return .unreadable("not a private key file") }
         if text.contains("-----BEGIN OPENSSH PRIVATE KEY-----") {
-            return Self.openSSHCipher(text).map { $0 == "none" ? .plain : .encrypted } ?? .unreadable("damaged OpenSSH key")
+            return Self.openSSHCipher(text).map { $0 == "none" ? .plain : .encrypted }
+                ?? .unreadable("damaged OpenSSH key")
         }
         if text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || text.contains("Proc-Type: 4,ENCRYPTED") {
             return .encrypted

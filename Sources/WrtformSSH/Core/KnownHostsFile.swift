@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An OpenSSH known_hosts file: checked with OpenSSH's rules, appended to for accept-new.

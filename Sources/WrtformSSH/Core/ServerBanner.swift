@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The server's first line, looked at (with `MSG_PEEK`, so libssh2 still reads it) before the

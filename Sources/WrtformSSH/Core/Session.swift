@@ -2,7 +2,7 @@ internal import CLibSSH2
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One libssh2 session on one TCP socket, in non-blocking mode.
@@ -40,7 +40,8 @@ final class Session {
             _ = Glibc.close(socket)
             self.handle = nil
             self.socket = -1
-            throw SSHError(.handshakeFailed, target, "could not be reached: libssh2 failed to initialise (out of memory?)")
+            throw SSHError(
+                .handshakeFailed, target, "could not be reached: libssh2 failed to initialise (out of memory?)")
         }
         self.handle = handle
         context.install(on: handle)
@@ -151,7 +152,8 @@ final class Session {
     func loginTimeout(_ timeout: Duration) -> SSHError {
         SSHError(
             .connectTimedOut, target,
-            "did not complete the SSH login within \(timeout.shortDescription); the router may be overloaded or the link lossy — try again or raise the connect timeout")
+            "did not complete the SSH login within \(timeout.shortDescription); the router may be overloaded or the link lossy — try again or raise the connect timeout"
+        )
     }
 
     // MARK: - Login phase
@@ -180,7 +182,8 @@ final class Session {
             teardown(reason: "the server does not speak SSH", graceful: false)
             throw SSHError(
                 .handshakeFailed, target,
-                "answers, but port \(target.port) does not speak SSH (got: \(ServerBanner.rendered(bytes))); check the address and port (SSH listens on 22 unless configured otherwise)")
+                "answers, but port \(target.port) does not speak SSH (got: \(ServerBanner.rendered(bytes))); check the address and port (SSH listens on 22 unless configured otherwise)"
+            )
         case .closed:
             teardown(reason: "the handshake failed", graceful: false)
             throw closedBeforeHandshake("no banner")
@@ -188,7 +191,8 @@ final class Session {
             teardown(reason: "the handshake timed out", graceful: false)
             throw SSHError(
                 .connectTimedOut, target,
-                "accepted the connection but sent no SSH banner within \(timeout.shortDescription); is this an SSH port, or is the router overloaded? Check the port, or raise the connect timeout")
+                "accepted the connection but sent no SSH banner within \(timeout.shortDescription); is this an SSH port, or is the router overloaded? Check the port, or raise the connect timeout"
+            )
         case .cancelled:
             teardown(reason: "the connect was cancelled", graceful: false)
             throw CancellationError()
@@ -204,14 +208,16 @@ final class Session {
             }
             throw SSHError(
                 .handshakeFailed, target,
-                "failed the SSH handshake (\(detail)); is this an SSH server, and does it offer ed25519, ECDSA or RSA host keys?")
+                "failed the SSH handshake (\(detail)); is this an SSH server, and does it offer ed25519, ECDSA or RSA host keys?"
+            )
         }
     }
 
     private func closedBeforeHandshake(_ detail: String) -> SSHError {
         SSHError(
             .handshakeFailed, target,
-            "closed the connection before the SSH handshake (\(detail)); dropbear turns away a sixth simultaneous not-yet-logged-in connection from one address — open fewer at once, or retry")
+            "closed the connection before the SSH handshake (\(detail)); dropbear turns away a sixth simultaneous not-yet-logged-in connection from one address — open fewer at once, or retry"
+        )
     }
 
     /// The server's host key blob and libssh2's type for it.
@@ -315,6 +321,7 @@ final class Session {
         teardown(reason: "the connection broke \(when)", graceful: false)
         return SSHError(
             .connectionLost, target,
-            "closed the connection \(when) (\(detail)); the router may have rebooted or dropbear stopped — connect again")
+            "closed the connection \(when) (\(detail)); the router may have rebooted or dropbear stopped — connect again"
+        )
     }
 }

@@ -1,7 +1,7 @@
 internal import CLibSSH2
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What libssh2's C callbacks need, reached through the session's abstract pointer: the
@@ -16,17 +16,20 @@ final class SessionContext {
     /// Installs this context and the counting send function on `handle`.
     func install(on handle: OpaquePointer) {
         libssh2_session_abstract(handle)?.pointee = Unmanaged.passUnretained(self).toOpaque()
-        let send: @convention(c) (Int32, UnsafeRawPointer?, Int, Int32, UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Int =
-            { socket, buffer, length, flags, abstract in
-                // As libssh2's own _libssh2_send: bytes sent, or minus errno.
-                let sent = Glibc.send(socket, buffer, length, flags)
-                if sent < 0 { return -Int(errno) }
-                if sent > 0, let context = abstract?.pointee {
-                    Unmanaged<SessionContext>.fromOpaque(context).takeUnretainedValue().sentSinceAnswer = true
+        let send:
+            @convention(c) (Int32, UnsafeRawPointer?, Int, Int32, UnsafeMutablePointer<UnsafeMutableRawPointer?>?) ->
+                Int =
+                { socket, buffer, length, flags, abstract in
+                    // As libssh2's own _libssh2_send: bytes sent, or minus errno.
+                    let sent = Glibc.send(socket, buffer, length, flags)
+                    if sent < 0 { return -Int(errno) }
+                    if sent > 0, let context = abstract?.pointee {
+                        Unmanaged<SessionContext>.fromOpaque(context).takeUnretainedValue().sentSinceAnswer = true
+                    }
+                    return sent
                 }
-                return sent
-            }
-        _ = libssh2_session_callback_set(handle, LIBSSH2_CALLBACK_SEND, unsafeBitCast(send, to: UnsafeMutableRawPointer.self))
+        _ = libssh2_session_callback_set(
+            handle, LIBSSH2_CALLBACK_SEND, unsafeBitCast(send, to: UnsafeMutableRawPointer.self))
     }
 
     static func from(_ abstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> SessionContext? {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Opens the TCP connection: every address the name resolves to, in order, each within
@@ -17,7 +17,8 @@ enum TCPConnector {
             let reason = String(cString: gai_strerror(status))
             throw SSHError(
                 .unreachable, target,
-                "is unreachable: cannot resolve '\(target.host)' (\(reason)); check the router's name or use its address")
+                "is unreachable: cannot resolve '\(target.host)' (\(reason)); check the router's name or use its address"
+            )
         }
         defer { freeaddrinfo(list) }
 
@@ -27,7 +28,9 @@ enum TCPConnector {
             entry = address.pointee.ai_next
             if wakeup.isSignaled { throw CancellationError() }
             if deadline.hasPassed { break }
-            let fd = socket(address.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let fd = socket(
+                address.pointee.ai_family,
+                Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             if fd < 0 {
                 failures.append(String(cString: strerror(errno)))
                 continue
@@ -62,7 +65,8 @@ enum TCPConnector {
         }
         throw SSHError(
             .connectTimedOut, target,
-            "did not answer within \(timeout.shortDescription); check the address, and that this machine is on the router's network")
+            "did not answer within \(timeout.shortDescription); check the address, and that this machine is on the router's network"
+        )
     }
 
     private enum Outcome {
@@ -72,7 +76,10 @@ enum TCPConnector {
 
     private static func waitConnected(_ fd: Int32, deadline: Deadline, wakeup: Wakeup) -> Outcome {
         while true {
-            var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0), pollfd(fd: wakeup.fd, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
+                pollfd(fd: wakeup.fd, events: Int16(POLLIN), revents: 0),
+            ]
             let ready = poll(&fds, nfds_t(fds.count), min(deadline.remainingMilliseconds, 250))
             if wakeup.isSignaled { return .cancelled }
             if ready < 0 {

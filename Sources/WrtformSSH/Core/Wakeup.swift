@@ -1,7 +1,7 @@
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Interrupts a connection thread that is blocked in `poll()`: Task cancellation handlers run

@@ -8,10 +8,13 @@ extension UCIFile {
     /// - Setting the value the option already has changes nothing.
     public mutating func set(_ key: String, to value: UCIValue?, in section: UCISection.ID) throws(UCIError) {
         guard let position = model.positionByID[section] else {
-            throw editError(.unknownSection, "no \(section) in this file (deleted, or from another file): look the section up again")
+            throw editError(
+                .unknownSection, "no \(section) in this file (deleted, or from another file): look the section up again"
+            )
         }
         guard UCISyntax.isValidName(key) else {
-            throw editError(.invalidName, "invalid option name '\(UCISyntax.display(key.utf8))': use only letters, digits and _")
+            throw editError(
+                .invalidName, "invalid option name '\(UCISyntax.display(key.utf8))': use only letters, digits and _")
         }
         let value = try normalized(value, key: key)
         let old = model.sections[position]
@@ -21,19 +24,21 @@ extension UCIFile {
         // Lines holding this key's commands together with others, and lines shared with another section, are split
         // so the key's lines can be replaced or removed whole; other lines of the section stay as written.
         editor.splitLines { commands, owners in
-            UCIEditor.sharesLine(owners, with: section) || zip(commands, owners).contains { command, owner in
-                guard owner == section else { return false }
-                switch command.kind {
-                case .option(let name, _), .list(let name, _): return name == key
-                default: return false
+            UCIEditor.sharesLine(owners, with: section)
+                || zip(commands, owners).contains { command, owner in
+                    guard owner == section else { return false }
+                    switch command.kind {
+                    case .option(let name, _), .list(let name, _): return name == key
+                    default: return false
+                    }
                 }
-            }
         }
         let owners = editor.owners()
         let anchor = model.anchor(of: key, inSectionAt: position)
         var anchorLine: Int?
         var keyLines: Set<Int> = []
-        for (index, line) in editor.lines.enumerated() where line.commands.count == 1 && owners[index].first == section {
+        for (index, line) in editor.lines.enumerated() where line.commands.count == 1 && owners[index].first == section
+        {
             let command = line.commands[0]
             switch command.kind {
             case .option(let name, _), .list(let name, _):
@@ -60,7 +65,8 @@ extension UCIFile {
         if anchorLine == nil, let value {
             // A new option: after the section's last line, i.e. at the end of its last declaration.
             guard let last = editor.spans(of: section).last?.upperBound else {
-                throw editError(.inconsistentEdit, "section \(old.uciName) has no config line left; nothing was changed")
+                throw editError(
+                    .inconsistentEdit, "section \(old.uciName) has no config line left; nothing was changed")
             }
             editor.ensureLineEnd(at: last)
             let lastAfter = editor.spans(of: section).last?.upperBound ?? last
@@ -82,8 +88,9 @@ extension UCIFile {
         } else if let value {
             options.append(UCIOption(key, value))
         }
-        expected[position] = UCISection(id: old.id, type: old.type, name: old.name, options: options,
-                                        index: old.index, uciName: old.uciName)
+        expected[position] = UCISection(
+            id: old.id, type: old.type, name: old.name, options: options,
+            index: old.index, uciName: old.uciName)
         try commit(editor, expecting: expected)
     }
 
@@ -92,25 +99,37 @@ extension UCIFile {
     /// Section order matters: firewall4 evaluates rules and redirects in file order. Options with an empty value are
     /// left out, as `uci set` would leave them.
     @discardableResult
-    public mutating func addSection(type: String, name: String?, options: [UCIOption], at position: Int? = nil) throws(UCIError) -> UCISection.ID {
+    public mutating func addSection(type: String, name: String?, options: [UCIOption], at position: Int? = nil)
+        throws(UCIError) -> UCISection.ID
+    {
         guard UCISyntax.isValidType(type) else {
-            throw editError(.invalidType, "invalid section type '\(UCISyntax.display(type.utf8))': use printable characters without spaces")
+            throw editError(
+                .invalidType,
+                "invalid section type '\(UCISyntax.display(type.utf8))': use printable characters without spaces")
         }
         if let name {
             guard UCISyntax.isValidName(name) else {
-                throw editError(.invalidName, "invalid section name '\(UCISyntax.display(name.utf8))': use only letters, digits and _")
+                throw editError(
+                    .invalidName,
+                    "invalid section name '\(UCISyntax.display(name.utf8))': use only letters, digits and _")
             }
             guard !Self.looksGenerated(name) else {
-                throw editError(.invalidName, "section name '\(name)' has the form of uci's names for anonymous sections, which shift when sections move: choose another name")
+                throw editError(
+                    .invalidName,
+                    "section name '\(name)' has the form of uci's names for anonymous sections, which shift when sections move: choose another name"
+                )
             }
             guard !model.sections.contains(where: { $0.name == name || $0.uciName == name }) else {
-                throw editError(.duplicateSection, "a section named '\(name)' already exists: edit it, or choose another name")
+                throw editError(
+                    .duplicateSection, "a section named '\(name)' already exists: edit it, or choose another name")
             }
         }
         var kept: [UCIOption] = []
         for option in options {
             guard UCISyntax.isValidName(option.key) else {
-                throw editError(.invalidName, "invalid option name '\(UCISyntax.display(option.key.utf8))': use only letters, digits and _")
+                throw editError(
+                    .invalidName,
+                    "invalid option name '\(UCISyntax.display(option.key.utf8))': use only letters, digits and _")
             }
             guard options.filter({ $0.key == option.key }).count == 1 else {
                 throw editError(.invalidValue, "option '\(option.key)' is given twice: give a list as one .list value")
@@ -146,7 +165,9 @@ extension UCIFile {
             let target = model.sections[position].id
             editor.splitLines { _, owners in UCIEditor.sharesLine(owners, with: target) }
             guard let at = editor.spans(of: target).first?.lowerBound else {
-                throw editError(.inconsistentEdit, "section \(model.sections[position].uciName) has no config line; nothing was changed")
+                throw editError(
+                    .inconsistentEdit,
+                    "section \(model.sections[position].uciName) has no config line; nothing was changed")
             }
             if at > 0 && !editor.lines[at - 1].isBlank {
                 added.insert(editor.blankLine, at: 0)
@@ -157,7 +178,8 @@ extension UCIFile {
 
         let id = UCISection.ID(raw: header.id)
         var expected = model.sections
-        expected.insert(UCISection(id: id, type: type, name: name, options: kept, index: position, uciName: ""), at: position)
+        expected.insert(
+            UCISection(id: id, type: type, name: name, options: kept, index: position, uciName: ""), at: position)
         try commit(editor, expecting: expected)
         return id
     }
@@ -166,7 +188,8 @@ extension UCIFile {
     /// above it (or, for the first section of the file, below it). Everything else stays byte for byte.
     public mutating func deleteSection(_ id: UCISection.ID) throws(UCIError) {
         guard let position = model.positionByID[id] else {
-            throw editError(.unknownSection, "no \(id) in this file (deleted, or from another file): look the section up again")
+            throw editError(
+                .unknownSection, "no \(id) in this file (deleted, or from another file): look the section up again")
         }
         var editor = UCIEditor(lines: lines, model: model, nextID: nextID, lineEnding: lineEnding)
         editor.splitLines { _, owners in UCIEditor.sharesLine(owners, with: id) }
@@ -182,7 +205,9 @@ extension UCIFile {
                 if lines[above].isBlank && !removed.contains(above) {
                     removed.insert(above)
                 }
-            } else if below < lines.count && lines[below].isBlank && !(below + 1 < lines.count && lines[below + 1].isComment) {
+            } else if below < lines.count && lines[below].isBlank
+                && !(below + 1 < lines.count && lines[below + 1].isComment)
+            {
                 removed.insert(below)
             }
         }
@@ -199,7 +224,8 @@ extension UCIFile {
     private func normalized(_ value: UCIValue?, key: String) throws(UCIError) -> UCIValue? {
         guard let value else { return nil }
         for item in value.values where !UCISyntax.isValidValue(item) {
-            throw editError(.invalidValue, "value of option '\(key)' holds a control character, which uci refuses: remove it")
+            throw editError(
+                .invalidValue, "value of option '\(key)' holds a control character, which uci refuses: remove it")
         }
         switch value {
         case .single(let text) where text.isEmpty: return nil
@@ -213,7 +239,8 @@ extension UCIFile {
         let texts = UCIRenderer.lines(key: key, value: value)
         switch value {
         case .single(let text): return [(texts[0], .option(key: key, value: text))]
-        case .list(let items): return zip(texts, items.map { UCICommand.Kind.list(key: key, value: $0) }).map { ($0, $1) }
+        case .list(let items):
+            return zip(texts, items.map { UCICommand.Kind.list(key: key, value: $0) }).map { ($0, $1) }
         }
     }
 
@@ -222,9 +249,10 @@ extension UCIFile {
     private func replacement(for line: UCILine, key: String, value: UCIValue, editor: inout UCIEditor) -> [UCILine] {
         let texts = Self.rendered(key: key, value: value)
         return texts.enumerated().map { index, item in
-            UCILine(rendered: item.0, command: editor.command(item.1),
-                    comment: index == 0 ? line.comment : "",
-                    eol: index == texts.count - 1 ? line.eol : lineEnding)
+            UCILine(
+                rendered: item.0, command: editor.command(item.1),
+                comment: index == 0 ? line.comment : "",
+                eol: index == texts.count - 1 ? line.eol : lineEnding)
         }
     }
 
@@ -248,11 +276,14 @@ extension UCIFile {
         } catch {
             throw editError(.inconsistentEdit, "the edited file would not load (\(error.message)); nothing was changed")
         }
-        let sameLines = reread.count == editor.lines.count && zip(reread, editor.lines).allSatisfy { got, meant in
-            got.commands.map(\.kind) == meant.commands.map(\.kind)
-        }
+        let sameLines =
+            reread.count == editor.lines.count
+            && zip(reread, editor.lines).allSatisfy { got, meant in
+                got.commands.map(\.kind) == meant.commands.map(\.kind)
+            }
         guard sameLines else {
-            throw editError(.inconsistentEdit, "the edited text would read as different lines than intended; nothing was changed")
+            throw editError(
+                .inconsistentEdit, "the edited text would read as different lines than intended; nothing was changed")
         }
         // Keep the edit's command ids (section IDs, option places) on the freshly read lines.
         for index in reread.indices {
@@ -266,11 +297,16 @@ extension UCIFile {
         } catch {
             throw editError(.inconsistentEdit, "the edited file would not load (\(error)); nothing was changed")
         }
-        let same = rebuilt.sections.count == expected.count && zip(rebuilt.sections, expected).allSatisfy { got, want in
-            got.id == want.id && got.type == want.type && got.name == want.name && got.options == want.options
-        }
+        let same =
+            rebuilt.sections.count == expected.count
+            && zip(rebuilt.sections, expected).allSatisfy { got, want in
+                got.id == want.id && got.type == want.type && got.name == want.name && got.options == want.options
+            }
         guard same else {
-            throw editError(.inconsistentEdit, "the edited file would read back differently than intended (an explicit section name equal to a cfgXXYYYY name?); nothing was changed")
+            throw editError(
+                .inconsistentEdit,
+                "the edited file would read back differently than intended (an explicit section name equal to a cfgXXYYYY name?); nothing was changed"
+            )
         }
         lines = reread
         model = rebuilt

@@ -81,9 +81,10 @@ public struct UCIFile: Sendable, Equatable {
     /// Sections of `type` whose options equal all of `options`; `.single("x")` matches `.list(["x"])`.
     public func sections(ofType type: String, matching options: [String: UCIValue]) -> [UCISection] {
         model.sections.filter { section in
-            section.type == type && options.allSatisfy { key, value in
-                section[key]?.matches(value) ?? false
-            }
+            section.type == type
+                && options.allSatisfy { key, value in
+                    section[key]?.matches(value) ?? false
+                }
         }
     }
 

@@ -12,8 +12,10 @@ public enum UnifiedDiff {
 
     /// A unified diff (3 lines of context, `--- path` / `+++ path` headers), or "" when the texts are equal. Values of
     /// options named in `secretOptions` are masked; pass more names to add to the defaults (the defaults always apply).
-    public static func make(old: String, new: String, path: String,
-                            secretOptions: Set<String> = UnifiedDiff.defaultSecretOptions) -> String {
+    public static func make(
+        old: String, new: String, path: String,
+        secretOptions: Set<String> = UnifiedDiff.defaultSecretOptions
+    ) -> String {
         if old.utf8.elementsEqual(new.utf8) { return "" }
         let secrets = secretOptions.union(defaultSecretOptions)
         let oldLines = physicalLines(old)
@@ -60,8 +62,10 @@ public enum UnifiedDiff {
     }
 
     /// A context line shown masked if either side masks it: the same bytes can be a secret in one text only.
-    private static func contextLine(_ old: Int, _ new: Int, _ oldLines: [Substring], _ newLines: [Substring],
-                                    _ oldShown: [String], _ newShown: [String]) -> String {
+    private static func contextLine(
+        _ old: Int, _ new: Int, _ oldLines: [Substring], _ newLines: [Substring],
+        _ oldShown: [String], _ newShown: [String]
+    ) -> String {
         let oldMasked = !oldShown[old].utf8.elementsEqual(oldLines[old].utf8)
         let newMasked = !newShown[new].utf8.elementsEqual(newLines[new].utf8)
         switch (oldMasked, newMasked) {
@@ -107,7 +111,9 @@ public enum UnifiedDiff {
         var newBefore = 0
         for operation in operations[..<hunk.lowerBound] {
             switch operation {
-            case .equal: oldBefore += 1; newBefore += 1
+            case .equal:
+                oldBefore += 1
+                newBefore += 1
             case .delete: oldBefore += 1
             case .insert: newBefore += 1
             }
@@ -116,7 +122,9 @@ public enum UnifiedDiff {
         var newCount = 0
         for operation in operations[hunk] {
             switch operation {
-            case .equal: oldCount += 1; newCount += 1
+            case .equal:
+                oldCount += 1
+                newCount += 1
             case .delete: oldCount += 1
             case .insert: newCount += 1
             }

@@ -18,7 +18,8 @@ enum LineDiff {
         }
         var suffix = 0
         while suffix < old.count - prefix && suffix < new.count - prefix
-                && old[old.count - 1 - suffix] == new[new.count - 1 - suffix] {
+            && old[old.count - 1 - suffix] == new[new.count - 1 - suffix]
+        {
             suffix += 1
         }
         var result: [Operation] = (0..<prefix).map { .equal(old: $0, new: $0) }

@@ -56,7 +56,9 @@ struct UCIEditor {
             let start = index
             var end = index
             var next = index + 1
-            while next < lines.count && !lines[next].commands.contains(where: { if case .config = $0.kind { true } else { false } }) {
+            while next < lines.count
+                && !lines[next].commands.contains(where: { if case .config = $0.kind { true } else { false } })
+            {
                 if owners[next].contains(section) {
                     end = next
                 }
@@ -87,7 +89,8 @@ struct UCIEditor {
     /// commands' ids, where `split` says so for the line's commands and their sections. Other lines stay as they are.
     mutating func splitLines(where split: (_ commands: [UCICommand], _ owners: [UCISection.ID?]) -> Bool) {
         let owners = owners()
-        guard lines.indices.contains(where: { lines[$0].commands.count > 1 && split(lines[$0].commands, owners[$0]) }) else { return }
+        guard lines.indices.contains(where: { lines[$0].commands.count > 1 && split(lines[$0].commands, owners[$0]) })
+        else { return }
         var out: [UCILine] = []
         out.reserveCapacity(lines.count + 4)
         for (index, line) in lines.enumerated() {
@@ -110,9 +113,10 @@ struct UCIEditor {
     /// line end.
     func rendered(_ commands: [UCICommand], replacing line: UCILine) -> [UCILine] {
         commands.enumerated().map { index, command in
-            UCILine(rendered: UCIRenderer.line(for: command.kind), command: command,
-                    comment: index == commands.count - 1 ? line.comment : "",
-                    eol: index == commands.count - 1 ? line.eol : lineEnding)
+            UCILine(
+                rendered: UCIRenderer.line(for: command.kind), command: command,
+                comment: index == commands.count - 1 ? line.comment : "",
+                eol: index == commands.count - 1 ? line.eol : lineEnding)
         }
     }
 
@@ -127,7 +131,10 @@ struct UCIEditor {
         let eol = line.eol.isEmpty ? lineEnding : line.eol
         let probe: UCICommand.Kind = .config(type: "probe", name: nil)
         if line.commands.isEmpty
-            || UCIParser.commands(of: text + "config probe\n", insideSection: true) == line.commands.map(\.kind) + [probe] {
+            || UCIParser.commands(of: text + "config probe\n", insideSection: true) == line.commands.map(\.kind) + [
+                probe
+            ]
+        {
             if line.eol.isEmpty {
                 lines[index] = UCILine(text: Substring(text), commands: line.commands, comment: line.comment, eol: eol)
             }

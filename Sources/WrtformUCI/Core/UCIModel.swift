@@ -131,10 +131,11 @@ struct UCIModelBuilder {
         for draft in drafts where draft.id >= 0 {
             let id = UCISection.ID(raw: draft.id)
             let position = model.sections.count
-            model.sections.append(UCISection(
-                id: id, type: draft.type, name: draft.name,
-                options: draft.options.map { UCIOption($0.key, $0.value) },
-                index: position, uciName: draft.uciName))
+            model.sections.append(
+                UCISection(
+                    id: id, type: draft.type, name: draft.name,
+                    options: draft.options.map { UCIOption($0.key, $0.value) },
+                    index: position, uciName: draft.uciName))
             model.positionByID[id] = position
             if let name = draft.name, model.positionByName[name] == nil {
                 model.positionByName[name] = position

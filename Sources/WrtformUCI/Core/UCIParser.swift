@@ -151,12 +151,14 @@ struct UCIParser {
             switch keyword {
             case .package:
                 try skipKeyword(end: end, missing: "package needs a name, e.g. package network")
-                let name = try nextArgument(required: true, role: .packageName, missing: "package needs a name, e.g. package network")
+                let name = try nextArgument(
+                    required: true, role: .packageName, missing: "package needs a name, e.g. package network")
                 try assertEndOfCommand(after: "package NAME")
                 appendCommand(.package(name.value))
             case .config:
                 try skipKeyword(end: end, missing: "config needs a section type, e.g. config interface 'lan'")
-                let type = try nextArgument(required: true, role: .type, missing: "config needs a section type, e.g. config interface 'lan'")
+                let type = try nextArgument(
+                    required: true, role: .type, missing: "config needs a section type, e.g. config interface 'lan'")
                 let name = try nextArgument(required: false, role: .sectionName, missing: "")
                 try assertEndOfCommand(after: "config TYPE 'NAME'")
                 let command = appendCommand(.config(type: type.value, name: name.isEmpty ? nil : name.value))
@@ -168,10 +170,12 @@ struct UCIParser {
             case .option, .list:
                 let word = keyword == .option ? "option" : "list"
                 guard builder.hasOpenSection else {
-                    throw self.error(.optionOutsideSection, at: keywordOffset,
-                                     "\(word) before the first section: put a config line (config TYPE 'NAME') above it")
+                    throw self.error(
+                        .optionOutsideSection, at: keywordOffset,
+                        "\(word) before the first section: put a config line (config TYPE 'NAME') above it")
                 }
-                let missing = keyword == .option
+                let missing =
+                    keyword == .option
                     ? "option needs a name and a value, e.g. option proto 'static'"
                     : "list needs a name and an item, e.g. list network 'lan'"
                 try skipKeyword(end: end, missing: missing)
@@ -179,7 +183,8 @@ struct UCIParser {
                 let value = try nextArgument(required: false, role: .value, missing: "")
                 let valueEnd = lastTokenEnd
                 try assertEndOfCommand(after: "\(word) NAME VALUE")
-                let kind: UCICommand.Kind = keyword == .option
+                let kind: UCICommand.Kind =
+                    keyword == .option
                     ? .option(key: name.value, value: value.value)
                     : .list(key: name.value, value: value.value)
                 let command = appendCommand(kind, valueRange: valueEnd > value.start ? value.start..<valueEnd : nil)
@@ -230,11 +235,13 @@ struct UCIParser {
     private func unknownWord(_ word: ArraySlice<UInt8>, start: Int) -> UCIError {
         if let first = word.first, UCISyntax.isSpace(first) {
             if let semicolon = lastSemicolon {
-                return error(.trailingSemicolon, at: semicolon,
-                             "';' must be followed by another command on the same line: remove the ';'")
+                return error(
+                    .trailingSemicolon, at: semicolon,
+                    "';' must be followed by another command on the same line: remove the ';'")
             }
-            return error(.unknownKeyword, at: fileOffset(start),
-                         "stray whitespace character \\x\(UCISyntax.hex(Int(first), width: 2)) where uci expects a command")
+            return error(
+                .unknownKeyword, at: fileOffset(start),
+                "stray whitespace character \\x\(UCISyntax.hex(Int(first), width: 2)) where uci expects a command")
         }
         var trimmed = word
         while let last = trimmed.last, UCISyntax.isSpace(last) {
@@ -244,13 +251,16 @@ struct UCIParser {
             let at = fileOffset(start + trimmed.count)
             switch keyword {
             case .package: return error(.missingArgument, at: at, "package needs a name, e.g. package network")
-            case .config: return error(.missingArgument, at: at, "config needs a section type, e.g. config interface 'lan'")
-            case .option: return error(.missingArgument, at: at, "option needs a name and a value, e.g. option proto 'static'")
+            case .config:
+                return error(.missingArgument, at: at, "config needs a section type, e.g. config interface 'lan'")
+            case .option:
+                return error(.missingArgument, at: at, "option needs a name and a value, e.g. option proto 'static'")
             case .list: return error(.missingArgument, at: at, "list needs a name and an item, e.g. list network 'lan'")
             }
         }
-        return error(.unknownKeyword, at: fileOffset(start),
-                     "unknown keyword '\(UCISyntax.display(word))': expected config, option, list or package (or a # comment)")
+        return error(
+            .unknownKeyword, at: fileOffset(start),
+            "unknown keyword '\(UCISyntax.display(word))': expected config, option, list or package (or a # comment)")
     }
 
     // MARK: - Arguments (next_arg, parse_str)
@@ -272,8 +282,9 @@ struct UCIParser {
         skipWhitespace()
         let extra = try nextArgument(required: false, role: .value, missing: "")
         if !extra.isEmpty {
-            throw error(.tooManyArguments, at: extra.start,
-                        "unexpected extra word after \(form): quote a value that contains spaces, or start a new line")
+            throw error(
+                .tooManyArguments, at: extra.start,
+                "unexpected extra word after \(form): quote a value that contains spaces, or start a new line")
         }
     }
 
@@ -301,29 +312,34 @@ struct UCIParser {
             switch role {
             case .type:
                 if !UCISyntax.isValidType(scratch) {
-                    throw error(.invalidType, at: startOffset,
-                                "invalid section type '\(UCISyntax.display(scratch))': use printable characters without spaces")
+                    throw error(
+                        .invalidType, at: startOffset,
+                        "invalid section type '\(UCISyntax.display(scratch))': use printable characters without spaces")
                 }
             case .sectionName:
                 if !UCISyntax.isValidName(scratch) {
-                    throw error(.invalidName, at: startOffset,
-                                "invalid section name '\(UCISyntax.display(scratch))': use only letters, digits and _")
+                    throw error(
+                        .invalidName, at: startOffset,
+                        "invalid section name '\(UCISyntax.display(scratch))': use only letters, digits and _")
                 }
             case .optionName:
                 if !UCISyntax.isValidName(scratch) {
-                    throw error(.invalidName, at: startOffset,
-                                "invalid option name '\(UCISyntax.display(scratch))': use only letters, digits and _")
+                    throw error(
+                        .invalidName, at: startOffset,
+                        "invalid option name '\(UCISyntax.display(scratch))': use only letters, digits and _")
                 }
             case .packageName:
                 if !UCISyntax.isValidPackageName(scratch) {
-                    throw error(.invalidName, at: startOffset,
-                                "invalid package name '\(UCISyntax.display(scratch))': use only letters, digits, _ and -")
+                    throw error(
+                        .invalidName, at: startOffset,
+                        "invalid package name '\(UCISyntax.display(scratch))': use only letters, digits, _ and -")
                 }
             case .value:
                 break
             }
         }
-        return Argument(value: empty ? "" : String(decoding: scratch, as: UTF8.self), isEmpty: empty, start: startOffset)
+        return Argument(
+            value: empty ? "" : String(decoding: scratch, as: UTF8.self), isEmpty: empty, start: startOffset)
     }
 
     /// parse_str: one argument, from adjacent bare, 'single' and "double" quoted pieces, decoded into `scratch`.
@@ -377,8 +393,10 @@ struct UCIParser {
                 index += 1
             }
             if at(index) != 0 && at(index) != UCISyntax.hash {
-                throw error(.ignoredText, at: fileOffset(pos),
-                            "uci ignores everything after this ';' because it directly follows an unquoted word: put a space before the ';' or quote the word")
+                throw error(
+                    .ignoredText, at: fileOffset(pos),
+                    "uci ignores everything after this ';' because it directly follows an unquoted word: put a space before the ';' or quote the word"
+                )
             }
         }
         if terminator < buffer.count {
@@ -398,8 +416,9 @@ struct UCIParser {
             if byte == 0 {
                 readLine(into: pos)
                 if at(pos) == 0 {
-                    throw error(.unterminatedQuote, at: quote,
-                                "unterminated ' quote: no closing ' before the end of the file")
+                    throw error(
+                        .unterminatedQuote, at: quote,
+                        "unterminated ' quote: no closing ' before the end of the file")
                 }
                 continue
             }
@@ -420,8 +439,9 @@ struct UCIParser {
             case 0:
                 readLine(into: pos)
                 if at(pos) == 0 {
-                    throw error(.unterminatedQuote, at: quote,
-                                "unterminated \" quote: no closing \" before the end of the file")
+                    throw error(
+                        .unterminatedQuote, at: quote,
+                        "unterminated \" quote: no closing \" before the end of the file")
                 }
             case UCISyntax.backslash:
                 if !takeBackslash() { continue }
@@ -440,7 +460,8 @@ struct UCIParser {
         pos += 1
         let byte = at(pos)
         if byte == 0 || byte == UCISyntax.newline
-            || (byte == UCISyntax.carriageReturn && at(pos + 1) == UCISyntax.newline && at(pos + 2) == 0) {
+            || (byte == UCISyntax.carriageReturn && at(pos + 1) == UCISyntax.newline && at(pos + 2) == 0)
+        {
             readLine(into: pos)
             return false
         }
@@ -502,11 +523,14 @@ struct UCIParser {
     private func modelError(_ failure: UCIModelBuilder.Failure, at offset: Int) -> UCIError {
         switch failure {
         case .optionOutsideSection:
-            return error(.optionOutsideSection, at: offset,
-                         "option before the first section: put a config line (config TYPE 'NAME') above it")
+            return error(
+                .optionOutsideSection, at: offset,
+                "option before the first section: put a config line (config TYPE 'NAME') above it")
         case .typeConflict(let name, let firstType, let type):
-            return error(.sectionTypeConflict, at: offset,
-                         "section '\(name)' was declared with type '\(UCISyntax.display(firstType.utf8))' before, here with type '\(UCISyntax.display(type.utf8))': rename one of them")
+            return error(
+                .sectionTypeConflict, at: offset,
+                "section '\(name)' was declared with type '\(UCISyntax.display(firstType.utf8))' before, here with type '\(UCISyntax.display(type.utf8))': rename one of them"
+            )
         }
     }
 }

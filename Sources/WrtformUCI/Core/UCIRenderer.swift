@@ -20,7 +20,9 @@ enum UCIRenderer {
     /// A section type as uci writes it: bare. A type holding a character that would end or change a bare word
     /// (quotes, backslash, `#`, `;`) is quoted instead, where uci's own export would write something unreadable.
     static func typeToken(_ type: String) -> String {
-        let special: Set<UInt8> = [UCISyntax.singleQuote, UCISyntax.doubleQuote, UCISyntax.backslash, UCISyntax.hash, UCISyntax.semicolon]
+        let special: Set<UInt8> = [
+            UCISyntax.singleQuote, UCISyntax.doubleQuote, UCISyntax.backslash, UCISyntax.hash, UCISyntax.semicolon,
+        ]
         return type.utf8.contains(where: special.contains) ? quoted(type) : type
     }
 

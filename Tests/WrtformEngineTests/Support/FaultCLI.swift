@@ -3,7 +3,7 @@ import Testing
 import VirtualRouter
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `wrtform` executable, run as a child process against the virtual router, so a test
@@ -25,7 +25,8 @@ struct FaultCLI {
     /// `probe` as its health probe.
     init(probe: String?) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executable.path) else {
-            throw FaultTestError.timedOut("the wrtform executable at \(Self.executable.path): build it with `swift build`")
+            throw FaultTestError.timedOut(
+                "the wrtform executable at \(Self.executable.path): build it with `swift build`")
         }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wrtform-fault-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -60,7 +61,9 @@ struct FaultCLI {
             """
         if let probe {
             text += "probes:\n  - name: the router holds here\n    command: |\n"
-            text += probe.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(separator: "\n") + "\n"
+            text +=
+                probe.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(
+                    separator: "\n") + "\n"
         }
         try Data(text.utf8).write(to: playbook)
     }

@@ -23,7 +23,9 @@ enum FaultPhase: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 
     /// Sets the fault point up and starts applying `plan` in the background, to stop there.
-    func startApply(_ plan: Plan, to target: any RouterTarget, on router: VirtualRouter) throws -> (FaultPoint, Task<ApplyResult, any Error>) {
+    func startApply(_ plan: Plan, to target: any RouterTarget, on router: VirtualRouter) throws -> (
+        FaultPoint, Task<ApplyResult, any Error>
+    ) {
         let (point, probe) = try point(on: router)
         var options = Fault.options
         options.probes = probe.map { [$0] } ?? []
@@ -57,7 +59,8 @@ extension VirtualRouter {
     /// The engine's SSH target reaching this router through `proxy` (so a test can cut it).
     func proxiedTarget(_ proxy: DelayingProxy, commandTimeout: Duration = .seconds(60)) -> SSHRouterTarget {
         SSHRouterTarget(
-            SSHTarget(host: proxy.host, port: proxy.port, user: "root"), hostKeyPolicy: .fingerprint(hostKeyFingerprint),
+            SSHTarget(host: proxy.host, port: proxy.port, user: "root"),
+            hostKeyPolicy: .fingerprint(hostKeyFingerprint),
             credentials: SSHCredentials(agent: false, identityFiles: [clientKeyFile]), connectTimeout: .seconds(5),
             commandTimeout: commandTimeout)
     }

@@ -58,8 +58,9 @@ extension VirtualRouter {
         if now == before { return .before }
         if now == after { return .after }
         let paths = Set(now.keys).union(before.keys).union(after.keys)
-        return .mixed(paths.filter { now[$0] != before[$0] && now[$0] != after[$0] }.sorted()
-            + paths.filter { now[$0] != before[$0] && now[$0] == after[$0] }.sorted().map { $0 + " (new)" })
+        return .mixed(
+            paths.filter { now[$0] != before[$0] && now[$0] != after[$0] }.sorted()
+                + paths.filter { now[$0] != before[$0] && now[$0] == after[$0] }.sorted().map { $0 + " (new)" })
     }
 
     func runIDs() -> [String] {
@@ -86,7 +87,8 @@ extension VirtualRouter {
     /// Processes in the router whose command line mentions `text` (e.g. a run id): a reload or
     /// watchdog still running.
     func processes(mentioning text: String) throws -> [String] {
-        let run = try runInSandbox("""
+        let run = try runInSandbox(
+            """
             for p in /proc/[0-9]*; do
                 [ "${p#/proc/}" = "$$" ] && continue
                 c=$(tr '\\0' ' ' < "$p/cmdline" 2>/dev/null)
@@ -101,7 +103,10 @@ extension VirtualRouter {
         let base = root.appendingPathComponent("etc/wrtform")
         var result: [(String, Int, Bool)] = []
         let keys: [URLResourceKey] = [.isDirectoryKey]
-        guard let walker = FileManager.default.enumerator(at: base.appendingPathComponent("runs"), includingPropertiesForKeys: keys) else {
+        guard
+            let walker = FileManager.default.enumerator(
+                at: base.appendingPathComponent("runs"), includingPropertiesForKeys: keys)
+        else {
             return []
         }
         var urls = [base.appendingPathComponent("runs")]
@@ -121,7 +126,8 @@ extension VirtualRouter {
     /// Run it in a router that was stopped ("rebooted") with `killSSHServer()`; /tmp (a RAM
     /// disk on OpenWrt, holding /var/lock) starts empty as after a reboot.
     func bootUCIDefaults() throws -> SandboxRun {
-        try runInSandbox("""
+        try runInSandbox(
+            """
             rm -rf /tmp/* /tmp/.[!.]*
             mkdir -p /tmp/run /tmp/lock /tmp/log /tmp/state
             cd /etc/uci-defaults || exit 0

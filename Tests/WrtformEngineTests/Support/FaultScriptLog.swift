@@ -1,7 +1,8 @@
 import Foundation
 import VirtualRouter
-@testable import WrtformEngine
 import WrtformSSH
+
+@testable import WrtformEngine
 
 /// Every script the engine sends, with the command line it travels under — what `ps` on the
 /// router could show of it (the script becomes `sh -c`'s argument).
@@ -35,8 +36,11 @@ final class FaultScriptLog: @unchecked Sendable {
         let policy = HostKeyPolicy.fingerprint(router.hostKeyFingerprint)
         let credentials = SSHCredentials(agent: false, identityFiles: [router.clientKeyFile])
         return SSHRouterTarget(name: target.description, timeout: .seconds(60)) { [self] in
-            Runner(inner: SSHScriptRunner(connection: try await SSHConnection.connect(
-                to: target, hostKeyPolicy: policy, credentials: credentials, connectTimeout: .seconds(10))), log: self)
+            Runner(
+                inner: SSHScriptRunner(
+                    connection: try await SSHConnection.connect(
+                        to: target, hostKeyPolicy: policy, credentials: credentials, connectTimeout: .seconds(10))),
+                log: self)
         }
     }
 }

@@ -16,7 +16,8 @@ extension VirtualRouter {
     func etc() -> [String: Data] {
         var result: [String: Data] = [:]
         let base = root.appendingPathComponent("etc")
-        guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else { return [:] }
+        guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey])
+        else { return [:] }
         for case let url as URL in walker where !url.path.contains("/etc/wrtform/runs") {
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
                 let data = FileManager.default.contents(atPath: url.path)

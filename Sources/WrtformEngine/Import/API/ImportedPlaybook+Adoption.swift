@@ -6,13 +6,16 @@ import WrtformUCI
 extension ImportedPlaybook {
     /// The steps as the engine runs them, with the router's own secret values (kept in memory).
     package func graph() throws -> StepGraph {
-        try StepGraph(steps.map { step in
-            let input = StepInput(
-                id: step.id, kind: step.kind.rawValue, fields: ImportInput.fields(
-                    step.fields, secrets: secretValues, vars: Dictionary(vars.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })),
-                location: nil, baseDirectory: "/")
-            return StepGraph.Node(step: try StepCatalog.make(input))
-        })
+        try StepGraph(
+            steps.map { step in
+                let input = StepInput(
+                    id: step.id, kind: step.kind.rawValue,
+                    fields: ImportInput.fields(
+                        step.fields, secrets: secretValues,
+                        vars: Dictionary(vars.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })),
+                    location: nil, baseDirectory: "/")
+                return StepGraph.Node(step: try StepCatalog.make(input))
+            })
     }
 
     /// The plan that writes the ownership record claiming every imported step as created by
@@ -52,7 +55,9 @@ extension ImportedPlaybook {
         let new = try record.fileState(replacing: old)
         plan.files.removeAll { $0.path == OwnershipRecord.path }
         if new != old {
-            plan.files.append(OwnershipPlanner.shown(Plan.FileChange(path: OwnershipRecord.path, old: old, new: new, diff: "", isSecret: false)))
+            plan.files.append(
+                OwnershipPlanner.shown(
+                    Plan.FileChange(path: OwnershipRecord.path, old: old, new: new, diff: "", isSecret: false)))
         }
         return plan
     }

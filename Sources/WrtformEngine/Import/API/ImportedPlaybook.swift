@@ -14,7 +14,10 @@ public struct ImportedPlaybook: Sendable {
     /// The router's value of each secret, by secret name.
     package var secretValues: [String: String]
 
-    public init(name: String, source: String, secrets: [ImportedSecret] = [], steps: [ImportedStep] = [], warnings: [String] = []) {
+    public init(
+        name: String, source: String, secrets: [ImportedSecret] = [], steps: [ImportedStep] = [],
+        warnings: [String] = []
+    ) {
         self.name = name
         self.source = source
         self.secrets = secrets

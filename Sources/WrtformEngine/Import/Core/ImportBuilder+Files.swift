@@ -5,7 +5,8 @@ import Foundation
 /// `{{ name }}` placeholders, and a whole secret file comes from one environment variable.
 extension ImportBuilder {
     mutating func importFile(_ path: String, _ file: FileState) {
-        guard let content = file.content, let text = String(validating: content, as: UTF8.self), !text.contains("\u{0}") else {
+        guard let content = file.content, let text = String(validating: content, as: UTF8.self), !text.contains("\u{0}")
+        else {
             result.warnings.append("left out \(path): not text (add it by hand)")
             return
         }
@@ -20,8 +21,12 @@ extension ImportBuilder {
         // A crontab is 0600 because crond insists, not because it is secret.
         let ownerOnly = modeBits & 0o077 == 0 && !path.hasPrefix("/etc/crontabs/")
         if named || ownerOnly || knownSecret {
-            guard !body.isEmpty, body.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }), newlines.count <= 1 else {
-                result.warnings.append("left out \(path): a secret file of more than one line cannot come from an environment variable (add it by hand)")
+            guard !body.isEmpty, body.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }),
+                newlines.count <= 1
+            else {
+                result.warnings.append(
+                    "left out \(path): a secret file of more than one line cannot come from an environment variable (add it by hand)"
+                )
                 return
             }
             let base = (path as NSString).lastPathComponent.replacingOccurrences(of: ".", with: "_")
@@ -30,7 +35,8 @@ extension ImportBuilder {
             fields.append(ImportedField("secret", .text("true")))
         } else {
             if text.contains("{{") {
-                result.warnings.append("left out \(path): it contains '{{', which a playbook would substitute (add it by hand)")
+                result.warnings.append(
+                    "left out \(path): it contains '{{', which a playbook would substitute (add it by hand)")
                 return
             }
             var template = text
@@ -43,7 +49,8 @@ extension ImportBuilder {
         }
         fields.append(ImportedField("mode", .text(file.mode)))
         if file.owner != "0:0" { fields.append(ImportedField("owner", .text(file.owner))) }
-        let id = path.hasPrefix("/etc/hotplug.d/")
+        let id =
+            path.hasPrefix("/etc/hotplug.d/")
             ? "hotplug-" + path.dropFirst("/etc/hotplug.d/".count).replacingOccurrences(of: "/", with: "-")
             : "file-" + (path as NSString).lastPathComponent
         if !keep(ImportedStep(id: id, kind: .file, origin: origin, fields: fields), group: 10) {

@@ -17,7 +17,10 @@ extension ImportBuilder {
 
     /// Options that tell apart the unnamed sections of a type (a rule by what it matches).
     static let identifying: [String: [String]] = [
-        "rule": ["src", "dest", "proto", "src_ip", "dest_ip", "src_port", "dest_port", "family", "icmp_type", "src_mac", "target"],
+        "rule": [
+            "src", "dest", "proto", "src_ip", "dest_ip", "src_port", "dest_port", "family", "icmp_type", "src_mac",
+            "target",
+        ],
         "redirect": ["src", "src_dport", "dest", "dest_ip", "proto", "family"],
         "forwarding": ["src", "dest"], "device": ["name"], "bridge-vlan": ["device", "vlan"],
         "route": ["interface", "target"], "route6": ["interface", "target"], "host": ["mac", "ip"],
@@ -41,8 +44,13 @@ extension ImportBuilder {
     mutating func importSection(_ config: String, _ document: UCIFile, _ section: UCISection, position: Int) {
         let path = "/etc/config/\(config)"
         if !options.includeStock, isStock(config, section) { return }
-        if config == "network", section.type == "interface", let only = options.interfaces, !only.contains(section.name ?? "") { return }
-        let origin = section.name.map { "\(path), \(section.type) '\($0)'" }
+        if config == "network", section.type == "interface", let only = options.interfaces,
+            !only.contains(section.name ?? "")
+        {
+            return
+        }
+        let origin =
+            section.name.map { "\(path), \(section.type) '\($0)'" }
             ?? "\(path), section \(position + 1) (unnamed \(section.type)\(section["name"].map { " '\($0.values.joined())'" } ?? ""))"
         let label = section.name ?? section["name"]?.values.first ?? "\(section.type)\(position + 1)"
         var values: [ImportedField] = []
@@ -50,22 +58,33 @@ extension ImportBuilder {
             let texts = option.value.values
             if let bad = texts.first(where: { $0.contains("{{") || Validate.configValue($0) != nil }) {
                 _ = bad
-                result.warnings.append("left out \(origin): option \(option.key) holds text a playbook cannot carry (add it by hand)")
+                result.warnings.append(
+                    "left out \(origin): option \(option.key) holds text a playbook cannot carry (add it by hand)")
                 return
             }
             if Self.isSecret(option.key), case .single(let value) = option.value, !value.isEmpty {
-                let name = secret(named: "\(label)_\(option.key)", value: value, origin: "option \(option.key) of \(origin.dropFirst(path.count + 2))")
+                let name = secret(
+                    named: "\(label)_\(option.key)", value: value,
+                    origin: "option \(option.key) of \(origin.dropFirst(path.count + 2))")
                 values.append(ImportedField(option.key, .secret(name)))
             } else {
-                values.append(ImportedField(option.key, option.value.isList ? .list(option.value.values) : .text(option.value.values.first ?? "")))
+                values.append(
+                    ImportedField(
+                        option.key,
+                        option.value.isList ? .list(option.value.values) : .text(option.value.values.first ?? "")))
             }
         }
         let typed = typedStep(config, section, values, origin: origin)
         guard allowed(typed?.kind ?? .uciSection) else { return }
         let group = Self.group(config, section.type)
         let stock = !stockCounterparts(config, section).isEmpty
-        for var candidate in [typed].compactMap({ $0 }) + genericSteps(config, document, section, values, origin: origin) {
-            if stock { candidate.note = "a fresh 24.10 has this section (changed here): --adopt owns its options, never the section" }
+        for var candidate in [typed].compactMap({ $0 })
+            + genericSteps(config, document, section, values, origin: origin)
+        {
+            if stock {
+                candidate.note =
+                    "a fresh 24.10 has this section (changed here): --adopt owns its options, never the section"
+            }
             if keep(candidate, group: group) { return }
         }
         result.warnings.append("left out \(origin): no step reproduces it exactly (add it by hand)")
@@ -93,7 +112,9 @@ extension ImportBuilder {
         stockCounterparts(config, section).contains { stock in
             let ignored = StockConfig.boardSpecific[section.type] ?? []
             func options(_ s: UCISection) -> [String: [String]] {
-                Dictionary(s.options.filter { !ignored.contains($0.key) }.map { ($0.key, $0.value.values) }, uniquingKeysWith: { $1 })
+                Dictionary(
+                    s.options.filter { !ignored.contains($0.key) }.map { ($0.key, $0.value.values) },
+                    uniquingKeysWith: { $1 })
             }
             return options(stock) == options(section)
         }
@@ -107,18 +128,22 @@ extension ImportBuilder {
         if let name = section.name {
             candidates = stock.section(named: name).map { [$0] } ?? []
         } else if let name = section["name"] {
-            candidates = stock.sections(ofType: section.type).filter { $0.name == nil && $0["name"].map { $0.values == name.values } == true }
+            candidates = stock.sections(ofType: section.type).filter {
+                $0.name == nil && $0["name"].map { $0.values == name.values } == true
+            }
         } else {
             // The one with the same identifying options (a forwarding by src and dest; defaults by type).
             let keys = Self.identifying[section.type] ?? []
             candidates = stock.sections(ofType: section.type).filter { stock in
-                stock.name == nil && stock["name"] == nil && keys.allSatisfy { stock[$0]?.values == section[$0]?.values }
+                stock.name == nil && stock["name"] == nil
+                    && keys.allSatisfy { stock[$0]?.values == section[$0]?.values }
             }
         }
         return candidates.filter { $0.type == section.type }
     }
 
-    func typedStep(_ config: String, _ section: UCISection, _ values: [ImportedField], origin: String) -> ImportedStep? {
+    func typedStep(_ config: String, _ section: UCISection, _ values: [ImportedField], origin: String) -> ImportedStep?
+    {
         let keys = Set(values.map(\.key))
         func text(_ key: String) -> String? {
             if case .text(let value)? = values.first(where: { $0.key == key })?.value { return value }
@@ -127,7 +152,8 @@ extension ImportBuilder {
         switch (config, section.type) {
         case ("network", "interface"):
             guard let name = section.name, !keys.contains("name") else { return nil }
-            return ImportedStep(id: name, kind: .interface, origin: origin, fields: [ImportedField("name", .text(name))] + values)
+            return ImportedStep(
+                id: name, kind: .interface, origin: origin, fields: [ImportedField("name", .text(name))] + values)
         case ("firewall", "zone"):
             guard let name = text("name") else { return nil }
             return ImportedStep(id: "zone-\(name)", kind: .firewallZone, origin: origin, fields: values)
@@ -141,13 +167,16 @@ extension ImportBuilder {
             guard !keys.contains("family") else { return nil }
             let id = section.name ?? text("priority").map { "rule-\($0)" } ?? "rule"
             let family = section.type == "rule" ? "ipv4" : "ipv6"
-            return ImportedStep(id: id, kind: .networkRule, origin: origin, fields: [ImportedField("family", .text(family))] + values)
+            return ImportedStep(
+                id: id, kind: .networkRule, origin: origin, fields: [ImportedField("family", .text(family))] + values)
         default:
             return nil
         }
     }
 
-    func genericSteps(_ config: String, _ document: UCIFile, _ section: UCISection, _ values: [ImportedField], origin: String) -> [ImportedStep] {
+    func genericSteps(
+        _ config: String, _ document: UCIFile, _ section: UCISection, _ values: [ImportedField], origin: String
+    ) -> [ImportedStep] {
         func step(_ id: String, name: String?, match: [ImportedField], options: [ImportedField]) -> ImportedStep {
             var fields = [ImportedField("config", .text(config)), ImportedField("type", .text(section.type))]
             if let name { fields.append(ImportedField("name", .text(name))) }
@@ -161,28 +190,43 @@ extension ImportBuilder {
         var out: [ImportedStep] = []
         let plain = values.filter { if case .secret = $0.value { return false } else { return true } }
         if let named = plain.first(where: { $0.key == "name" }), case .text(let value) = named.value {
-            out.append(step("\(section.type)-\(value)", name: nil, match: [named], options: values.filter { $0.key != "name" }))
+            out.append(
+                step("\(section.type)-\(value)", name: nil, match: [named], options: values.filter { $0.key != "name" })
+            )
         }
         // A type a fresh router has exactly one of (defaults, dnsmasq, system): address it as uci does.
         if document.sections(ofType: section.type).count == 1, !values.isEmpty,
-            StockConfig.file(config)?.sections(ofType: section.type).count == 1 || (config == "system" && section.type == "system")
+            StockConfig.file(config)?.sections(ofType: section.type).count == 1
+                || (config == "system" && section.type == "system")
         {
-            out.append(ImportedStep(
-                id: "\(config)-\(section.type)", kind: .uciOption, origin: origin,
-                fields: [
-                    ImportedField("config", .text(config)), ImportedField("section", .text("@\(section.type)[0]")),
-                    ImportedField("options", .map(values)),
-                ]))
+            out.append(
+                ImportedStep(
+                    id: "\(config)-\(section.type)", kind: .uciOption, origin: origin,
+                    fields: [
+                        ImportedField("config", .text(config)), ImportedField("section", .text("@\(section.type)[0]")),
+                        ImportedField("options", .map(values)),
+                    ]))
         }
         let wanted = Self.identifying[section.type] ?? []
         let identifying = plain.filter { wanted.contains($0.key) }
-        let id = "\(section.type)-" + (plain.first { $0.key == "name" }.flatMap { if case .text(let v) = $0.value { return v } else { return nil } }
-            ?? identifying.compactMap { if case .text(let v) = $0.value { return v } else { return nil } }.joined(separator: "-"))
+        let id =
+            "\(section.type)-"
+            + (plain.first { $0.key == "name" }.flatMap {
+                if case .text(let v) = $0.value { return v } else { return nil }
+            }
+                ?? identifying.compactMap { if case .text(let v) = $0.value { return v } else { return nil } }.joined(
+                    separator: "-"))
         if !identifying.isEmpty {
-            out.append(step(id, name: nil, match: identifying, options: values.filter { field in !identifying.contains { $0.key == field.key } }))
+            out.append(
+                step(
+                    id, name: nil, match: identifying,
+                    options: values.filter { field in !identifying.contains { $0.key == field.key } }))
         }
         if !plain.isEmpty {
-            out.append(step(id, name: nil, match: plain, options: values.filter { field in !plain.contains { $0.key == field.key } }))
+            out.append(
+                step(
+                    id, name: nil, match: plain,
+                    options: values.filter { field in !plain.contains { $0.key == field.key } }))
         }
         return out
     }

@@ -6,7 +6,8 @@ extension ImportBuilder {
         func scan(_ fields: [ImportedField], step: Int) {
             for field in fields {
                 switch field.value {
-                case .text(let text): if let address = Self.address(in: text) { uses[address, default: []].append((step, field.key)) }
+                case .text(let text):
+                    if let address = Self.address(in: text) { uses[address, default: []].append((step, field.key)) }
                 case .map(let inner): scan(inner, step: step)
                 default: break
                 }
@@ -15,9 +16,11 @@ extension ImportBuilder {
         for (index, step) in result.steps.enumerated() { scan(step.fields, step: index) }
         for (address, places) in uses.sorted(by: { $0.key < $1.key }) where Set(places.map(\.step)).count >= 2 {
             let first = places[0]
-            var base = String((result.steps[first.step].id + "_" + first.key).lowercased().unicodeScalars.map { scalar -> Character in
-                scalar.isASCII && (("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)) ? Character(scalar) : "_"
-            })
+            var base = String(
+                (result.steps[first.step].id + "_" + first.key).lowercased().unicodeScalars.map { scalar -> Character in
+                    scalar.isASCII && (("a"..."z").contains(scalar) || ("0"..."9").contains(scalar))
+                        ? Character(scalar) : "_"
+                })
             if base.first?.isNumber ?? true { base = "v_" + base }
             var name = base
             var number = 2
@@ -48,10 +51,13 @@ extension ImportBuilder {
 
     /// The IPv4 address a value is, or starts with before a `/`; not 0.*, 127.* or 255.* (masks).
     static func address(in text: String) -> String? {
-        let head = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? text
+        let head =
+            text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? text
         let parts = head.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4,
-            parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCIIDigit) && (Int($0) ?? 256) <= 255 }),
+            parts.allSatisfy({
+                !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCIIDigit) && (Int($0) ?? 256) <= 255
+            }),
             let first = Int(parts[0]), ![0, 127, 255].contains(first)
         else { return nil }
         return head

@@ -79,10 +79,13 @@ struct ImportBuilder {
     }
 
     mutating func uniqueID(_ base: String) -> String {
-        var clean = String(base.unicodeScalars.map { scalar -> Character in
-            let ok = (scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar))) || scalar == "_" || scalar == "." || scalar == "-"
-            return ok ? Character(scalar) : "-"
-        })
+        var clean = String(
+            base.unicodeScalars.map { scalar -> Character in
+                let ok =
+                    (scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar))) || scalar == "_" || scalar == "."
+                    || scalar == "-"
+                return ok ? Character(scalar) : "-"
+            })
         while clean.contains("--") { clean = clean.replacingOccurrences(of: "--", with: "-") }
         clean = String(clean.drop { $0 == "-" })
         if clean.isEmpty { clean = "step" }
@@ -103,9 +106,10 @@ struct ImportBuilder {
         {
             return existing
         }
-        var clean = String(base.lowercased().unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && CharacterSet.alphanumerics.contains(scalar) ? Character(scalar) : "_"
-        })
+        var clean = String(
+            base.lowercased().unicodeScalars.map { scalar -> Character in
+                scalar.isASCII && CharacterSet.alphanumerics.contains(scalar) ? Character(scalar) : "_"
+            })
         if clean.first?.isNumber ?? true { clean = "s_" + clean }
         var name = clean
         var number = 2
@@ -139,11 +143,14 @@ struct ImportBuilder {
         for line in text.split(whereSeparator: \.isNewline) {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard words.count >= 2, !words[0].hasPrefix("#"), Int(words[0]) != nil else { continue }
-            if StockConfig.tables.contains(words[0]) { continue }  // a fresh image's own: not a step
+            if StockConfig.tables.contains(words[0]) { continue } // a fresh image's own: not a step
             let step = ImportedStep(
-                id: "table-\(words[1])", kind: .routingTable, origin: "\(ConfigFile.rtTables): '\(words[0]) \(words[1])'",
+                id: "table-\(words[1])", kind: .routingTable,
+                origin: "\(ConfigFile.rtTables): '\(words[0]) \(words[1])'",
                 fields: [ImportedField("id", .text(words[0])), ImportedField("name", .text(words[1]))])
-            if !keep(step, group: 0) { result.warnings.append("left out routing table line '\(line)': it does not read back the same") }
+            if !keep(step, group: 0) {
+                result.warnings.append("left out routing table line '\(line)': it does not read back the same")
+            }
         }
     }
 
@@ -156,12 +163,16 @@ struct ImportBuilder {
         let step = ImportedStep(
             id: "keep-on-upgrade", kind: .sysupgradeKeep, origin: "\(ConfigFile.sysupgrade) (\(paths.count) line(s))",
             fields: [ImportedField("paths", .list(paths))])
-        if !keep(step, group: 11) { result.warnings.append("left out \(ConfigFile.sysupgrade): its lines do not read back the same") }
+        if !keep(step, group: 11) {
+            result.warnings.append("left out \(ConfigFile.sysupgrade): its lines do not read back the same")
+        }
     }
 
     mutating func importFiles() {
         guard allowed(.file) else { return }
-        let hooks = snapshot.files.keys.filter { $0.hasPrefix("/etc/hotplug.d/") && !StockConfig.hotplugFiles.contains($0) }
+        let hooks = snapshot.files.keys.filter {
+            $0.hasPrefix("/etc/hotplug.d/") && !StockConfig.hotplugFiles.contains($0)
+        }
         let kept = Importer.keptFiles(in: snapshot)
         for path in Set(hooks + kept).sorted() {
             guard let file = snapshot.files[path], file.exists else { continue }

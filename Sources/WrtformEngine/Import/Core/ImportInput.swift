@@ -3,7 +3,9 @@ import Foundation
 /// Imported fields as a step kind takes them, with secrets filled in from the router's values,
 /// so the import can check each step against the router before writing it.
 enum ImportInput {
-    static func fields(_ fields: [ImportedField], secrets: [String: String], vars: [String: String] = [:]) -> [String: InputField] {
+    static func fields(_ fields: [ImportedField], secrets: [String: String], vars: [String: String] = [:]) -> [String:
+        InputField]
+    {
         var out: [String: InputField] = [:]
         for (index, field) in fields.enumerated() {
             // Locations keep the router's option order when a step writes a new section.
@@ -13,10 +15,13 @@ enum ImportInput {
         return out
     }
 
-    static func value(_ value: ImportedValue, secrets: [String: String], vars: [String: String], at location: SourceLocation) -> InputField {
+    static func value(
+        _ value: ImportedValue, secrets: [String: String], vars: [String: String], at location: SourceLocation
+    ) -> InputField {
         switch value {
         case .text(let text): return InputField(.scalar(text), at: location)
-        case .list(let items): return InputField(.list(items.map { InputField(.scalar($0), at: location) }), at: location)
+        case .list(let items):
+            return InputField(.list(items.map { InputField(.scalar($0), at: location) }), at: location)
         case .secret(let name): return InputField(.scalar(secrets[name] ?? ""), at: location, isSecret: true)
         case .template(let text):
             var filled = text

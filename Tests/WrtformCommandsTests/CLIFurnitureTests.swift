@@ -179,6 +179,8 @@ import VirtualRouter
     @Test func lockOwnerWithoutUser() {
         #expect(LocalState.owner([:]).hasPrefix("root@"))
         #expect(LocalState.owner(["USER": "alice"]).hasPrefix("alice@"))
+        // A line break in $USER would shift the lock file's fields.
+        #expect(LocalState.owner(["USER": "eve\r\n1\n2"]).hasPrefix("eve??1?2@"))
     }
 }
 

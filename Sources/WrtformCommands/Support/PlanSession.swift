@@ -81,7 +81,15 @@ enum LocalState {
     /// Who holds the lock: $USER or $LOGNAME, else the account of our uid (cron, systemd units).
     static func owner(_ environment: [String: String]) -> String {
         let user = environment["USER"] ?? environment["LOGNAME"] ?? accountName() ?? "uid \(getuid())"
-        return "\(user)@\(ProcessInfo.processInfo.hostName)"
+        // The lock file holds one field a line: a control character (a newline in $USER) would
+        // shift them, and the lock would never be seen as ours again. Checked by scalar.
+        let plain = String(
+            String.UnicodeScalarView(
+                "\(user)@\(ProcessInfo.processInfo.hostName)".unicodeScalars.map {
+                    $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{2028}" || $0 == "\u{2029}"
+                        ? "?" : $0
+                }))
+        return plain
     }
 
     static func accountName() -> String? {

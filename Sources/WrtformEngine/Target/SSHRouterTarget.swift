@@ -26,7 +26,11 @@ public actor SSHRouterTarget: RouterTarget {
         connection = nil
     }
 
-    private func run(_ script: String, stdin: [UInt8] = [], fresh: Bool = false) async throws -> ScriptResult {
+    /// `atLeast`: a script that polls on the router (the post-reload checks) gets its own polling
+    /// time and a margin, whatever the command timeout, so a long --verify-timeout can take effect.
+    private func run(
+        _ script: String, stdin: [UInt8] = [], fresh: Bool = false, atLeast: Duration? = nil
+    ) async throws -> ScriptResult {
         if fresh, let old = connection {
             await old.close()
             connection = nil
@@ -40,7 +44,8 @@ public actor SSHRouterTarget: RouterTarget {
         }
         execs += 1
         do {
-            return try await runner.run(script, stdin: stdin, timeout: timeout)
+            let limit = atLeast.map { max($0, timeout) } ?? timeout
+            return try await runner.run(script, stdin: stdin, timeout: limit)
         } catch {
             // A failed exec may leave the connection unusable: start afresh next time.
             await runner.close()
@@ -123,7 +128,8 @@ public actor SSHRouterTarget: RouterTarget {
     }
 
     public func finish(_ request: FinishRequest) async throws -> FinishOutcome {
-        let result = try await run(FinishScript.make(request), fresh: true)
+        let result = try await run(
+            FinishScript.make(request), fresh: true, atLeast: .seconds(request.pollTimeout) + .seconds(60))
         try expectClean(result, "verify")
         let (outcome, late) = FinishScript.parse(result.stdout, checks: request.checks)
         if let late {

@@ -143,7 +143,8 @@ import WrtformSSH
                     to: SSHTestSupport.target(router), hostKeyPolicy: .knownHosts(file: router.knownHostsFile),
                     credentials: SSHCredentials(
                         agent: true, agentSocket: socket, identityFiles: [router.clientKeyFile]),
-                    connectTimeout: .seconds(2))
+                    // Room for the handshake on a loaded machine, so the deadline falls on the agent.
+                    connectTimeout: .seconds(5))
             }
             let elapsed = SSHTestSupport.milliseconds(since: started)
             print("after \(elapsed) ms: \(String(describing: error))")

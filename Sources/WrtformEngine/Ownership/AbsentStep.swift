@@ -69,9 +69,8 @@ public struct AbsentStep: Step {
                     type: "redirect", options: ["src": .single(source), "src_dport": .single(port)],
                     compatible: ["family": .single(family.rawValue), "proto": .list(protocols)]))
         case .file:
-            let path = try input.requiredString("path")
-            try FileStep.validatePath(path, input: input)
-            return .file(path: path)
+            // In normal form, as a file step stores it: `//etc/config/x` is /etc/config/x.
+            return .file(path: try FileStep.validatePath(try input.requiredString("path"), input: input))
         case .routingTable:
             let table = try RoutingTableStep(input)
             return .lines(file: ConfigFile.rtTables, lines: ["\(table.tableID)\t\(table.name)"])

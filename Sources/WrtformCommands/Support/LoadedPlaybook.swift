@@ -7,13 +7,16 @@ struct LoadedPlaybook {
     var graph: StepGraph
 
     /// `resolveSecrets: false` (validate, graph) stands placeholders in for secrets, so no secret is needed.
-    init(_ options: PlaybookOptions, resolveSecrets: Bool, console: Console) throws {
+    /// `inventoryVars`: the selected inventory host's merged vars, between the playbook's and `--var`.
+    init(
+        _ options: PlaybookOptions, resolveSecrets: Bool, console: Console, inventoryVars: [InventoryVariable] = []
+    ) throws {
         let resolution: SecretResolution = resolveSecrets
             ? .resolve(environment: console.environment, prompter: console.isInteractive ? TerminalPrompter(console: console) : nil)
             : .placeholders
         let playbook = try PlaybookLoader().load(
             path: options.playbook, overrides: try options.overrides(), secrets: resolution,
-            allowOutsideFiles: options.allowOutsideTemplates, locationsAsTyped: true)
+            allowOutsideFiles: options.allowOutsideTemplates, locationsAsTyped: true, inventoryVars: inventoryVars)
         self.playbook = playbook
         let full: StepGraph
         do {

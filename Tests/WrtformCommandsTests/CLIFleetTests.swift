@@ -58,3 +58,39 @@ import VirtualRouter
         #expect(none.stderr.contains("selects no host"), "\(none.stderr)")
     }
 }
+
+/// `--serial` batches and `--max-failures`.
+@Suite struct CLIFleetSerialTests {
+    @Test func firstHostFailingStopsTheRest() async throws {
+        async let first = VirtualRouter.start(.init())
+        async let second = VirtualRouter.start(.init())
+        let routers = try await [first, second]
+        defer { for router in routers { router.stop() } }
+        let base = try CLIFleetTests.inventory(routers)
+        // The unreachable host first, so it is the one-host canary batch.
+        let text = try String(contentsOfFile: base, encoding: .utf8)
+            .replacingOccurrences(of: "hosts:\n  r0:", with: "hosts:\n  down: { host: 127.0.0.1, port: 1 }\n  r0:")
+        try text.write(toFile: base, atomically: true, encoding: .utf8)
+        let before = try routers.map {
+            try String(contentsOf: $0.root.appendingPathComponent("etc/config/firewall"), encoding: .utf8)
+        }
+        let apply = await CLI.run(["fleet", "--inventory", base, "--serial", "1,100%", "apply", CLI.ocn, "--yes"])
+        #expect(apply.code == 1, "\(apply.all)")
+        #expect(apply.stdout.contains("down  failed: "), "\(apply.stdout)")
+        #expect(apply.stdout.contains("r0    not attempted\n") && apply.stdout.contains("r1    not attempted\n"))
+        for (index, router) in routers.enumerated() {
+            let after = try String(contentsOf: router.root.appendingPathComponent("etc/config/firewall"), encoding: .utf8)
+            #expect(after == before[index], "r\(index) was touched")
+            #expect(try router.serviceCalls().isEmpty)
+        }
+        // Allowed one failure: the next batch runs.
+        let tolerant = await CLI.run([
+            "fleet", "--inventory", base, "--serial", "1", "--max-failures", "1", "plan", CLI.ocn,
+        ])
+        #expect(tolerant.code == 1)
+        #expect(tolerant.stdout.contains("r0    changes pending") && tolerant.stdout.contains("r1    changes pending"))
+        let bad = await CLI.run(["fleet", "--inventory", base, "--serial", "1,0%", "plan", CLI.ocn])
+        #expect(bad.code == 1)
+        #expect(bad.stderr.contains("--serial 1,0%: '0%' is not a count or a percentage"), "\(bad.stderr)")
+    }
+}

@@ -22,6 +22,12 @@ struct FleetCommand: AsyncParsableCommand {
     @Option(help: "How many hosts at once.")
     var parallel: Int = 10
 
+    @Option(help: "Batches: --serial 1,25%,100% runs one host, then 25% of the hosts, then the rest (last size repeats).")
+    var serial: String?
+
+    @Option(help: "Once more than N hosts have failed, no further batch starts.")
+    var maxFailures: Int = 0
+
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments: plan PLAYBOOK …")
     var command: [String] = []
 
@@ -43,15 +49,28 @@ struct FleetCommand: AsyncParsableCommand {
             let (index, count) = try InventorySelection.parseShard(shard)
             hosts = InventorySelection.shard(hosts, index: index, count: count)
         }
-        let results = await FleetRun(command: command, inventory: inventory, parallel: parallel)
-            .run(hosts.map(\.name), console: console)
+        let batches = try FleetBatches.split(hosts.map(\.name), serial: serial)
+        let runner = FleetRun(command: command, inventory: inventory, parallel: parallel)
+        var results: [FleetRun.HostResult] = []
+        var notAttempted: [String] = []
+        for batch in batches {
+            if results.filter({ $0.failed }).count > maxFailures {
+                notAttempted += batch
+                continue
+            }
+            results += await runner.run(batch, console: console)
+        }
         for result in results {
             console.out("── \(result.host) ──\n")
             console.out(result.stdout)
             console.err(result.stderr)
         }
         console.out(FleetRun.summary(results))
-        let code = FleetRun.exitCode(results.map(\.code))
+        for host in notAttempted {
+            console.out(host.padding(toLength: max(4, hosts.map(\.name.count).max() ?? 0), withPad: " ", startingAt: 0)
+                + "  not attempted\n")
+        }
+        let code = notAttempted.isEmpty ? FleetRun.exitCode(results.map(\.code)) : WrtformExit.failure
         if code != 0 { throw ExitWith(code: code) }
     }
 }

@@ -10,6 +10,7 @@ struct FleetRun {
         var stdout: String
         var stderr: String
         var seconds: Double
+        var failed: Bool { code != WrtformExit.success && code != WrtformExit.changesPending }
     }
 
     var command: [String]

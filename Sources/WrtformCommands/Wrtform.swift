@@ -16,7 +16,7 @@ public struct Wrtform: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ConfirmCommand.self, AbortCommand.self,
             RollbackCommand.self, HistoryCommand.self, GraphCommand.self, FactsCommand.self, DoctorCommand.self,
-            DestroyCommand.self, StateCommand.self, ImportCommand.self, CompletionCommand.self,
+            DestroyCommand.self, StateCommand.self, ImportCommand.self, CompletionCommand.self, FleetCommand.self,
         ]
     )
 

@@ -7,7 +7,10 @@ struct LoadedPlaybook {
     var graph: StepGraph
 
     /// `resolveSecrets: false` (validate, graph) stands placeholders in for secrets, so no secret is needed.
-    init(_ options: PlaybookOptions, resolveSecrets: Bool, console: Console) throws {
+    /// `inventoryVars`: the selected inventory host's merged vars, between the playbook's and `--var`.
+    init(
+        _ options: PlaybookOptions, resolveSecrets: Bool, console: Console, inventoryVars: [InventoryVariable] = []
+    ) throws {
         let resolution: SecretResolution =
             resolveSecrets
             ? .resolve(
@@ -16,7 +19,7 @@ struct LoadedPlaybook {
             : .placeholders
         let playbook = try PlaybookLoader().load(
             path: options.playbook, overrides: try options.overrides(), secrets: resolution,
-            allowOutsideFiles: options.allowOutsideTemplates, locationsAsTyped: true)
+            allowOutsideFiles: options.allowOutsideTemplates, locationsAsTyped: true, inventoryVars: inventoryVars)
         self.playbook = playbook
         let full: StepGraph
         do {

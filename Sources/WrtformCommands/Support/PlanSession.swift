@@ -1,5 +1,6 @@
 import Foundation
 import WrtformEngine
+import WrtformPlaybook
 
 /// The start every plan-shaped command shares: load the playbook, reach the router, read it once, plan.
 struct PlanSession {
@@ -13,12 +14,20 @@ struct PlanSession {
     /// Plans, runs `body`, and always closes the connection. A run still waiting for confirmation
     /// stops it before any diff: planned over, its changes would look done until its watchdog
     /// reverted them.
+    /// The vars an inventory gives the one host `--limit NAME` names (none without an inventory).
+    static func inventoryVars(_ target: TargetOptions) throws -> [InventoryVariable] {
+        guard let path = target.inventory, let name = target.limit else { return [] }
+        let inventory = try Inventory.load(path: path)
+        return inventory.variables(for: try inventory.host(named: name))
+    }
+
     static func run<T>(
         playbook: PlaybookOptions, target: TargetOptions, output: OutputOptions, force: Bool, console: Console,
         prune: Bool = true,
         _ body: (PlanSession) async throws -> T
     ) async throws -> T {
-        let loaded = try LoadedPlaybook(playbook, resolveSecrets: true, console: console)
+        let loaded = try LoadedPlaybook(
+            playbook, resolveSecrets: true, console: console, inventoryVars: try inventoryVars(target))
         let printer = Printer(console: console, secrets: loaded.playbook.secretValues)
         let connected = try await TargetConnector.connect(target, console: console)
         let router = VerboseRouter.wrap(connected, output, console: console)

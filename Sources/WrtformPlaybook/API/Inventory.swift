@@ -11,10 +11,51 @@ public struct Inventory: Sendable {
         public var user: String?
         public var identity: String?
         public var knownHosts: String?
+        /// `vars:` of this host, in file order: they win over group and inventory vars.
+        public var vars: [InventoryVariable] = []
+
+        public init(
+            name: String, host: String, port: Int? = nil, user: String? = nil, identity: String? = nil,
+            knownHosts: String? = nil, vars: [InventoryVariable] = []
+        ) {
+            self.name = name
+            self.host = host
+            self.port = port
+            self.user = user
+            self.identity = identity
+            self.knownHosts = knownHosts
+            self.vars = vars
+        }
+    }
+
+    /// `groups: { NAME: { hosts: [...], vars: {...} } }`: names `--limit` can select, vars for their hosts.
+    public struct Group: Sendable, Equatable {
+        public var name: String
+        public var hosts: [String]
+        public var vars: [InventoryVariable]
     }
 
     public var hosts: [Host]
     public var path: String
+    /// Top-level `vars:` for every host.
+    public var vars: [InventoryVariable] = []
+    public var groups: [Group] = []
+
+    /// A host's variables by precedence: inventory `vars` < group vars (in the order groups are listed)
+    /// < host vars; a later value for the same name wins. The playbook's own vars sit below, `--var` above.
+    public func variables(for host: Host) -> [InventoryVariable] {
+        var merged: [InventoryVariable] = []
+        func add(_ list: [InventoryVariable]) {
+            for variable in list {
+                merged.removeAll { $0.name == variable.name }
+                merged.append(variable)
+            }
+        }
+        add(vars)
+        for group in groups where group.hosts.contains(host.name) { add(group.vars) }
+        add(host.vars)
+        return merged
+    }
 
     public static func load(path: String) throws -> Inventory {
         let data: Data
@@ -39,8 +80,9 @@ public struct Inventory: Sendable {
         else {
             throw EngineError(.invalidInput, "the inventory has no hosts: mapping", at: location)
         }
-        let known = ["host", "port", "user", "identity", "known_hosts"]
+        let known = ["host", "port", "user", "identity", "known_hosts", "vars"]
         var hosts: [Host] = []
+        var hostVars: [String: [InventoryVariable]] = [:]
         for entry in entries {
             guard case .map(let fields, let hostLocation) = entry.value else {
                 throw EngineError(
@@ -53,6 +95,10 @@ public struct Inventory: Sendable {
                         .invalidInput, "unknown key '\(field.key)' for host '\(entry.key)'", at: field.keyLocation,
                         hint: Suggestion.hint(for: field.key, in: known)
                             ?? "known keys: \(known.joined(separator: ", "))")
+                }
+                if field.key == "vars" {
+                    hostVars[entry.key] = try InventoryVariable.parse(field.value, owner: "host '\(entry.key)'")
+                    continue
                 }
                 guard case .scalar(let text, let valueLocation) = field.value else {
                     throw EngineError(.invalidInput, "\(field.key) must be a single value", at: field.value.location)
@@ -73,9 +119,22 @@ public struct Inventory: Sendable {
             hosts.append(
                 Host(
                     name: entry.key, host: address, port: values["port"].flatMap { Int($0) }, user: values["user"],
-                    identity: values["identity"], knownHosts: values["known_hosts"]))
+                    identity: values["identity"], knownHosts: values["known_hosts"], vars: hostVars[entry.key] ?? []))
         }
-        return Inventory(hosts: hosts, path: path)
+        var inventory = Inventory(hosts: hosts, path: path)
+        for entry in top {
+            switch entry.key {
+            case "hosts": break
+            case "vars": inventory.vars = try InventoryVariable.parse(entry.value, owner: "the inventory")
+            case "groups": inventory.groups = try InventoryGroups.parse(entry.value, hosts: hosts.map(\.name))
+            default:
+                let keys = ["hosts", "groups", "vars"]
+                throw EngineError(
+                    .invalidInput, "unknown key '\(entry.key)' in the inventory", at: entry.keyLocation,
+                    hint: Suggestion.hint(for: entry.key, in: keys) ?? "known keys: \(keys.joined(separator: ", "))")
+            }
+        }
+        return inventory
     }
 
     /// What is wrong with a field's value, by scalar: control characters never; no blanks in an

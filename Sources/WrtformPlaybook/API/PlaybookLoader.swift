@@ -15,7 +15,7 @@ public struct PlaybookLoader: Sendable {
     /// its file name alone.
     public func load(
         path: String, overrides: [String: String] = [:], secrets: SecretResolution, allowOutsideFiles: Bool = false,
-        locationsAsTyped: Bool = false
+        locationsAsTyped: Bool = false, inventoryVars: [InventoryVariable] = []
     ) throws -> Playbook {
         let url = URL(fileURLWithPath: path)
         let data = try Self.read(path)
@@ -49,6 +49,7 @@ public struct PlaybookLoader: Sendable {
         if locationsAsTyped && !typedDirectory.isEmpty { context.templatePrefix = typedDirectory + "/" }
         context.vars = try Self.vars(value("vars"))
         context.secrets = try Self.secretSources(value("secrets"), vars: context.vars)
+        try context.applyInventoryVars(inventoryVars)
         try context.applyOverrides(overrides)
 
         guard let stepsNode = value("steps") else {

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import WrtformEngine
+import WrtformPlaybook
+
+/// `wrtform fleet plan|apply|… PLAYBOOK --inventory FILE [--limit P] [--shard I/N] [--parallel N]`: the
+/// same command once per selected host, each exactly as `--inventory FILE --limit HOST` would run it (its own
+/// connection, lock, journal, watchdog), output buffered per host so lines never interleave, then a summary.
+struct FleetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fleet", abstract: "Run a command across the hosts of an inventory, in parallel.")
+
+    @Option(help: "The inventory file.")
+    var inventory: String
+
+    @Option(help: "Comma-separated host names, group names and shell globs (default: every host).")
+    var limit: String?
+
+    @Option(help: "Only shard I of N of the selected hosts (stable by host name): --shard 2/4.")
+    var shard: String?
+
+    @Option(help: "How many hosts at once.")
+    var parallel: Int = 10
+
+    @Option(
+        help: "Batches: --serial 1,25%,100% runs one host, then 25% of the hosts, then the rest (last size repeats).")
+    var serial: String?
+
+    @Option(help: "Once more than N hosts have failed, no further batch starts.")
+    var maxFailures: Int = 0
+
+    @Argument(parsing: .captureForPassthrough, help: "The command and its arguments: plan PLAYBOOK …")
+    var command: [String] = []
+
+    func validate() throws {
+        guard parallel >= 1 else { throw ValidationError("--parallel takes 1 or more") }
+        guard let first = command.first, FleetRun.commands.contains(first) else {
+            throw ValidationError("name the command to run per host: \(FleetRun.commands.joined(separator: ", "))")
+        }
+        if command.contains(where: { ["--host", "--inventory", "--limit", "--root"].contains($0) }) {
+            throw ValidationError(
+                "fleet picks the routers from --inventory: no --host, --limit or --root after the command")
+        }
+    }
+
+    func run() async throws {
+        let console = Console.current
+        let loaded = try Inventory.load(path: inventory)
+        var hosts = try InventorySelection.select(loaded, limit: limit)
+        if let shard {
+            let (index, count) = try InventorySelection.parseShard(shard)
+            hosts = InventorySelection.shard(hosts, index: index, count: count)
+        }
+        let batches = try FleetBatches.split(hosts.map(\.name), serial: serial)
+        let runner = FleetRun(command: command, inventory: inventory, parallel: parallel)
+        var results: [FleetRun.HostResult] = []
+        var notAttempted: [String] = []
+        for batch in batches {
+            if results.filter({ $0.failed }).count > maxFailures {
+                notAttempted += batch
+                continue
+            }
+            results += await runner.run(batch, console: console)
+        }
+        for result in results {
+            console.out("── \(result.host) ──\n")
+            console.out(result.stdout)
+            console.err(result.stderr)
+        }
+        console.out(FleetRun.summary(results))
+        for host in notAttempted {
+            console.out(
+                host.padding(toLength: max(4, hosts.map(\.name.count).max() ?? 0), withPad: " ", startingAt: 0)
+                    + "  not attempted\n")
+        }
+        let code = notAttempted.isEmpty ? FleetRun.exitCode(results.map(\.code)) : WrtformExit.failure
+        if code != 0 { throw ExitWith(code: code) }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import VirtualRouter
+
+/// `wrtform fleet`: one playbook across several virtual routers at once.
+@Suite struct CLIFleetTests {
+    static func inventory(_ routers: [VirtualRouter], extra: String = "") throws -> String {
+        var text =
+            "groups:\n  all_routers: { hosts: [\(routers.indices.map { "r\($0)" }.joined(separator: ", "))] }\nhosts:\n"
+        for (index, router) in routers.enumerated() {
+            text += """
+                  r\(index):
+                    host: \(router.host)
+                    port: \(router.port)
+                    identity: \(router.clientKeyFile)
+                    known_hosts: \(router.knownHostsFile)
+                    vars: { server_ip: 192.168.1.\(100 + index) }
+
+                """
+        }
+        text += extra
+        let path = try CLI.temporaryDirectory().appendingPathComponent("fleet.yml")
+        try text.write(to: path, atomically: true, encoding: .utf8)
+        return path.path
+    }
+
+    @Test func perHostVarsLandPerRouter() async throws {
+        async let first = VirtualRouter.start(.init())
+        async let second = VirtualRouter.start(.init())
+        async let third = VirtualRouter.start(.init())
+        let routers = try await [first, second, third]
+        defer { for router in routers { router.stop() } }
+        // A host that does not answer: the fleet fails (exit 1), the others still run.
+        let inventory = try Self.inventory(routers, extra: "  down: { host: 127.0.0.1, port: 1 }\n")
+
+        let plan = await CLI.run(["fleet", "--inventory", inventory, "--limit", "r*", "plan", CLI.ocn, "--full"])
+        #expect(plan.code == 2, "\(plan.all)")
+        for index in routers.indices {
+            #expect(plan.stdout.contains("── r\(index) ──"))
+            #expect(plan.stdout.contains("r\(index)    changes pending"), "\(plan.stdout)")
+        }
+
+        let apply = await CLI.run(["fleet", "--inventory", inventory, "--parallel", "2", "apply", CLI.ocn, "--yes"])
+        #expect(apply.code == 1, "\(apply.all)")
+        #expect(apply.stdout.contains("\ndown  failed: "), "\(apply.stdout)")
+        for (index, router) in routers.enumerated() {
+            let firewall = try String(
+                contentsOf: router.root.appendingPathComponent("etc/config/firewall"), encoding: .utf8)
+            #expect(firewall.contains("192.168.1.\(100 + index)"), "r\(index)")
+            for other in routers.indices where other != index {
+                #expect(!firewall.contains("192.168.1.\(100 + other)"), "r\(index) has r\(other)'s server_ip")
+            }
+            #expect(apply.stdout.contains("r\(index)    ok"), "\(apply.stdout)")
+        }
+        let again = await CLI.run(["fleet", "--inventory", inventory, "--limit", "all_routers", "plan", CLI.ocn])
+        #expect(again.code == 0, "\(again.all)")
+
+        let none = await CLI.run(["fleet", "--inventory", inventory, "--limit", "nothing*", "plan", CLI.ocn])
+        #expect(none.code == 1)
+        #expect(none.stderr.contains("selects no host"), "\(none.stderr)")
+    }
+}
+
+/// `--serial` batches and `--max-failures`.
+@Suite struct CLIFleetSerialTests {
+    @Test func firstHostFailingStopsTheRest() async throws {
+        async let first = VirtualRouter.start(.init())
+        async let second = VirtualRouter.start(.init())
+        let routers = try await [first, second]
+        defer { for router in routers { router.stop() } }
+        let base = try CLIFleetTests.inventory(routers)
+        // The unreachable host first, so it is the one-host canary batch.
+        let text = try String(contentsOfFile: base, encoding: .utf8)
+            .replacingOccurrences(of: "hosts:\n  r0:", with: "hosts:\n  down: { host: 127.0.0.1, port: 1 }\n  r0:")
+        try text.write(toFile: base, atomically: true, encoding: .utf8)
+        let before = try routers.map {
+            try String(contentsOf: $0.root.appendingPathComponent("etc/config/firewall"), encoding: .utf8)
+        }
+        let apply = await CLI.run(["fleet", "--inventory", base, "--serial", "1,100%", "apply", CLI.ocn, "--yes"])
+        #expect(apply.code == 1, "\(apply.all)")
+        #expect(apply.stdout.contains("down  failed: "), "\(apply.stdout)")
+        #expect(apply.stdout.contains("r0    not attempted\n") && apply.stdout.contains("r1    not attempted\n"))
+        for (index, router) in routers.enumerated() {
+            let after = try String(
+                contentsOf: router.root.appendingPathComponent("etc/config/firewall"), encoding: .utf8)
+            #expect(after == before[index], "r\(index) was touched")
+            #expect(try router.serviceCalls().isEmpty)
+        }
+        // Allowed one failure: the next batch runs.
+        let tolerant = await CLI.run([
+            "fleet", "--inventory", base, "--serial", "1", "--max-failures", "1", "plan", CLI.ocn,
+        ])
+        #expect(tolerant.code == 1)
+        #expect(tolerant.stdout.contains("r0    changes pending") && tolerant.stdout.contains("r1    changes pending"))
+        let bad = await CLI.run(["fleet", "--inventory", base, "--serial", "1,0%", "plan", CLI.ocn])
+        #expect(bad.code == 1)
+        #expect(bad.stderr.contains("--serial 1,0%: '0%' is not a count or a percentage"), "\(bad.stderr)")
+    }
+}

@@ -9,11 +9,11 @@ extension Wrtform {
             commandName: "destroy",
             abstract: "Remove everything a playbook owns on the router.",
             discussion: """
-                Plans the removal of what the router's ownership record says PLAYBOOK owns: sections it created
-                go, options it set on sections that were there before go back to their old values, lines and
-                files it added go. Shows the plan, asks (or --yes), then applies it like `apply`: one journaled
-                write with the router-side watchdog, so it can be rolled back. Config the playbook merely
-                matched and never changed is left as it is. PLAYBOOK is the playbook file or its name.
+                Plans the removal of what the router's ownership record says PLAYBOOK owns: sections it created \
+                go, options it set on sections that were there before go back to their old values, lines and \
+                files it added go. Shows the plan, asks (or --yes), then applies it like `apply`: one journaled \
+                write with the router-side watchdog, so it can be rolled back. Config the playbook merely \
+                matched and never changed is left as it is. PLAYBOOK is the playbook file or its name. \
                 Exit status: 0 done or nothing to remove, 1 error.
 
                 Examples:

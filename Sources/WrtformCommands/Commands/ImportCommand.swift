@@ -9,11 +9,11 @@ extension Wrtform {
             commandName: "import",
             abstract: "Write a playbook of what the router already has (it plans clean against it).",
             discussion: """
-                Reads the router once (a second read only for files /etc/sysupgrade.conf names outside
-                /etc/hotplug.d) and prints a playbook: routing tables, interfaces, zones, forwardings, network
-                rules, redirects, other sections as uci-section, hotplug scripts and sysupgrade.conf lines.
-                What a fresh 24.10 has unchanged is left out. Every step is checked to change nothing on this
-                router. Secret values never appear: they become `secrets:` read from environment variables,
+                Reads the router once (a second read only for files /etc/sysupgrade.conf names outside \
+                /etc/hotplug.d) and prints a playbook: routing tables, interfaces, zones, forwardings, network \
+                rules, redirects, other sections as uci-section, hotplug scripts and sysupgrade.conf lines. \
+                What a fresh 24.10 has unchanged is left out. Every step is checked to change nothing on this \
+                router. Secret values never appear: they become `secrets:` read from environment variables, \
                 whose `export` lines (names only) go to stderr. Without --adopt nothing is written on the router.
 
                 Examples:

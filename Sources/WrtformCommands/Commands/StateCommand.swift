@@ -8,8 +8,8 @@ extension Wrtform {
             commandName: "state",
             abstract: "Show what each playbook owns on the router.",
             discussion: """
-                Reads the router's ownership record (/etc/wrtform/owners.json) in one round trip: per playbook, each
-                step it owns — what it matches and whether wrtform created it or only set options on it — and the
+                Reads the router's ownership record (/etc/wrtform/owners.json) in one round trip: per playbook, each \
+                step it owns — what it matches and whether wrtform created it or only set options on it — and the \
                 run that last changed it.
 
                 Examples:
@@ -61,7 +61,7 @@ extension Wrtform {
                 commandName: "forget",
                 abstract: "Drop a playbook's ownership (or one step's) without touching config.",
                 discussion: """
-                    The config stays on the router; the playbook no longer prunes or destroys it, so another playbook
+                    The config stays on the router; the playbook no longer prunes or destroys it, so another playbook \
                     can adopt it. Written like an apply (journaled, watchdog-guarded).
                     """)
 

@@ -43,7 +43,7 @@ extension Wrtform {
                         PlanRenderer(printer: session.printer, compact: compact, full: full).render(
                             session.plan, target: session.router.name)
                     }
-                    return session.plan.hasChanges ? WrtformExit.changesPending : WrtformExit.success
+                    return session.plan.hasPendingChanges ? WrtformExit.changesPending : WrtformExit.success
                 }
             }
             if code != WrtformExit.success { throw ExitWith(code: code) }

@@ -137,7 +137,7 @@ struct JSONReport: Encodable {
     }
 
     mutating func add(_ plan: Plan) {
-        changesPending = plan.hasChanges
+        changesPending = plan.hasPendingChanges
         steps = plan.steps.map { step in
             Step(
                 id: step.id, kind: step.kind.rawValue, action: step.action.rawValue, changes: step.summary,

@@ -35,6 +35,15 @@ public struct Plan: Sendable {
 
     public var hasChanges: Bool { !files.isEmpty }
 
+    /// Only the ownership record would be written: the configuration already matches, so `plan`
+    /// reports no pending change (exit 0), and the next apply records what the playbook owns.
+    public var onlyRecordsOwnership: Bool {
+        files.count == 1 && files[0].path == OwnershipRecord.path && steps.allSatisfy { $0.action == .noop }
+    }
+
+    /// Changes to the router's configuration (what `plan`'s exit status 2 means).
+    public var hasPendingChanges: Bool { hasChanges && !onlyRecordsOwnership }
+
     public var counts: (add: Int, change: Int, remove: Int) {
         var add = 0
         var change = 0
@@ -52,6 +61,9 @@ public struct Plan: Sendable {
 
     public var summaryLine: String {
         let c = counts
+        if onlyRecordsOwnership {
+            return "No changes: the router matches the playbook (apply would record what it owns)."
+        }
         return hasChanges
             ? "Plan: \(c.add) to add, \(c.change) to change, \(c.remove) to remove."
             : "No changes: the router matches the playbook."

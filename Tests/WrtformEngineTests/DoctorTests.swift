@@ -15,7 +15,8 @@ import WrtformEngine
         ("zone-loaded", .ok), ("forwarding-loaded", .ok), ("redirect-loaded:443", .ok),
         ("ipv6-rule:server-https-v6", .ok), ("ipv6-rule-loaded:server-https-v6", .ok),
         ("server-ipv6:server-https-v6", .ok),
-        ("pppoe-config", .ok), ("peerdns", .ok), ("mtu", .ok), ("ipv6", .ok), ("device-section", .ok),
+        ("pppoe-config", .ok), ("peerdns", .ok), ("mtu", .ok), ("ipv6", .ok), ("device-exists", .ok),
+        ("device-section", .ok),
         ("lower-device", .ok),
         ("rule-prefix", .ok), ("rt-tables", .ok), ("staged", .ok),
         ("hook", .ok), ("hook-syntax", .ok), ("hook-log", .ok), ("sysupgrade", .ok), ("cron-line", .ok), ("cron", .ok),
@@ -401,11 +402,20 @@ import WrtformEngine
         let plan = try Planner().plan(graph, on: try await target.snapshot(paths: Planner.paths(for: graph), run: nil))
         _ = try await Applier(options: ApplyOptions(owner: "tester@ci", playbook: "ocn", confirmTimeout: nil)).apply(
             plan, to: target)
-        let findings = try await DoctorRecipe.doctor().run(on: target)
+        let doctor = try DoctorRecipe.doctor()
+        let findings = try await doctor.run(on: target)
+        // The same router as a live one would report it, with and without its `wan` port.
+        var snapshot = try await target.snapshot(paths: doctor.paths, run: nil)
+        snapshot.facts.devices = ["lo", "eth0", "lan1", "wan"]
+        #expect(doctor.examine(snapshot).first { $0.id == "device-exists" }?.status == .ok)
+        snapshot.facts.devices = ["lo", "eth0", "lan1"]
+        let missing = doctor.examine(snapshot).first { $0.id == "device-exists" }
+        #expect(missing?.status == .fail)
+        #expect(missing?.detail == "no device wan on the router (it has: eth0, lan1)")
         let live: Set<String> = [
             "pppoe-up", "public-ipv4", "dns:\(DoctorStubs.host)", "rule-installed", "table-route",
             "zone-loaded", "forwarding-loaded", "redirect-loaded:443", "hook-syntax", "hook-log",
-            "ipv6-rule-loaded:server-https-v6", "server-ipv6:server-https-v6", "lower-device", "cron",
+            "ipv6-rule-loaded:server-https-v6", "server-ipv6:server-https-v6", "lower-device", "cron", "device-exists",
         ]
         #expect(findings.map(\.id) == DoctorTests.healthy.map(\.0))
         for finding in findings {

@@ -9,6 +9,17 @@ extension DoctorExamination {
     /// a `config device` of its own; IPoE (wan6) and MAP-E need IPv6 on and 1500 bytes there.
     mutating func examineLowerDevice() {
         guard let port = setup.lowerDevice else { return }
+        // A port the router does not have: netifd brings nothing up (a typo in wan_device, say).
+        let exists = "the router has the port \(port)"
+        if let present = snapshot.facts.devices {
+            let others = present.filter { $0 != "lo" }.joined(separator: ", ")
+            add(
+                "device-exists", exists, present.contains(port), "\(port) is in /sys/class/net",
+                "no device \(port) on the router (it has: \(others))",
+                hint: "point the playbook at the ONU-facing port (--var wan_device=…)")
+        } else {
+            skip("device-exists", exists, Self.needsLiveRouter)
+        }
         let hasSection = !network.sections(ofType: "device").filter { $0["name"]?.items.first == port }.isEmpty
         let iface = network.section(named: interface)
         let leaking = ["ipv6", "mtu"].filter { iface?[$0] != nil }.map { "\($0) '\(iface?[$0]?.items.first ?? "")'" }

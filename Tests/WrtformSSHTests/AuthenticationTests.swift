@@ -143,18 +143,13 @@ import WrtformSSH
                     to: SSHTestSupport.target(router), hostKeyPolicy: .knownHosts(file: router.knownHostsFile),
                     credentials: SSHCredentials(
                         agent: true, agentSocket: socket, identityFiles: [router.clientKeyFile]),
-                    connectTimeout: .seconds(2))
+                    // Room for the key exchange when the whole suite shares two cores: the deadline falls on the agent.
+                    connectTimeout: .seconds(5))
             }
             let elapsed = SSHTestSupport.milliseconds(since: started)
             print("after \(elapsed) ms: \(String(describing: error))")
             #expect(error?.kind == .connectTimedOut)
-            // Which phase the 2 s deadline falls on depends on the machine: alone, on the agent
-            // (named); with the whole suite on two cores, sometimes still on the key exchange.
-            // What must hold either way is the bound below: nothing waits on the agent for ever.
-            let description = error?.description ?? ""
-            #expect(
-                description.contains("the ssh-agent at \(socket) did not answer")
-                    || description.contains("did not complete the SSH login within 2 s"), "\(description)")
+            #expect(error?.description.contains("the ssh-agent at \(socket) did not answer") == true)
             #expect(elapsed < 30_000)
         }
     }

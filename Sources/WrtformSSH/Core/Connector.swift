@@ -36,7 +36,10 @@ enum Connector {
         } catch {
             let cutShort = session.watchdogFired
             session.teardown(reason: "the login failed", graceful: session.isOpen && !cutShort)
-            if cutShort && !(error is CancellationError) { throw session.loginTimeout(connectTimeout) }
+            // The watchdog cut the socket at the deadline: say so — unless the error already says
+            // what ran out of time (a silent ssh-agent), which the generic line would hide.
+            let specific = (error as? SSHError)?.kind == .connectTimedOut
+            if cutShort && !(error is CancellationError) && !specific { throw session.loginTimeout(connectTimeout) }
             throw error
         }
     }

@@ -19,56 +19,46 @@ extension Wrtform {
         @Flag(help: "Print one JSON document instead of text.") var json = false
 
         func run() async throws {
-            let console = Console.current
-            let printer = Printer(console: console)
-            let report = json ? JSONReport(command: "abort") : nil
-            try await reportingErrors(printer, json: report) {
-                try await TargetConnector.withRouter(target, console: console) { connected in
-                    let router = VerboseRouter.wrap(connected, output, console: console)
-                    let run = try await PendingRuns.find(runID, on: router)
-                    switch run.status {
-                    case .pending, .writing:
-                        break
-                    case .restored, .reverted, .rolledBack, .aborted:
-                        PendingRuns.report(
-                            report, router: router, runID: runID, status: run.status.rawValue, printer: printer,
-                            text: "Run \(runID) is \(run.status.rawValue) already: nothing to abort.")
-                        return
-                    case .done:
-                        throw CommandFailure(
-                            EngineError(
-                                .conflict, "run \(runID) was confirmed: it stands",
-                                hint: "`wrtform rollback \(runID)` undoes it"),
-                            target: router.name, runID: runID, status: run.status.rawValue)
-                    default:
-                        throw CommandFailure(
-                            EngineError(
-                                .conflict,
-                                "run \(runID) is \(run.status.rawValue): restoring it could undo changes made since",
-                                hint: "`wrtform rollback \(runID) --dry-run` shows what undoing it would change"),
-                            target: router.name, runID: runID, status: run.status.rawValue)
-                    }
-                    do {
-                        try await router.restore(runID: runID, status: RunStatus.restored.rawValue)
-                    } catch {
-                        throw CommandFailure(error, target: router.name, runID: runID, status: nil)
-                    }
-                    // The watchdog may have got there first (the restore then finds the run reverted).
-                    let after = try? await PendingRuns.find(runID, on: router)
-                    if let after, after.status != .restored {
-                        PendingRuns.report(
-                            report, router: router, runID: runID, status: after.status.rawValue, printer: printer,
-                            text:
-                                "Run \(runID) was \(after.status.rawValue) by the router meanwhile: its files are restored."
-                        )
-                        return
-                    }
-                    PendingRuns.report(
-                        report, router: router, runID: runID, status: "restored", printer: printer,
-                        text: printer.styled(
-                            "Aborted run \(runID): its files are restored, the lock released; services reload in the background.",
-                            .bold))
+            try await PendingRuns.withRun(runID, command: "abort", target: target, output: output, json: json) {
+                router, run, say in
+                switch run.status {
+                case .pending, .writing:
+                    break
+                case .restored, .reverted, .rolledBack, .aborted:
+                    say(
+                        status: run.status.rawValue, "Run \(runID) is \(run.status.rawValue) already: nothing to abort."
+                    )
+                    return
+                case .done:
+                    throw CommandFailure(
+                        EngineError(
+                            .conflict, "run \(runID) was confirmed: it stands",
+                            hint: "`wrtform rollback \(runID)` undoes it"),
+                        target: router.name, runID: runID, status: run.status.rawValue)
+                default:
+                    throw CommandFailure(
+                        EngineError(
+                            .conflict,
+                            "run \(runID) is \(run.status.rawValue): restoring it could undo changes made since",
+                            hint: "`wrtform rollback \(runID) --dry-run` shows what undoing it would change"),
+                        target: router.name, runID: runID, status: run.status.rawValue)
                 }
+                do {
+                    try await router.restore(runID: runID, status: RunStatus.restored.rawValue)
+                } catch {
+                    throw CommandFailure(error, target: router.name, runID: runID, status: nil)
+                }
+                // The watchdog may have got there first (the restore then finds the run reverted).
+                if let after = try? await PendingRuns.find(runID, on: router), after.status != .restored {
+                    say(
+                        status: after.status.rawValue,
+                        "Run \(runID) was \(after.status.rawValue) by the router meanwhile: its files are restored.")
+                    return
+                }
+                say(
+                    status: "restored",
+                    "Aborted run \(runID): its files are restored, the lock released; services reload in the background.",
+                    bold: true)
             }
         }
     }

@@ -19,47 +19,37 @@ extension Wrtform {
         @Flag(help: "Print one JSON document instead of text.") var json = false
 
         func run() async throws {
-            let console = Console.current
-            let printer = Printer(console: console)
-            let report = json ? JSONReport(command: "confirm") : nil
-            try await reportingErrors(printer, json: report) {
-                try await TargetConnector.withRouter(target, console: console) { connected in
-                    let router = VerboseRouter.wrap(connected, output, console: console)
-                    let run = try await PendingRuns.find(runID, on: router)
-                    switch run.status {
-                    case .done:
-                        PendingRuns.report(
-                            report, router: router, runID: runID, status: "done", printer: printer,
-                            text: "Run \(runID) is confirmed already: it stands.")
-                        return
-                    case .pending:
-                        break
-                    case .writing:
-                        throw CommandFailure(
-                            EngineError(
-                                .conflict,
-                                "run \(runID) was cut off while writing: its files may be a mix, so it cannot be confirmed",
-                                hint: "`wrtform abort \(runID)` restores them"),
-                            target: router.name, runID: runID, status: run.status.rawValue)
-                    default:
-                        throw CommandFailure(
-                            EngineError(
-                                .conflict,
-                                "run \(runID) is \(run.status.rawValue), not waiting for confirmation: nothing to confirm"
-                            ),
-                            target: router.name, runID: runID, status: run.status.rawValue)
-                    }
-                    let outcome = try await router.finish(FinishRequest(runID: runID, checks: [], pollTimeout: 0))
-                    guard outcome.confirmed else {
-                        throw CommandFailure(
-                            EngineError(.applyFailed, "run \(runID) was not confirmed", hint: "see `wrtform history`"),
-                            target: router.name, runID: runID, status: nil)
-                    }
-                    PendingRuns.report(
-                        report, router: router, runID: runID, status: "done", printer: printer,
-                        text: printer.styled(
-                            "Confirmed run \(runID): it stands; its watchdog is stopped and the lock released.", .bold))
+            try await PendingRuns.withRun(runID, command: "confirm", target: target, output: output, json: json) {
+                router, run, say in
+                switch run.status {
+                case .done:
+                    say(status: "done", "Run \(runID) is confirmed already: it stands.")
+                    return
+                case .pending:
+                    break
+                case .writing:
+                    throw CommandFailure(
+                        EngineError(
+                            .conflict,
+                            "run \(runID) was cut off while writing: its files may be a mix, so it cannot be confirmed",
+                            hint: "`wrtform abort \(runID)` restores them"),
+                        target: router.name, runID: runID, status: run.status.rawValue)
+                default:
+                    throw CommandFailure(
+                        EngineError(
+                            .conflict,
+                            "run \(runID) is \(run.status.rawValue), not waiting for confirmation: nothing to confirm"),
+                        target: router.name, runID: runID, status: run.status.rawValue)
                 }
+                let outcome = try await router.finish(FinishRequest(runID: runID, checks: [], pollTimeout: 0))
+                guard outcome.confirmed else {
+                    throw CommandFailure(
+                        EngineError(.applyFailed, "run \(runID) was not confirmed", hint: "see `wrtform history`"),
+                        target: router.name, runID: runID, status: nil)
+                }
+                say(
+                    status: "done", "Confirmed run \(runID): it stands; its watchdog is stopped and the lock released.",
+                    bold: true)
             }
         }
     }

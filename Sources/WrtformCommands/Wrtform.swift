@@ -30,12 +30,8 @@ public struct Wrtform: AsyncParsableCommand {
             return WrtformExit.failure
         }
         do {
-            var command = try parseAsRoot(arguments)
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            let command = try parseAsRoot(arguments)
+            try await execute(command, console: console)
             return WrtformExit.success
         } catch let exit as ExitWith {
             return exit.code
@@ -48,6 +44,25 @@ public struct Wrtform: AsyncParsableCommand {
                 console.err(message + "\n")
             }
             return code == 0 ? 0 : WrtformExit.failure
+        }
+    }
+
+    /// Runs a parsed command; on a terminal with a progress line, erased before anything else is
+    /// printed and gone (its task stopped) when the command ends, however it ends.
+    static func execute(_ command: any ParsableCommand, console: Console) async throws {
+        guard let display = ProgressDisplay.make(for: command, console: console) else {
+            return try await runParsed(command)
+        }
+        defer { display.finish() }
+        try await Console.$current.withValue(display.console(console)) { try await runParsed(command) }
+    }
+
+    private static func runParsed(_ command: any ParsableCommand) async throws {
+        var command = command
+        if var asyncCommand = command as? AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
         }
     }
 

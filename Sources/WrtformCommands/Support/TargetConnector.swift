@@ -79,10 +79,22 @@ enum TargetConnector {
             password: password)
         let policy = HostKeyPolicy.knownHosts(
             file: knownHosts ?? HostKeyPolicy.defaultKnownHostsFile, acceptNew: options.acceptNewHostKey)
-        return SSHRouterTarget(
-            SSHTarget(host: host, port: port ?? 22, user: user ?? "root"), hostKeyPolicy: policy,
-            credentials: credentials,
-            connectTimeout: .seconds(options.connectTimeout))
+        let ssh = SSHTarget(host: host, port: port ?? 22, user: user ?? "root")
+        guard let display = console.progress else {
+            return SSHRouterTarget(
+                ssh, hostKeyPolicy: policy, credentials: credentials, connectTimeout: .seconds(options.connectTimeout))
+        }
+        // On a terminal: a line for each connection opened, then the progress line while it opens.
+        let address = (ssh.host.contains(":") ? "[\(ssh.host)]" : ssh.host) + ":\(ssh.port)"
+        let announce = console.err
+        let router = SSHRouterTarget(
+            ssh, hostKeyPolicy: policy, credentials: credentials, connectTimeout: .seconds(options.connectTimeout),
+            willConnect: {
+                announce(VisibleText.escaped("connecting to \(address) (timeout \(options.connectTimeout) s)") + "\n")
+                display.begin("connecting to \(address)")
+            },
+            didConnect: { display.end() })
+        return ProgressRouter(inner: router, display: display)
     }
 
     /// Connects, runs `body`, and always closes the connection.
@@ -102,5 +114,6 @@ enum TargetConnector {
 
     static func close(_ target: any RouterTarget) async {
         if let ssh = target as? SSHRouterTarget { await ssh.close() }
+        if let shown = target as? ProgressRouter { await close(shown.inner) }
     }
 }

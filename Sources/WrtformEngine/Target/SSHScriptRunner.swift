@@ -34,12 +34,17 @@ struct SSHScriptRunner: ScriptRunner {
 
 extension SSHRouterTarget {
     /// A router reached over SSH; each connection checks the host key and logs in afresh.
+    /// `willConnect` and `didConnect` bracket each connection opened (whether it opens or fails),
+    /// so a terminal can say that the wait is for the router to answer (`wrtform`'s progress line).
     public init(
         _ target: SSHTarget, hostKeyPolicy: HostKeyPolicy, credentials: SSHCredentials,
-        connectTimeout: Duration = .seconds(10), commandTimeout: Duration = .seconds(120)
+        connectTimeout: Duration = .seconds(10), commandTimeout: Duration = .seconds(120),
+        willConnect: (@Sendable () -> Void)? = nil, didConnect: (@Sendable () -> Void)? = nil
     ) {
         self.init(name: target.description, timeout: commandTimeout) {
-            SSHScriptRunner(
+            willConnect?()
+            defer { didConnect?() }
+            return SSHScriptRunner(
                 connection: try await SSHConnection.connect(
                     to: target, hostKeyPolicy: hostKeyPolicy, credentials: credentials, connectTimeout: connectTimeout))
         }

@@ -9,7 +9,8 @@ extension Wrtform {
             discussion: """
                 Undoes the last apply run (or RUN_ID) step by step, in reverse: removes the sections it added and \
                 restores the values it changed. A value changed again since is a conflict: wrtform stops and shows \
-                it (--force restores the run's old value anyway). Rolling back twice does nothing the second time: \
+                it (--force restores the run's old value anyway); --dry-run shows the undo diff with each conflict \
+                marked ! where it is, and exits 1 when there is one. Rolling back twice does nothing the second time: \
                 the last run stays the last run once undone; name an older one to undo it too.
 
                 Examples:
@@ -91,7 +92,11 @@ extension Wrtform {
                 }
                 return
             }
-            let plan = UndoDescription.steps(of: try Rollback(force: force).plan(snapshot))
+            let preview = try Rollback(force: force).preview(snapshot)
+            let undone = snapshot.journal?.id ?? "?"
+            // Conflicts stop a rollback; a dry run shows them in place and fails as the rollback would.
+            if !preview.conflicts.isEmpty && !dryRun { throw Rollback.conflictError(preview, runID: undone) }
+            let plan = UndoDescription.steps(of: preview, runID: undone)
             if !json, let journal = snapshot.journal {
                 printer.line(
                     printer.styled(
@@ -99,6 +104,9 @@ extension Wrtform {
                         .bold))
             }
             if !json { PlanRenderer(printer: printer).render(plan, target: router.name) }
+            if !preview.conflicts.isEmpty {
+                try refuse(preview, undone: undone, target: router.name, report: report, printer: printer)
+            }
             guard plan.hasChanges, !dryRun else {
                 if var report {
                     report.add(plan)
@@ -133,6 +141,27 @@ extension Wrtform {
                     printer.styled(
                         "Rolled back run \(snapshot.journal?.id ?? "?") (as run \(result.runID ?? "-")).", .bold))
             }
+        }
+
+        /// A dry run's conflicts: exit 1 (a rollback would stop), after the marked diff or with the
+        /// conflicts as objects in the JSON document.
+        private func refuse(
+            _ preview: RollbackPreview, undone: String, target: String, report: JSONReport?, printer: Printer
+        ) throws {
+            let count = preview.conflicts.count
+            let error = EngineError(
+                .conflict,
+                "run \(undone) cannot be rolled back cleanly: \(count) conflict\(count == 1 ? "" : "s")"
+                    + (report == nil ? " (marked ! above)" : ""),
+                hint: "resolve them by hand, or pass --force to restore the run's old values anyway")
+            guard var report else { throw error }
+            report.target = target
+            report.add(UndoDescription.steps(of: preview.plan))
+            report.conflicts = preview.conflicts.map(JSONReport.Conflict.init)
+            report.status = "conflict"
+            report.add(error)
+            printer.line(report.encoded())
+            throw ExitWith(code: WrtformExit.failure)
         }
     }
 }

@@ -82,6 +82,28 @@ struct JSONReport: Encodable {
         var owner: String
     }
 
+    /// `rollback --dry-run --json`: what a rollback would have to overwrite (see `RollbackConflict`).
+    struct Conflict: Encodable {
+        var reason: String
+        var step: String
+        var file: String
+        var section: String?
+        var option: String?
+        var expected: Value?
+        var found: Value?
+
+        init(_ conflict: RollbackConflict) {
+            reason = conflict.reason.rawValue
+            step = conflict.step
+            file = conflict.file
+            section = conflict.section
+            option = conflict.option
+            // Masked by the engine already.
+            expected = conflict.expected.map { Value($0, secret: false) }
+            found = conflict.found.map { Value($0, secret: false) }
+        }
+    }
+
     struct Summary: Encodable {
         var add: Int
         var change: Int
@@ -121,11 +143,12 @@ struct JSONReport: Encodable {
     var runs: [RunSummary]?
     var facts: Facts?
     var graph: Graph?
+    var conflicts: [Conflict]?
     var error: Failure?
 
     enum CodingKeys: String, CodingKey {
         case format, command, target, steps, files, services, warnings, summary, status, checks, runs, facts, graph,
-            error
+            conflicts, error
         case changesPending = "changes_pending"
         case runID = "run_id"
         case wrtformVersion = "wrtform_version"

@@ -38,7 +38,10 @@ struct PlanRenderer {
             case .noop: mark = printer.styled("=", .dim)
             }
             printer.line("\(mark) \(shown(step.id)) (\(step.kind.rawValue)): \(step.action.rawValue)")
-            for line in step.summary { printer.line("    " + shown(line)) }
+            for line in step.summary {
+                // A rollback's conflicts ("! …", see UndoDescription) stand out from what is done.
+                printer.line("    " + (line.hasPrefix("! ") ? printer.styled(shown(line), .remove) : shown(line)))
+            }
         }
         for file in plan.files where !compact {
             printer.line()

@@ -16,6 +16,44 @@ enum UndoDescription {
         return plan
     }
 
+    /// The plan as `rollback --dry-run` shows it: each conflict marked `!` under its step, next to
+    /// what is undone there.
+    static func steps(of preview: RollbackPreview, runID: String) -> Plan {
+        var plan = steps(of: preview.plan)
+        for conflict in preview.conflicts {
+            guard let index = plan.steps.firstIndex(where: { $0.id == conflict.step }) else { continue }
+            plan.steps[index].summary.append(Self.conflict(conflict, runID: runID))
+        }
+        return plan
+    }
+
+    /// `! /etc/config/firewall: redirect 'web' dest_port was changed after run R (now '8443'); rollback keeps it — use --force to overwrite`
+    static func conflict(_ conflict: RollbackConflict, runID: String) -> String {
+        let now = conflict.found.map(shown) ?? "unset"
+        let place = [conflict.section, conflict.option].compactMap { $0 }.joined(separator: " ")
+        switch conflict.reason {
+        case .optionChanged:
+            return "! \(conflict.file): \(place) was changed after run \(runID) (now \(now)); "
+                + "rollback keeps it — use --force to overwrite"
+        case .addedSectionChanged:
+            return "! \(conflict.file): \(place) was changed after run \(runID) (now \(now)); "
+                + "rollback keeps the section — use --force to remove it"
+        case .sectionRemoved:
+            return "! \(conflict.file): \(place) was removed after run \(runID); "
+                + "rollback cannot restore its options — use --force to skip them"
+        case .fileChanged:
+            return "! \(conflict.file) was \(conflict.found == nil ? "removed" : "changed") after run \(runID); "
+                + "rollback keeps it — use --force to put back what was there before"
+        }
+    }
+
+    private static func shown(_ value: UCIValue) -> String {
+        switch value {
+        case .single(let text): return "'\(text)'"
+        case .list(let items): return "[" + items.map { "'\($0)'" }.joined(separator: ", ") + "]"
+        }
+    }
+
     static func action(undoing change: Change) -> StepAction {
         switch change {
         case .addSection, .addLine: return .delete

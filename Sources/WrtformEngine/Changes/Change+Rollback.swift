@@ -7,7 +7,10 @@ extension Change {
         case undone
         /// Nothing left to undo (rolled back already, or removed by hand).
         case alreadyUndone
-        case conflict(String)
+        /// Changed again since: `message` for the error, `details` for plans and JSON. What does
+        /// not conflict in the same change is undone in `state` all the same.
+        /// `undone`: the part of the change undone nonetheless (options that did not conflict).
+        case conflict(String, details: [RollbackConflict], undone: Change? = nil)
     }
 
     public func rollback(in state: inout RouterState, force: Bool, secretKeys: Set<String>) throws -> RollbackOutcome {
@@ -18,7 +21,13 @@ extension Change {
             let drifted = options.filter { !$0.value.isEquivalent(to: section[$0.key]) }
             if !drifted.isEmpty && !force {
                 return .conflict(
-                    "\(file): \(match) was changed since (\(describe(drifted.map(\.key), section, secretKeys)))")
+                    "\(file): \(match) was changed since (\(describe(drifted.map(\.key), section, secretKeys)))",
+                    details: drifted.map {
+                        RollbackConflict(
+                            reason: .addedSectionChanged, file: file, section: match.description, option: $0.key,
+                            expected: masked($0.key, $0.value, secretKeys),
+                            found: masked($0.key, section[$0.key], secretKeys))
+                    })
             }
             try state.editUCI(file) { document in try uciEdit { try document.deleteSection(section.id) } }
             return .undone
@@ -26,10 +35,14 @@ extension Change {
         case .setOptions(let file, let match, let options):
             let document = try state.uci(file)
             guard let section = match.find(in: document).first else {
-                return force ? .alreadyUndone : .conflict("\(file): \(match) no longer exists")
+                return force
+                    ? .alreadyUndone
+                    : .conflict(
+                        "\(file): \(match) no longer exists",
+                        details: [RollbackConflict(reason: .sectionRemoved, file: file, section: match.description)])
             }
             var toRestore: [OptionChange] = []
-            var drifted: [String] = []
+            var drifted: [OptionChange] = []
             for option in options {
                 let current = section[option.key]
                 if UCIValue.same(current, option.new) {
@@ -37,20 +50,29 @@ extension Change {
                 } else if UCIValue.same(current, option.old) {
                     continue // already back
                 } else {
-                    drifted.append(option.key)
+                    drifted.append(option)
                     if force { toRestore.append(option) }
                 }
             }
-            if !drifted.isEmpty && !force {
-                return .conflict("\(file): \(match) was changed since (\(describe(drifted, section, secretKeys)))")
-            }
-            if toRestore.isEmpty { return .alreadyUndone }
-            try state.editUCI(file) { document in
-                for option in toRestore {
-                    try uciEdit { try document.set(option.key, to: option.old, in: section.id) }
+            if !toRestore.isEmpty {
+                try state.editUCI(file) { document in
+                    for option in toRestore {
+                        try uciEdit { try document.set(option.key, to: option.old, in: section.id) }
+                    }
                 }
             }
-            return .undone
+            if !drifted.isEmpty && !force {
+                return .conflict(
+                    "\(file): \(match) was changed since (\(describe(drifted.map(\.key), section, secretKeys)))",
+                    details: drifted.map {
+                        RollbackConflict(
+                            reason: .optionChanged, file: file, section: match.description, option: $0.key,
+                            expected: masked($0.key, $0.new, secretKeys),
+                            found: masked($0.key, section[$0.key], secretKeys))
+                    },
+                    undone: toRestore.isEmpty ? nil : .setOptions(file: file, match: match, options: toRestore))
+            }
+            return toRestore.isEmpty ? .alreadyUndone : .undone
 
         case .removeSection(let file, let match, let options, let position):
             let document = try state.uci(file)
@@ -86,11 +108,21 @@ extension Change {
             let current = state.file(path)
             if current.content == old.content && (!old.exists || current.mode == old.mode) { return .alreadyUndone }
             if current.content != new.content && !force {
-                return .conflict("\(path) was changed since it was written")
+                return .conflict(
+                    "\(path) was changed since it was written",
+                    details: [
+                        RollbackConflict(
+                            reason: .fileChanged, file: path, expected: .single(new.hash),
+                            found: current.exists ? .single(current.hash) : nil)
+                    ])
             }
             state.write(path, old)
             return .undone
         }
+    }
+
+    private func masked(_ key: String, _ value: UCIValue?, _ secretKeys: Set<String>) -> UCIValue? {
+        value.map { secretKeys.contains(key) ? .single("(secret)") : $0 }
     }
 
     private func describe(_ keys: [String], _ section: UCISection, _ secretKeys: Set<String>) -> String {

@@ -14,7 +14,26 @@ public struct Rollback: Sendable {
     }
 
     /// The rollback as a plan (diffs, services), from a snapshot that read the run's journal.
+    /// A conflict stops it (unless forced): the error names every one.
     public func plan(_ snapshot: Snapshot) throws -> Plan {
+        let preview = try preview(snapshot)
+        guard preview.conflicts.isEmpty else {
+            throw Self.conflictError(preview, runID: snapshot.journal?.id ?? "?")
+        }
+        return preview.plan
+    }
+
+    /// The error a rollback with conflicts stops with.
+    public static func conflictError(_ preview: RollbackPreview, runID: String) -> EngineError {
+        EngineError(
+            .conflict,
+            "run \(runID) cannot be rolled back cleanly: \(preview.messages.joined(separator: "; "))",
+            hint: "resolve these by hand, or pass --force to restore the run's old values anyway")
+    }
+
+    /// The rollback as a plan that keeps every conflict as it is now, and the conflicts: what
+    /// `rollback --dry-run` shows. Forced, there are none (the run's old values win).
+    public func preview(_ snapshot: Snapshot) throws -> RollbackPreview {
         guard let journal = snapshot.journal else {
             throw EngineError(.notFound, "there is no applied run to roll back", hint: "see `wrtform history`")
         }
@@ -33,14 +52,18 @@ public struct Rollback: Sendable {
         let initial = RouterState(files: snapshot.files)
         var state = initial
         var steps: [Plan.StepPlan] = []
-        var conflicts: [String] = []
+        var conflicts: [RollbackConflict] = []
+        var messages: [String] = []
         for step in journal.steps.reversed() {
             var undone: [Change] = []
             for change in step.changes.reversed() {
                 switch try change.rollback(in: &state, force: force, secretKeys: secretKeys) {
                 case .undone: undone.append(change)
                 case .alreadyUndone: break
-                case .conflict(let message): conflicts.append("step '\(step.id)': \(message)")
+                case .conflict(let message, let details, let part):
+                    messages.append("step '\(step.id)': \(message)")
+                    conflicts += details.map { Self.located($0, step: step.id, secretFiles: secretFiles) }
+                    if let part { undone.append(part) }
                 }
             }
             steps.append(
@@ -51,11 +74,6 @@ public struct Rollback: Sendable {
                     summary: undone.map {
                         "undo " + ChangeDescription.line(for: $0, secretKeys: secretKeys, secretFiles: secretFiles)
                     }))
-        }
-        if !conflicts.isEmpty {
-            throw EngineError(
-                .conflict, "run \(journal.id) cannot be rolled back cleanly: \(conflicts.joined(separator: "; "))",
-                hint: "resolve these by hand, or pass --force to restore the run's old values anyway")
         }
         try OwnershipRollback.reconcile(undoing: journal, in: &state)
         // A file the run created goes away again, rather than stay behind empty (or holding only
@@ -68,10 +86,22 @@ public struct Rollback: Sendable {
         }
         let files = try Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
             .map(OwnershipPlanner.shown)
-        return Plan(
+        let plan = Plan(
             steps: steps, files: files, services: Services.toReload(for: files.map(\.path)), warnings: [],
             postChecks: [],
             secretKeys: secretKeys, secretFiles: secretFiles, snapshot: snapshot)
+        return RollbackPreview(plan: plan, conflicts: conflicts, messages: messages)
+    }
+
+    /// A conflict with its step, and a secret file's hashes masked.
+    static func located(_ conflict: RollbackConflict, step: String, secretFiles: Set<String>) -> RollbackConflict {
+        var conflict = conflict
+        conflict.step = step
+        if conflict.reason == .fileChanged, secretFiles.contains(conflict.file) {
+            conflict.expected = conflict.expected.map { _ in .single("(secret)") }
+            conflict.found = conflict.found.map { _ in .single("(secret)") }
+        }
+        return conflict
     }
 
     /// Writes the rollback like an apply (lock, compare-and-swap, journal, reload, confirm) and marks

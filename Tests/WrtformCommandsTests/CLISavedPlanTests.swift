@@ -183,3 +183,48 @@ import WrtformEngine
         }
     }
 }
+
+/// `wrtform fleet … plan --out FILE` keeps every host's plan in one file; `fleet … apply --plan FILE`
+/// applies each host's own, refusing a host whose router changed since.
+@Suite struct CLIFleetSavedPlanTests {
+    @Test func eachHostAppliesItsOwnPlanOrIsRefused() async throws {
+        async let first = VirtualRouter.start(.init())
+        async let second = VirtualRouter.start(.init())
+        let routers = try await [first, second]
+        defer { for router in routers { router.stop() } }
+        let state = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: state) }
+        let inventory = try CLIFleetTests.inventory(routers)
+        let out = state.appendingPathComponent("fleet.plan").path
+        let environment = CLISavedPlanTests.environment(state)
+
+        let plan = await CLI.run(
+            ["fleet", "--inventory", inventory, "plan", CLI.ocn, "--out", out], environment: environment)
+        #expect(plan.code == 2, "\(plan.all)")
+        #expect(plan.stdout.contains("Saved the plans of 2 host(s) to \(out)"), "\(plan.stdout)")
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(!text.contains("SECRET"))
+        let document = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        let hosts = (document?["hosts"] as? [[String: Any]])?.compactMap { $0["host"] as? String }
+        #expect(hosts == ["r0", "r1"])
+
+        // r1 is edited by hand between the plan and the apply.
+        let firewall = routers[1].root.appendingPathComponent("etc/config/firewall")
+        try (try Data(contentsOf: firewall) + Data("\nconfig zone\n\toption name 'luci'\n".utf8)).write(to: firewall)
+        let before = try CLISavedPlanTests.routerFiles.map { try CLISavedPlanTests.file(routers[1], $0) }
+
+        let apply = await CLI.run(
+            ["fleet", "--inventory", inventory, "apply", "--plan", out, "--yes"], environment: environment)
+        #expect(apply.code == 1, "\(apply.all)")
+        #expect(apply.stdout.contains("r0    ok"), "\(apply.stdout)")
+        #expect(apply.stdout.contains("changed since the plan was made: /etc/config/firewall"), "\(apply.stdout)")
+        let applied = try String(
+            contentsOf: routers[0].root.appendingPathComponent("etc/config/firewall"), encoding: .utf8)
+        #expect(applied.contains("192.168.1.100"))
+        #expect(
+            try CLISavedPlanTests.routerFiles.map { try CLISavedPlanTests.file(routers[1], $0) } == before,
+            "nothing was written on r1")
+        #expect(try routers[1].serviceCalls().isEmpty)
+        #expect(!apply.all.contains("SECRET"))
+    }
+}

@@ -62,7 +62,8 @@ extension Wrtform {
 
         func validate() throws {
             if plan == nil && playbook.playbook == nil {
-                throw ValidationError("name the playbook to apply (or --plan FILE, a plan saved by `wrtform plan --out`)")
+                throw ValidationError(
+                    "name the playbook to apply (or --plan FILE, a plan saved by `wrtform plan --out`)")
             }
             if plan != nil && (playbook.shapesThePlan || noPrune) {
                 throw ValidationError(

@@ -10,14 +10,17 @@ enum SavedPlanFile {
         var bytes: [UInt8] = []
         func add(_ label: String, _ file: String) throws {
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw EngineError(.notFound, "cannot read \(file) to make the playbook's digest", hint: "check the path")
+                throw EngineError(
+                    .notFound, "cannot read \(file) to make the playbook's digest", hint: "check the path")
             }
             bytes += Array(label.utf8) + [0] + Array(String(data.count).utf8) + [0] + Array(data)
         }
         try add("playbook", path)
         for template in templates {
             // By name beside the playbook, so a checkout elsewhere keeps its digest.
-            try add("template " + (template.hasPrefix(directory) ? String(template.dropFirst(directory.count)) : template), template)
+            try add(
+                "template " + (template.hasPrefix(directory) ? String(template.dropFirst(directory.count)) : template),
+                template)
         }
         for (index, file) in varFiles.enumerated() { try add("var-file \(index)", file) }
         return SHA256.hex(bytes)
@@ -40,7 +43,8 @@ enum SavedPlanFile {
         if let data = FileManager.default.contents(atPath: path) {
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard text.utf8.count >= 16 else {
-                throw EngineError(.invalidInput, "\(path) is not a plan key", hint: "remove it; wrtform makes a new one")
+                throw EngineError(
+                    .invalidInput, "\(path) is not a plan key", hint: "remove it; wrtform makes a new one")
             }
             return Array(text.utf8)
         }
@@ -142,6 +146,8 @@ struct FleetSavedPlans {
     func write(console: Console) throws {
         guard let plan = collector.plan else { return }
         try SavedPlanFile.write(try plan.encoded(), to: path)
-        console.out("Saved the plans of \(plan.hosts.count) host(s) to \(path): `wrtform fleet … apply --plan \(path)` applies them.\n")
+        console.out(
+            "Saved the plans of \(plan.hosts.count) host(s) to \(path): `wrtform fleet … apply --plan \(path)` applies them.\n"
+        )
     }
 }

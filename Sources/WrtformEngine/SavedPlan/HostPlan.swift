@@ -84,7 +84,8 @@ public struct HostPlan: Sendable, Codable {
             }
             return file
         }
-        keyID = (read.values.contains { $0.hasPrefix("hmac:") }) || files.contains { $0.new.hasPrefix("hmac:") }
+        keyID =
+            (read.values.contains { $0.hasPrefix("hmac:") }) || files.contains { $0.new.hasPrefix("hmac:") }
             ? seal.keyID : nil
         services = plan.services
         steps = plan.steps.map {
@@ -125,7 +126,8 @@ public struct HostPlan: Sendable, Codable {
             EngineError(
                 .conflict,
                 "the playbook no longer plans what the saved plan holds for \(host): \(what); nothing was written",
-                hint: "a secret in the environment, the inventory or a --var-file differs from when the plan was made: make the plan again"
+                hint:
+                    "a secret in the environment, the inventory or a --var-file differs from when the plan was made: make the plan again"
             )
         }
         let paths = files.map(\.path)
@@ -151,7 +153,8 @@ public struct HostPlan: Sendable, Codable {
             }
         }
         if fresh.services != services {
-            throw differs("it would reload \(fresh.services.joined(separator: ", ")), not \(services.joined(separator: ", "))")
+            throw differs(
+                "it would reload \(fresh.services.joined(separator: ", ")), not \(services.joined(separator: ", "))")
         }
     }
 }

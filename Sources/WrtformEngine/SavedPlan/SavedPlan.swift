@@ -88,12 +88,14 @@ public struct SavedPlan: Sendable, Codable {
         }
         guard header.format == currentFormat else {
             throw EngineError(
-                .unsupported, "\(path) is a saved plan of format \(header.format.map(String.init) ?? "?"), "
+                .unsupported,
+                "\(path) is a saved plan of format \(header.format.map(String.init) ?? "?"), "
                     + "which wrtform \(WrtformVersion.current) does not read", hint: remake)
         }
         guard header.wrtformVersion == WrtformVersion.current else {
             throw EngineError(
-                .unsupported, "\(path) was made by wrtform \(header.wrtformVersion ?? "?"), this is wrtform "
+                .unsupported,
+                "\(path) was made by wrtform \(header.wrtformVersion ?? "?"), this is wrtform "
                     + "\(WrtformVersion.current): a plan is applied by the version that made it", hint: remake)
         }
         do {
@@ -108,7 +110,8 @@ public struct SavedPlan: Sendable, Codable {
         if let host {
             guard let entry = hosts.first(where: { $0.host == host }) else {
                 throw EngineError(
-                    .notFound, "\(path) holds no plan for host \(host) (it has: "
+                    .notFound,
+                    "\(path) holds no plan for host \(host) (it has: "
                         + "\(hosts.map(\.host).joined(separator: ", ")))",
                     hint: "plan that host with --out, or pick one the plan holds")
             }
@@ -116,8 +119,11 @@ public struct SavedPlan: Sendable, Codable {
         }
         guard hosts.count == 1 else {
             throw EngineError(
-                .invalidInput, "\(path) holds plans for \(hosts.count) hosts (\(hosts.map(\.host).joined(separator: ", ")))",
-                hint: "apply them with `wrtform fleet --inventory FILE apply --plan \(path)`, or one with --inventory FILE --limit HOST")
+                .invalidInput,
+                "\(path) holds plans for \(hosts.count) hosts (\(hosts.map(\.host).joined(separator: ", ")))",
+                hint:
+                    "apply them with `wrtform fleet --inventory FILE apply --plan \(path)`, or one with --inventory FILE --limit HOST"
+            )
         }
         return hosts[0]
     }

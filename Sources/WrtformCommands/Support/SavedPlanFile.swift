@@ -54,7 +54,19 @@ enum SavedPlanFile {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try write(Array((hex + "\n").utf8), to: path)
+        // Made whole beside it, then linked in only if no other run (a fleet's hosts plan at once)
+        // made one first: then that one is the key.
+        let temp = path + ".\(UUID().uuidString.prefix(8))"
+        try write(Array((hex + "\n").utf8), to: temp)
+        defer { unlink(temp) }
+        if link(temp, path) != 0 {
+            if errno == EEXIST { return try key(environment, create: false) }
+            guard rename(temp, path) == 0 else {
+                throw EngineError(
+                    .invalidInput, "cannot keep the plan key in \(path) (\(String(cString: strerror(errno))))",
+                    hint: "set WRTFORM_PLAN_KEY instead")
+            }
+        }
         return Array(hex.utf8)
     }
 

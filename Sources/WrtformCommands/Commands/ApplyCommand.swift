@@ -12,15 +12,23 @@ extension Wrtform {
                 watchdog on the router, write, reload. Unless wrtform verifies and confirms over a NEW connection \
                 within --confirm-timeout seconds, the router restores every file by itself.
 
+                With --plan FILE (saved by `wrtform plan --out FILE`) it applies exactly that plan: secrets come from the environment again, and if any file on the router no longer has the hash the plan read, nothing is written ("changed since the plan was made").
+
                 Examples:
                   wrtform apply Playbooks/ocn-dualstack-pppoe.yml --host 192.168.1.1
                   wrtform apply Playbooks/port-forward.yml --host 192.168.1.1 --yes --json
+                  wrtform apply --plan pf.plan --host 192.168.1.1
                 """)
 
-        @OptionGroup var playbook: PlaybookOptions
+        @OptionGroup var playbook: ApplyPlaybookOptions
         @OptionGroup var target: TargetOptions
         @OptionGroup var output: OutputOptions
         @Flag(help: "Leave alone what the playbook owned but no longer names (default: remove it).") var noPrune = false
+        @Option(
+            help: ArgumentHelp(
+                "Apply the plan saved in FILE by `wrtform plan --out FILE`, exactly, or refuse (nothing written) if the router changed since.",
+                valueName: "file"))
+        var plan: String?
         @Flag(help: "Apply without asking.") var yes = false
         @Flag(help: "Print one JSON document instead of text (needs --yes).") var json = false
         @Flag(help: "Plan over others' uncommitted uci or LuCI changes (staged in /tmp/.uci or an rpcd session).")
@@ -53,6 +61,15 @@ extension Wrtform {
         }
 
         func validate() throws {
+            if plan == nil && playbook.playbook == nil {
+                throw ValidationError(
+                    "name the playbook to apply (or --plan FILE, a plan saved by `wrtform plan --out`)")
+            }
+            if plan != nil && (playbook.shapesThePlan || noPrune) {
+                throw ValidationError(
+                    "--plan applies the plan as it was made: give --var, --var-file, --step and --no-prune to `wrtform plan --out` instead"
+                )
+            }
             if json && !yes { throw ValidationError("--json needs --yes (there is no one to ask)") }
             if !(10...3600).contains(confirmTimeout) {
                 throw ValidationError("--confirm-timeout must be 10-3600 seconds")
@@ -69,81 +86,95 @@ extension Wrtform {
 
         func run() async throws {
             let console = Console.current
-            var report = json ? JSONReport(command: "apply") : nil
+            let report = json ? JSONReport(command: "apply") : nil
             try await reportingErrors(Printer(console: console), json: report) {
+                if let plan {
+                    try await applySaved(plan, console: console, report: report)
+                    return
+                }
                 try await PlanSession.run(
-                    playbook: playbook, target: target, output: output, force: force || ignoreStagedChanges,
-                    console: console,
+                    playbook: try playbook.options(), target: target, output: output,
+                    force: force || ignoreStagedChanges, console: console,
                     prune: !noPrune && playbook.steps.isEmpty
                 ) { session in
-                    let printer = session.printer
-                    var plan = session.plan
-                    let confirmWithin = withoutWatchdog ? nil : confirmTimeout
-                    let tracker = RunTracker(routerTime: plan.snapshot.routerTime, confirmTimeout: confirmWithin)
-                    let routerName = session.router.name
-                    let interruption = Interruption.install(console: console) {
-                        tracker.interruptedMessage(router: routerName)
+                    try await carryOut(session, console: console, report: report, saved: nil)
+                }
+            }
+        }
+
+        /// Shows the plan, asks, applies. A router changed between plan and write is planned again
+        /// (twice at most) — unless the plan is a saved one (`saved`), which is refused instead.
+        func carryOut(_ session: PlanSession, console: Console, report: JSONReport?, saved: String?) async throws {
+            var report = report
+            let printer = session.printer
+            var plan = session.plan
+            let confirmWithin = withoutWatchdog ? nil : confirmTimeout
+            let tracker = RunTracker(routerTime: plan.snapshot.routerTime, confirmTimeout: confirmWithin)
+            let routerName = session.router.name
+            let interruption = Interruption.install(console: console) {
+                tracker.interruptedMessage(router: routerName)
+            }
+            defer { interruption.remove() }
+            let options = ApplyOptions(
+                owner: LocalState.owner(console.environment), playbook: session.loaded.playbook.name,
+                confirmTimeout: confirmWithin, skipVerify: skipVerify, probes: session.loaded.playbook.probes,
+                verifyTimeout: effectiveVerifyTimeout, breakLock: force || breakLock,
+                localJournalDirectory: LocalState.directory(console.environment))
+            let events = TrackingEvents(tracker: tracker, inner: EventPrinter(printer: printer, quiet: json))
+            let applier = Applier(options: options, events: events)
+            if withoutWatchdog && !json {
+                printer.warning("--no-watchdog: if this change cuts you off, the router keeps it")
+            }
+            for attempt in 1...3 {
+                if !json {
+                    PlanRenderer(printer: printer, compact: compact, full: full).render(
+                        plan, target: session.router.name)
+                }
+                guard plan.hasChanges else {
+                    if var done = report {
+                        done.target = session.router.name
+                        done.add(plan)
+                        done.status = "no-changes"
+                        printer.line(done.encoded())
+                    } else {
+                        printer.line("Nothing to apply: no files written, no services reloaded.")
                     }
-                    defer { interruption.remove() }
-                    let options = ApplyOptions(
-                        owner: LocalState.owner(console.environment), playbook: session.loaded.playbook.name,
-                        confirmTimeout: confirmWithin, skipVerify: skipVerify, probes: session.loaded.playbook.probes,
-                        verifyTimeout: effectiveVerifyTimeout, breakLock: force || breakLock,
-                        localJournalDirectory: LocalState.directory(console.environment))
-                    let events = TrackingEvents(tracker: tracker, inner: EventPrinter(printer: printer, quiet: json))
-                    let applier = Applier(options: options, events: events)
-                    if withoutWatchdog && !json {
-                        printer.warning("--no-watchdog: if this change cuts you off, the router keeps it")
+                    return
+                }
+                if !yes {
+                    try Confirmation.ask(
+                        "Apply \(saved == nil ? "these changes" : "the saved plan") to \(session.router.name)?",
+                        action: "apply", printer: printer)
+                }
+                do {
+                    let result = try await applier.apply(plan, to: session.router)
+                    if var done = report {
+                        done.target = session.router.name
+                        done.add(plan)
+                        done.runID = result.runID
+                        done.status = result.status.rawValue
+                        done.checks = result.checks.map {
+                            .init(description: $0.description, status: $0.status.rawValue)
+                        }
+                        printer.line(done.encoded())
+                    } else {
+                        printer.line(
+                            printer.styled(
+                                "Applied run \(result.runID ?? "-"): \(result.filesWritten.count) file(s) written, "
+                                    + "\(result.servicesReloaded.isEmpty ? "nothing reloaded" : "reloaded " + result.servicesReloaded.joined(separator: ", ")).",
+                                .bold))
                     }
-                    for attempt in 1...3 {
-                        if !json {
-                            PlanRenderer(printer: printer, compact: compact, full: full).render(
-                                plan, target: session.router.name)
-                        }
-                        guard plan.hasChanges else {
-                            if var done = report {
-                                done.target = session.router.name
-                                done.add(plan)
-                                done.status = "no-changes"
-                                printer.line(done.encoded())
-                            } else {
-                                printer.line("Nothing to apply: no files written, no services reloaded.")
-                            }
-                            return
-                        }
-                        if !yes {
-                            try Confirmation.ask(
-                                "Apply these changes to \(session.router.name)?", action: "apply", printer: printer)
-                        }
-                        do {
-                            let result = try await applier.apply(plan, to: session.router)
-                            if var done = report {
-                                done.target = session.router.name
-                                done.add(plan)
-                                done.runID = result.runID
-                                done.status = result.status.rawValue
-                                done.checks = result.checks.map {
-                                    .init(description: $0.description, status: $0.status.rawValue)
-                                }
-                                printer.line(done.encoded())
-                            } else {
-                                printer.line(
-                                    printer.styled(
-                                        "Applied run \(result.runID ?? "-"): \(result.filesWritten.count) file(s) written, "
-                                            + "\(result.servicesReloaded.isEmpty ? "nothing reloaded" : "reloaded " + result.servicesReloaded.joined(separator: ", ")).",
-                                        .bold))
-                            }
-                            return
-                        } catch let error as EngineError where error.kind == .changedSincePlan && attempt < 3 {
-                            printer.warning("\(error.message); planning again")
-                            plan = try await session.replan(force: force || ignoreStagedChanges)
-                            let earlier = report?.warnings ?? []
-                            report?.warnings = earlier + [error.message]
-                        } catch {
-                            let (runID, status) = tracker.outcome
-                            throw CommandFailure(error, target: session.router.name, runID: runID, status: status)
-                        }
-                    }
+                    return
+                } catch let error as EngineError where error.kind == .changedSincePlan && saved != nil {
+                    throw CommandFailure(Self.changedSinceSaved(error, router: routerName), target: routerName)
+                } catch let error as EngineError where error.kind == .changedSincePlan && attempt < 3 {
+                    printer.warning("\(error.message); planning again")
+                    plan = try await session.replan(force: force || ignoreStagedChanges)
+                    let earlier = report?.warnings ?? []
+                    report?.warnings = earlier + [error.message]
+                } catch {
+                    let (runID, status) = tracker.outcome
+                    throw CommandFailure(error, target: session.router.name, runID: runID, status: status)
                 }
             }
         }

@@ -9,11 +9,12 @@ extension Wrtform {
             discussion: """
                 Reads the router once (one SSH round trip) and prints, per step, what it would create or change, \
                 then each file's diff (secrets masked), the services that would reload, and a summary. \
-                Exit status: 0 nothing pending, 2 changes pending, 1 error.
+                Exit status: 0 nothing pending, 2 changes pending, 1 error. With --out FILE the plan is also saved (no secret values in it) for `wrtform apply --plan FILE`, which applies exactly it or refuses a router changed since.
 
                 Examples:
                   wrtform plan Playbooks/ocn-dualstack-pppoe.yml --host 192.168.1.1
                   wrtform plan Playbooks/port-forward.yml --root ./backup --json
+                  wrtform plan Playbooks/port-forward.yml --host 192.168.1.1 --out pf.plan
                 """)
 
         @OptionGroup var playbook: PlaybookOptions
@@ -26,6 +27,11 @@ extension Wrtform {
         @Flag(help: "One line per change; no file diffs.") var compact = false
         @Flag(help: "Show new files whole (by default one over 40 lines shows its head, size and hash).") var full =
             false
+        @Option(
+            help: ArgumentHelp(
+                "Also save the plan to FILE (mode 0600, no secret values) for `wrtform apply --plan FILE`.",
+                valueName: "file"))
+        var out: String?
 
         func run() async throws {
             let console = Console.current
@@ -35,6 +41,10 @@ extension Wrtform {
                     playbook: playbook, target: target, output: output, force: force, console: console,
                     prune: !noPrune && playbook.steps.isEmpty
                 ) { session in
+                    // Saved before anything is printed: a failure is then the one document --json prints.
+                    let saved = try out.flatMap {
+                        try session.save(to: $0, options: playbook, target: target, force: force, console: console)
+                    }
                     if var report {
                         report.target = session.router.name
                         report.add(session.plan)
@@ -42,6 +52,7 @@ extension Wrtform {
                     } else {
                         PlanRenderer(printer: session.printer, compact: compact, full: full).render(
                             session.plan, target: session.router.name)
+                        if let saved { session.printer.line(saved) }
                     }
                     return session.plan.hasPendingChanges ? WrtformExit.changesPending : WrtformExit.success
                 }

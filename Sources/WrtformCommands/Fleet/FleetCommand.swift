@@ -53,6 +53,7 @@ struct FleetCommand: AsyncParsableCommand {
         }
         let batches = try FleetBatches.split(hosts.map(\.name), serial: serial)
         let runner = FleetRun(command: command, inventory: inventory, parallel: parallel)
+        let savedPlans = FleetSavedPlans(command)
         var results: [FleetRun.HostResult] = []
         var notAttempted: [String] = []
         for batch in batches {
@@ -60,7 +61,9 @@ struct FleetCommand: AsyncParsableCommand {
                 notAttempted += batch
                 continue
             }
-            results += await runner.run(batch, console: console)
+            results += await SavedPlanCollector.$current.withValue(savedPlans?.collector) {
+                await runner.run(batch, console: console)
+            }
         }
         for result in results {
             console.out("── \(result.host) ──\n")
@@ -68,6 +71,7 @@ struct FleetCommand: AsyncParsableCommand {
             console.err(result.stderr)
         }
         console.out(FleetRun.summary(results))
+        if let savedPlans { try savedPlans.write(console: console) }
         for host in notAttempted {
             console.out(
                 host.padding(toLength: max(4, hosts.map(\.name.count).max() ?? 0), withPad: " ", startingAt: 0)

@@ -23,18 +23,20 @@ struct PlanSession {
 
     static func run<T>(
         playbook: PlaybookOptions, target: TargetOptions, output: OutputOptions, force: Bool, console: Console,
-        prune: Bool = true,
+        prune: Bool = true, checks: SavedPlanChecks? = nil,
         _ body: (PlanSession) async throws -> T
     ) async throws -> T {
         let loaded = try LoadedPlaybook(
             playbook, resolveSecrets: true, console: console, inventoryVars: try inventoryVars(target))
         let printer = Printer(console: console, secrets: loaded.playbook.secretValues)
+        try checks?.loaded(loaded)
         let connected = try await TargetConnector.connect(target, console: console)
         let router = VerboseRouter.wrap(connected, output, console: console)
         do {
             let planner = Planner(force: force, ownership: scope(loaded, prune: prune))
             let snapshot = try await planner.snapshot(of: loaded.graph, from: router)
             try refusePendingRun(snapshot, router: router)
+            try checks?.read(router, snapshot)
             let plan = try planner.plan(loaded.graph, on: snapshot)
             let session = PlanSession(loaded: loaded, router: router, plan: plan, printer: printer, prune: prune)
             let result = try await body(session)
@@ -53,6 +55,12 @@ struct PlanSession {
             }
             throw failure
         }
+    }
+
+    /// What `apply --plan` checks before planning: the playbook once loaded, the router once read.
+    struct SavedPlanChecks {
+        var loaded: (LoadedPlaybook) throws -> Void
+        var read: (any RouterTarget, Snapshot) throws -> Void
     }
 
     static func refusePendingRun(_ snapshot: Snapshot, router: any RouterTarget) throws {

@@ -15,6 +15,8 @@ public struct Playbook: Sendable {
     /// Which `--var` override a value at a location came from, so an error about it can say
     /// "from --var server_ip" (the location alone points at the playbook, where the value is not).
     public var valueOrigins: [SourceLocation: String] = [:]
+    /// The template files the steps were rendered from (absolute paths), in the order first read.
+    public var templateFiles: [String] = []
 
     /// The error with "(from --var NAME)" added when the value it is about came from an override.
     public func attributing(_ error: EngineError) -> EngineError {

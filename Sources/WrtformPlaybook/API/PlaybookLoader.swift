@@ -112,9 +112,11 @@ public struct PlaybookLoader: Sendable {
             try value("name").map { try context.plainScalar($0, what: "name") }
             ?? url.deletingPathExtension().lastPathComponent
         let description = try value("description").map { try context.plainScalar($0, what: "description") } ?? ""
-        return Playbook(
+        var playbook = Playbook(
             name: name, description: description, path: path, steps: steps, vars: context.vars.mapValues(\.field),
             probes: probes, secretValues: context.resolvedSecretValues, valueOrigins: context.origins)
+        playbook.templateFiles = context.templateFiles
+        return playbook
     }
 
     /// The playbook's bytes, or why they cannot be had: missing, a directory, not permitted.

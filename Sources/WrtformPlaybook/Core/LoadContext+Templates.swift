@@ -97,6 +97,7 @@ extension LoadContext {
             throw EngineError(
                 .notFound, "template file '\(relative)' does not exist (looked for \(path))", at: template.location)
         }
+        if !templateFiles.contains(path) { templateFiles.append(path) }
         // Never altered: invalid UTF-8 would come out as U+FFFD.
         guard let text = String(data: data, encoding: .utf8) else {
             throw EngineError(.invalidInput, "template file '\(relative)' is not UTF-8 text", at: template.location)

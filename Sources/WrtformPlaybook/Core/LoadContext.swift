@@ -21,6 +21,8 @@ struct LoadContext {
     var origins: [SourceLocation: String] = [:]
     /// Put before a relative template's name in locations (the playbook's directory as typed).
     var templatePrefix = ""
+    /// Template files read, as absolute paths: with the playbook, what a saved plan's digest covers.
+    var templateFiles: [String] = []
     /// Secrets that could not be had, so the user learns of all of them at once.
     private(set) var unresolved: [EngineError] = []
 

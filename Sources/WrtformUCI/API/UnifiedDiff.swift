@@ -136,3 +136,13 @@ public enum UnifiedDiff {
         return "@@ -\(range(oldBefore, oldCount)) +\(range(newBefore, newCount)) @@\n"
     }
 }
+
+extension UnifiedDiff {
+    /// The whole text with the values of secret options replaced by `'(secret)'`, as a diff shows its
+    /// lines: what a saved plan may keep of a config that holds a password.
+    public static func masked(_ text: String, secretOptions: Set<String> = UnifiedDiff.defaultSecretOptions)
+        -> String
+    {
+        SecretMasker.maskedLines(of: text, secrets: secretOptions.union(defaultSecretOptions)).joined()
+    }
+}

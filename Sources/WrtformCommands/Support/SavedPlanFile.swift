@@ -1,0 +1,165 @@
+import Foundation
+import WrtformEngine
+
+/// Saved plans on disk: the playbook's digest, the HMAC key, reading and writing the file.
+enum SavedPlanFile {
+    /// sha256 over the playbook's bytes, then each template's and each --var-file's, each framed with
+    /// its name and length. Secret files are left out: a hash of a secret lets guesses be tested.
+    static func digest(playbook path: String, templates: [String], varFiles: [String]) throws -> String {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path + "/"
+        var bytes: [UInt8] = []
+        func add(_ label: String, _ file: String) throws {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw EngineError(
+                    .notFound, "cannot read \(file) to make the playbook's digest", hint: "check the path")
+            }
+            bytes += Array(label.utf8) + [0] + Array(String(data.count).utf8) + [0] + Array(data)
+        }
+        try add("playbook", path)
+        for template in templates {
+            // By name beside the playbook, so a checkout elsewhere keeps its digest.
+            try add(
+                "template " + (template.hasPrefix(directory) ? String(template.dropFirst(directory.count)) : template),
+                template)
+        }
+        for (index, file) in varFiles.enumerated() { try add("var-file \(index)", file) }
+        return SHA256.hex(bytes)
+    }
+
+    static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+
+    /// The HMAC key for seals of files holding secrets: `WRTFORM_PLAN_KEY`, else 32 random bytes (hex)
+    /// in the state directory, made on first use (0600). nil: none and `create` is false.
+    static func key(_ environment: [String: String], create: Bool) throws -> [UInt8]? {
+        if let text = environment["WRTFORM_PLAN_KEY"], !text.isEmpty {
+            guard text.utf8.count >= 16 else {
+                throw EngineError(
+                    .invalidInput, "WRTFORM_PLAN_KEY is shorter than 16 bytes",
+                    hint: "use 32 random bytes as hex, e.g. the contents of \(keyPath(environment))")
+            }
+            return Array(text.utf8)
+        }
+        let path = keyPath(environment)
+        if let data = FileManager.default.contents(atPath: path) {
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard text.utf8.count >= 16 else {
+                throw EngineError(
+                    .invalidInput, "\(path) is not a plan key", hint: "remove it; wrtform makes a new one")
+            }
+            return Array(text.utf8)
+        }
+        guard create else { return nil }
+        var generator = SystemRandomNumberGenerator()
+        let hex = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // Made whole beside it, then linked in only if no other run (a fleet's hosts plan at once)
+        // made one first: then that one is the key.
+        let temp = path + ".\(UUID().uuidString.prefix(8))"
+        try write(Array((hex + "\n").utf8), to: temp)
+        defer { unlink(temp) }
+        if link(temp, path) != 0 {
+            if errno == EEXIST { return try key(environment, create: false) }
+            guard rename(temp, path) == 0 else {
+                throw EngineError(
+                    .invalidInput, "cannot keep the plan key in \(path) (\(String(cString: strerror(errno))))",
+                    hint: "set WRTFORM_PLAN_KEY instead")
+            }
+        }
+        return Array(hex.utf8)
+    }
+
+    static func keyPath(_ environment: [String: String]) -> String { LocalState.directory(environment) + "/plan.key" }
+
+    static func read(_ path: String) throws -> SavedPlan {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw EngineError(
+                .notFound, "cannot read saved plan \(path): \(exists ? "permission denied" : "no such file")",
+                hint: "make one with `wrtform plan PLAYBOOK … --out \(path)`")
+        }
+        return try SavedPlan.decode(Array(data), path: path)
+    }
+
+    /// Writes `bytes` to `path` with mode 0600 from the start: a temp file beside it, then a rename.
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temp = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).\(UUID().uuidString.prefix(8))"
+        ).path
+        func failure(_ what: String) -> EngineError {
+            EngineError(
+                .invalidInput, "cannot write \(path): \(what) (\(String(cString: strerror(errno))))",
+                hint: "check that its directory exists and is writable")
+        }
+        let descriptor = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw failure("cannot create a file beside it") }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else {
+                close(descriptor)
+                unlink(temp)
+                throw failure("write failed")
+            }
+            written += count
+        }
+        fsync(descriptor)
+        close(descriptor)
+        guard rename(temp, path) == 0 else {
+            unlink(temp)
+            throw failure("rename failed")
+        }
+    }
+}
+
+/// Under `wrtform fleet … plan --out FILE`, each host's plan lands here; the fleet writes one file
+/// holding them all.
+final class SavedPlanCollector: @unchecked Sendable {
+    @TaskLocal static var current: SavedPlanCollector?
+
+    private let lock = NSLock()
+    private var source: SavedPlan.Source?
+    private var hosts: [HostPlan] = []
+
+    func add(_ entry: HostPlan, source: SavedPlan.Source) {
+        lock.withLock {
+            if self.source == nil { self.source = source }
+            hosts.append(entry)
+        }
+    }
+
+    /// The plan of every host that planned, or nil when none did.
+    var plan: SavedPlan? {
+        lock.withLock { source.map { SavedPlan(playbook: $0, hosts: hosts) } }
+    }
+}
+
+/// `fleet … plan … --out FILE`: every host's plan into one file, written once the fleet has run.
+struct FleetSavedPlans {
+    var collector = SavedPlanCollector()
+    var path: String
+
+    /// nil unless the fleet runs `plan` with `--out`.
+    init?(_ command: [String]) {
+        guard command.first == "plan" else { return nil }
+        var found: String?
+        for (index, argument) in command.enumerated() {
+            if argument == "--" { break }
+            if argument.hasPrefix("--out=") { found = String(argument.dropFirst(6)) }
+            if argument == "--out", index + 1 < command.count { found = command[index + 1] }
+        }
+        guard let found else { return nil }
+        path = found
+    }
+
+    /// Writes the plans of the hosts that planned (none planned: no file).
+    func write(console: Console) throws {
+        guard let plan = collector.plan else { return }
+        try SavedPlanFile.write(try plan.encoded(), to: path)
+        console.out(
+            "Saved the plans of \(plan.hosts.count) host(s) to \(path): `wrtform fleet … apply --plan \(path)` applies them.\n"
+        )
+    }
+}

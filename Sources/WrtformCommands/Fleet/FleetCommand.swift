@@ -45,13 +45,19 @@ struct FleetCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console.current
-        let loaded = try Inventory.load(path: inventory)
-        var hosts = try InventorySelection.select(loaded, limit: limit)
-        if let shard {
-            let (index, count) = try InventorySelection.parseShard(shard)
-            hosts = InventorySelection.shard(hosts, index: index, count: count)
+        let json = command.contains("--json")
+        // A bad inventory, selection or --serial: one error, as a JSON document under --json.
+        let batches = try await reportingErrors(
+            Printer(console: console), json: json ? JSONReport(command: "fleet") : nil
+        ) {
+            let loaded = try Inventory.load(path: inventory)
+            var hosts = try InventorySelection.select(loaded, limit: limit)
+            if let shard {
+                let (index, count) = try InventorySelection.parseShard(shard)
+                hosts = InventorySelection.shard(hosts, index: index, count: count)
+            }
+            return try FleetBatches.split(hosts.map(\.name), serial: serial)
         }
-        let batches = try FleetBatches.split(hosts.map(\.name), serial: serial)
         let runner = FleetRun(command: command, inventory: inventory, parallel: parallel)
         var results: [FleetRun.HostResult] = []
         var notAttempted: [String] = []
@@ -62,18 +68,23 @@ struct FleetCommand: AsyncParsableCommand {
             }
             results += await runner.run(batch, console: console)
         }
-        for result in results {
-            console.out("── \(result.host) ──\n")
-            console.out(result.stdout)
-            console.err(result.stderr)
-        }
-        console.out(FleetRun.summary(results))
-        for host in notAttempted {
-            console.out(
-                host.padding(toLength: max(4, hosts.map(\.name.count).max() ?? 0), withPad: " ", startingAt: 0)
-                    + "  not attempted\n")
-        }
         let code = notAttempted.isEmpty ? FleetRun.exitCode(results.map(\.code)) : WrtformExit.failure
+        let name = command.first ?? ""
+        if json {
+            // stdout is the one document; whatever the hosts said on stderr stays there, under their names.
+            for result in results where !result.stderr.isEmpty {
+                console.err("── \(result.host) ──\n" + result.stderr)
+            }
+            console.out(
+                FleetReport.json(results, notAttempted: notAttempted, command: name, exitCode: code) + "\n")
+        } else {
+            for result in results {
+                console.out("── \(result.host) ──\n")
+                console.out(result.stdout)
+                console.err(result.stderr)
+            }
+            console.out(FleetReport.table(results, notAttempted: notAttempted, command: name))
+        }
         if code != 0 { throw ExitWith(code: code) }
     }
 }

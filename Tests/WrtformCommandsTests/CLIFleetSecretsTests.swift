@@ -28,7 +28,15 @@ import VirtualRouter
         environment["R0_PPPOE"] = Self.secrets["r0"]
         environment["R1_PPPOE"] = Self.secrets["r1"]
 
-        // No --limit, several hosts: the fleet's way, with its summary.
+        // No --limit, several hosts: the fleet's way, which cannot ask each host's question.
+        let unasked = await CLI.run(["apply", CLI.ocn, "--inventory", base], environment: environment)
+        #expect(unasked.code == 1)
+        #expect(unasked.stderr.contains("apply on several hosts needs --yes"), "\(unasked.all)")
+        for router in routers {
+            let network = try String(
+                contentsOf: router.root.appendingPathComponent("etc/config/network"), encoding: .utf8)
+            #expect(!network.contains("wanppp"))
+        }
         let apply = await CLI.run(["apply", CLI.ocn, "--inventory", base, "--yes"], environment: environment)
         #expect(apply.code == 0, "\(apply.all)")
         #expect(apply.stdout.contains("── r0 ──") && apply.stdout.contains("── r1 ──"), "\(apply.stdout)")

@@ -64,6 +64,19 @@ import VirtualRouter
         }
         let again = await CLI.run(["fleet", "--inventory", inventory, "--limit", "all_routers", "plan", CLI.ocn])
         #expect(again.code == 0, "\(again.all)")
+        // Shards: together every selected host exactly once.
+        for count in [2, 3] {
+            var seen: [String] = []
+            for index in 1...count {
+                let shard = await CLI.run([
+                    "fleet", "--inventory", inventory, "--limit", "r*", "--shard", "\(index)/\(count)", "plan", CLI.ocn,
+                ])
+                let rows = shard.stdout.components(separatedBy: "\nhost ").last?.split(separator: "\n").dropFirst()
+                seen += (rows ?? []).compactMap { $0.split(separator: " ").first.map(String.init) }
+                #expect(shard.code == 0, "\(shard.all)")
+            }
+            #expect(seen.sorted() == ["r0", "r1", "r2"], "\(count) shards: \(seen)")
+        }
 
         let none = await CLI.run(["fleet", "--inventory", inventory, "--limit", "nothing*", "plan", CLI.ocn])
         #expect(none.code == 1)

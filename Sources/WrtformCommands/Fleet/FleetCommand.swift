@@ -37,6 +37,13 @@ struct FleetCommand: AsyncParsableCommand {
         guard let first = command.first, FleetRun.commands.contains(first) else {
             throw ValidationError("name the command to run per host: \(FleetRun.commands.joined(separator: ", "))")
         }
+        // Each host's output is printed after it ran: there is no one to ask per host.
+        if first == "apply" && !command.contains("--yes") {
+            throw ValidationError("apply on several hosts needs --yes (plan them first: wrtform fleet … plan …)")
+        }
+        if first == "rollback" && !command.contains("--yes") && !command.contains("--dry-run") {
+            throw ValidationError("rollback on several hosts needs --yes or --dry-run")
+        }
         if command.contains(where: { ["--host", "--inventory", "--limit", "--root"].contains($0) }) {
             throw ValidationError(
                 "fleet picks the routers from --inventory: no --host, --limit or --root after the command")
@@ -54,7 +61,12 @@ struct FleetCommand: AsyncParsableCommand {
             var hosts = try InventorySelection.select(loaded, limit: limit)
             if let shard {
                 let (index, count) = try InventorySelection.parseShard(shard)
+                let all = hosts.count
                 hosts = InventorySelection.shard(hosts, index: index, count: count)
+                // Not an error: a CI matrix may have more shards than a small selection has hosts.
+                if hosts.isEmpty && !json {
+                    console.err("shard \(shard) holds none of the \(all) selected hosts: nothing to do\n")
+                }
             }
             return try FleetBatches.split(hosts.map(\.name), serial: serial)
         }

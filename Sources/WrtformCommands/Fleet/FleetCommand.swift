@@ -8,7 +8,20 @@ import WrtformPlaybook
 /// connection, lock, journal, watchdog), output buffered per host so lines never interleave, then a summary.
 struct FleetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fleet", abstract: "Run a command across the hosts of an inventory, in parallel.")
+        commandName: "fleet", abstract: "Run a command across the hosts of an inventory, in parallel.",
+        discussion: """
+            Runs COMMAND (validate, plan, apply, rollback, history, facts, doctor) once per selected host, as \
+            COMMAND … --inventory FILE --limit HOST would. Each host's output is printed whole under its name, \
+            then a summary: host, result (plan counts, the applied run, the failure's reason, or not attempted), \
+            time. With --json after the command: one document whose hosts array holds each host's own document. \
+            Exit status: 1 if any host failed or was not attempted, else 2 if any has pending changes, else 0. \
+            A plain command whose --inventory selects several hosts runs this way too.
+
+            Examples:
+              wrtform fleet --inventory fleet.yml --limit 'home,ap-*' plan site.yml
+              wrtform fleet --inventory fleet.yml --serial 1,25%,100% apply site.yml --yes
+              wrtform fleet --inventory fleet.yml --shard 2/4 plan site.yml --json
+            """)
 
     @Option(help: "The inventory file.")
     var inventory: String

@@ -8,7 +8,10 @@ enum FleetShortcut {
     /// The fleet command line these arguments stand for, or nil when they are for one router (or are
     /// not a fleet command, or name the router otherwise, or cannot be read: the command reports that).
     static func rewrite(_ arguments: [String], environment: [String: String]) -> [String]? {
-        guard let command = arguments.first, FleetRun.commands.contains(command) else { return nil }
+        // Inside a fleet each host's command is already for one host.
+        guard FleetNotes.current == nil, let command = arguments.first, FleetRun.commands.contains(command) else {
+            return nil
+        }
         var rest: [String] = []
         var inventory: String?
         var limit: String?

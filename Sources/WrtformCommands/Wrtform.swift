@@ -29,6 +29,9 @@ public struct Wrtform: AsyncParsableCommand {
             console.err("error: \(unknown)\n")
             return WrtformExit.failure
         }
+        if let fleet = FleetShortcut.rewrite(arguments, environment: console.environment) {
+            return await run(arguments: fleet)
+        }
         do {
             let command = try parseAsRoot(arguments)
             try await execute(command, console: console)

@@ -5,5 +5,6 @@ switch arguments.first {
 case "uci": UCIBenchmark.run()
 case "engine": try await EngineBenchmark.run()
 case "ssh": try await runSSHBenchmark()
-default: print("usage: wrtform-bench <benchmark>   benchmarks: uci, ssh, engine")
+case "fleet": try await FleetBenchmark.run()
+default: print("usage: wrtform-bench <benchmark>   benchmarks: uci, ssh, engine, fleet")
 }

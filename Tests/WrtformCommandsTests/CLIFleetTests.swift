@@ -24,6 +24,13 @@ import VirtualRouter
         return path.path
     }
 
+    /// The summary row of a host: what follows its name and the padding.
+    static func row(_ host: String, in output: String) -> String? {
+        guard let summary = output.range(of: "\nhost ", options: .backwards) else { return nil }
+        return output[summary.upperBound...].split(separator: "\n").first { $0.hasPrefix(host + " ") }
+            .map { String($0.dropFirst(host.count).drop { $0 == " " }) }
+    }
+
     @Test func perHostVarsLandPerRouter() async throws {
         async let first = VirtualRouter.start(.init())
         async let second = VirtualRouter.start(.init())
@@ -37,7 +44,10 @@ import VirtualRouter
         #expect(plan.code == 2, "\(plan.all)")
         for index in routers.indices {
             #expect(plan.stdout.contains("── r\(index) ──"))
-            #expect(plan.stdout.contains("r\(index)    changes pending"), "\(plan.stdout)")
+            #expect(
+                CLIFleetTests.row("r\(index)", in: plan.stdout)?.contains(
+                    /^\d+ to add, \d+ to change, \d+ to remove +\d+\.\d s$/)
+                    == true, "\(plan.stdout)")
         }
 
         let apply = await CLI.run(["fleet", "--inventory", inventory, "--parallel", "2", "apply", CLI.ocn, "--yes"])
@@ -50,10 +60,23 @@ import VirtualRouter
             for other in routers.indices where other != index {
                 #expect(!firewall.contains("192.168.1.\(100 + other)"), "r\(index) has r\(other)'s server_ip")
             }
-            #expect(apply.stdout.contains("r\(index)    ok"), "\(apply.stdout)")
+            #expect(apply.stdout.contains("\nr\(index)    applied run "), "\(apply.stdout)")
         }
         let again = await CLI.run(["fleet", "--inventory", inventory, "--limit", "all_routers", "plan", CLI.ocn])
         #expect(again.code == 0, "\(again.all)")
+        // Shards: together every selected host exactly once.
+        for count in [2, 3] {
+            var seen: [String] = []
+            for index in 1...count {
+                let shard = await CLI.run([
+                    "fleet", "--inventory", inventory, "--limit", "r*", "--shard", "\(index)/\(count)", "plan", CLI.ocn,
+                ])
+                let rows = shard.stdout.components(separatedBy: "\nhost ").last?.split(separator: "\n").dropFirst()
+                seen += (rows ?? []).compactMap { $0.split(separator: " ").first.map(String.init) }
+                #expect(shard.code == 0, "\(shard.all)")
+            }
+            #expect(seen.sorted() == ["r0", "r1", "r2"], "\(count) shards: \(seen)")
+        }
 
         let none = await CLI.run(["fleet", "--inventory", inventory, "--limit", "nothing*", "plan", CLI.ocn])
         #expect(none.code == 1)
@@ -79,7 +102,8 @@ import VirtualRouter
         let apply = await CLI.run(["fleet", "--inventory", base, "--serial", "1,100%", "apply", CLI.ocn, "--yes"])
         #expect(apply.code == 1, "\(apply.all)")
         #expect(apply.stdout.contains("down  failed: "), "\(apply.stdout)")
-        #expect(apply.stdout.contains("r0    not attempted\n") && apply.stdout.contains("r1    not attempted\n"))
+        #expect(
+            apply.stdout.contains(/\nr0    not attempted +-\n/) && apply.stdout.contains(/\nr1    not attempted +-\n/))
         for (index, router) in routers.enumerated() {
             let after = try String(
                 contentsOf: router.root.appendingPathComponent("etc/config/firewall"), encoding: .utf8)
@@ -91,7 +115,9 @@ import VirtualRouter
             "fleet", "--inventory", base, "--serial", "1", "--max-failures", "1", "plan", CLI.ocn,
         ])
         #expect(tolerant.code == 1)
-        #expect(tolerant.stdout.contains("r0    changes pending") && tolerant.stdout.contains("r1    changes pending"))
+        for host in ["r0", "r1"] {
+            #expect(CLIFleetTests.row(host, in: tolerant.stdout)?.contains(" to add, ") == true, "\(tolerant.stdout)")
+        }
         let bad = await CLI.run(["fleet", "--inventory", base, "--serial", "1,0%", "plan", CLI.ocn])
         #expect(bad.code == 1)
         #expect(bad.stderr.contains("--serial 1,0%: '0%' is not a count or a percentage"), "\(bad.stderr)")

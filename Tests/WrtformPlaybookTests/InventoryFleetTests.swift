@@ -55,7 +55,8 @@ import WrtformPlaybook
         let clash = try error("hosts:\n  a: { host: h }\ngroups:\n  a: { hosts: [a] }\n").description
         #expect(clash.hasPrefix("hosts.yml:4:3: group 'a' has the name of a host"))
         let key = try error("hosts:\n  a: { host: h }\nvariables: {}\n").description
-        #expect(key == "hosts.yml:3:1: unknown key 'variables' in the inventory (known keys: hosts, groups, vars)")
+        #expect(
+            key == "hosts.yml:3:1: unknown key 'variables' in the inventory (known keys: hosts, groups, vars, secrets)")
         let list = try error("hosts:\n  a: { host: h, vars: { x: [1] } }\n").description
         #expect(list == "hosts.yml:2:28: variable 'x' of host 'a' must be a single value")
     }

@@ -62,7 +62,7 @@ import WrtformPlaybook
         let unknownKey = try inventoryError("hosts:\n  home:\n    host: 192.168.1.1\n    username: root\n")
         #expect(
             unknownKey.description
-                == "hosts.yml:4:5: unknown key 'username' for host 'home' (known keys: host, port, user, identity, known_hosts, vars)"
+                == "hosts.yml:4:5: unknown key 'username' for host 'home' (known keys: host, port, user, identity, known_hosts, vars, secrets)"
         )
         let nearKey = try inventoryError("hosts:\n  home:\n    host: 192.168.1.1\n    prot: 22\n")
         #expect(nearKey.description == "hosts.yml:4:5: unknown key 'prot' for host 'home' (did you mean 'port'?)")

@@ -24,7 +24,9 @@ extension Wrtform {
             let printer = Printer(console: console)
             var report = json ? JSONReport(command: "doctor") : nil
             let failed = try await reportingErrors(printer, json: report) {
-                let loaded = try LoadedPlaybook(playbook, resolveSecrets: false, console: console)
+                let loaded = try LoadedPlaybook(
+                    playbook, resolveSecrets: false, console: console,
+                    inventory: try InventoryTarget.values(file: target.inventoryFile, limit: target.limit))
                 let hostnames = DoctorHostnames.from(loaded.playbook)
                 guard let setup = DoctorSetup(steps: loaded.graph.ordered, hostnames: hostnames) else {
                     throw EngineError(

@@ -10,13 +10,27 @@ extension Wrtform {
 
         @OptionGroup var playbook: PlaybookOptions
         @Flag(help: "Print one JSON document instead of text.") var json = false
+        @Option(
+            help:
+                "An inventory: check the playbook with its host's vars and secret names (selecting several hosts checks each, as wrtform fleet does)."
+        )
+        var inventory: String?
+        @Option(help: "The inventory's host: a name, or a group or glob selecting one.") var limit: String?
+
+        func validate() throws {
+            if limit != nil && inventory == nil {
+                throw ValidationError("--limit picks hosts of an inventory: give --inventory FILE too")
+            }
+        }
 
         func run() async throws {
             let console = Console.current
             let printer = Printer(console: console)
             let report = json ? JSONReport(command: "validate") : nil
             try await reportingErrors(printer, json: report) {
-                let loaded = try LoadedPlaybook(playbook, resolveSecrets: false, console: console)
+                let loaded = try LoadedPlaybook(
+                    playbook, resolveSecrets: false, console: console,
+                    inventory: try InventoryTarget.values(file: inventory, limit: limit))
                 if var report {
                     report.status = "ok"
                     report.graph = JSONReport.Graph(loaded.graph)

@@ -8,7 +8,20 @@ import WrtformPlaybook
 /// connection, lock, journal, watchdog), output buffered per host so lines never interleave, then a summary.
 struct FleetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fleet", abstract: "Run a command across the hosts of an inventory, in parallel.")
+        commandName: "fleet", abstract: "Run a command across the hosts of an inventory, in parallel.",
+        discussion: """
+            Runs COMMAND (validate, plan, apply, rollback, history, facts, doctor) once per selected host, as \
+            COMMAND … --inventory FILE --limit HOST would. Each host's output is printed whole under its name, \
+            then a summary: host, result (plan counts, the applied run, the failure's reason, or not attempted), \
+            time. With --json after the command: one document whose hosts array holds each host's own document. \
+            Exit status: 1 if any host failed or was not attempted, else 2 if any has pending changes, else 0. \
+            A plain command whose --inventory selects several hosts runs this way too.
+
+            Examples:
+              wrtform fleet --inventory fleet.yml --limit 'home,ap-*' plan site.yml
+              wrtform fleet --inventory fleet.yml --serial 1,25%,100% apply site.yml --yes
+              wrtform fleet --inventory fleet.yml --shard 2/4 plan site.yml --json
+            """)
 
     @Option(help: "The inventory file.")
     var inventory: String
@@ -37,6 +50,13 @@ struct FleetCommand: AsyncParsableCommand {
         guard let first = command.first, FleetRun.commands.contains(first) else {
             throw ValidationError("name the command to run per host: \(FleetRun.commands.joined(separator: ", "))")
         }
+        // Each host's output is printed after it ran: there is no one to ask per host.
+        if first == "apply" && !command.contains("--yes") {
+            throw ValidationError("apply on several hosts needs --yes (plan them first: wrtform fleet … plan …)")
+        }
+        if first == "rollback" && !command.contains("--yes") && !command.contains("--dry-run") {
+            throw ValidationError("rollback on several hosts needs --yes or --dry-run")
+        }
         if command.contains(where: { ["--host", "--inventory", "--limit", "--root"].contains($0) }) {
             throw ValidationError(
                 "fleet picks the routers from --inventory: no --host, --limit or --root after the command")
@@ -45,13 +65,24 @@ struct FleetCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console.current
-        let loaded = try Inventory.load(path: inventory)
-        var hosts = try InventorySelection.select(loaded, limit: limit)
-        if let shard {
-            let (index, count) = try InventorySelection.parseShard(shard)
-            hosts = InventorySelection.shard(hosts, index: index, count: count)
+        let json = command.contains("--json")
+        // A bad inventory, selection or --serial: one error, as a JSON document under --json.
+        let batches = try await reportingErrors(
+            Printer(console: console), json: json ? JSONReport(command: "fleet") : nil
+        ) {
+            let loaded = try Inventory.load(path: inventory)
+            var hosts = try InventorySelection.select(loaded, limit: limit)
+            if let shard {
+                let (index, count) = try InventorySelection.parseShard(shard)
+                let all = hosts.count
+                hosts = InventorySelection.shard(hosts, index: index, count: count)
+                // Not an error: a CI matrix may have more shards than a small selection has hosts.
+                if hosts.isEmpty && !json {
+                    console.err("shard \(shard) holds none of the \(all) selected hosts: nothing to do\n")
+                }
+            }
+            return try FleetBatches.split(hosts.map(\.name), serial: serial)
         }
-        let batches = try FleetBatches.split(hosts.map(\.name), serial: serial)
         let runner = FleetRun(command: command, inventory: inventory, parallel: parallel)
         let savedPlans = FleetSavedPlans(command)
         var results: [FleetRun.HostResult] = []
@@ -65,19 +96,24 @@ struct FleetCommand: AsyncParsableCommand {
                 await runner.run(batch, console: console)
             }
         }
-        for result in results {
-            console.out("── \(result.host) ──\n")
-            console.out(result.stdout)
-            console.err(result.stderr)
-        }
-        console.out(FleetRun.summary(results))
-        if let savedPlans { try savedPlans.write(console: console) }
-        for host in notAttempted {
-            console.out(
-                host.padding(toLength: max(4, hosts.map(\.name.count).max() ?? 0), withPad: " ", startingAt: 0)
-                    + "  not attempted\n")
-        }
         let code = notAttempted.isEmpty ? FleetRun.exitCode(results.map(\.code)) : WrtformExit.failure
+        let name = command.first ?? ""
+        if json {
+            // stdout is the one document; whatever the hosts said on stderr stays there, under their names.
+            for result in results where !result.stderr.isEmpty {
+                console.err("── \(result.host) ──\n" + result.stderr)
+            }
+            console.out(
+                FleetReport.json(results, notAttempted: notAttempted, command: name, exitCode: code) + "\n")
+        } else {
+            for result in results {
+                console.out("── \(result.host) ──\n")
+                console.out(result.stdout)
+                console.err(result.stderr)
+            }
+            console.out(FleetReport.table(results, notAttempted: notAttempted, command: name))
+        }
+        if let savedPlans { try savedPlans.write(console: console) }
         if code != 0 { throw ExitWith(code: code) }
     }
 }

@@ -10,6 +10,8 @@ struct FleetRun {
         var stdout: String
         var stderr: String
         var seconds: Double
+        /// What the command noted for the summary (plan counts, run ID, failure).
+        var outcome = FleetNotes.Outcome()
         var failed: Bool { code != WrtformExit.success && code != WrtformExit.changesPending }
     }
 
@@ -45,10 +47,15 @@ struct FleetRun {
         captured.err = { text in buffer.append(text, error: true) }
         captured.readLine = { nil }
         captured.isInteractive = false
+        let notes = FleetNotes()
         let started = Date()
-        let code = await Console.$current.withValue(captured) { await Wrtform.run(arguments: arguments) }
+        let code = await FleetNotes.$current.withValue(notes) {
+            await Console.$current.withValue(captured) { await Wrtform.run(arguments: arguments) }
+        }
         let (out, err) = buffer.contents
-        return HostResult(host: host, code: code, stdout: out, stderr: err, seconds: Date().timeIntervalSince(started))
+        return HostResult(
+            host: host, code: code, stdout: out, stderr: err, seconds: Date().timeIntervalSince(started),
+            outcome: notes.snapshot)
     }
 
     /// 1 if any host failed, else 2 if any has pending changes, else 0.
@@ -57,26 +64,6 @@ struct FleetRun {
             return WrtformExit.failure
         }
         return codes.contains(WrtformExit.changesPending) ? WrtformExit.changesPending : WrtformExit.success
-    }
-
-    /// host, result, time: one line per host.
-    static func summary(_ results: [HostResult]) -> String {
-        let width = max(4, results.map { $0.host.count }.max() ?? 0)
-        var text = "\n" + "host".padding(toLength: width, withPad: " ", startingAt: 0) + "  result" + "\n"
-        for result in results {
-            let outcome: String
-            switch result.code {
-            case WrtformExit.success: outcome = "ok"
-            case WrtformExit.changesPending: outcome = "changes pending"
-            default:
-                let reason = result.stderr.split(separator: "\n").last.map(String.init) ?? "exit \(result.code)"
-                outcome = "failed: \(reason)"
-            }
-            text +=
-                result.host.padding(toLength: width, withPad: " ", startingAt: 0)
-                + "  \(outcome)  (\(String(format: "%.1f", result.seconds)) s)\n"
-        }
-        return text
     }
 }
 

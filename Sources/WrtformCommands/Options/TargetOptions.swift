@@ -43,11 +43,14 @@ struct TargetOptions: ParsableArguments {
 
     @Option(
         help:
-            "An inventory file naming routers (YAML: hosts: {NAME: {host, port, user, identity, known_hosts}}); default $WRTFORM_INVENTORY."
+            "An inventory file naming routers (YAML: hosts: {NAME: {host, port, user, identity, known_hosts, vars, secrets}}); default $WRTFORM_INVENTORY. Selecting several hosts runs the command on each, as wrtform fleet does."
     )
     var inventory: String?
 
-    @Option(help: "The inventory entry to use.")
+    @Option(
+        help:
+            "The inventory's hosts to use: comma-separated host names, group names and shell globs (default: every host)."
+    )
     var limit: String?
 
     /// The longest --connect-timeout: longer waits are typos, and Durations must not overflow.
@@ -70,12 +73,10 @@ struct TargetOptions: ParsableArguments {
                 "give either --host or --inventory FILE --limit NAME, not both (the inventory entry would be partly overridden)"
             )
         }
-        let inventory = inventoryFile
-        if inventory != nil && limit == nil {
-            let origin = self.inventory == nil ? " (WRTFORM_INVENTORY)" : ""
-            throw ValidationError("--inventory\(origin) needs --limit NAME to pick the router")
+        if limit != nil && inventoryFile == nil {
+            throw ValidationError("--limit picks hosts of an inventory: give --inventory FILE too")
         }
-        if root == nil && host == nil && inventory == nil {
+        if root == nil && host == nil && inventoryFile == nil {
             throw ValidationError(
                 "name the router: --host ADDRESS (or --inventory FILE --limit NAME, or --root DIR for a local directory)"
             )

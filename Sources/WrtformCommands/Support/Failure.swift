@@ -33,6 +33,7 @@ func reportingErrors<T>(_ printer: Printer, json: JSONReport?, _ body: () async 
         throw exit
     } catch {
         var error = error
+        FleetNotes.current?.failed((error as? CommandFailure)?.underlying ?? error)
         if var report = json {
             if let failure = error as? CommandFailure {
                 report.target = report.target ?? failure.target

@@ -7,9 +7,11 @@ struct LoadedPlaybook {
     var graph: StepGraph
 
     /// `resolveSecrets: false` (validate, graph) stands placeholders in for secrets, so no secret is needed.
-    /// `inventoryVars`: the selected inventory host's merged vars, between the playbook's and `--var`.
+    /// `inventory`: the selected inventory host's merged vars (between the playbook's and `--var`) and
+    /// the environment variables its secrets come from.
     init(
-        _ options: PlaybookOptions, resolveSecrets: Bool, console: Console, inventoryVars: [InventoryVariable] = []
+        _ options: PlaybookOptions, resolveSecrets: Bool, console: Console,
+        inventory: (vars: [InventoryVariable], secrets: [InventorySecret]) = ([], [])
     ) throws {
         let resolution: SecretResolution =
             resolveSecrets
@@ -19,7 +21,8 @@ struct LoadedPlaybook {
             : .placeholders
         let playbook = try PlaybookLoader().load(
             path: options.playbook, overrides: try options.overrides(), secrets: resolution,
-            allowOutsideFiles: options.allowOutsideTemplates, locationsAsTyped: true, inventoryVars: inventoryVars)
+            allowOutsideFiles: options.allowOutsideTemplates, locationsAsTyped: true, inventoryVars: inventory.vars,
+            inventorySecrets: inventory.secrets)
         self.playbook = playbook
         let full: StepGraph
         do {

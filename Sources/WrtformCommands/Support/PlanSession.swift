@@ -14,20 +14,14 @@ struct PlanSession {
     /// Plans, runs `body`, and always closes the connection. A run still waiting for confirmation
     /// stops it before any diff: planned over, its changes would look done until its watchdog
     /// reverted them.
-    /// The vars an inventory gives the one host `--limit NAME` names (none without an inventory).
-    static func inventoryVars(_ target: TargetOptions) throws -> [InventoryVariable] {
-        guard let path = target.inventory, let name = target.limit else { return [] }
-        let inventory = try Inventory.load(path: path)
-        return inventory.variables(for: try inventory.host(named: name))
-    }
-
     static func run<T>(
         playbook: PlaybookOptions, target: TargetOptions, output: OutputOptions, force: Bool, console: Console,
         prune: Bool = true, checks: SavedPlanChecks? = nil,
         _ body: (PlanSession) async throws -> T
     ) async throws -> T {
         let loaded = try LoadedPlaybook(
-            playbook, resolveSecrets: true, console: console, inventoryVars: try inventoryVars(target))
+            playbook, resolveSecrets: true, console: console,
+            inventory: try InventoryTarget.values(file: target.inventoryFile, limit: target.limit))
         let printer = Printer(console: console, secrets: loaded.playbook.secretValues)
         try checks?.loaded(loaded)
         let connected = try await TargetConnector.connect(target, console: console)
@@ -38,6 +32,7 @@ struct PlanSession {
             try refusePendingRun(snapshot, router: router)
             try checks?.read(router, snapshot)
             let plan = try planner.plan(loaded.graph, on: snapshot)
+            FleetNotes.current?.planned(plan)
             let session = PlanSession(loaded: loaded, router: router, plan: plan, printer: printer, prune: prune)
             let result = try await body(session)
             await TargetConnector.close(connected)

@@ -20,6 +20,8 @@ final class RunTracker: @unchecked Sendable {
     /// Router clock minus ours, from the plan's snapshot: turns "now + timeout" into router time.
     private let clockOffset: Int?
     private let confirmTimeout: Int?
+    /// The fleet's notes for this host, taken where the command runs (events may come from elsewhere).
+    private let notes = FleetNotes.current
 
     init(routerTime: Int?, confirmTimeout: Int?) {
         clockOffset = routerTime.map { $0 - Int(Date().timeIntervalSince1970) }
@@ -54,6 +56,8 @@ final class RunTracker: @unchecked Sendable {
                 break
             }
         }
+        let known = outcome
+        notes?.run(known.runID, status: known.status)
     }
 
     /// The lines an interrupted run prints: what the router does next, and the commands that decide it.

@@ -158,7 +158,8 @@ struct FleetSavedPlans {
     func write(console: Console) throws {
         guard let plan = collector.plan else { return }
         try SavedPlanFile.write(try plan.encoded(), to: path)
-        console.out(
+        // On stderr: under --json, stdout is the fleet's one document.
+        console.err(
             "Saved the plans of \(plan.hosts.count) host(s) to \(path): `wrtform fleet … apply --plan \(path)` applies them.\n"
         )
     }

@@ -21,8 +21,8 @@ enum TargetConnector {
             alias = destination.host
             port = port ?? destination.port
             user = user ?? destination.user
-        } else if let path = options.inventoryFile, let name = options.limit {
-            let entry = try Inventory.load(path: path).host(named: name)
+        } else if let path = options.inventoryFile {
+            let (_, entry) = try InventoryTarget.host(file: path, limit: options.limit)
             alias = entry.host
             port = port ?? entry.port
             user = user ?? entry.user

@@ -13,10 +13,12 @@ public struct Inventory: Sendable {
         public var knownHosts: String?
         /// `vars:` of this host, in file order: they win over group and inventory vars.
         public var vars: [InventoryVariable] = []
+        /// `secrets:` of this host: the environment variables its secrets come from.
+        public var secrets: [InventorySecret] = []
 
         public init(
             name: String, host: String, port: Int? = nil, user: String? = nil, identity: String? = nil,
-            knownHosts: String? = nil, vars: [InventoryVariable] = []
+            knownHosts: String? = nil, vars: [InventoryVariable] = [], secrets: [InventorySecret] = []
         ) {
             self.name = name
             self.host = host
@@ -25,6 +27,7 @@ public struct Inventory: Sendable {
             self.identity = identity
             self.knownHosts = knownHosts
             self.vars = vars
+            self.secrets = secrets
         }
     }
 
@@ -33,6 +36,7 @@ public struct Inventory: Sendable {
         public var name: String
         public var hosts: [String]
         public var vars: [InventoryVariable]
+        public var secrets: [InventorySecret] = []
     }
 
     public var hosts: [Host]
@@ -40,6 +44,8 @@ public struct Inventory: Sendable {
     /// Top-level `vars:` for every host.
     public var vars: [InventoryVariable] = []
     public var groups: [Group] = []
+    /// Top-level `secrets:` for every host.
+    public var secrets: [InventorySecret] = []
 
     /// A host's variables by precedence: inventory `vars` < group vars (in the order groups are listed)
     /// < host vars; a later value for the same name wins. The playbook's own vars sit below, `--var` above.
@@ -54,6 +60,21 @@ public struct Inventory: Sendable {
         add(vars)
         for group in groups where group.hosts.contains(host.name) { add(group.vars) }
         add(host.vars)
+        return merged
+    }
+
+    /// A host's secret sources, with the same precedence as its variables: inventory < groups in order < host.
+    public func secrets(for host: Host) -> [InventorySecret] {
+        var merged: [InventorySecret] = []
+        func add(_ list: [InventorySecret]) {
+            for secret in list {
+                merged.removeAll { $0.name == secret.name }
+                merged.append(secret)
+            }
+        }
+        add(secrets)
+        for group in groups where group.hosts.contains(host.name) { add(group.secrets) }
+        add(host.secrets)
         return merged
     }
 
@@ -80,9 +101,10 @@ public struct Inventory: Sendable {
         else {
             throw EngineError(.invalidInput, "the inventory has no hosts: mapping", at: location)
         }
-        let known = ["host", "port", "user", "identity", "known_hosts", "vars"]
+        let known = ["host", "port", "user", "identity", "known_hosts", "vars", "secrets"]
         var hosts: [Host] = []
         var hostVars: [String: [InventoryVariable]] = [:]
+        var hostSecrets: [String: [InventorySecret]] = [:]
         for entry in entries {
             guard case .map(let fields, let hostLocation) = entry.value else {
                 throw EngineError(
@@ -98,6 +120,10 @@ public struct Inventory: Sendable {
                 }
                 if field.key == "vars" {
                     hostVars[entry.key] = try InventoryVariable.parse(field.value, owner: "host '\(entry.key)'")
+                    continue
+                }
+                if field.key == "secrets" {
+                    hostSecrets[entry.key] = try InventorySecret.parse(field.value, owner: "host '\(entry.key)'")
                     continue
                 }
                 guard case .scalar(let text, let valueLocation) = field.value else {
@@ -119,16 +145,18 @@ public struct Inventory: Sendable {
             hosts.append(
                 Host(
                     name: entry.key, host: address, port: values["port"].flatMap { Int($0) }, user: values["user"],
-                    identity: values["identity"], knownHosts: values["known_hosts"], vars: hostVars[entry.key] ?? []))
+                    identity: values["identity"], knownHosts: values["known_hosts"], vars: hostVars[entry.key] ?? [],
+                    secrets: hostSecrets[entry.key] ?? []))
         }
         var inventory = Inventory(hosts: hosts, path: path)
         for entry in top {
             switch entry.key {
             case "hosts": break
             case "vars": inventory.vars = try InventoryVariable.parse(entry.value, owner: "the inventory")
+            case "secrets": inventory.secrets = try InventorySecret.parse(entry.value, owner: "the inventory")
             case "groups": inventory.groups = try InventoryGroups.parse(entry.value, hosts: hosts.map(\.name))
             default:
-                let keys = ["hosts", "groups", "vars"]
+                let keys = ["hosts", "groups", "vars", "secrets"]
                 throw EngineError(
                     .invalidInput, "unknown key '\(entry.key)' in the inventory", at: entry.keyLocation,
                     hint: Suggestion.hint(for: entry.key, in: keys) ?? "known keys: \(keys.joined(separator: ", "))")

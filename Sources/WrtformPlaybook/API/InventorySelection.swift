@@ -21,9 +21,14 @@ public enum InventorySelection {
         let selected = inventory.hosts.filter { wanted.contains($0.name) }
         guard !selected.isEmpty else {
             let groups = inventory.groups.map(\.name)
+            // One plain name that is a near miss (a typo): say which name was meant.
+            let typo =
+                patterns.count == 1 && !patterns[0].unicodeScalars.contains { "*?[".unicodeScalars.contains($0) }
+                ? Suggestion.hint(for: patterns[0], in: inventory.hosts.map(\.name) + groups) : nil
             throw EngineError(
                 .notFound, "--limit '\(limit)' selects no host of the inventory \(inventory.path)",
-                hint: "hosts: \(inventory.hosts.map(\.name).joined(separator: ", "))"
+                hint: typo
+                    ?? "hosts: \(inventory.hosts.map(\.name).joined(separator: ", "))"
                     + (groups.isEmpty ? "" : "; groups: \(groups.joined(separator: ", "))"))
         }
         return selected

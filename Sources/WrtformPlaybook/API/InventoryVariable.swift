@@ -67,10 +67,12 @@ enum InventoryGroups {
                     }
                 case "vars":
                     group.vars = try InventoryVariable.parse(field.value, owner: "group '\(entry.key)'")
+                case "secrets":
+                    group.secrets = try InventorySecret.parse(field.value, owner: "group '\(entry.key)'")
                 default:
                     throw EngineError(
                         .invalidInput, "unknown key '\(field.key)' for group '\(entry.key)'",
-                        at: field.keyLocation, hint: "known keys: hosts, vars")
+                        at: field.keyLocation, hint: "known keys: hosts, vars, secrets")
                 }
             }
             if !sawHosts {

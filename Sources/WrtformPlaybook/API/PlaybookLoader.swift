@@ -15,7 +15,8 @@ public struct PlaybookLoader: Sendable {
     /// its file name alone.
     public func load(
         path: String, overrides: [String: String] = [:], secrets: SecretResolution, allowOutsideFiles: Bool = false,
-        locationsAsTyped: Bool = false, inventoryVars: [InventoryVariable] = []
+        locationsAsTyped: Bool = false, inventoryVars: [InventoryVariable] = [],
+        inventorySecrets: [InventorySecret] = []
     ) throws -> Playbook {
         let url = URL(fileURLWithPath: path)
         let data = try Self.read(path)
@@ -50,6 +51,7 @@ public struct PlaybookLoader: Sendable {
         context.vars = try Self.vars(value("vars"))
         context.secrets = try Self.secretSources(value("secrets"), vars: context.vars)
         try context.applyInventoryVars(inventoryVars)
+        try context.applyInventorySecrets(inventorySecrets)
         try context.applyOverrides(overrides)
 
         guard let stepsNode = value("steps") else {

@@ -36,3 +36,29 @@ extension LoadContext {
         }
     }
 }
+
+extension LoadContext {
+    /// An inventory's secret sources for one host (merged): each names a secret the playbook declares
+    /// and the environment variable to read instead. A missing variable is then reported at the
+    /// inventory's line, which is where the user chose it.
+    mutating func applyInventorySecrets(_ sources: [InventorySecret]) throws {
+        for entry in sources {
+            guard var source = secrets[entry.name] else {
+                if vars[entry.name] != nil {
+                    throw EngineError(
+                        .invalidInput, "'\(entry.name)' is a variable of the playbook, not a secret",
+                        at: entry.location, hint: "set it under vars:")
+                }
+                let names = secrets.keys.sorted()
+                throw EngineError(
+                    .invalidInput, "the playbook has no secret '\(entry.name)'", at: entry.location,
+                    hint: Suggestion.hint(for: entry.name, in: names)
+                        ?? (names.isEmpty
+                            ? "the playbook declares no secrets" : "secrets: \(names.joined(separator: ", "))"))
+            }
+            source.kind = .environment(entry.variable)
+            source.location = entry.location
+            secrets[entry.name] = source
+        }
+    }
+}

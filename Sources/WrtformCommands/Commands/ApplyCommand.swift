@@ -39,6 +39,8 @@ extension Wrtform {
         @Flag(help: "Skip the post-reload checks.") var skipVerify = false
         @Flag(help: "Show the plan one line per change, without file diffs.") var compact = false
         @Flag(help: "Show new files whole in the plan.") var full = false
+        @Flag(help: "Update the package lists (opkg/apk update) before installing, however fresh they are.")
+        var refresh = false
         @Option(
             help:
                 "Seconds to keep polling post-reload checks and health probes that fail (default: 30, and always 10 s under --confirm-timeout)."
@@ -85,11 +87,12 @@ extension Wrtform {
                         tracker.interruptedMessage(router: routerName)
                     }
                     defer { interruption.remove() }
-                    let options = ApplyOptions(
+                    var options = ApplyOptions(
                         owner: LocalState.owner(console.environment), playbook: session.loaded.playbook.name,
                         confirmTimeout: confirmWithin, skipVerify: skipVerify, probes: session.loaded.playbook.probes,
                         verifyTimeout: effectiveVerifyTimeout, breakLock: force || breakLock,
                         localJournalDirectory: LocalState.directory(console.environment))
+                    options.refresh = refresh
                     let events = TrackingEvents(tracker: tracker, inner: EventPrinter(printer: printer, quiet: json))
                     let applier = Applier(options: options, events: events)
                     if withoutWatchdog && !json {

@@ -22,9 +22,17 @@ public protocol RouterTarget: Sendable {
     func restore(runID: String, status: String) async throws
     /// Exec round trips so far (0 for a local directory).
     func roundTrips() async -> Int
+    /// Installs and removes packages and switches services for a written run, in one round trip
+    /// after the write and before the reload, logging what it did in the run's journal.
+    func runCommands(_ request: CommandRequest) async throws -> CommandOutcome
 }
 
 extension RouterTarget {
+    public func runCommands(_ request: CommandRequest) async throws -> CommandOutcome {
+        throw EngineError(
+            .unsupported, "\(name) cannot install packages or switch services: that needs a running router over SSH")
+    }
+
     public func snapshot(paths: [String], run: String?) async throws -> Snapshot {
         try await snapshot(paths: paths, run: run, probes: [])
     }

@@ -68,10 +68,12 @@ public struct Rollback: Sendable {
         }
         let files = try Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
             .map(OwnershipPlanner.shown)
-        return Plan(
+        var plan = Plan(
             steps: steps, files: files, services: Services.toReload(for: files.map(\.path)), warnings: [],
             postChecks: [],
             secretKeys: secretKeys, secretFiles: secretFiles, snapshot: snapshot)
+        try CommandLog.addUndo(of: journal, from: snapshot, to: &plan)
+        return plan
     }
 
     /// Writes the rollback like an apply (lock, compare-and-swap, journal, reload, confirm) and marks

@@ -76,6 +76,7 @@ enum JournalScripts {
         }
         // Directories the write made (deepest first) go too, once empty: absent stays absent.
         s += "[ -f \"$J/dirs\" ] && while IFS= read -r d; do rmdir \"$d\" 2>/dev/null; done < \"$J/dirs\"\n"
+        if !transaction.commands.isEmpty { s += CommandScript.undo }
         s += "sync\nexit $failed\n"
         return s
     }

@@ -26,13 +26,17 @@ extension Wrtform {
             let failed = try await reportingErrors(printer, json: report) {
                 let loaded = try LoadedPlaybook(playbook, resolveSecrets: false, console: console)
                 let hostnames = DoctorHostnames.from(loaded.playbook)
-                guard let setup = DoctorSetup(steps: loaded.graph.ordered, hostnames: hostnames) else {
+                let setup = DoctorSetup(steps: loaded.graph.ordered, hostnames: hostnames)
+                let packages = PackageDoctor(steps: loaded.graph.ordered)
+                if setup == nil && packages.isEmpty {
                     throw EngineError(
-                        .invalidInput, "\(playbook.playbook) has no PPPoE interface step for doctor to check")
+                        .invalidInput,
+                        "\(playbook.playbook) has no PPPoE interface step nor package step for doctor to check")
                 }
-                let doctor = Doctor(setup: setup)
                 let (router, findings) = try await TargetConnector.withRouter(target, console: console) { router in
-                    (router, try await doctor.run(on: router))
+                    // Without a PPPoE interface, the package checks alone.
+                    if let setup { return (router, try await Doctor(setup: setup).run(on: router)) }
+                    return (router, try await packages.run(on: router))
                 }
                 if report != nil {
                     report?.target = router.name

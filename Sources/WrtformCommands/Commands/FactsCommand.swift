@@ -25,9 +25,13 @@ extension Wrtform {
             let report = json ? JSONReport(command: "facts") : nil
             try await reportingErrors(printer, json: report) {
                 let (router, snapshot) = try await TargetConnector.withRouter(target, console: console) { router in
-                    (router, try await router.snapshot(paths: [], run: nil))
+                    (router, try await router.snapshot(paths: [], run: nil, probes: [CommandRound.packagesProbe]))
                 }
-                let facts = snapshot.facts
+                var facts = snapshot.facts
+                if let packages = CommandRound.packages(in: snapshot) {
+                    facts.packageManagerVersion = packages.managerVersion
+                    facts.installedPackages = packages.manager == "none" ? nil : packages.installed.count
+                }
                 if var report {
                     report.target = router.name
                     report.facts = facts
@@ -43,7 +47,10 @@ extension Wrtform {
                     "tools:     "
                         + facts.tools.keys.sorted().map { "\($0) \(facts.tools[$0] == true ? "yes" : "no")" }.joined(
                             separator: ", "))
-                printer.line("packages:  \(facts.packageManager)")
+                printer.line(
+                    "packages:  \(facts.packageManager)"
+                        + (facts.packageManagerVersion.map { " \($0)" } ?? "")
+                        + (facts.installedPackages.map { " (\($0) installed)" } ?? ""))
                 printer.line("configs:   \(facts.configs.joined(separator: ", "))")
             }
         }

@@ -129,6 +129,25 @@ import WrtformEngine
         }
     }
 
+    /// A run that writes no file (packages only) is restored as well: its restore script had an empty branch.
+    @Test(arguments: PackageManagerKind.allCases)
+    func aPackagesOnlyRunIsRestored(_ manager: PackageManagerKind) async throws {
+        try await withVirtualRouter(Self.router(manager)) { router in
+            let before = router.installedPackages()
+            let graph = try Self.graph([try StepBuilder.step("tools", "package", ["name": ["map", "no-such-package"]])])
+            let target = router.sshTarget()
+            let plan = try await Self.plan(graph, target)
+            #expect(plan.files.isEmpty)
+            let error = await #expect(throws: EngineError.self) {
+                try await Applier(options: Self.options()).apply(plan, to: target)
+            }
+            #expect(error?.message.hasSuffix("the router's files were restored and it is back where it was") == true)
+            #expect(router.installedPackages() == before)
+            #expect(!router.exists("/var/lock/wrtform"))
+            await target.close()
+        }
+    }
+
     @Test(arguments: PackageManagerKind.allCases)
     func noNetworkAndFullFlashAreOneClearLine(_ manager: PackageManagerKind) async throws {
         try await withVirtualRouter(Self.router(manager)) { router in
@@ -196,6 +215,29 @@ import WrtformEngine
             #expect(router.installedPackages().contains("libpcap"))
             _ = try await Self.rollback(target)
             #expect(router.installedPackages().contains("tcpdump"))
+            await target.close()
+        }
+    }
+}
+
+/// The package log on the router is input, like the journal: a forged line is refused before anything runs.
+@Suite struct PackageLogTrustTests {
+    @Test func aForgedLogLineIsRefused() async throws {
+        try await withVirtualRouter(PackageSSHTests.router(.opkg)) { router in
+            let graph = try PackageSSHTests.graph([try StepBuilder.step("mape", "package", ["name": "map"])])
+            let target = router.sshTarget()
+            let result = try await Applier(options: PackageSSHTests.options()).apply(
+                try await PackageSSHTests.plan(graph, target), to: target)
+            let runID = try #require(result.runID)
+            let log = "/etc/wrtform/runs/\(runID)/actions"
+            #expect(router.read(log) == "i kmod-ip6-tunnel - mape\ni map - mape\n")
+            try router.write(log, router.read(log) + "i busybox;reboot - mape\n")
+            let snapshot = try await target.snapshot(paths: [], run: "last")
+            let error = #expect(throws: EngineError.self) { try Rollback().plan(snapshot) }
+            #expect(
+                error?.message
+                    == "the package log of run \(runID) cannot be trusted: line 3 does not name a package; nothing was changed"
+            )
             await target.close()
         }
     }

@@ -10,7 +10,9 @@ extension Wrtform {
                 Shows the plan and asks before writing (without --yes it refuses when stdin is not a terminal). \
                 The write is one round trip: lock, compare-and-swap against what the plan read, journal, a \
                 watchdog on the router, write, reload. Unless wrtform verifies and confirms over a NEW connection \
-                within --confirm-timeout seconds, the router restores every file by itself.
+                within --confirm-timeout seconds, the router restores every file by itself. Package and service \
+                steps run in a round trip of their own after the write and before the reload; a failure there \
+                restores the files and removes what the run had installed.
 
                 Examples:
                   wrtform apply Playbooks/ocn-dualstack-pppoe.yml --host 192.168.1.1

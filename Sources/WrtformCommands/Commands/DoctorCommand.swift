@@ -9,6 +9,8 @@ extension Wrtform {
             discussion: """
                 One line per check: OK, FAIL (with what to do) or SKIP (what the router cannot tell). Reads the \
                 configs and runs the probes (ip addr, ip rule, ip route, nft, nslookup, sh -n) in one round trip. \
+                The packages the playbook's package steps name must be installed (a playbook without a PPPoE \
+                interface gets these checks alone). \
                 Exit status: 0 when nothing failed, 1 otherwise.
 
                 Example:

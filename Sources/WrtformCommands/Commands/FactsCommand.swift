@@ -8,7 +8,7 @@ extension Wrtform {
             abstract: "Show what the router is and has, read in one round trip.",
             discussion: """
                 The OpenWrt release, host name, which of uci, jsonfilter, ubus, ifstatus, nft, fw4 exist, the package \
-                manager, and the config files; with --json also the network devices the router has and those its \
+                manager (opkg or apk) with its version and how many packages are installed, and the config files; with --json also the network devices the router has and those its \
                 network config declares.
 
                 Examples:

@@ -158,11 +158,11 @@ enum CommandScript {
     /// One line: what failed, why, and the manager's own words for it.
     static func describe(_ kind: String, _ verb: String, _ name: String, said: [String], manager: String) -> String {
         let pm = manager == "none" ? "the package manager" : manager
-        let keyword = [
-            "Only have", "No space", "Unknown package", "unable to select", "no such package", "download",
-            "wget", "temporary error", "resolve", "unreachable", "ERROR",
+        let keywords = [
+            "Only have", "No space", "Unknown package", "unable to select", "no such package", "Cannot install",
+            "Failed to download", "wget returned", "temporary error", "resolve", "unreachable", "ERROR:",
         ]
-        let words = said.last { line in keyword.contains { line.localizedCaseInsensitiveContains($0) } } ?? said.last
+        let words = said.first { line in keywords.contains { line.contains($0) } } ?? said.last
         let quoted = words.map { " (\(pm): \($0))" } ?? ""
         switch (kind, verb) {
         case ("nomanager", _):

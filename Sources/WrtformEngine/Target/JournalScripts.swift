@@ -33,7 +33,8 @@ enum JournalScripts {
             s +=
                 "    rm -f \(Shell.quote(directory + "/." + base + ".wrtform-"))* \(Shell.quote(directory + "/.wrtform-restore-"))*\n"
         }
-        s += "fi\n"
+        // (`:` keeps the branch valid when the run writes no file: packages or services only.)
+        s += "    :\nfi\n"
         s += """
             caller=${1:-}
             [ "$caller" = boot ] && caller=

@@ -18,6 +18,7 @@ extension Applier {
         var request = CommandRequest(
             runID: runID, commands: plan.commands, refresh: options.refresh, stepIDs: stepIDs)
         request.manager = CommandRound.packages(in: plan.snapshot)?.manager ?? plan.snapshot.facts.packageManager
+        request.confirmTimeout = options.confirmTimeout
         events.handle(.phase(Self.describe(plan.commands)))
         let outcome: CommandOutcome
         do {

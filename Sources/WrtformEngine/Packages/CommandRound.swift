@@ -38,6 +38,9 @@ public struct CommandRequest: Sendable {
     public var stepIDs: [String]
     /// "opkg" or "apk" as the plan read it, for messages.
     public var manager: String = "none"
+    /// The run's confirm timeout: the watchdog gets it back once the commands are done (it allows
+    /// `CommandScript.installWindow` while they run). nil: no watchdog.
+    public var confirmTimeout: Int?
 
     public init(runID: String, commands: [Change], refresh: Bool = false, stepIDs: [String] = []) {
         self.runID = runID

@@ -117,6 +117,10 @@ enum CommandScript {
                 continue
             }
         }
+        if let timeout = request.confirmTimeout {
+            // Done: the window is the confirm timeout again, should the client vanish before the reload.
+            s += "[ -f \"$J/watchdog.pid\" ] && echo \(timeout) > \"$J/rearm\"\n"
+        }
         s += "sync\nrm -f \"$J/reloader\" \"$T\" \"$T.o\" \"$T.b\" \"$T.a\"\necho END\n"
         return s
     }

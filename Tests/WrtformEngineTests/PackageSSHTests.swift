@@ -218,6 +218,21 @@ import WrtformEngine
             await target.close()
         }
     }
+
+    @Test func rollbackLeavesAloneWhatWasUndoneByHand() async throws {
+        try await withVirtualRouter(Self.router(.apk)) { router in
+            let target = router.sshTarget()
+            let graph = try Self.graph([try StepBuilder.step("tools", "package", ["name": ["map", "tcpdump"]])])
+            _ = try await Applier(options: Self.options()).apply(try await Self.plan(graph, target), to: target)
+            let removed = try router.runInSandbox("apk del map kmod-ip6-tunnel")
+            #expect(removed.exitCode == 0, "\(removed.output)")
+            let snapshot = try await target.snapshot(paths: [], run: "last", probes: [CommandRound.packagesProbe])
+            let plan = try Rollback().plan(snapshot)
+            #expect(
+                plan.commands == [.package(name: "tcpdump", install: false), .package(name: "libpcap", install: false)])
+            await target.close()
+        }
+    }
 }
 
 /// The package log on the router is input, like the journal: a forged line is refused before anything runs.
@@ -239,6 +254,45 @@ import WrtformEngine
                     == "the package log of run \(runID) cannot be trusted: line 3 does not name a package; nothing was changed"
             )
             await target.close()
+        }
+    }
+}
+
+/// The router's own watchdog undoes the packages too: the restore script it runs reads the run's log.
+@Suite struct PackageWatchdogTests {
+    @Test func aRouterCutOffAfterInstallingRemovesThePackagesItself() async throws {
+        try await withVirtualRouter(PackageSSHTests.router(.opkg)) { router in
+            let before = router.installedPackages()
+            let firewall = router.read("/etc/config/firewall")
+            // The firewall reload (after the packages) kills the SSH server: no one can confirm.
+            try router.setServiceBehavior(
+                .run("[ -f /tmp/.cut-once ] || { : > /tmp/.cut-once; kill $(cat /var/run/dropbear.pid); }"),
+                for: "firewall")
+            let graph = try PackageSSHTests.graph([
+                try StepBuilder.step("mape", "package", ["name": "map"]),
+                try StepBuilder.step(
+                    "open", "firewall-rule",
+                    ["name": "Allow-Test", "src": "wan", "proto": "udp", "dest_port": "51820", "target": "ACCEPT"]),
+            ])
+            let target = router.sshTarget(commandTimeout: .seconds(30))
+            let plan = try await PackageSSHTests.plan(graph, target)
+            var options = PackageSSHTests.options()
+            options.confirmTimeout = 12
+            await #expect(throws: EngineError.self) { try await Applier(options: options).apply(plan, to: target) }
+            await target.close()
+            let runID = try #require(
+                try FileManager.default.contentsOfDirectory(
+                    atPath: router.root.appendingPathComponent("etc/wrtform/runs").path
+                ).first)
+            let restored = await Fault.eventually(.seconds(45)) {
+                router.read("/etc/wrtform/runs/\(runID)/status") == "reverted\n"
+            }
+            #expect(restored)
+            #expect(router.installedPackages() == before)
+            #expect(router.read("/etc/config/firewall") == firewall)
+            // Installed before the cut (the log says so), removed by the watchdog's restore.
+            #expect(
+                router.read("/etc/wrtform/runs/\(runID)/actions.undone") == "i kmod-ip6-tunnel - mape\ni map - mape\n")
         }
     }
 }

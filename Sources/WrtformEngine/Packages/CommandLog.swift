@@ -56,7 +56,13 @@ enum CommandLog {
     /// commands that undo them.
     static func addUndo(of journal: RunJournal, from snapshot: Snapshot, to plan: inout Plan) throws {
         guard let bytes = snapshot.files[path(of: journal.id)]?.content else { return }
-        let entries = try parse(bytes, run: journal.id).reversed()
+        // Read with the packages probe, the snapshot says what is left to undo: a package the run
+        // installed that is gone since (or one it removed that is back) is not touched again.
+        let installed = PackageDatabase(probe: snapshot.probes[PackageDatabase.probeName])?.installed
+        let entries = try parse(bytes, run: journal.id).reversed().filter { entry in
+            guard let installed, case .package(let name, let install) = entry.done else { return true }
+            return (installed[name] != nil) == install
+        }
         guard !entries.isEmpty else { return }
         var order: [String] = []
         var byStep: [String: [Entry]] = [:]

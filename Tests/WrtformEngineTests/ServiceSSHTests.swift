@@ -68,6 +68,35 @@ import WrtformEngine
         }
     }
 
+    /// Services need no package manager: a router without opkg or apk switches them all the same.
+    @Test func aRouterWithoutAPackageManagerSwitchesServices() async throws {
+        try await withVirtualRouter { router in
+            let script = """
+                cat > /etc/init.d/demo <<'END'
+                #!/bin/sh
+                case "$1" in
+                enable) mkdir -p /etc/rc.d && ln -sf ../init.d/demo /etc/rc.d/S50demo ;;
+                disable) rm -f /etc/rc.d/S??demo ;;
+                *) exit 1 ;;
+                esac
+                END
+                chmod 755 /etc/init.d/demo
+                """
+            let made = try router.runInSandbox(script)
+            #expect(made.exitCode == 0, "\(made.output)")
+            let graph = try Self.graph([try StepBuilder.step("demo", "service", ["name": "demo", "enabled": "true"])])
+            let target = router.sshTarget()
+            let plan = try await PackageSSHTests.plan(graph, target)
+            #expect(plan.snapshot.facts.packageManager == "none")
+            #expect(plan.commands == [.service(name: "demo", verb: .enable)])
+            _ = try await Applier(options: PackageSSHTests.options()).apply(plan, to: target)
+            #expect(router.exists("/etc/rc.d/S50demo"))
+            _ = try await PackageSSHTests.rollback(target)
+            #expect(!router.exists("/etc/rc.d/S50demo"))
+            await target.close()
+        }
+    }
+
     @Test func aMissingServiceIsAPlanError() async throws {
         try await withVirtualRouter(PackageSSHTests.router(.opkg)) { router in
             let graph = try Self.graph([

@@ -60,7 +60,6 @@ enum CommandScript {
                 rm -f "$J/reloader" "$T" "$T.o" "$T.b" "$T.a"
                 exit 0
             }
-            [ -n "$pm" ] || fail nomanager start -
             fresh=0
             update() {
                 [ $fresh = 1 ] && return 0
@@ -78,6 +77,7 @@ enum CommandScript {
             }
             install() {
                 alive
+                [ -n "$pm" ] || fail nomanager install "$1"
                 has "$1" && return 0
                 update
                 { names; echo "#"; } > "$T.b"
@@ -90,6 +90,7 @@ enum CommandScript {
             }
             remove() {
                 alive
+                [ -n "$pm" ] || fail nomanager remove "$1"
                 has "$1" || return 0
                 { names; echo "#"; } > "$T.b"
                 if [ "$pm" = apk ]; then run apk del "$1"; else run opkg remove "$1"; fi

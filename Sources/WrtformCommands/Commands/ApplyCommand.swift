@@ -135,6 +135,7 @@ extension Wrtform {
                                 printer.line(
                                     printer.styled(
                                         "Applied run \(result.runID ?? "-"): \(result.filesWritten.count) file(s) written, "
+                                            + CommandSummary.fragment(plan.commands)
                                             + "\(result.servicesReloaded.isEmpty ? "nothing reloaded" : "reloaded " + result.servicesReloaded.joined(separator: ", ")).",
                                         .bold))
                             }

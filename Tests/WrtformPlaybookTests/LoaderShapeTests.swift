@@ -6,7 +6,7 @@ import WrtformPlaybook
 /// Each error is checked as the whole line a person reads.
 @Suite struct LoaderShapeTests {
     static let kinds =
-        "routing-table, interface, interface-options, firewall-zone, forwarding, redirect, network-rule, file, uci-section, uci-option, sysupgrade-keep, cron-job, firewall-rule"
+        "routing-table, interface, interface-options, firewall-zone, forwarding, redirect, network-rule, file, uci-section, uci-option, sysupgrade-keep, cron-job, firewall-rule, package, service"
 
     @Test func unknownStepKindSuggestsTheNearest() throws {
         let error = try Loader.error(

@@ -23,6 +23,8 @@ public final class VirtualRouter: Sendable {
         /// them up ("no space left on device"). What is written there lives in the running sandbox
         /// only: read it with `runInSandbox`; a restart after `killSSHServer()` starts them empty.
         public var tmpfs: [String: Int] = [:]
+        /// A package manager with a local feed (nil: none, as before).
+        public var packageManager: PackageManagerKind?
 
         public init() {}
 
@@ -114,7 +116,8 @@ public final class VirtualRouter: Sendable {
             let hash = try ChildProcess.run([tools.busybox, "mkpasswd", "-m", "sha512", options.rootPassword])
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             let tree = try RouterTree.build(
-                in: stateDirectory, fixture: fixture, tools: tools, rootPasswordHash: hash)
+                in: stateDirectory, fixture: fixture, tools: tools, rootPasswordHash: hash,
+                packageManager: options.packageManager)
 
             let keys = stateDirectory.appendingPathComponent("keys", isDirectory: true)
             try FileManager.default.createDirectory(

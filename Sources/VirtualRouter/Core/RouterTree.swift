@@ -9,7 +9,10 @@ struct RouterTree: Sendable {
     /// The record directory (mounted at `RouterScripts.recordMount` inside).
     let record: URL
 
-    static func build(in state: URL, fixture: URL, tools: HostTools, rootPasswordHash: String) throws -> RouterTree {
+    static func build(
+        in state: URL, fixture: URL, tools: HostTools, rootPasswordHash: String,
+        packageManager: PackageManagerKind? = nil
+    ) throws -> RouterTree {
         let files = FileManager.default
         let root = state.appendingPathComponent("root", isDirectory: true)
         let record = state.appendingPathComponent("record", isDirectory: true)
@@ -64,6 +67,7 @@ struct RouterTree: Sendable {
             try tree.write(path, RouterScripts.serviceStub(service), mode: 0o755)
         }
 
+        if let packageManager { try RouterPackages.install(packageManager, into: tree) }
         try tree.writeAccounts(rootPasswordHash: rootPasswordHash)
         return tree
     }

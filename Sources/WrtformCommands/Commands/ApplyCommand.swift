@@ -10,7 +10,9 @@ extension Wrtform {
                 Shows the plan and asks before writing (without --yes it refuses when stdin is not a terminal). \
                 The write is one round trip: lock, compare-and-swap against what the plan read, journal, a \
                 watchdog on the router, write, reload. Unless wrtform verifies and confirms over a NEW connection \
-                within --confirm-timeout seconds, the router restores every file by itself.
+                within --confirm-timeout seconds, the router restores every file by itself. Package and service \
+                steps run in a round trip of their own after the write and before the reload; a failure there \
+                restores the files and removes what the run had installed.
 
                 With --plan FILE (saved by `wrtform plan --out FILE`) it applies exactly that plan: secrets come from the environment again, and if any file on the router no longer has the hash the plan read, nothing is written ("changed since the plan was made").
 
@@ -47,6 +49,8 @@ extension Wrtform {
         @Flag(help: "Skip the post-reload checks.") var skipVerify = false
         @Flag(help: "Show the plan one line per change, without file diffs.") var compact = false
         @Flag(help: "Show new files whole in the plan.") var full = false
+        @Flag(help: "Update the package lists (opkg/apk update) before installing, however fresh they are.")
+        var refresh = false
         @Option(
             help:
                 "Seconds to keep polling post-reload checks and health probes that fail (default: 30, and always 10 s under --confirm-timeout)."
@@ -115,11 +119,12 @@ extension Wrtform {
                 tracker.interruptedMessage(router: routerName)
             }
             defer { interruption.remove() }
-            let options = ApplyOptions(
+            var options = ApplyOptions(
                 owner: LocalState.owner(console.environment), playbook: session.loaded.playbook.name,
                 confirmTimeout: confirmWithin, skipVerify: skipVerify, probes: session.loaded.playbook.probes,
                 verifyTimeout: effectiveVerifyTimeout, breakLock: force || breakLock,
                 localJournalDirectory: LocalState.directory(console.environment))
+            options.refresh = refresh
             let events = TrackingEvents(tracker: tracker, inner: EventPrinter(printer: printer, quiet: json))
             let applier = Applier(options: options, events: events)
             if withoutWatchdog && !json {
@@ -161,6 +166,7 @@ extension Wrtform {
                         printer.line(
                             printer.styled(
                                 "Applied run \(result.runID ?? "-"): \(result.filesWritten.count) file(s) written, "
+                                    + CommandSummary.fragment(plan.commands)
                                     + "\(result.servicesReloaded.isEmpty ? "nothing reloaded" : "reloaded " + result.servicesReloaded.joined(separator: ", ")).",
                                 .bold))
                     }

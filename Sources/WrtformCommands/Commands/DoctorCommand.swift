@@ -9,6 +9,8 @@ extension Wrtform {
             discussion: """
                 One line per check: OK, FAIL (with what to do) or SKIP (what the router cannot tell). Reads the \
                 configs and runs the probes (ip addr, ip rule, ip route, nft, nslookup, sh -n) in one round trip. \
+                The packages the playbook's package steps name must be installed (a playbook without a PPPoE \
+                interface gets these checks alone). \
                 Exit status: 0 when nothing failed, 1 otherwise.
 
                 Example:
@@ -28,13 +30,17 @@ extension Wrtform {
                     playbook, resolveSecrets: false, console: console,
                     inventory: try InventoryTarget.values(file: target.inventoryFile, limit: target.limit))
                 let hostnames = DoctorHostnames.from(loaded.playbook)
-                guard let setup = DoctorSetup(steps: loaded.graph.ordered, hostnames: hostnames) else {
+                let setup = DoctorSetup(steps: loaded.graph.ordered, hostnames: hostnames)
+                let packages = PackageDoctor(steps: loaded.graph.ordered)
+                if setup == nil && packages.isEmpty {
                     throw EngineError(
-                        .invalidInput, "\(playbook.playbook) has no PPPoE interface step for doctor to check")
+                        .invalidInput,
+                        "\(playbook.playbook) has no PPPoE interface step nor package step for doctor to check")
                 }
-                let doctor = Doctor(setup: setup)
                 let (router, findings) = try await TargetConnector.withRouter(target, console: console) { router in
-                    (router, try await doctor.run(on: router))
+                    // Without a PPPoE interface, the package checks alone.
+                    if let setup { return (router, try await Doctor(setup: setup).run(on: router)) }
+                    return (router, try await packages.run(on: router))
                 }
                 if report != nil {
                     report?.target = router.name

@@ -8,7 +8,7 @@ extension Wrtform {
             abstract: "Show what the router is and has, read in one round trip.",
             discussion: """
                 The OpenWrt release, host name, which of uci, jsonfilter, ubus, ifstatus, nft, fw4 exist, the package \
-                manager, and the config files; with --json also the network devices the router has and those its \
+                manager (opkg or apk) with its version and how many packages are installed, and the config files; with --json also the network devices the router has and those its \
                 network config declares.
 
                 Examples:
@@ -25,9 +25,13 @@ extension Wrtform {
             let report = json ? JSONReport(command: "facts") : nil
             try await reportingErrors(printer, json: report) {
                 let (router, snapshot) = try await TargetConnector.withRouter(target, console: console) { router in
-                    (router, try await router.snapshot(paths: [], run: nil))
+                    (router, try await router.snapshot(paths: [], run: nil, probes: [CommandRound.packagesProbe]))
                 }
-                let facts = snapshot.facts
+                var facts = snapshot.facts
+                if let packages = CommandRound.packages(in: snapshot) {
+                    facts.packageManagerVersion = packages.managerVersion
+                    facts.installedPackages = packages.manager == "none" ? nil : packages.installed.count
+                }
                 if var report {
                     report.target = router.name
                     report.facts = facts
@@ -43,7 +47,10 @@ extension Wrtform {
                     "tools:     "
                         + facts.tools.keys.sorted().map { "\($0) \(facts.tools[$0] == true ? "yes" : "no")" }.joined(
                             separator: ", "))
-                printer.line("packages:  \(facts.packageManager)")
+                printer.line(
+                    "packages:  \(facts.packageManager)"
+                        + (facts.packageManagerVersion.map { " \($0)" } ?? "")
+                        + (facts.installedPackages.map { " (\($0) installed)" } ?? ""))
                 printer.line("configs:   \(facts.configs.joined(separator: ", "))")
             }
         }

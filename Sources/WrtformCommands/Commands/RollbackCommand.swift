@@ -64,7 +64,8 @@ extension Wrtform {
         private func rollback(
             _ router: any RouterTarget, printer: Printer, console: Console, report: JSONReport?, tracker: RunTracker
         ) async throws {
-            let snapshot = try await router.snapshot(paths: [], run: runID ?? "last")
+            let snapshot = try await router.snapshot(
+                paths: [], run: runID ?? "last", probes: [CommandRound.packagesProbe])
             try PlanSession.refusePendingRun(snapshot, router: router)
             guard snapshot.journal != nil else {
                 if let runID {

@@ -39,5 +39,11 @@ struct ProgressRouter: RouterTarget {
         try await showing("restoring run \(runID)") { try await inner.restore(runID: runID, status: status) }
     }
 
+    func runCommands(_ request: CommandRequest) async throws -> CommandOutcome {
+        try await showing("installing packages and switching services for run \(request.runID)") {
+            try await inner.runCommands(request)
+        }
+    }
+
     func roundTrips() async -> Int { await inner.roundTrips() }
 }

@@ -23,7 +23,7 @@ struct JSONReport: Encodable {
     /// `old` or `new` means unset (or no file).
     struct ChangeObject: Encodable {
         var action: String
-        var file: String
+        var file: String?
         var section: String?
         var option: String?
         var old: Value?
@@ -31,6 +31,10 @@ struct JSONReport: Encodable {
         var line: String?
         var mode: String?
         var owner: String?
+        /// A package step's package, or a service step's init script and what runs on it.
+        var package: String?
+        var service: String?
+        var verb: String?
     }
 
     enum Value: Encodable {
@@ -203,6 +207,12 @@ struct JSONReport: Encodable {
             return [
                 ChangeObject(action: old.exists ? "update" : "create", file: path, mode: new.mode, owner: new.owner)
             ]
+        case .package(let name, let install):
+            return [
+                ChangeObject(action: install ? "create" : "delete", package: name, verb: install ? "install" : "remove")
+            ]
+        case .service(let name, let verb):
+            return [ChangeObject(action: "update", service: name, verb: verb.rawValue)]
         }
     }
 

@@ -81,7 +81,7 @@ struct PlanRenderer {
             }
         }
         printer.line()
-        if compact && plan.hasChanges { printer.line("Files: " + plan.files.map(\.path).joined(separator: ", ")) }
+        if compact && !plan.files.isEmpty { printer.line("Files: " + plan.files.map(\.path).joined(separator: ", ")) }
         if !plan.services.isEmpty { printer.line("Services to reload: \(plan.services.joined(separator: ", "))") }
         for warning in plan.warnings { printer.warning(warning) }
         printer.line(printer.styled(plan.summaryLine, .bold))

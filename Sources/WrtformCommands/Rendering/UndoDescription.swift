@@ -60,6 +60,8 @@ enum UndoDescription {
         case .setOptions: return .update
         case .removeSection: return .create
         case .writeFile(_, let old, _): return old.exists ? .update : .delete
+        case .package(_, let install): return install ? .delete : .create
+        case .service: return .update
         }
     }
 
@@ -87,6 +89,10 @@ enum UndoDescription {
             guard old.exists else { return "- \(path): removed" }
             let what = secretFiles.contains(path) ? "(secret content)" : "\(old.content?.count ?? 0) bytes"
             return "~ \(path): put back (\(what), mode \(old.mode), owner \(old.owner))"
+        case .package(let name, let install):
+            return install ? "- package \(name): remove (the run installed it)" : "+ package \(name): install again"
+        case .service(let name, let verb):
+            return "~ service \(name): \(verb.inverse.rawValue)"
         }
     }
 }

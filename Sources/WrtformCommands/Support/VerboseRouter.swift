@@ -74,5 +74,12 @@ struct VerboseRouter: RouterTarget {
         )
     }
 
+    func runCommands(_ request: CommandRequest) async throws -> CommandOutcome {
+        try await timed(
+            "run \(request.commands.count) package/service command(s) for run \(request.runID)",
+            detail: { outcome in outcome.failure == nil ? "" : "failed" },
+            body: { try await inner.runCommands(request) })
+    }
+
     func roundTrips() async -> Int { await inner.roundTrips() }
 }

@@ -7,6 +7,9 @@ public struct Facts: Sendable, Codable, Equatable {
     public var tools: [String: Bool]
     /// "opkg", "apk" or "none".
     public var packageManager: String
+    /// The package manager's version and how many packages are installed, when `facts` read its database.
+    public var packageManagerVersion: String?
+    public var installedPackages: Int?
     /// The files in /etc/config.
     public var configs: [String]
     /// The router's network devices (/sys/class/net); nil where none can be seen (a directory).

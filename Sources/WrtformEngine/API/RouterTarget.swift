@@ -22,6 +22,10 @@ public protocol RouterTarget: Sendable {
     func restore(runID: String, status: String) async throws
     /// Exec round trips so far (0 for a local directory).
     func roundTrips() async -> Int
+    /// Installs and removes packages and switches services for a written run, in one round trip
+    /// after the write and before the reload, logging what it did in the run's journal.
+    /// No default: a wrapper that forgot to forward it would refuse every package step.
+    func runCommands(_ request: CommandRequest) async throws -> CommandOutcome
 }
 
 extension RouterTarget {

@@ -6,6 +6,8 @@ public enum StepCatalog {
                 .invalidInput, "unknown step kind '\(input.kind)'", at: input.location,
                 hint: Suggestion.hint(for: input.kind, in: StepKind.names))
         }
+        // A package step's `absent: true` means "not installed": a step of its own, not a removal of owned config.
+        if kind == .package { return try PackageStep(input) }
         if input.fields["absent"] != nil { return try AbsentStep(input) }
         switch kind {
         case .routingTable: return try RoutingTableStep(input)
@@ -21,6 +23,8 @@ public enum StepCatalog {
         case .sysupgradeKeep: return try SysupgradeKeepStep(input)
         case .cronJob: return try CronJobStep(input)
         case .firewallRule: return try FirewallRuleStep(input)
+        case .package: return try PackageStep(input)
+        case .service: return try ServiceStep(input)
         }
     }
 }

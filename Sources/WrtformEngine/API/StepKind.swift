@@ -13,6 +13,8 @@ public enum StepKind: String, Sendable, CaseIterable {
     case sysupgradeKeep = "sysupgrade-keep"
     case cronJob = "cron-job"
     case firewallRule = "firewall-rule"
+    case package = "package"
+    case service = "service"
 
     public static var names: [String] { allCases.map(\.rawValue) }
 }

@@ -34,6 +34,9 @@ public struct WriteTransaction: Sendable {
     /// replaces the first file, so a client that dies between the write and the reload is covered
     /// too (the reload re-arms it). nil: no watchdog at the write (--no-confirm).
     public var watchdogSeconds: Int?
+    /// Packages and services the run changes after the write (`RouterTarget.runCommands`): the
+    /// restore script then also undoes what their round trip logged, and the write does not reload.
+    public var commands: [Change] = []
 
     public init(
         runID: String, owner: String, files: [File], journal: [UInt8], summary: String, services: [String],

@@ -49,7 +49,10 @@ public struct Applier: Sendable {
         if undoing != nil { transaction.kind = "rollback" }
         transaction.undoing = undoing
         transaction.watchdogSeconds = options.confirmTimeout
+        transaction.commands = plan.commands
+        try refuseCommands(plan, on: target)
         try await write(transaction, journal: journal, to: target)
+        try await runCommands(plan, runID: runID, target: target)
         for step in plan.steps where !step.changes.isEmpty {
             events.handle(.stepWritten(id: step.id, kind: step.kind.rawValue, changes: step.changes.count))
         }
@@ -210,7 +213,7 @@ public struct Applier: Sendable {
         }
     }
 
-    private func restore(_ runID: String, target: any RouterTarget, reason: String) async throws -> Never {
+    func restore(_ runID: String, target: any RouterTarget, reason: String) async throws -> Never {
         do {
             try await target.restore(runID: runID, status: RunStatus.restored.rawValue)
         } catch {

@@ -14,6 +14,8 @@ public struct ApplyOptions: Sendable {
     public var breakLock: Bool
     /// Where masked copies of journals are kept (~/.local/state/wrtform); nil: none.
     public var localJournalDirectory: String?
+    /// Update the package lists before installing, however fresh they are (--refresh).
+    public var refresh = false
 
     public init(
         owner: String, playbook: String, confirmTimeout: Int? = 90, skipVerify: Bool = false, probes: [PostCheck] = [],

@@ -36,6 +36,22 @@ extension Change {
             state.write(file, current)
         case .writeFile(let path, _, let new):
             state.write(path, new)
+        case .package(let name, let install):
+            if install {
+                if state.packages?.installed[name] == nil { state.packages?.installed[name] = "" }
+                state.packagesInstalling.insert(name)
+            } else {
+                state.packages?.installed[name] = nil
+            }
+        case .service(let name, let verb):
+            var current = state.services[name] ?? ServiceState(exists: true, enabled: false, running: false)
+            switch verb {
+            case .enable: current.enabled = true
+            case .disable: current.enabled = false
+            case .start: current.running = true
+            case .stop: current.running = false
+            }
+            state.services[name] = current
         }
     }
 }

@@ -118,6 +118,10 @@ extension Change {
             }
             state.write(path, old)
             return .undone
+
+        case .package, .service:
+            // Undone from what the run's package round trip journaled (Rollback+Commands), not from the plan.
+            return .alreadyUndone
         }
     }
 

@@ -15,6 +15,11 @@ public enum Change: Sendable, Hashable, Codable {
     case addLine(file: String, line: String, unterminated: Bool? = nil)
     /// A whole file written (scripts, secrets), with what was there before.
     case writeFile(path: String, old: FileState, new: FileState)
+    /// A package installed or removed by the package manager (opkg or apk), in the run's own round
+    /// trip after the write; what it really added or took away is journaled on the router.
+    case package(name: String, install: Bool)
+    /// `/etc/init.d/NAME VERB`, after the packages.
+    case service(name: String, verb: ServiceVerb)
 
     public var path: String {
         switch self {
@@ -23,6 +28,8 @@ public enum Change: Sendable, Hashable, Codable {
             return file
         case .writeFile(let path, _, _):
             return path
+        case .package, .service:
+            return ""
         }
     }
 
@@ -39,6 +46,16 @@ public enum Change: Sendable, Hashable, Codable {
         case .setOptions: return .update
         case .removeSection: return .delete
         case .writeFile(_, let old, _): return old.exists ? .update : .create
+        case .package(_, let install): return install ? .create : .delete
+        case .service: return .update
+        }
+    }
+
+    /// Whether the change runs a command on the router (the package round trip) rather than edit a file.
+    public var isCommand: Bool {
+        switch self {
+        case .package, .service: return true
+        default: return false
         }
     }
 }

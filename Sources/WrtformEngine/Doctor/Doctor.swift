@@ -65,7 +65,7 @@ public struct Doctor: Sendable {
         for (index, host) in setup.hostnames.enumerated() where Self.isHostname(host) {
             probes.append(RouterProbe(Probe.dns(index), command: Self.lookup(host)))
         }
-        return probes
+        return probes + setup.packages.probes
     }
 
     /// Reads the router once (one round trip) and examines what it saw.
@@ -87,7 +87,7 @@ public struct Doctor: Sendable {
         examination.examineConfigTraps()
         examination.examineHook()
         examination.examineCron()
-        return examination.findings
+        return examination.findings + setup.packages.findings(in: snapshot)
     }
 
     /// busybox has no `timeout`: nslookup gets five seconds, then is stopped (exit 143, marked).

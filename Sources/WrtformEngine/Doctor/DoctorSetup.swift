@@ -24,6 +24,8 @@ public struct DoctorSetup: Sendable {
     public var ipv6Rules: [IPv6Rule]
     /// The crontab line that re-runs the hook (the DDNS check); nil: the playbook has none.
     public var cronLine: String?
+    /// The packages the playbook's package steps name, checked against the router's database.
+    public var packages = PackageDoctor(steps: [])
 
     public struct IPv6Rule: Sendable, Equatable {
         public var name: String
@@ -99,6 +101,7 @@ public struct DoctorSetup: Sendable {
                 IPv6Rule(name: rule.name, destination: $0)
             }
         }
+        packages = PackageDoctor(steps: steps)
         cronLine =
             steps.compactMap { $0 as? CronJobStep }.first { step in hook.map { step.command.contains($0.path) } ?? false
             }?.line

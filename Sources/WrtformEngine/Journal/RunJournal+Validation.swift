@@ -84,6 +84,10 @@ extension RunJournal {
                     try checkPath(path, uci: false)
                     try checkState(old, path)
                     try checkState(new, path)
+                case .package(let name, _):
+                    guard PackageStep.isValidName(name) else { throw rogue("'\(name)' is not a package name") }
+                case .service(let name, _):
+                    guard ServiceStep.isValidName(name) else { throw rogue("'\(name)' is not a service name") }
                 }
             }
         }

@@ -44,7 +44,8 @@ struct OwnershipPlanner {
 
         var entries: [OwnedStep] = []
         var candidates: [OwnedStep] = []
-        for (step, plan) in zip(graph.ordered, steps) where !(step is AbsentStep) {
+        // Packages and services are not owned: a removed package step uninstalls nothing (rollback does).
+        for (step, plan) in zip(graph.ordered, steps) where !(step is AbsentStep) && !CommandRound.isCommandStep(step) {
             let before = earlier[step.id]
             var entry = try OwnedStepBuilder(step: step, initial: initial).entry(
                 changes: plan.changes, previous: before)

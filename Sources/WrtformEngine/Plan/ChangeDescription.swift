@@ -28,6 +28,10 @@ enum ChangeDescription {
         case .writeFile(let path, let old, let new):
             let what = secretFiles.contains(path) ? "(secret content)" : "\(new.content?.count ?? 0) bytes"
             return "\(old.exists ? "~" : "+") \(path): \(what), mode \(new.mode), owner \(new.owner)"
+        case .package(let name, let install):
+            return install ? "+ package \(name): install" : "- package \(name): remove"
+        case .service(let name, let verb):
+            return "~ service \(name): \(verb.rawValue)"
         }
     }
 }

@@ -32,13 +32,17 @@ public struct Plan: Sendable {
     public var secretFiles: Set<String>
     /// The router as it was read, for the facts and the compare-and-swap.
     public var snapshot: Snapshot
+    /// Packages to install or remove and services to switch, in order: run in a round trip of their
+    /// own after the write, before the reload.
+    public var commands: [Change] = []
 
-    public var hasChanges: Bool { !files.isEmpty }
+    public var hasChanges: Bool { !files.isEmpty || !commands.isEmpty }
 
     /// Only the ownership record would be written: the configuration already matches, so `plan`
     /// reports no pending change (exit 0), and the next apply records what the playbook owns.
     public var onlyRecordsOwnership: Bool {
         files.count == 1 && files[0].path == OwnershipRecord.path && steps.allSatisfy { $0.action == .noop }
+            && commands.isEmpty
     }
 
     /// Changes to the router's configuration (what `plan`'s exit status 2 means).

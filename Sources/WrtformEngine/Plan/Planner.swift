@@ -21,7 +21,7 @@ public struct Planner: Sendable {
 
     public func plan(_ graph: StepGraph, on snapshot: Snapshot) throws -> Plan {
         try snapshot.refuseIfSomeoneIsMidChange(force: force, overriding: "plan over them")
-        let initial = RouterState(files: snapshot.files)
+        let initial = RouterState(snapshot: snapshot)
         try OwnershipPlanner.refuseReservedPaths(graph)
         try resolveReferences(graph, in: initial)
         let owners = try ownership.map { try OwnershipPlanner(scope: $0, initial: initial) }
@@ -72,11 +72,13 @@ public struct Planner: Sendable {
                 "the router is locked by \(lock.owner) (run \(lock.runID)): apply will wait for no one and refuse")
         }
         let changedSteps = Set(steps.filter { $0.action != .noop }.map(\.id))
-        return Plan(
+        var plan = Plan(
             steps: steps, files: files, services: Services.toReload(for: changedPaths),
             warnings: warnings, notices: notices,
             postChecks: graph.ordered.filter { changedSteps.contains($0.id) }.flatMap(\.postChecks),
             secretKeys: secretKeys, secretFiles: secretFiles, snapshot: snapshot)
+        plan.commands = CommandRound.commands(of: steps)
+        return plan
     }
 
     /// A zone, interface or table that neither exists nor is created by the playbook is an error now:

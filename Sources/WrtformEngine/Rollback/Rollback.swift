@@ -86,10 +86,11 @@ public struct Rollback: Sendable {
         }
         let files = try Plan.FileChange.between(initial, state, secretKeys: secretKeys, secretFiles: secretFiles)
             .map(OwnershipPlanner.shown)
-        let plan = Plan(
+        var plan = Plan(
             steps: steps, files: files, services: Services.toReload(for: files.map(\.path)), warnings: [],
             postChecks: [],
             secretKeys: secretKeys, secretFiles: secretFiles, snapshot: snapshot)
+        try CommandLog.addUndo(of: journal, from: snapshot, to: &plan)
         return RollbackPreview(plan: plan, conflicts: conflicts, messages: messages)
     }
 

@@ -46,11 +46,14 @@ public struct HostPlan: Sendable, Codable {
     public var read: [String: String]
     public var files: [File]
     public var services: [String]
+    /// What the run would do after the write, in order: `install map`, `remove tcpdump`,
+    /// `service sysntpd enable`. A package installed or removed since the plan changes this list.
+    public var commands: [String]
     public var steps: [Step]
     public var summary: String
 
     enum CodingKeys: String, CodingKey {
-        case host, target, made, read, files, services, steps, summary
+        case host, target, made, read, files, services, commands, steps, summary
         case keyID = "key_id"
     }
 
@@ -88,6 +91,7 @@ public struct HostPlan: Sendable, Codable {
             (read.values.contains { $0.hasPrefix("hmac:") }) || files.contains { $0.new.hasPrefix("hmac:") }
             ? seal.keyID : nil
         services = plan.services
+        commands = plan.commands.compactMap(Self.command)
         steps = plan.steps.map {
             Step(id: $0.id, kind: $0.kind.rawValue, action: $0.action.rawValue, summary: $0.summary.map(scrub))
         }
@@ -109,10 +113,19 @@ public struct HostPlan: Sendable, Codable {
         return record.playbooks.values.contains { $0.steps.contains { $0.secret == true } }
     }
 
+    /// A package or service change as the saved plan names it (nil for a file change).
+    static func command(_ change: Change) -> String? {
+        switch change {
+        case .package(let name, let install): return "\(install ? "install" : "remove") \(name)"
+        case .service(let name, let verb): return "service \(name) \(verb.rawValue)"
+        default: return nil
+        }
+    }
+
     /// Whether any seal needs the HMAC key.
     public var needsKey: Bool { keyID != nil }
 
-    public var hasChanges: Bool { !files.isEmpty }
+    public var hasChanges: Bool { !files.isEmpty || !commands.isEmpty }
 
     /// The files whose seal on the router now differs from the one the plan read.
     public func changed(in snapshot: Snapshot, seal: PlanSeal) throws -> [String] {
@@ -151,6 +164,12 @@ public struct HostPlan: Sendable, Codable {
             guard try seal.matches(saved.new, change.new), saved.mode == mode, saved.owner == owner else {
                 throw differs("\(change.path) would get other bytes, mode or owner")
             }
+        }
+        let freshCommands = fresh.commands.compactMap(Self.command)
+        if freshCommands != commands {
+            throw differs(
+                "it would run \(freshCommands.isEmpty ? "no command" : freshCommands.joined(separator: ", ")), "
+                    + "not \(commands.isEmpty ? "none" : commands.joined(separator: ", "))")
         }
         if fresh.services != services {
             throw differs(

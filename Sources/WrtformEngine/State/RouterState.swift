@@ -5,9 +5,26 @@ import WrtformUCI
 public struct RouterState: Sendable {
     public private(set) var files: [String: FileState]
     private var parsed: [String: UCIFile] = [:]
+    /// What is installed (nil: not read, as on a directory target).
+    public var packages: PackageDatabase?
+    /// The init scripts service steps name, as the snapshot read them.
+    public var services: [String: ServiceState] = [:]
+    /// Packages this plan installs so far (a service step may name the script one brings).
+    public var packagesInstalling: Set<String> = []
 
     public init(files: [String: FileState]) {
         self.files = files
+    }
+
+    /// The files of `snapshot`, with the packages and services its probes read.
+    public init(snapshot: Snapshot) {
+        self.files = snapshot.files
+        packages = PackageDatabase(probe: snapshot.probes[PackageDatabase.probeName])
+        for (name, result) in snapshot.probes where name.hasPrefix(ServiceState.probeName("")) {
+            if let state = ServiceState(probe: result) {
+                services[String(name.dropFirst(ServiceState.probeName("").count))] = state
+            }
+        }
     }
 
     public func file(_ path: String) -> FileState {

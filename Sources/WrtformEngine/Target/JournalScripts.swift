@@ -33,7 +33,8 @@ enum JournalScripts {
             s +=
                 "    rm -f \(Shell.quote(directory + "/." + base + ".wrtform-"))* \(Shell.quote(directory + "/.wrtform-restore-"))*\n"
         }
-        s += "fi\n"
+        // (`:` keeps the branch valid when the run writes no file: packages or services only.)
+        s += "    :\nfi\n"
         s += """
             caller=${1:-}
             [ "$caller" = boot ] && caller=
@@ -76,6 +77,7 @@ enum JournalScripts {
         }
         // Directories the write made (deepest first) go too, once empty: absent stays absent.
         s += "[ -f \"$J/dirs\" ] && while IFS= read -r d; do rmdir \"$d\" 2>/dev/null; done < \"$J/dirs\"\n"
+        if !transaction.commands.isEmpty { s += CommandScript.undo }
         s += "sync\nexit $failed\n"
         return s
     }

@@ -24,6 +24,12 @@ public struct LocalDirectoryTarget: RouterTarget {
 
     public func roundTrips() async -> Int { 0 }
 
+    /// A directory runs no opkg, apk or init script: an image's packages are chosen when it is built.
+    public func runCommands(_ request: CommandRequest) async throws -> CommandOutcome {
+        throw EngineError(
+            .unsupported, "\(name) cannot install packages or switch services: that needs a running router over SSH")
+    }
+
     /// Where `path` leads inside the root (every link followed, DIR as `/`): what every read and
     /// write here goes through — files, journal, lock — so nothing is ever touched outside DIR.
     public func resolvedURL(_ path: String) -> URL? { RootPath.url(path, in: root) }

@@ -84,8 +84,9 @@ public actor SSHRouterTarget: RouterTarget {
     public func write(_ transaction: WriteTransaction) async throws -> WriteOutcome {
         if let refused = RouterPath.abnormal(transaction) { return .failed(refused) }
         reloadedWithWrite = nil
+        // With packages to install, the reload waits for them (package scripts may restart services).
         let reload =
-            transaction.services.isEmpty && transaction.watchdogSeconds == nil
+            !transaction.commands.isEmpty || (transaction.services.isEmpty && transaction.watchdogSeconds == nil)
             ? nil
             : ReloadRequest(
                 runID: transaction.runID, services: transaction.services, confirmTimeout: transaction.watchdogSeconds)
@@ -114,6 +115,13 @@ public actor SSHRouterTarget: RouterTarget {
             .filter { !$0.isEmpty }
         if lines.contains(where: { $0.contains("No space left on device") }) { return ": no space left on the router" }
         return lines.first.map { " (\($0))" } ?? ""
+    }
+
+    /// Installs can take minutes: the round trip gets the watchdog's install window.
+    public func runCommands(_ request: CommandRequest) async throws -> CommandOutcome {
+        let result = try await run(CommandScript.make(request), atLeast: .seconds(CommandScript.installWindow))
+        try expectClean(result, "package")
+        return try CommandScript.parse(result.stdout, manager: request.manager)
     }
 
     public func reload(_ request: ReloadRequest) async throws -> ReloadOutcome {

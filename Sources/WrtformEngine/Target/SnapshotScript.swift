@@ -101,6 +101,7 @@ enum SnapshotScript {
                 if [ -n "$run" ] && [ -f "$R/$run/run.json" ]; then
                     add "$run"; put J
                     emit "$R/$run/run.json"
+                    [ -f "$R/$run/\(CommandScript.logName)" ] && emit "$R/$run/\(CommandScript.logName)"
                     while IFS= read -r p; do emit "$p"; done < "$R/$run/paths"
                 else
                     add "$run"; put Z

@@ -1,0 +1,217 @@
+/// The command round trip on the router: after the write (files in place, watchdog armed), install
+/// and remove packages and switch services, one command at a time. Each package the manager really
+/// added or took away (dependencies too, found by comparing its database before and after) goes
+/// into the run's log `$J/actions` as it happens, and the manager's output into `$J/output`; the
+/// run's restore script undoes that log (in reverse), so a failure here, a watchdog or a later
+/// rollback removes exactly what this run installed — never a package that was there before.
+///
+/// Answers: `I NAME`, `R NAME`, `S NAME VERB` for what was done; `FAIL KIND WHAT NAME` then `OUT`
+/// lines (the manager's last words) when a command failed; `GONE STATUS` when the run was no longer
+/// waiting; `END` when all is done.
+enum CommandScript {
+    /// Where the log of what the run's commands did is kept, beside run.json.
+    static let logName = "actions"
+
+    /// Seconds the watchdog allows while packages install (the reload re-arms it to the confirm timeout).
+    static let installWindow = 600
+
+    static func make(_ request: CommandRequest) -> String {
+        var s = Shell.prelude + Shell.runFunctions(request.runID)
+        s += """
+            alive() {
+                st=$(cat "$J/status" 2>/dev/null)
+                if [ "$st" != pending ] || [ -d "$J/decided" ]; then rm -f "$J/reloader"; echo "GONE ${st:-missing}"; exit 0; fi
+            }
+            alive
+            echo $$ > "$J/reloader"
+            [ -f "$J/watchdog.pid" ] && echo \(installWindow) > "$J/rearm"
+            T=$(mktemp) || { rm -f "$J/reloader"; echo "FAIL failed start -"; exit 0; }
+            O="$J/output"
+            if command -v apk >/dev/null 2>&1; then pm=apk; elif command -v opkg >/dev/null 2>&1; then pm=opkg; else pm=; fi
+            names() {
+                case "$pm" in
+                apk) sed -n 's/^P://p' /lib/apk/db/installed 2>/dev/null ;;
+                opkg) awk 'function out() { if (p != "" && s ~ / installed$/) print p; p = ""; s = "" }
+                    /^Package: / { p = $2 } /^Status: / { s = $0 } /^$/ { out() } END { out() }' /usr/lib/opkg/status 2>/dev/null ;;
+                esac | sort
+            }
+            has() { names | grep -qxF -- "$1"; }
+            # (Each list ends in "#", a line no package is named: busybox grep -f matches nothing with an empty file.)
+            # $1 i/r/s, $2 name, $3 verb (- for packages), $4 step id
+            rec() {
+                printf '%s %s %s %s\\n' "$1" "$2" "$3" "$4" >> "$J/\(logName)"
+                case "$1" in i) echo "I $2" ;; r) echo "R $2" ;; s) echo "S $2 $3" ;; esac
+            }
+            run() {
+                "$@" > "$T.o" 2>&1 </dev/null; rc=$?
+                { echo "# $*"; cat "$T.o"; } >> "$O"
+                return $rc
+            }
+            why() {
+                if grep -qiE 'Only have [0-9]+ ?kb available|No space left' "$T.o"; then echo space
+                elif grep -qiE 'Failed to download|wget returned|temporary error|Could not resolve|Network (is )?unreachable|could not connect|DNS lookup' "$T.o"; then echo network
+                elif grep -qiE "Unknown package|unable to select packages|no such package|Cannot install package" "$T.o"; then echo unknown
+                else echo failed; fi
+            }
+            fail() {
+                sync
+                echo "FAIL $1 $2 $3"
+                [ -f "$T.o" ] && grep -v '^[[:space:]]*$' "$T.o" | tail -n 5 | sed 's/^/OUT /'
+                rm -f "$J/reloader" "$T" "$T.o" "$T.b" "$T.a"
+                exit 0
+            }
+            fresh=0
+            update() {
+                [ $fresh = 1 ] && return 0
+                fresh=1
+                case "$pm" in apk) d=/var/cache/apk ;; *) d=/var/opkg-lists ;; esac
+                newest=0
+                for f in "$d"/*; do
+                    [ -f "$f" ] || continue
+                    m=$(date -r "$f" +%s 2>/dev/null) || m=0
+                    [ "$m" -gt "$newest" ] && newest=$m
+                done
+                if [ \(request.refresh ? 1 : 0) = 1 ] || [ "$newest" = 0 ] || [ $(( $(date +%s) - newest )) -gt 86400 ]; then
+                    run "$pm" update || fail "$(why)" update lists
+                fi
+            }
+            install() {
+                alive
+                [ -n "$pm" ] || fail nomanager install "$1"
+                has "$1" && return 0
+                update
+                { names; echo "#"; } > "$T.b"
+                if [ "$pm" = apk ]; then run apk add "$1"; else run opkg install "$1"; fi; rc=$?
+                { names; echo "#"; } > "$T.a"
+                # Dependencies first, the package itself last: undone in reverse, it goes first.
+                for n in $(grep -vxFf "$T.b" "$T.a"); do [ "$n" = "$1" ] || rec i "$n" - "$2"; done
+                grep -qxF -- "$1" "$T.a" && rec i "$1" - "$2"
+                [ $rc = 0 ] && grep -qxF -- "$1" "$T.a" || fail "$(why)" install "$1"
+            }
+            remove() {
+                alive
+                [ -n "$pm" ] || fail nomanager remove "$1"
+                has "$1" || return 0
+                { names; echo "#"; } > "$T.b"
+                if [ "$pm" = apk ]; then run apk del "$1"; else run opkg remove "$1"; fi
+                { names; echo "#"; } > "$T.a"
+                for n in $(grep -vxFf "$T.a" "$T.b"); do rec r "$n" - "$2"; done
+                grep -qxF -- "$1" "$T.a" && fail "$(why)" remove "$1"
+                return 0
+            }
+            switch() {
+                alive
+                [ -f "/etc/init.d/$1" ] || { : > "$T.o"; fail missing "$2" "$1"; }
+                run "/etc/init.d/$1" "$2" || fail failed "$2" "$1"
+                rec s "$1" "$2" "$3"
+            }
+
+            """
+        for (index, command) in request.commands.enumerated() {
+            let step = Shell.quote(logStepID(request.stepIDs.indices.contains(index) ? request.stepIDs[index] : "-"))
+            switch command {
+            case .package(let name, let install):
+                s += "\(install ? "install" : "remove") \(Shell.quote(name)) \(step)\n"
+            case .service(let name, let verb):
+                s += "switch \(Shell.quote(name)) \(verb.rawValue) \(step)\n"
+            default:
+                continue
+            }
+        }
+        if let timeout = request.confirmTimeout {
+            // Done: the window is the confirm timeout again, should the client vanish before the reload.
+            s += "[ -f \"$J/watchdog.pid\" ] && echo \(timeout) > \"$J/rearm\"\n"
+        }
+        s += "sync\nrm -f \"$J/reloader\" \"$T\" \"$T.o\" \"$T.b\" \"$T.a\"\necho END\n"
+        return s
+    }
+
+    /// A step id as the log keeps it: one word of a safe alphabet ("-" otherwise).
+    static func logStepID(_ id: String) -> String {
+        id.utf8.allSatisfy {
+            (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || "._-".utf8.contains($0)
+        }
+            && !id.isEmpty ? id : "-"
+    }
+
+    static func parse(_ output: [UInt8], manager: String) throws -> CommandOutcome {
+        var outcome = CommandOutcome()
+        var failure: [String]?
+        var said: [String] = []
+        var ended = false
+        for line in String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init) {
+            let fields = line.split(separator: " ", maxSplits: 3).map(String.init)
+            switch fields.first {
+            case "I" where fields.count == 2: outcome.installed.append(fields[1])
+            case "R" where fields.count == 2: outcome.removed.append(fields[1])
+            case "S" where fields.count == 3: outcome.switched.append("\(fields[1]) \(fields[2])")
+            case "FAIL" where fields.count == 4: failure = Array(fields.dropFirst())
+            case "OUT": said.append(SnapshotParser.visible(String(line.dropFirst(4)).trimmingSpaces))
+            case "GONE": outcome.gone = fields.count > 1 ? fields[1] : "missing"
+            case "END": ended = true
+            default: continue
+            }
+        }
+        if let failure {
+            outcome.failure = describe(failure[0], failure[1], failure[2], said: said, manager: manager)
+        } else if !ended && outcome.gone == nil {
+            throw EngineError(.router, "the router gave no answer to the package round trip")
+        }
+        return outcome
+    }
+
+    /// One line: what failed, why, and the manager's own words for it.
+    static func describe(_ kind: String, _ verb: String, _ name: String, said: [String], manager: String) -> String {
+        let pm = manager == "none" ? "the package manager" : manager
+        let keywords = [
+            "Only have", "No space", "Unknown package", "unable to select", "no such package", "Cannot install",
+            "Failed to download", "wget returned", "temporary error", "resolve", "unreachable", "ERROR:",
+        ]
+        let words = said.first { line in keywords.contains { line.contains($0) } } ?? said.last
+        let quoted = words.map { " (\(pm): \($0))" } ?? ""
+        switch (kind, verb) {
+        case ("nomanager", _):
+            return "the router has neither opkg nor apk"
+        case ("missing", _):
+            return "service '\(name)': /etc/init.d/\(name) does not exist (no package installed it)"
+        case (_, "update"):
+            let why = kind == "network" ? ": the router could not download them (no network?)" : ""
+            return "updating \(pm)'s package lists failed\(why)\(quoted)"
+        case ("unknown", _):
+            return "package '\(name)' is unknown to \(pm) (not in its package lists)\(quoted)"
+        case ("space", _):
+            return "not enough flash to \(verb) package '\(name)'\(quoted)"
+        case ("network", _):
+            return "the router could not download package '\(name)' (no network?)\(quoted)"
+        case (_, "install"), (_, "remove"):
+            return "\(pm) could not \(verb) package '\(name)'\(quoted)"
+        default:
+            return "/etc/init.d/\(name) \(verb) failed\(quoted)"
+        }
+    }
+
+    /// Appended to a run's restore script when the run has commands: undoes the log in reverse
+    /// (a package installed is removed, one removed reinstalled if the manager can still get it, a
+    /// service verb inverted), once. What cannot be undone is noted in `$J/kept` and the syslog.
+    static let undo = """
+        if [ -f "$J/\(logName)" ]; then
+            if command -v apk >/dev/null 2>&1; then pm=apk; else pm=opkg; fi
+            awk '{ a[NR] = $0 } END { for (i = NR; i > 0; i--) print a[i] }' "$J/\(logName)" > "$J/\(logName).undo"
+            while read -r t n a s; do
+                case "$t" in
+                i) if [ "$pm" = apk ]; then apk del "$n"; else opkg remove "$n"; fi ;;
+                r) if [ "$pm" = apk ]; then apk add "$n"; else opkg install "$n"; fi ;;
+                s) case "$a" in enable) v=disable ;; disable) v=enable ;; start) v=stop ;; stop) v=start ;; *) continue ;; esac
+                    [ ! -f "/etc/init.d/$n" ] || "/etc/init.d/$n" "$v" ;;
+                *) continue ;;
+                esac >> "$J/output" 2>&1 </dev/null || {
+                    echo "$t $n" >> "$J/kept"
+                    logger -t wrtform "run $RUN: could not undo '$t $n' (see $J/output)" 2>/dev/null
+                }
+            done < "$J/\(logName).undo"
+            mv -f "$J/\(logName)" "$J/\(logName).undone"
+            rm -f "$J/\(logName).undo"
+        fi
+
+        """
+}

@@ -8,7 +8,8 @@ extension Wrtform.ApplyCommand {
     /// router, every file read with the seal it had, and a plan that comes out as saved.
     func applySaved(_ path: String, console: Console, report: JSONReport?) async throws {
         let saved = try SavedPlanFile.read(path)
-        let entry = try saved.entry(for: target.inventoryFile != nil ? target.limit : nil, path: path)
+        let entry = try saved.entry(
+            for: try InventoryTarget.hostName(file: target.inventoryFile, limit: target.limit), path: path)
         let source = saved.playbook
         let options = try ApplyPlaybookOptions.options(
             playbook: playbook.playbook ?? source.path, vars: source.vars, varFiles: source.varFiles,

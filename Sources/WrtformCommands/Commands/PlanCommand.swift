@@ -37,7 +37,9 @@ extension Wrtform {
             let console = Console.current
             let report = json ? JSONReport(command: "plan") : nil
             let code = try await reportingErrors(Printer(console: console), json: report) {
-                try await PlanSession.run(
+                // Before the router is read: a plan that cannot be saved is not worth the round trip.
+                if let out { try SavedPlanFile.checkOut(out) }
+                return try await PlanSession.run(
                     playbook: playbook, target: target, output: output, force: force, console: console,
                     prune: !noPrune && playbook.steps.isEmpty
                 ) { session in

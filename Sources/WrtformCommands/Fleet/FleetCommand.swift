@@ -66,10 +66,12 @@ struct FleetCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console.current
         let json = command.contains("--json")
-        // A bad inventory, selection or --serial: one error, as a JSON document under --json.
+        let savedPlans = FleetSavedPlans(command)
+        // A bad inventory, selection, --serial or --out: one error, as a JSON document under --json.
         let batches = try await reportingErrors(
             Printer(console: console), json: json ? JSONReport(command: "fleet") : nil
         ) {
+            if let savedPlans { try SavedPlanFile.checkOut(savedPlans.path) }
             let loaded = try Inventory.load(path: inventory)
             var hosts = try InventorySelection.select(loaded, limit: limit)
             if let shard {
@@ -84,7 +86,6 @@ struct FleetCommand: AsyncParsableCommand {
             return try FleetBatches.split(hosts.map(\.name), serial: serial)
         }
         let runner = FleetRun(command: command, inventory: inventory, parallel: parallel)
-        let savedPlans = FleetSavedPlans(command)
         var results: [FleetRun.HostResult] = []
         var notAttempted: [String] = []
         for batch in batches {
@@ -96,7 +97,17 @@ struct FleetCommand: AsyncParsableCommand {
                 await runner.run(batch, console: console)
             }
         }
-        let code = notAttempted.isEmpty ? FleetRun.exitCode(results.map(\.code)) : WrtformExit.failure
+        var code = notAttempted.isEmpty ? FleetRun.exitCode(results.map(\.code)) : WrtformExit.failure
+        // Written before the summary, so that a file that could not be written is in it and its exit code.
+        var saved: String?
+        var saveFailure: EngineError?
+        do {
+            saved = try savedPlans?.write()
+        } catch {
+            saveFailure =
+                error as? EngineError ?? EngineError(.invalidInput, "cannot save the plans: \(error)", hint: nil)
+            code = WrtformExit.failure
+        }
         let name = command.first ?? ""
         if json {
             // stdout is the one document; whatever the hosts said on stderr stays there, under their names.
@@ -104,7 +115,8 @@ struct FleetCommand: AsyncParsableCommand {
                 console.err("── \(result.host) ──\n" + result.stderr)
             }
             console.out(
-                FleetReport.json(results, notAttempted: notAttempted, command: name, exitCode: code) + "\n")
+                FleetReport.json(
+                    results, notAttempted: notAttempted, command: name, exitCode: code, error: saveFailure) + "\n")
         } else {
             for result in results {
                 console.out("── \(result.host) ──\n")
@@ -113,7 +125,9 @@ struct FleetCommand: AsyncParsableCommand {
             }
             console.out(FleetReport.table(results, notAttempted: notAttempted, command: name))
         }
-        if let savedPlans { try savedPlans.write(console: console) }
+        // On stderr: under --json, stdout is the fleet's one document.
+        if let saved { console.err(saved + "\n") }
+        if let saveFailure, !json { Printer(console: console).error(saveFailure.description) }
         if code != 0 { throw ExitWith(code: code) }
     }
 }

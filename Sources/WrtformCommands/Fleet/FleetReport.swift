@@ -58,7 +58,8 @@ enum FleetReport {
     /// host's entry is its command's own document with `host`, `result`, `seconds` and `exit_code` added
     /// (a command that printed no document gets `error.message` from its reason).
     static func json(
-        _ results: [FleetRun.HostResult], notAttempted: [String], command: String, exitCode: Int32
+        _ results: [FleetRun.HostResult], notAttempted: [String], command: String, exitCode: Int32,
+        error: EngineError? = nil
     ) -> String {
         var hosts: [[String: Any]] = results.map { host in
             var entry: [String: Any] =
@@ -76,10 +77,16 @@ enum FleetReport {
             return entry
         }
         hosts += notAttempted.map { ["host": $0, "result": "not attempted"] }
-        let document: [String: Any] = [
+        var document: [String: Any] = [
             "format": 1, "wrtform_version": WrtformVersion.current, "command": "fleet", "subcommand": command,
             "exit_code": Int(exitCode), "hosts": hosts,
         ]
+        // What failed after the hosts ran (the saved plans' file could not be written).
+        if let error {
+            var failure: [String: Any] = ["kind": error.kind.description, "message": error.message]
+            failure["hint"] = error.hint
+            document["error"] = failure
+        }
         guard
             let data = try? JSONSerialization.data(
                 withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

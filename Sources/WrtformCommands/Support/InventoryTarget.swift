@@ -24,6 +24,13 @@ enum InventoryTarget {
         return (inventory, only)
     }
 
+    /// The selected host's name in the inventory (what a saved plan's entry is named by), or nil
+    /// without an inventory.
+    static func hostName(file: String?, limit: String?) throws -> String? {
+        guard let file else { return nil }
+        return try host(file: file, limit: limit).1.name
+    }
+
     /// The vars and secret sources the inventory gives the selected host (none without an inventory).
     static func values(file: String?, limit: String?) throws
         -> (vars: [InventoryVariable], secrets: [InventorySecret])

@@ -14,7 +14,9 @@ extension PlanSession {
             vars: options.vars, varFiles: options.varFiles.map(SavedPlanFile.absolute), steps: options.steps,
             allowOutsideTemplates: options.allowOutsideTemplates, prune: prune, force: force)
         let seal = PlanSeal(key: try SavedPlanFile.key(console.environment, create: true))
-        let host = target.inventoryFile != nil ? (target.limit ?? router.name) : router.name
+        // The inventory's name for the host, however --limit selected it (a group, a glob, none):
+        // fleet … apply --plan looks each host's entry up by that name.
+        let host = try InventoryTarget.hostName(file: target.inventoryFile, limit: target.limit) ?? router.name
         let entry = try HostPlan(
             plan: plan, host: host, target: router.name, seal: seal, scrub: printer.scrubber.clean)
         let bytes = try SavedPlan(playbook: source, hosts: [entry]).encoded()

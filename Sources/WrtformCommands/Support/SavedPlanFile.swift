@@ -82,6 +82,35 @@ enum SavedPlanFile {
         return try SavedPlan.decode(Array(data), path: path)
     }
 
+    /// Refuses, before the router is read, a `--out` that cannot take a saved plan: no name, a
+    /// directory, a directory that does not exist, or a file that is not a saved plan (a mistyped
+    /// `--out site.yml` must not replace the playbook). An empty file (mktemp's) or an earlier saved
+    /// plan is replaced; a symbolic link is replaced itself, never written through.
+    static func checkOut(_ path: String) throws {
+        func refuse(_ what: String, hint: String = "name the file to write the plan to") -> EngineError {
+            EngineError(.invalidInput, "--out \(path) \(what); nothing was planned", hint: hint)
+        }
+        guard !path.isEmpty else {
+            throw EngineError(.invalidInput, "--out needs a file name", hint: "name the file to write the plan to")
+        }
+        var status = stat()
+        if path.hasSuffix("/") || (lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR) {
+            throw refuse("is a directory")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            throw refuse("cannot be written: the directory \(directory) does not exist", hint: "create it first")
+        }
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 else { return }
+        guard let data = FileManager.default.contents(atPath: path), SavedPlan.isSavedPlan(Array(data)) else {
+            throw refuse(
+                "exists and is not a wrtform saved plan, so it is not overwritten",
+                hint: "name a new file (or remove that one first)")
+        }
+    }
+
     /// Writes `bytes` to `path` with mode 0600 from the start: a temp file beside it, then a rename.
     static func write(_ bytes: [UInt8], to path: String) throws {
         let url = URL(fileURLWithPath: path)
@@ -154,13 +183,11 @@ struct FleetSavedPlans {
         path = found
     }
 
-    /// Writes the plans of the hosts that planned (none planned: no file).
-    func write(console: Console) throws {
-        guard let plan = collector.plan else { return }
+    /// Writes the plans of the hosts that planned (none planned: no file); returns the line to print.
+    func write() throws -> String? {
+        guard let plan = collector.plan else { return nil }
         try SavedPlanFile.write(try plan.encoded(), to: path)
-        // On stderr: under --json, stdout is the fleet's one document.
-        console.err(
-            "Saved the plans of \(plan.hosts.count) host(s) to \(path): `wrtform fleet … apply --plan \(path)` applies them.\n"
-        )
+        return
+            "Saved the plans of \(plan.hosts.count) host(s) to \(path): `wrtform fleet … apply --plan \(path)` applies them."
     }
 }

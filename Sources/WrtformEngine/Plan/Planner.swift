@@ -28,7 +28,7 @@ public struct Planner: Sendable {
 
         var state = initial
         var steps: [Plan.StepPlan] = []
-        var secretKeys = UnifiedDiff.defaultSecretOptions
+        var secretKeys = UnifiedDiff.defaultSecretOptions.union(RouterSecretOptions.names(in: snapshot.files))
         var secretFiles: Set<String> = []
         for step in graph.ordered {
             secretKeys.formUnion(step.secretKeys)

@@ -80,6 +80,12 @@ public struct SavedPlan: Sendable, Codable {
         return Array(try encoder.encode(self)) + [UInt8(ascii: "\n")]
     }
 
+    /// Whether `bytes` say they are a saved plan (of any format or version): one that `plan --out`
+    /// may replace, where any other file is refused.
+    public static func isSavedPlan(_ bytes: [UInt8]) -> Bool {
+        (try? JSONDecoder().decode(Header.self, from: Data(bytes)))?.kind == kindName
+    }
+
     /// The plan in `bytes` (read from `path`), or one line saying why it cannot be applied.
     public static func decode(_ bytes: [UInt8], path: String) throws -> SavedPlan {
         let remake = "make it again with `wrtform plan PLAYBOOK … --out \(path)`"

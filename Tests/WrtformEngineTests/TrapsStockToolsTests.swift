@@ -129,7 +129,10 @@ import WrtformEngine
         for word in words(line.dropFirst(2)) {
             if word.raw == "!" { continue }
             if word.raw.firstMatch(of: /^[A-Za-z_][A-Za-z0-9_]*=/) != nil { continue }
-            return word.text.isEmpty ? nil : word.text
+            // A word that starts with '-' or holds a '+' is the tail of another side's line cut in
+            // (seen under load: "-c", "[+"), never a command's name: left out like any interleaving.
+            if word.text.isEmpty || word.text.hasPrefix("-") || word.text.contains("+") { return nil }
+            return word.text
         }
         return nil
     }

@@ -97,6 +97,45 @@ import WrtformEngine
         }
     }
 
+    /// A script that is not procd's has no `running`: rc.common prints its help and exits 0. That is
+    /// no answer — read as "running", a `running: true` step never started it and a rollback of a
+    /// `running: false` one started what may never have run.
+    @Test func aScriptWithoutRunningIsNotGuessed() async throws {
+        try await withVirtualRouter(PackageSSHTests.router(.opkg)) { router in
+            let script = """
+                cat > /etc/init.d/legacy <<'END'
+                #!/bin/sh
+                case "$1" in
+                enable) mkdir -p /etc/rc.d && ln -sf ../init.d/legacy /etc/rc.d/S50legacy ;;
+                disable) rm -f /etc/rc.d/S??legacy ;;
+                start) : > /var/run/legacy ;;
+                stop) rm -f /var/run/legacy ;;
+                *) printf 'Syntax: /etc/init.d/legacy [command]\n\nAvailable commands:\n' ;;
+                esac
+                END
+                chmod 755 /etc/init.d/legacy
+                """
+            let made = try router.runInSandbox(script)
+            #expect(made.exitCode == 0, "\(made.output)")
+            let target = router.sshTarget()
+            let running = try Self.graph([
+                try StepBuilder.step("legacy", "service", ["name": "legacy", "enabled": "true", "running": "true"])
+            ])
+            let error = await #expect(throws: EngineError.self) { try await PackageSSHTests.plan(running, target) }
+            #expect(
+                error?.message
+                    == "service step 'legacy': /etc/init.d/legacy is not a procd script (it has no 'running' command), so whether it runs cannot be read"
+            )
+            // Enabling needs no answer from `running`.
+            let enabled = try Self.graph([
+                try StepBuilder.step("legacy", "service", ["name": "legacy", "enabled": "true"])
+            ])
+            let plan = try await PackageSSHTests.plan(enabled, target)
+            #expect(plan.commands == [.service(name: "legacy", verb: .enable)])
+            await target.close()
+        }
+    }
+
     @Test func aMissingServiceIsAPlanError() async throws {
         try await withVirtualRouter(PackageSSHTests.router(.opkg)) { router in
             let graph = try Self.graph([

@@ -96,7 +96,8 @@ enum RouterPackages {
         start|restart|reload) mkdir -p /var/run && : > "/var/run/vr-service-$name" ;;
         stop) rm -f "/var/run/vr-service-$name" ;;
         running) [ -f "/var/run/vr-service-$name" ] ;;
-        *) echo "Syntax: /etc/init.d/$name [command]" >&2; exit 1 ;;
+        # (rc.common runs `help` for a command it does not know: the syntax on stdout, status 0.)
+        *) echo "Syntax: /etc/init.d/$name [command]" ;;
         esac
 
         """

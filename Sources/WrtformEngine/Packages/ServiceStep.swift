@@ -62,6 +62,14 @@ public struct ServiceStep: Step {
                 .notFound, "service step '\(id)': the router has no /etc/init.d/\(name)", at: location,
                 hint: "install the package that provides it with a package step, or check the name")
         }
+        // rc.common answers `running` of a script that is not procd's with its help and status 0:
+        // nothing tells whether it runs, so a start or stop (and its undoing) would be a guess.
+        if running != nil, current.exists, !current.runningKnown {
+            throw EngineError(
+                .unsupported,
+                "service step '\(id)': /etc/init.d/\(name) is not a procd script (it has no 'running' command), so whether it runs cannot be read",
+                at: location, hint: "drop 'running' from the step (keep 'enabled'), or start and stop it by hand")
+        }
         var changes: [Change] = []
         if let enabled, enabled != current.enabled {
             changes.append(.service(name: name, verb: enabled ? .enable : .disable))

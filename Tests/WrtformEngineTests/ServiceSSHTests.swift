@@ -68,6 +68,37 @@ import WrtformEngine
         }
     }
 
+    /// A package's init script is enabled and started by its postinst (base-files' default_postinst):
+    /// a step that wants it off must switch it off after the install, not plan nothing because the
+    /// script was not there yet.
+    @Test(arguments: PackageManagerKind.allCases)
+    func aPackageBringsTheServiceItKeepsOff(_ manager: PackageManagerKind) async throws {
+        try await withVirtualRouter(PackageSSHTests.router(manager)) { router in
+            let graph = try Self.graph([
+                try StepBuilder.step("ddns-pkg", "package", ["name": "ddns-scripts"]),
+                try StepBuilder.step("ddns", "service", ["name": "ddns", "enabled": "false", "running": "false"]),
+            ])
+            let target = router.sshTarget()
+            let plan = try await PackageSSHTests.plan(graph, target)
+            #expect(
+                plan.steps.map(\.summary) == [
+                    ["+ package ddns-scripts: install"], ["~ service ddns: disable", "~ service ddns: stop"],
+                ])
+            _ = try await Applier(options: PackageSSHTests.options()).apply(plan, to: target)
+            #expect(router.exists("/etc/init.d/ddns"))
+            #expect(!router.exists("/etc/rc.d/S95ddns"))
+            #expect(!router.exists("/var/run/vr-service-ddns"))
+            #expect(!(try await PackageSSHTests.plan(graph, router.sshTarget())).hasChanges)
+
+            _ = try await PackageSSHTests.rollback(target)
+            #expect(!router.exists("/etc/init.d/ddns"))
+            #expect(!router.exists("/etc/rc.d/S95ddns"))
+            #expect(!router.exists("/var/run/vr-service-ddns"))
+            #expect(!router.installedPackages().contains("ddns-scripts"))
+            await target.close()
+        }
+    }
+
     /// Services need no package manager: a router without opkg or apk switches them all the same.
     @Test func aRouterWithoutAPackageManagerSwitchesServices() async throws {
         try await withVirtualRouter { router in

@@ -143,6 +143,10 @@ enum RouterPackages {
         full() { cat "$B/\(spaceKnob)" 2>/dev/null; }
         copyin() { [ -d "$F/$1/files" ] && cp -a "$F/$1/files/." /; return 0; }
         filesof() { [ -d "$F/$1/files" ] && (cd "$F/$1/files" && find . ! -type d | sed 's/^\\.//'); return 0; }
+        # As base-files' default_postinst and default_prerm: a package's init scripts are enabled and
+        # started when it is installed, stopped and disabled before it is removed.
+        postinst() { for i in $(filesof "$1" | grep '^/etc/init.d/'); do "$i" enable; "$i" start; done >/dev/null 2>&1; }
+        prerm() { for i in $(filesof "$1" | grep '^/etc/init.d/'); do [ -f "$i" ] && "$i" disable && "$i" stop; done >/dev/null 2>&1; }
         args=
         for a in "$@"; do case "$a" in -*) ;; *) args="$args $a" ;; esac; done
         set -- $args
@@ -190,6 +194,7 @@ enum RouterPackages {
                 echo
             } >> "$S"
             echo "Configuring $1."
+            postinst "$1"
             return 0
         }
         case "$cmd" in
@@ -210,6 +215,7 @@ enum RouterPackages {
             for p in "$@"; do
                 if ! installed "$p"; then echo "No packages removed."; continue; fi
                 echo "Removing package $p from root..."
+                prerm "$p"
                 [ -f "$I/$p.list" ] && while IFS= read -r f; do rm -f "$f"; done < "$I/$p.list"
                 rm -f "$I/$p.list"
                 awk -v p="$p" 'BEGIN { buf = "" } /^$/ { if (!skip && buf != "") printf "%s\\n", buf; buf = ""; skip = 0; next }
@@ -253,6 +259,7 @@ enum RouterPackages {
                 done
                 echo
             } >> "$D"
+            postinst "$1"
             return 0
         }
         case "$cmd" in
@@ -277,6 +284,7 @@ enum RouterPackages {
                 installed "$p" || continue
                 v=$(awk -v p="$p" '/^P:/ { n = substr($0, 3) } /^V:/ { if (n == p) print substr($0, 3) }' "$D")
                 echo "(1/1) Purging $p ($v)"
+                prerm "$p"
                 awk -v p="$p" '/^P:/ { n = substr($0, 3) } /^F:/ { d = substr($0, 3) } /^R:/ { if (n == p) print "/" d "/" substr($0, 3) }' "$D" |
                     while IFS= read -r f; do rm -f "$f"; done
                 awk -v p="$p" 'BEGIN { buf = "" } /^$/ { if (!skip && buf != "") printf "%s\\n", buf; buf = ""; skip = 0; next }

@@ -55,8 +55,10 @@ public struct ServiceStep: Step {
                 .unsupported, "service step '\(id)': services are switched on a running router, over SSH",
                 at: location, hint: "for an image, enable services in Image Builder's files/ (/etc/rc.d links)")
         }
-        // Not there yet, but a package this plan installs may bring it: planned as stopped and
-        // disabled; apply finds out (and fails cleanly) if it still does not exist then.
+        // Not there yet, but a package this plan installs may bring it: apply finds out (and fails
+        // cleanly) if it still does not exist then. Its state after the install is not known — a
+        // package's postinst (base-files' default_postinst) enables and starts its init scripts —
+        // so every state the step asks for is planned.
         guard current.exists || !state.packagesInstalling.isEmpty else {
             throw EngineError(
                 .notFound, "service step '\(id)': the router has no /etc/init.d/\(name)", at: location,
@@ -71,10 +73,10 @@ public struct ServiceStep: Step {
                 at: location, hint: "drop 'running' from the step (keep 'enabled'), or start and stop it by hand")
         }
         var changes: [Change] = []
-        if let enabled, enabled != current.enabled {
+        if let enabled, enabled != current.enabled || !current.exists {
             changes.append(.service(name: name, verb: enabled ? .enable : .disable))
         }
-        if let running, running != current.running {
+        if let running, running != current.running || !current.exists {
             changes.append(.service(name: name, verb: running ? .start : .stop))
         }
         return changes

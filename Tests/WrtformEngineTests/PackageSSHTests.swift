@@ -180,6 +180,37 @@ import WrtformEngine
         }
     }
 
+    /// Removing a package others depend on: opkg refuses (without --force-depends), apk keeps it
+    /// installed but takes it out of /etc/apk/world. One line naming the reason, and apk's world
+    /// is as it was (the restore leaves nothing changed).
+    @Test(arguments: PackageManagerKind.allCases)
+    func removingAPackageOthersNeedIsOneClearLine(_ manager: PackageManagerKind) async throws {
+        try await withVirtualRouter(Self.router(manager)) { router in
+            try Self.preinstall(["tcpdump", "libpcap"], on: router, manager)
+            let before = router.installedPackages()
+            let world = router.read("/etc/apk/world")
+            let graph = try Self.graph([
+                try StepBuilder.step("marker", "file", ["path": "/etc/wrtform-marker", "content": "x\n"]),
+                try StepBuilder.step("no-pcap", "package", ["name": "libpcap", "absent": "true"]),
+            ])
+            let target = router.sshTarget()
+            let error = await #expect(throws: EngineError.self) {
+                try await Applier(options: Self.options()).apply(try await Self.plan(graph, target), to: target)
+            }
+            let message = error?.message ?? ""
+            #expect(
+                message.hasPrefix(
+                    "package 'libpcap' cannot be removed: installed packages depend on it (\(manager.rawValue): "),
+                "\(message)")
+            #expect(message.contains("tcpdump"), "\(message)")
+            #expect(!message.contains("\n"))
+            #expect(!router.exists("/etc/wrtform-marker"))
+            #expect(router.installedPackages() == before)
+            #expect(router.read("/etc/apk/world") == world)
+            await target.close()
+        }
+    }
+
     @Test func refreshForcesAnUpdateAndFreshListsAreKept() async throws {
         try await withVirtualRouter(Self.router(.opkg)) { router in
             let target = router.sshTarget()

@@ -214,6 +214,19 @@ enum RouterPackages {
         remove)
             for p in "$@"; do
                 if ! installed "$p"; then echo "No packages removed."; continue; fi
+                users=$(awk -v p="$p" '/^Package: / { n = $2 } /^Depends: / { sub(/^Depends: /, ""); gsub(/,/, " ")
+                    for (i = 1; i <= NF; i++) if ($i == p) print n }' "$S")
+                if [ -n "$users" ]; then
+                    echo "Collected errors:"
+                    echo " * print_dependents_warning: Package $p is depended upon by packages:"
+                    for u in $users; do printf ' * print_dependents_warning: \t%s\n' "$u"; done
+                    echo " * print_dependents_warning: These might cease to work if package $p is removed."
+                    echo " * print_dependents_warning: Force removal of this package with --force-depends."
+                    echo " * print_dependents_warning: Force removal of this package and its dependents"
+                    echo " * print_dependents_warning: with --force-removal-of-dependent-packages."
+                    echo "No packages removed."
+                    exit 255
+                fi
                 echo "Removing package $p from root..."
                 prerm "$p"
                 [ -f "$I/$p.list" ] && while IFS= read -r f; do rm -f "$f"; done < "$I/$p.list"
@@ -282,6 +295,13 @@ enum RouterPackages {
             for p in "$@"; do
                 grep -vx "$p" "$W" > "$W.new"; mv "$W.new" "$W"
                 installed "$p" || continue
+                users=$(awk -v p="$p" '/^P:/ { n = substr($0, 3) } /^D:/ { split(substr($0, 3), d, " ")
+                    for (i in d) if (d[i] == p) print n }' "$D")
+                if [ -n "$users" ]; then
+                    echo "World updated, but the following packages are not removed due to:"
+                    echo "  $p: $(echo $users)"
+                    continue
+                fi
                 v=$(awk -v p="$p" '/^P:/ { n = substr($0, 3) } /^V:/ { if (n == p) print substr($0, 3) }' "$D")
                 echo "(1/1) Purging $p ($v)"
                 prerm "$p"

@@ -6,7 +6,8 @@
 /// rollback removes exactly what this run installed — never a package that was there before.
 ///
 /// Answers: `I NAME`, `R NAME`, `S NAME VERB` for what was done; `FAIL KIND WHAT NAME` then `OUT`
-/// lines (the manager's last words) when a command failed; `GONE STATUS` when the run was no longer
+/// lines (the manager's last words; `NEED NAME` per package the manager said needs the one it would
+/// not remove) when a command failed; `GONE STATUS` when the run was no longer
 /// waiting; `END` when all is done.
 enum CommandScript {
     /// Where the log of what the run's commands did is kept, beside run.json.
@@ -48,17 +49,30 @@ enum CommandScript {
                 return $rc
             }
             why() {
-                if grep -qiE 'Only have [0-9]+ ?kb available|No space left' "$T.o"; then echo space
+                if grep -qE 'depended upon by|not removed due to' "$T.o"; then echo needed
+                elif grep -qiE 'Only have [0-9]+ ?kb available|No space left' "$T.o"; then echo space
                 elif grep -qiE 'Failed to download|wget returned|temporary error|Could not resolve|Network (is )?unreachable|could not connect|DNS lookup' "$T.o"; then echo network
                 elif grep -qiE "Unknown package|unable to select packages|no such package|Cannot install package" "$T.o"; then echo unknown
                 else echo failed; fi
             }
             fail() {
+                # apk writes /etc/apk/world even when it adds or removes nothing: it is put back.
+                [ -f "$T.w" ] && cat "$T.w" > /etc/apk/world
                 sync
                 echo "FAIL $1 $2 $3"
                 [ -f "$T.o" ] && grep -v '^[[:space:]]*$' "$T.o" | tail -n 5 | sed 's/^/OUT /'
-                rm -f "$J/reloader" "$T" "$T.o" "$T.b" "$T.a"
+                # Who needs it: opkg lists them tab-indented, apk as "  NAME: USER USER".
+                if [ "$1" = needed ]; then
+                    { awk -F '\t' 'NF > 1 { print $NF }' "$T.o"; awk -v p="$3:" '$1 == p { for (i = 2; i <= NF; i++) print $i }' "$T.o"; } |
+                        sed 's/^/NEED /'
+                fi
+                rm -f "$J/reloader" "$T" "$T.o" "$T.b" "$T.a" "$T.w"
                 exit 0
+            }
+            keepworld() {
+                rm -f "$T.w"
+                [ "$pm" = apk ] && [ -f /etc/apk/world ] && cp /etc/apk/world "$T.w"
+                return 0
             }
             fresh=0
             update() {
@@ -80,6 +94,7 @@ enum CommandScript {
                 [ -n "$pm" ] || fail nomanager install "$1"
                 has "$1" && return 0
                 update
+                keepworld
                 { names; echo "#"; } > "$T.b"
                 if [ "$pm" = apk ]; then run apk add "$1"; else run opkg install "$1"; fi; rc=$?
                 { names; echo "#"; } > "$T.a"
@@ -87,16 +102,19 @@ enum CommandScript {
                 for n in $(grep -vxFf "$T.b" "$T.a"); do [ "$n" = "$1" ] || rec i "$n" - "$2"; done
                 grep -qxF -- "$1" "$T.a" && rec i "$1" - "$2"
                 [ $rc = 0 ] && grep -qxF -- "$1" "$T.a" || fail "$(why)" install "$1"
+                rm -f "$T.w"
             }
             remove() {
                 alive
                 [ -n "$pm" ] || fail nomanager remove "$1"
                 has "$1" || return 0
+                keepworld
                 { names; echo "#"; } > "$T.b"
                 if [ "$pm" = apk ]; then run apk del "$1"; else run opkg remove "$1"; fi
                 { names; echo "#"; } > "$T.a"
                 for n in $(grep -vxFf "$T.a" "$T.b"); do rec r "$n" - "$2"; done
                 grep -qxF -- "$1" "$T.a" && fail "$(why)" remove "$1"
+                rm -f "$T.w"
                 return 0
             }
             switch() {
@@ -122,7 +140,7 @@ enum CommandScript {
             // Done: the window is the confirm timeout again, should the client vanish before the reload.
             s += "[ -f \"$J/watchdog.pid\" ] && echo \(timeout) > \"$J/rearm\"\n"
         }
-        s += "sync\nrm -f \"$J/reloader\" \"$T\" \"$T.o\" \"$T.b\" \"$T.a\"\necho END\n"
+        s += "sync\nrm -f \"$J/reloader\" \"$T\" \"$T.o\" \"$T.b\" \"$T.a\" \"$T.w\"\necho END\n"
         return s
     }
 
@@ -138,6 +156,7 @@ enum CommandScript {
         var outcome = CommandOutcome()
         var failure: [String]?
         var said: [String] = []
+        var needers: [String] = []
         var ended = false
         for line in String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init) {
             let fields = line.split(separator: " ", maxSplits: 3).map(String.init)
@@ -146,6 +165,8 @@ enum CommandScript {
             case "R" where fields.count == 2: outcome.removed.append(fields[1])
             case "S" where fields.count == 3: outcome.switched.append("\(fields[1]) \(fields[2])")
             case "FAIL" where fields.count == 4: failure = Array(fields.dropFirst())
+            case "NEED" where fields.count == 2 && PackageStep.isValidName(fields[1]):
+                if !needers.contains(fields[1]) { needers.append(fields[1]) }
             case "OUT": said.append(SnapshotParser.visible(String(line.dropFirst(4)).trimmingSpaces))
             case "GONE": outcome.gone = fields.count > 1 ? fields[1] : "missing"
             case "END": ended = true
@@ -153,7 +174,11 @@ enum CommandScript {
             }
         }
         if let failure {
-            outcome.failure = describe(failure[0], failure[1], failure[2], said: said, manager: manager)
+            outcome.failure = describe(
+                failure[0], failure[1], failure[2],
+                said: failure[0] == "needed" && !needers.isEmpty
+                    ? ["needed by " + needers.joined(separator: ", ")] : said,
+                manager: manager)
         } else if !ended && outcome.gone == nil {
             throw EngineError(.router, "the router gave no answer to the package round trip")
         }
@@ -166,6 +191,7 @@ enum CommandScript {
         let keywords = [
             "Only have", "No space", "Unknown package", "unable to select", "no such package", "Cannot install",
             "Failed to download", "wget returned", "temporary error", "resolve", "unreachable", "ERROR:",
+            "depended upon by", "not removed due to",
         ]
         let words = said.first { line in keywords.contains { line.contains($0) } } ?? said.last
         let quoted = words.map { " (\(pm): \($0))" } ?? ""
@@ -177,6 +203,10 @@ enum CommandScript {
         case (_, "update"):
             let why = kind == "network" ? ": the router could not download them (no network?)" : ""
             return "updating \(pm)'s package lists failed\(why)\(quoted)"
+        case ("needed", _):
+            return
+                "package '\(name)' cannot be removed: installed packages depend on it\(words.map { " (\(pm): \($0))" } ?? "")"
+                + "; remove them in the same step, listed before it, or keep it"
         case ("unknown", _):
             return "package '\(name)' is unknown to \(pm) (not in its package lists)\(quoted)"
         case ("space", _):

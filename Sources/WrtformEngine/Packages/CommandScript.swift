@@ -161,10 +161,13 @@ enum CommandScript {
         for line in String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init) {
             let fields = line.split(separator: " ", maxSplits: 3).map(String.init)
             switch fields.first {
-            case "I" where fields.count == 2: outcome.installed.append(fields[1])
-            case "R" where fields.count == 2: outcome.removed.append(fields[1])
-            case "S" where fields.count == 3: outcome.switched.append("\(fields[1]) \(fields[2])")
-            case "FAIL" where fields.count == 4: failure = Array(fields.dropFirst())
+            // (Router input: names that break the steps' own rules are not taken into a message.)
+            case "I" where fields.count == 2 && PackageStep.isValidName(fields[1]): outcome.installed.append(fields[1])
+            case "R" where fields.count == 2 && PackageStep.isValidName(fields[1]): outcome.removed.append(fields[1])
+            case "S"
+            where fields.count == 3 && ServiceStep.isValidName(fields[1]) && ServiceVerb(rawValue: fields[2]) != nil:
+                outcome.switched.append("\(fields[1]) \(fields[2])")
+            case "FAIL" where fields.count == 4: failure = fields.dropFirst().map(SnapshotParser.visible)
             case "NEED" where fields.count == 2 && PackageStep.isValidName(fields[1]):
                 if !needers.contains(fields[1]) { needers.append(fields[1]) }
             case "OUT": said.append(SnapshotParser.visible(String(line.dropFirst(4)).trimmingSpaces))

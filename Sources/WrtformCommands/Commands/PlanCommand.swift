@@ -38,7 +38,11 @@ extension Wrtform {
             let report = json ? JSONReport(command: "plan") : nil
             let code = try await reportingErrors(Printer(console: console), json: report) {
                 // Before the router is read: a plan that cannot be saved is not worth the round trip.
-                if let out { try SavedPlanFile.checkOut(out) }
+                if let out {
+                    try SavedPlanFile.checkOut(out)
+                    // The key too: made here on first use, or a weak or exposed one refused.
+                    _ = try SavedPlanFile.key(console.environment, create: true)
+                }
                 return try await PlanSession.run(
                     playbook: playbook, target: target, output: output, force: force, console: console,
                     prune: !noPrune && playbook.steps.isEmpty

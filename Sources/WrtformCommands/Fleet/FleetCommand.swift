@@ -71,7 +71,11 @@ struct FleetCommand: AsyncParsableCommand {
         let batches = try await reportingErrors(
             Printer(console: console), json: json ? JSONReport(command: "fleet") : nil
         ) {
-            if let savedPlans { try SavedPlanFile.checkOut(savedPlans.path) }
+            if let savedPlans {
+                try SavedPlanFile.checkOut(savedPlans.path)
+                // Made once before the hosts plan at once (or a weak or exposed key refused once).
+                _ = try SavedPlanFile.key(console.environment, create: true)
+            }
             let loaded = try Inventory.load(path: inventory)
             var hosts = try InventorySelection.select(loaded, limit: limit)
             if let shard {
@@ -102,7 +106,7 @@ struct FleetCommand: AsyncParsableCommand {
         var saved: String?
         var saveFailure: EngineError?
         do {
-            saved = try savedPlans?.write()
+            saved = try savedPlans?.write(environment: console.environment)
         } catch {
             saveFailure =
                 error as? EngineError ?? EngineError(.invalidInput, "cannot save the plans: \(error)", hint: nil)

@@ -4,7 +4,7 @@ import VirtualRouter
 import WrtformEngine
 
 /// A saved plan is applied only as it was reviewed: the whole file is authenticated with the plan
-/// key, and the key must be strong and kept private.
+/// key, the key must be strong and kept private, and an entry is found by its router too.
 @Suite struct CLISavedPlanTrustTests {
     static var portForward: String { CLISavedPlanTargetTests.portForward }
 
@@ -147,5 +147,57 @@ import WrtformEngine
         let again = await CLI.run(
             ["plan", Self.portForward, "--root", root.path, "--out", out], environment: environment)
         #expect(again.code == 2, "\(again.all)")
+    }
+
+    /// A plan made with `--host` applies through an inventory entry for the same router; the fleet's
+    /// JSON names the file `fleet … plan --out` wrote.
+    @Test func aPlanMadeWithHostAppliesThroughTheInventory() async throws {
+        let state = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: state) }
+        try await withVirtualRouter { router in
+            let inventory = state.appendingPathComponent("fleet.yml")
+            try """
+            hosts:
+              gw:
+                host: \(router.host)
+                port: \(router.port)
+                identity: \(router.clientKeyFile)
+                known_hosts: \(router.knownHostsFile)
+              spare: { host: 127.0.0.1, port: 1 }
+
+            """.write(to: inventory, atomically: true, encoding: .utf8)
+            let environment = CLI.environment(state: state)
+            let out = state.appendingPathComponent("pf.plan").path
+            let plan = await CLI.run(
+                ["plan", Self.portForward, "--out", out] + CLI.target(router), environment: environment)
+            #expect(plan.code == 2, "\(plan.all)")
+            // Not this router: the entry's name and target both differ.
+            let spare = await CLI.run(
+                ["apply", "--plan", out, "--yes", "--inventory", inventory.path, "--limit", "spare"],
+                environment: environment)
+            #expect(spare.code == 1)
+            #expect(spare.stderr.contains("holds no plan for host spare"), "\(spare.stderr)")
+            let apply = await CLI.run(
+                ["apply", "--plan", out, "--yes", "--no-watchdog", "--inventory", inventory.path, "--limit", "gw"],
+                environment: environment)
+            #expect(apply.code == 0, "\(apply.all)")
+            #expect(apply.stdout.contains("Applied run "), "\(apply.all)")
+
+            let fleetOut = state.appendingPathComponent("fleet.plan").path
+            let fleet = await CLI.run(
+                [
+                    "fleet", "--inventory", inventory.path, "--limit", "gw", "plan", Self.portForward, "--var",
+                    "server_port=81", "--out", fleetOut, "--json",
+                ], environment: environment)
+            #expect(fleet.code == 2, "\(fleet.all)")
+            let document = try JSONSerialization.jsonObject(with: Data(fleet.stdout.utf8)) as? [String: Any]
+            #expect(document?["saved_plan"] as? String == fleetOut, "\(fleet.stdout)")
+            let none = await CLI.run(
+                ["fleet", "--inventory", inventory.path, "--limit", "gw", "plan", Self.portForward, "--json"],
+                environment: environment)
+            let plain = try JSONSerialization.jsonObject(with: Data(none.stdout.utf8)) as? [String: Any]
+            #expect(plain?["saved_plan"] == nil)
+            #expect(plain?["hosts"] != nil, "\(none.stdout)")
+        }
     }
 }

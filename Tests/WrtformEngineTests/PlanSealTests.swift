@@ -115,6 +115,17 @@ import Testing
         }
     }
 
+    /// An entry by the host's name, else by the router it was made for when only one was.
+    @Test func anEntryIsFoundByNameOrByItsOneTarget() throws {
+        let plan = try Self.plan()
+        #expect(try plan.entry(for: "gw", target: "root@10.0.0.9", path: "x").host == "gw")
+        #expect(try plan.entry(for: "router", target: "root@10.0.0.1", path: "x").host == "gw")
+        #expect(throws: EngineError.self) { try plan.entry(for: "router", target: "root@10.0.0.2", path: "x") }
+        #expect(throws: EngineError.self) { try plan.entry(for: "router", target: "root@10.0.0.9", path: "x") }
+        #expect(throws: EngineError.self) { try plan.entry(for: "router", path: "x") }
+        #expect(throws: EngineError.self) { try plan.entry(for: nil, path: "x") }
+    }
+
     @Test func filesThatAreNotPlansAreNamed() throws {
         let seal = PlanSeal(key: Self.key)
         func message(_ text: String) -> String {

@@ -10,8 +10,13 @@ extension Wrtform.ApplyCommand {
         // The whole file is checked with the plan key before anything in it is used.
         let seal = PlanSeal(key: try SavedPlanFile.key(console.environment, create: false))
         let saved = try SavedPlanFile.read(path, seal: seal)
-        let entry = try saved.entry(
-            for: try InventoryTarget.hostName(file: target.inventoryFile, limit: target.limit), path: path)
+        // Under an inventory, the host's entry by its name, else the one made for its router (a plan
+        // made with --host applied with --inventory … --limit).
+        let host = try InventoryTarget.hostName(file: target.inventoryFile, limit: target.limit)
+        let router = try host.flatMap { _ in
+            try TargetConnector.address(target, environment: console.environment)?.ssh.description
+        }
+        let entry = try saved.entry(for: host, target: router, path: path)
         let source = saved.playbook
         let options = try ApplyPlaybookOptions.options(
             playbook: playbook.playbook ?? source.path, vars: source.vars, varFiles: source.varFiles,

@@ -120,7 +120,8 @@ struct FleetCommand: AsyncParsableCommand {
             }
             console.out(
                 FleetReport.json(
-                    results, notAttempted: notAttempted, command: name, exitCode: code, error: saveFailure) + "\n")
+                    results, notAttempted: notAttempted, command: name, exitCode: code, error: saveFailure,
+                    savedPlan: saved == nil ? nil : savedPlans?.path) + "\n")
         } else {
             for result in results {
                 console.out("── \(result.host) ──\n")

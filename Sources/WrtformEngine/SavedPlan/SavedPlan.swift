@@ -170,13 +170,17 @@ public struct SavedPlan: Sendable, Codable {
         }
     }
 
-    /// The entry for `host`: the one asked for, or the only one there is.
-    public func entry(for host: String?, path: String) throws -> HostPlan {
+    /// The entry for `host`: the one of that name, else the only one made for `target` (the router
+    /// that inventory host names: a plan made with `--host` applied with `--inventory … --limit`),
+    /// or, with no host named, the only one there is.
+    public func entry(for host: String?, target: String? = nil, path: String) throws -> HostPlan {
         if let host {
-            guard let entry = hosts.first(where: { $0.host == host }) else {
+            if let entry = hosts.first(where: { $0.host == host }) { return entry }
+            let forTarget = hosts.filter { $0.target == target }
+            guard forTarget.count == 1, let entry = forTarget.first else {
                 throw EngineError(
                     .notFound,
-                    "\(path) holds no plan for host \(host) (it has: "
+                    "\(path) holds no plan for host \(host)\(target.map { " (\($0))" } ?? "") (it has: "
                         + "\(hosts.map(\.host).joined(separator: ", ")))",
                     hint: "plan that host with --out, or pick one the plan holds")
             }

@@ -132,7 +132,7 @@ import WrtformEngine
             elsewhere["XDG_STATE_HOME"] = directory.path
             let keyless = await CLI.run(["apply", "--plan", out, "--yes"] + target, environment: elsewhere)
             #expect(keyless.code == 1)
-            #expect(keyless.stderr.contains("with a key this machine does not have"), "\(keyless.stderr)")
+            #expect(keyless.stderr.contains("no plan key on this machine"), "\(keyless.stderr)")
 
             // The playbook edited since.
             let original = try Data(contentsOf: playbook)
@@ -154,7 +154,7 @@ import WrtformEngine
             #expect(vars.code != 0)
             #expect(vars.stderr.contains("--plan applies the plan as it was made"), "\(vars.stderr)")
 
-            // Another wrtform version, a damaged file, no file: one line each.
+            // Another wrtform version, an edited file, no file: one line each.
             let saved = try String(contentsOfFile: out, encoding: .utf8)
             let old = state.appendingPathComponent("old.plan").path
             try saved.replacingOccurrences(of: "\"wrtform_version\" : \"", with: "\"wrtform_version\" : \"0.0.0-")
@@ -163,11 +163,13 @@ import WrtformEngine
             #expect(version.code == 1)
             #expect(version.stderr.contains("was made by wrtform 0.0.0-"), "\(version.stderr)")
             let damaged = state.appendingPathComponent("damaged.plan").path
-            try "{\"kind\": \"wrtform-saved-plan\", \"format\": 1, \"wrtform_version\": \"\(WrtformVersion.current)\"}"
-                .write(toFile: damaged, atomically: true, encoding: .utf8)
+            try """
+            {"kind": "wrtform-saved-plan", "format": \(SavedPlan.currentFormat), "wrtform_version": "\(WrtformVersion.current)"}
+            """.write(toFile: damaged, atomically: true, encoding: .utf8)
             let broken = await CLI.run(["apply", "--plan", damaged, "--yes"] + target, environment: environment)
             #expect(broken.code == 1)
-            #expect(broken.stderr.contains("is a damaged saved plan"), "\(broken.stderr)")
+            #expect(
+                broken.stderr.contains("the saved plan was edited or made with another plan key"), "\(broken.stderr)")
             let other = await CLI.run(["apply", "--plan", playbook.path, "--yes"] + target, environment: environment)
             #expect(other.stderr.contains("is not a wrtform saved plan"), "\(other.stderr)")
             for result in [version, broken, other] {

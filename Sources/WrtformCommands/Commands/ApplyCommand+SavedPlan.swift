@@ -7,25 +7,20 @@ extension Wrtform.ApplyCommand {
     /// apply (lock, journal, watchdog, restore on failure): same wrtform, same playbook digest, same
     /// router, every file read with the seal it had, and a plan that comes out as saved.
     func applySaved(_ path: String, console: Console, report: JSONReport?) async throws {
-        let saved = try SavedPlanFile.read(path)
-        let entry = try saved.entry(
-            for: try InventoryTarget.hostName(file: target.inventoryFile, limit: target.limit), path: path)
+        // The whole file is checked with the plan key before anything in it is used.
+        let seal = PlanSeal(key: try SavedPlanFile.key(console.environment, create: false))
+        let saved = try SavedPlanFile.read(path, seal: seal)
+        // Under an inventory, the host's entry by its name, else the one made for its router (a plan
+        // made with --host applied with --inventory … --limit).
+        let host = try InventoryTarget.hostName(file: target.inventoryFile, limit: target.limit)
+        let router = try host.flatMap { _ in
+            try TargetConnector.address(target, environment: console.environment)?.ssh.description
+        }
+        let entry = try saved.entry(for: host, target: router, path: path)
         let source = saved.playbook
         let options = try ApplyPlaybookOptions.options(
             playbook: playbook.playbook ?? source.path, vars: source.vars, varFiles: source.varFiles,
             steps: source.steps, allowOutsideTemplates: source.allowOutsideTemplates)
-        let key = try SavedPlanFile.key(console.environment, create: false)
-        let seal = PlanSeal(key: key)
-        if entry.needsKey && seal.keyID != entry.keyID {
-            let which =
-                key == nil
-                ? "with a key this machine does not have" : "with another key than this machine's (\(seal.keyID ?? ""))"
-            throw EngineError(
-                .invalidInput,
-                "\(path) pins files holding secrets \(which) (key id \(entry.keyID ?? "")); nothing was written",
-                hint: "apply it where it was made, or set WRTFORM_PLAN_KEY to the contents of that machine's "
-                    + SavedPlanFile.keyPath(console.environment))
-        }
         let checks = PlanSession.SavedPlanChecks(
             loaded: { loaded in
                 let digest = try SavedPlanFile.digest(

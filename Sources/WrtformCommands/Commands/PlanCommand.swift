@@ -9,7 +9,7 @@ extension Wrtform {
             discussion: """
                 Reads the router once (one SSH round trip) and prints, per step, what it would create or change, \
                 then each file's diff (secrets masked), the services that would reload, and a summary. \
-                Exit status: 0 nothing pending, 2 changes pending, 1 error. With --out FILE the plan is also saved (no secret values in it) for `wrtform apply --plan FILE`, which applies exactly it or refuses a router changed since.
+                Exit status: 0 nothing pending, 2 changes pending, 1 error. With --out FILE the plan is also saved (no secret values in it) for `wrtform apply --plan FILE`, which applies exactly it or refuses a router changed since. The file is authenticated with the plan key (WRTFORM_PLAN_KEY, else ~/.local/state/wrtform/plan.key, made on first use): to apply elsewhere, e.g. in CI, set WRTFORM_PLAN_KEY there to that key.
 
                 Examples:
                   wrtform plan Playbooks/ocn-dualstack-pppoe.yml --host 192.168.1.1
@@ -38,7 +38,11 @@ extension Wrtform {
             let report = json ? JSONReport(command: "plan") : nil
             let code = try await reportingErrors(Printer(console: console), json: report) {
                 // Before the router is read: a plan that cannot be saved is not worth the round trip.
-                if let out { try SavedPlanFile.checkOut(out) }
+                if let out {
+                    try SavedPlanFile.checkOut(out)
+                    // The key too: made here on first use, or a weak or exposed one refused.
+                    _ = try SavedPlanFile.key(console.environment, create: true)
+                }
                 return try await PlanSession.run(
                     playbook: playbook, target: target, output: output, force: force, console: console,
                     prune: !noPrune && playbook.steps.isEmpty

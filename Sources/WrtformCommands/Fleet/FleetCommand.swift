@@ -71,7 +71,11 @@ struct FleetCommand: AsyncParsableCommand {
         let batches = try await reportingErrors(
             Printer(console: console), json: json ? JSONReport(command: "fleet") : nil
         ) {
-            if let savedPlans { try SavedPlanFile.checkOut(savedPlans.path) }
+            if let savedPlans {
+                try SavedPlanFile.checkOut(savedPlans.path)
+                // Made once before the hosts plan at once (or a weak or exposed key refused once).
+                _ = try SavedPlanFile.key(console.environment, create: true)
+            }
             let loaded = try Inventory.load(path: inventory)
             var hosts = try InventorySelection.select(loaded, limit: limit)
             if let shard {
@@ -102,7 +106,7 @@ struct FleetCommand: AsyncParsableCommand {
         var saved: String?
         var saveFailure: EngineError?
         do {
-            saved = try savedPlans?.write()
+            saved = try savedPlans?.write(environment: console.environment)
         } catch {
             saveFailure =
                 error as? EngineError ?? EngineError(.invalidInput, "cannot save the plans: \(error)", hint: nil)
@@ -116,7 +120,8 @@ struct FleetCommand: AsyncParsableCommand {
             }
             console.out(
                 FleetReport.json(
-                    results, notAttempted: notAttempted, command: name, exitCode: code, error: saveFailure) + "\n")
+                    results, notAttempted: notAttempted, command: name, exitCode: code, error: saveFailure,
+                    savedPlan: saved == nil ? nil : savedPlans?.path) + "\n")
         } else {
             for result in results {
                 console.out("── \(result.host) ──\n")

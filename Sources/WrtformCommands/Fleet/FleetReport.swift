@@ -56,10 +56,11 @@ enum FleetReport {
 
     /// `{"format": 1, "wrtform_version", "command": "fleet", "subcommand", "exit_code", "hosts": [...]}`: each
     /// host's entry is its command's own document with `host`, `result`, `seconds` and `exit_code` added
-    /// (a command that printed no document gets `error.message` from its reason).
+    /// (a command that printed no document gets `error.message` from its reason); `saved_plan`, the
+    /// file `fleet … plan --out FILE` wrote.
     static func json(
         _ results: [FleetRun.HostResult], notAttempted: [String], command: String, exitCode: Int32,
-        error: EngineError? = nil
+        error: EngineError? = nil, savedPlan: String? = nil
     ) -> String {
         var hosts: [[String: Any]] = results.map { host in
             var entry: [String: Any] =
@@ -81,6 +82,7 @@ enum FleetReport {
             "format": 1, "wrtform_version": WrtformVersion.current, "command": "fleet", "subcommand": command,
             "exit_code": Int(exitCode), "hosts": hosts,
         ]
+        if let savedPlan { document["saved_plan"] = savedPlan }
         // What failed after the hosts ran (the saved plans' file could not be written).
         if let error {
             var failure: [String: Any] = ["kind": error.kind.description, "message": error.message]

@@ -19,7 +19,7 @@ extension PlanSession {
         let host = try InventoryTarget.hostName(file: target.inventoryFile, limit: target.limit) ?? router.name
         let entry = try HostPlan(
             plan: plan, host: host, target: router.name, seal: seal, scrub: printer.scrubber.clean)
-        let bytes = try SavedPlan(playbook: source, hosts: [entry]).encoded()
+        let bytes = try SavedPlan(playbook: source, hosts: [entry]).sealed(with: seal)
         try Self.refuseSecrets(in: bytes, printer: printer, path: path)
         if let collector = SavedPlanCollector.current {
             collector.add(entry, source: source)

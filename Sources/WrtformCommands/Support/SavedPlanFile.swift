@@ -28,29 +28,51 @@ enum SavedPlanFile {
 
     static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
-    /// The HMAC key for seals of files holding secrets: `WRTFORM_PLAN_KEY`, else 32 random bytes (hex)
-    /// in the state directory, made on first use (0600). nil: none and `create` is false.
+    /// The plan key, which seals files holding secrets and authenticates every saved plan:
+    /// `WRTFORM_PLAN_KEY`, else 32 random bytes (hex) in the state directory, made on first use
+    /// (0600). nil: none and `create` is false. A weak key, or a key file others may read, is refused:
+    /// with it anyone holding a plan could forge one.
     static func key(_ environment: [String: String], create: Bool) throws -> [UInt8]? {
         if let text = environment["WRTFORM_PLAN_KEY"], !text.isEmpty {
-            guard text.utf8.count >= 16 else {
+            guard let key = PlanSeal.key(parsing: text) else {
                 throw EngineError(
-                    .invalidInput, "WRTFORM_PLAN_KEY is shorter than 16 bytes",
-                    hint: "use 32 random bytes as hex, e.g. the contents of \(keyPath(environment))")
+                    .invalidInput,
+                    "WRTFORM_PLAN_KEY is not a strong plan key: give 64 hex digits (32 random bytes) or base64 of 32 "
+                        + "or more random bytes, made with `openssl rand -hex 32` or "
+                        + "`head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n'`")
             }
-            return Array(text.utf8)
+            return key
         }
         let path = keyPath(environment)
-        if let data = FileManager.default.contents(atPath: path) {
-            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard text.utf8.count >= 16 else {
+        var status = stat()
+        if stat(path, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFREG else {
                 throw EngineError(
-                    .invalidInput, "\(path) is not a plan key", hint: "remove it; wrtform makes a new one")
+                    .invalidInput, "\(path) is not a plan key file", hint: "remove it; wrtform makes a new key")
             }
-            return Array(text.utf8)
+            guard status.st_mode & 0o077 == 0 else {
+                throw EngineError(
+                    .invalidInput,
+                    "\(path) may be read by others (mode \(String(status.st_mode & 0o777, radix: 8))); a plan key "
+                        + "must be private: chmod 600 \(path), or make a new key (remove it) and the plans again")
+            }
+            guard let data = FileManager.default.contents(atPath: path),
+                let key = PlanSeal.key(parsing: String(decoding: data, as: UTF8.self))
+            else {
+                throw EngineError(
+                    .invalidInput, "\(path) is not a plan key (64 hex digits)",
+                    hint: "remove it; wrtform makes a new one (plans made with it must be made again)")
+            }
+            return key
         }
         guard create else { return nil }
         var generator = SystemRandomNumberGenerator()
-        let hex = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        var made: [UInt8] = []
+        // A random key with few distinct bytes is refused as hand-made; never in practice, but drawn again.
+        while PlanSeal.key(parsing: PlanSeal.hex(made)) == nil {
+            made = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        }
+        let hex = PlanSeal.hex(made)
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -67,19 +89,20 @@ enum SavedPlanFile {
                     hint: "set WRTFORM_PLAN_KEY instead")
             }
         }
-        return Array(hex.utf8)
+        return made
     }
 
     static func keyPath(_ environment: [String: String]) -> String { LocalState.directory(environment) + "/plan.key" }
 
-    static func read(_ path: String) throws -> SavedPlan {
+    /// The saved plan in `path`, checked with the plan key (see `SavedPlan.decode`).
+    static func read(_ path: String, seal: PlanSeal) throws -> SavedPlan {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw EngineError(
                 .notFound, "cannot read saved plan \(path): \(exists ? "permission denied" : "no such file")",
                 hint: "make one with `wrtform plan PLAYBOOK … --out \(path)`")
         }
-        return try SavedPlan.decode(Array(data), path: path)
+        return try SavedPlan.decode(Array(data), path: path, seal: seal)
     }
 
     /// Refuses, before the router is read, a `--out` that cannot take a saved plan: no name, a
@@ -184,9 +207,10 @@ struct FleetSavedPlans {
     }
 
     /// Writes the plans of the hosts that planned (none planned: no file); returns the line to print.
-    func write() throws -> String? {
+    func write(environment: [String: String]) throws -> String? {
         guard let plan = collector.plan else { return nil }
-        try SavedPlanFile.write(try plan.encoded(), to: path)
+        let seal = PlanSeal(key: try SavedPlanFile.key(environment, create: true))
+        try SavedPlanFile.write(try plan.sealed(with: seal), to: path)
         return
             "Saved the plans of \(plan.hosts.count) host(s) to \(path): `wrtform fleet … apply --plan \(path)` applies them."
     }

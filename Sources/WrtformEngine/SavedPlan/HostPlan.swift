@@ -40,8 +40,6 @@ public struct HostPlan: Sendable, Codable {
     public var target: String
     /// When the plan was made (seconds since 1970).
     public var made: Int
-    /// Names the key the `hmac:` seals were made with.
-    public var keyID: String?
     /// Every file the plan read, by path: its seal (`absent`, `sha256:…`, `hmac:…`).
     public var read: [String: String]
     public var files: [File]
@@ -54,7 +52,6 @@ public struct HostPlan: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case host, target, made, read, files, services, commands, steps, summary
-        case keyID = "key_id"
     }
 
     /// The entry for `plan`. `scrub` replaces the playbook's resolved secret values in a text (the
@@ -87,9 +84,6 @@ public struct HostPlan: Sendable, Codable {
             }
             return file
         }
-        keyID =
-            (read.values.contains { $0.hasPrefix("hmac:") }) || files.contains { $0.new.hasPrefix("hmac:") }
-            ? seal.keyID : nil
         services = plan.services
         commands = plan.commands.compactMap(Self.command)
         steps = plan.steps.map {
@@ -121,9 +115,6 @@ public struct HostPlan: Sendable, Codable {
         default: return nil
         }
     }
-
-    /// Whether any seal needs the HMAC key.
-    public var needsKey: Bool { keyID != nil }
 
     public var hasChanges: Bool { !files.isEmpty || !commands.isEmpty }
 

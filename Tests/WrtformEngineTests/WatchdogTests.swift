@@ -33,9 +33,13 @@ import WrtformEngine
         return (error, before, Fault.after(before, plan))
     }
 
+    /// The confirm timeout the watchdog tests arm: long enough that, on 2 loaded cores (a whole
+    /// suite running), the apply has returned and the test looked at the pending run before it fires.
+    static let watchdogTimeout = 25
+
     @Test func unreachableRouterRestoresItselfWithinTheTimeout() async throws {
         try await withVirtualRouter { router in
-            let (error, before, after) = try await applyCuttingOff(router, confirmTimeout: 12)
+            let (error, before, after) = try await applyCuttingOff(router, confirmTimeout: Self.watchdogTimeout)
             let message = error?.message ?? ""
             let clock = try #require(
                 message.firstMatch(of: /will restore the old files by itself at (\d\d):(\d\d):(\d\d) UTC/), "\(message)"
@@ -46,7 +50,7 @@ import WrtformEngine
             #expect(router.lockHeld)
             #expect(router.bootHookInstalled)
 
-            let restored = await Fault.eventually(.seconds(45)) {
+            let restored = await Fault.eventually(.seconds(75)) {
                 router.runStatus(runID) == "reverted" && !router.lockHeld
             }
             let restoredAt = Date()
@@ -60,7 +64,7 @@ import WrtformEngine
             let now = calendar.dateComponents([.hour, .minute, .second], from: restoredAt)
             let announced = (Int(clock.1) ?? 0) * 3600 + (Int(clock.2) ?? 0) * 60 + (Int(clock.3) ?? 0)
             let seen = (now.hour ?? 0) * 3600 + (now.minute ?? 0) * 60 + (now.second ?? 0)
-            #expect((seen - announced + 86400) % 86400 < 30, "restored at \(seen), announced \(announced)")
+            #expect((seen - announced + 86400) % 86400 < 45, "restored at \(seen), announced \(announced)")
             #expect((announced - seen + 86400) % 86400 <= 1 || seen >= announced, "restored before the announced time")
             // It reloaded the old configuration, and said so in the log.
             let reloaded = try await Fault.eventually(.seconds(5)) { try router.serviceCalls().count >= 4 }
@@ -131,11 +135,12 @@ import WrtformEngine
 
     @Test func rebootInTheMiddleOfTheWatchdogsRestoreFinishesAtBoot() async throws {
         try await withVirtualRouter { router in
-            let (_, before, after) = try await applyCuttingOff(router, confirmTimeout: 12)
+            let (_, before, after) = try await applyCuttingOff(router, confirmTimeout: Self.watchdogTimeout)
             let runID = try router.onlyRun()
+            #expect(router.runStatus(runID) == "pending", "the watchdog fired before the fault point was set")
             // The watchdog puts files back one rename at a time: hold it after the first.
             let second = try FaultPoint(.applet("mv"), call: 2, on: router)
-            try await second.waitUntilReached("the watchdog's second rename")
+            try await second.waitUntilReached(timeout: .seconds(75), "the watchdog's second rename")
             guard case .mixed = router.outcome(before: before, after: after) else {
                 Issue.record("expected half the files restored, found \(router.outcome(before: before, after: after))")
                 return
@@ -219,7 +224,9 @@ import WrtformEngine
             let runID = try router.onlyRun()
             let settled = await Fault.eventually(.seconds(30)) { !router.lockHeld && router.etc() == before }
             #expect(settled)
-            #expect(router.runStatus(runID) == "reverted")
+            // "reverted" when the watchdog restored; "restored" when, that loaded, the reload found the
+            // watchdog's decision taken and wrtform's own unwinding closed the run. Never "done".
+            #expect(["reverted", "restored"].contains(router.runStatus(runID) ?? "none"))
             #expect(!router.bootHookInstalled)
             await target.close()
         }

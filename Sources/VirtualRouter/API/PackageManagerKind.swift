@@ -14,4 +14,8 @@ public enum PackageFeedBehavior: Sendable, Equatable {
     case offline
     /// The flash is full: installs fail ("Only have N kb available" from opkg, "No space left on device" from apk).
     case fullFlash(kilobytes: Int)
+    /// opkg's download of a package named on its command line hangs (a stalled link) until the
+    /// feed is set to another behavior; its dependencies are installed first, as opkg does.
+    /// `VirtualRouter.isPackageDownloadStalled` says when opkg got there.
+    case stalled
 }

@@ -12,14 +12,24 @@ extension VirtualRouter {
         let behaviors = recordDirectory.appendingPathComponent(RouterScripts.behaviorDirectoryName)
         let offline = behaviors.appendingPathComponent(RouterPackages.offlineKnob)
         let space = behaviors.appendingPathComponent(RouterPackages.spaceKnob)
-        for file in [offline, space] where FileManager.default.fileExists(atPath: file.path) {
+        let stall = behaviors.appendingPathComponent(RouterPackages.stallKnob)
+        let stalled = behaviors.appendingPathComponent(RouterPackages.stallKnob + ".reached")
+        for file in [offline, space, stall, stalled] where FileManager.default.fileExists(atPath: file.path) {
             try FileManager.default.removeItem(at: file)
         }
         switch behavior {
         case .online: break
         case .offline: try Data().write(to: offline)
         case .fullFlash(let kilobytes): try Data("\(kilobytes)".utf8).write(to: space)
+        case .stalled: try Data().write(to: stall)
         }
+    }
+
+    /// Whether opkg is hanging in a download the feed set to `.stalled` holds up.
+    public var isPackageDownloadStalled: Bool {
+        FileManager.default.fileExists(
+            atPath: recordDirectory.appendingPathComponent(RouterScripts.behaviorDirectoryName)
+                .appendingPathComponent(RouterPackages.stallKnob + ".reached").path)
     }
 
     /// How many times `opkg update` / `apk update` fetched the lists.

@@ -13,6 +13,7 @@ enum RouterPackages {
     static let feed = "/usr/share/vr-feed"
     static let offlineKnob = "pkg-offline"
     static let spaceKnob = "pkg-space"
+    static let stallKnob = "pkg-stall"
     static let updateLogName = "pkg-updates.log"
 
     static let available: [Package] = [
@@ -141,6 +142,7 @@ enum RouterPackages {
         field() { sed -n "s/^$2: //p" "$F/$1/control" 2>/dev/null; }
         offline() { [ -f "$B/\(offlineKnob)" ]; }
         full() { cat "$B/\(spaceKnob)" 2>/dev/null; }
+        stall() { [ -f "$B/\(stallKnob)" ] || return 0; : > "$B/\(stallKnob).reached"; while [ -f "$B/\(stallKnob)" ]; do sleep 0.2; done; }
         copyin() { [ -d "$F/$1/files" ] && cp -a "$F/$1/files/." /; return 0; }
         filesof() { [ -d "$F/$1/files" ] && (cd "$F/$1/files" && find . ! -type d | sed 's/^\\.//'); return 0; }
         # As base-files' default_postinst and default_prerm: a package's init scripts are enabled and
@@ -164,6 +166,11 @@ enum RouterPackages {
         installed() { awk -v p="$1" '/^Package: / { n = $2 } /^Status: / { if (n == p && $0 ~ / installed$/) f = 1 } END { exit !f }' "$S"; }
         known() { [ -f "$L/vr-feed" ] && grep -qx "Package: $1" "$L/vr-feed"; }
         url=https://downloads.openwrt.org/releases/24.10.0/packages/x86_64/base
+        # One opkg at a time, as opkg's own lock (lockf, released when it dies): a second one fails.
+        case "$cmd" in update|install|remove)
+            mkdir -p /var/lock; exec 9> /var/lock/opkg.lock
+            flock -n 9 || { echo "Collected errors:"; echo " * opkg_lock: Could not lock /var/lock/opkg.lock: Resource temporarily unavailable."; exit 255; } ;;
+        esac
         one() {
             installed "$1" && return 0
             if ! known "$1"; then
@@ -174,6 +181,7 @@ enum RouterPackages {
             for d in $(field "$1" Depends | tr ',' ' '); do one "$d" 1 || return 1; done
             v=$(field "$1" Version)
             echo "Downloading $url/$1_$v.ipk"
+            [ "$2" = 0 ] && stall
             if offline; then
                 echo "Collected errors:"; echo " * opkg_download: Failed to download $url/$1_$v.ipk, wget returned 4."
                 return 1

@@ -16,6 +16,43 @@ enum CommandScript {
     /// Seconds the watchdog allows while packages install (the reload re-arms it to the confirm timeout).
     static let installWindow = 600
 
+    /// The running command's pid, the command under way and what was installed before it (all in `$J`).
+    static let pidName = "command.pid"
+    static let runningName = "command"
+    static let beforeName = "command.before"
+
+    /// `names`: what the package manager `$pm` has installed, one name a line, sorted.
+    static let names = """
+        names() {
+            case "$pm" in
+            apk) sed -n 's/^P://p' /lib/apk/db/installed 2>/dev/null ;;
+            opkg) awk 'function out() { if (p != "" && s ~ / installed$/) print p; p = ""; s = "" }
+                /^Package: / { p = $2 } /^Status: / { s = $0 } /^$/ { out() } END { out() }' /usr/lib/opkg/status 2>/dev/null ;;
+            esac | sort
+        }
+        """
+
+    /// Part of the run's restore, before anything is undone: stops a command of the run still
+    /// running (the group its session leads: opkg, its downloads, its scripts) and waits until it
+    /// is gone, so no install goes on behind the undo nor holds the manager's lock against it.
+    static let stop = """
+        cp=$(cat "$J/\(pidName)" 2>/dev/null)
+        # (Just started, the command may not have written its pid yet.)
+        if [ -z "$cp" ] && [ -f "$J/\(runningName)" ] && [ "${1:-}" != boot ]; then sleep 2; cp=$(cat "$J/\(pidName)" 2>/dev/null); fi
+        if ours "$cp"; then
+            # Its group (start-stop-daemon made the session; the command's pid is not its leader):
+            # the fifth field of /proc/PID/stat, read past the name in parentheses.
+            pgof() { sed -n 's/.*) [^ ]* [^ ]* \\([0-9][0-9]*\\) .*/\\1/p' "/proc/$1/stat" 2>/dev/null; }
+            pg=$(pgof "$cp")
+            if [ -n "$pg" ] && [ "$pg" -gt 1 ] && [ "$pg" != "$(pgof $$)" ]; then kill -9 -"$pg" 2>/dev/null; else pg=; fi
+            kill -9 "$cp" 2>/dev/null
+            n=0
+            while { [ -d "/proc/$cp" ] || { [ -n "$pg" ] && kill -0 -"$pg"; }; } 2>/dev/null && [ $n -lt 30 ]; do sleep 1; n=$((n + 1)); done
+        fi
+        rm -f "$J/\(pidName)"
+
+        """
+
     static func make(_ request: CommandRequest) -> String {
         var s = Shell.prelude + Shell.runFunctions(request.runID)
         s += """
@@ -29,13 +66,7 @@ enum CommandScript {
             T=$(mktemp) || { rm -f "$J/reloader"; echo "FAIL failed start -"; exit 0; }
             O="$J/output"
             if command -v apk >/dev/null 2>&1; then pm=apk; elif command -v opkg >/dev/null 2>&1; then pm=opkg; else pm=; fi
-            names() {
-                case "$pm" in
-                apk) sed -n 's/^P://p' /lib/apk/db/installed 2>/dev/null ;;
-                opkg) awk 'function out() { if (p != "" && s ~ / installed$/) print p; p = ""; s = "" }
-                    /^Package: / { p = $2 } /^Status: / { s = $0 } /^$/ { out() } END { out() }' /usr/lib/opkg/status 2>/dev/null ;;
-                esac | sort
-            }
+            \(names)
             has() { names | grep -qxF -- "$1"; }
             # (Each list ends in "#", a line no package is named: busybox grep -f matches nothing with an empty file.)
             # $1 i/r/s, $2 name, $3 verb (- for packages), $4 step id
@@ -43,11 +74,30 @@ enum CommandScript {
                 printf '%s %s %s %s\\n' "$1" "$2" "$3" "$4" >> "$J/\(logName)"
                 case "$1" in i) echo "I $2" ;; r) echo "R $2" ;; s) echo "S $2 $3" ;; esac
             }
+            # The command runs in a session of its own (start-stop-daemon -b), its pid (= its process
+            # group) in $J/\(pidName): a restore firing meanwhile stops it and all it started — opkg and
+            # its downloads, not just this script — before it undoes anything. Its status comes back
+            # through a fifo.
             run() {
-                "$@" > "$T.o" 2>&1 </dev/null; rc=$?
+                rm -f "$J/\(pidName)" "$T.x"; : > "$T.o"
+                if mkfifo "$T.x" && start-stop-daemon -S -b -m -p "$J/\(pidName)" -x /bin/sh -- -c \
+                    't=$1; shift; "$@" > "$t.o" 2>&1 </dev/null; echo $? > "$t.x"' "$J/\(pidName)" "$T" "$@" </dev/null; then
+                    read -r rc < "$T.x" || rc=1
+                else
+                    echo "cannot start $1" > "$T.o"; rc=1
+                fi
+                rm -f "$J/\(pidName)" "$T.x"
                 { echo "# $*"; cat "$T.o"; } >> "$O"
                 return $rc
             }
+            # $J/\(runningName) names the command under way (and $J/\(beforeName) what was installed before
+            # it): cut short, its restore compares the database and undoes what it had done.
+            begin() {
+                [ "$1" = s ] || { names; echo "#"; } > "$J/\(beforeName)"
+                echo "$1 $2 $3 $4" > "$J/\(runningName)"
+                sync
+            }
+            finish() { rm -f "$J/\(runningName)" "$J/\(beforeName)"; }
             why() {
                 if grep -qE 'depended upon by|not removed due to' "$T.o"; then echo needed
                 elif grep -qiE 'Only have [0-9]+ ?kb available|No space left' "$T.o"; then echo space
@@ -66,7 +116,7 @@ enum CommandScript {
                     { awk -F '\t' 'NF > 1 { print $NF }' "$T.o"; awk -v p="$3:" '$1 == p { for (i = 2; i <= NF; i++) print $i }' "$T.o"; } |
                         sed 's/^/NEED /'
                 fi
-                rm -f "$J/reloader" "$T" "$T.o" "$T.b" "$T.a" "$T.w"
+                rm -f "$J/reloader" "$T" "$T.o" "$T.a" "$T.w"
                 exit 0
             }
             keepworld() {
@@ -95,12 +145,13 @@ enum CommandScript {
                 has "$1" && return 0
                 update
                 keepworld
-                { names; echo "#"; } > "$T.b"
+                begin i "$1" - "$2"
                 if [ "$pm" = apk ]; then run apk add "$1"; else run opkg install "$1"; fi; rc=$?
                 { names; echo "#"; } > "$T.a"
                 # Dependencies first, the package itself last: undone in reverse, it goes first.
-                for n in $(grep -vxFf "$T.b" "$T.a"); do [ "$n" = "$1" ] || rec i "$n" - "$2"; done
+                for n in $(grep -vxFf "$J/\(beforeName)" "$T.a"); do [ "$n" = "$1" ] || rec i "$n" - "$2"; done
                 grep -qxF -- "$1" "$T.a" && rec i "$1" - "$2"
+                finish
                 [ $rc = 0 ] && grep -qxF -- "$1" "$T.a" || fail "$(why)" install "$1"
                 rm -f "$T.w"
             }
@@ -109,10 +160,11 @@ enum CommandScript {
                 [ -n "$pm" ] || fail nomanager remove "$1"
                 has "$1" || return 0
                 keepworld
-                { names; echo "#"; } > "$T.b"
+                begin r "$1" - "$2"
                 if [ "$pm" = apk ]; then run apk del "$1"; else run opkg remove "$1"; fi
                 { names; echo "#"; } > "$T.a"
-                for n in $(grep -vxFf "$T.a" "$T.b"); do rec r "$n" - "$2"; done
+                for n in $(grep -vxFf "$T.a" "$J/\(beforeName)"); do rec r "$n" - "$2"; done
+                finish
                 grep -qxF -- "$1" "$T.a" && fail "$(why)" remove "$1"
                 rm -f "$T.w"
                 return 0
@@ -120,8 +172,10 @@ enum CommandScript {
             switch() {
                 alive
                 [ -f "/etc/init.d/$1" ] || { : > "$T.o"; fail missing "$2" "$1"; }
-                run "/etc/init.d/$1" "$2" || fail failed "$2" "$1"
+                begin s "$1" "$2" "$3"
+                run "/etc/init.d/$1" "$2" || { finish; fail failed "$2" "$1"; }
                 rec s "$1" "$2" "$3"
+                finish
             }
 
             """
@@ -140,7 +194,7 @@ enum CommandScript {
             // Done: the window is the confirm timeout again, should the client vanish before the reload.
             s += "[ -f \"$J/watchdog.pid\" ] && echo \(timeout) > \"$J/rearm\"\n"
         }
-        s += "sync\nrm -f \"$J/reloader\" \"$T\" \"$T.o\" \"$T.b\" \"$T.a\" \"$T.w\"\necho END\n"
+        s += "sync\nrm -f \"$J/reloader\" \"$T\" \"$T.o\" \"$T.a\" \"$T.w\"\necho END\n"
         return s
     }
 
@@ -227,8 +281,27 @@ enum CommandScript {
     /// (a package installed is removed, one removed reinstalled if the manager can still get it, a
     /// service verb inverted), once. What cannot be undone is noted in `$J/kept` and the syslog.
     static let undo = """
+        if command -v apk >/dev/null 2>&1; then pm=apk; else pm=opkg; fi
+        \(names)
+        # A command cut short (the restore stopped it, or the power went) is logged as far as it
+        # went: what its package manager had added or taken away by then, found as the command
+        # script does (the database before and now); a service verb as done.
+        if [ -f "$J/\(runningName)" ]; then
+            read -r t n a s < "$J/\(runningName)"
+            case "$t" in
+            i|r)
+                if [ -f "$J/\(beforeName)" ]; then
+                    { names; echo "#"; } > "$J/\(beforeName).now"
+                    for x in $(grep -vxFf "$J/\(beforeName)" "$J/\(beforeName).now"); do [ "$x" = "$n" ] || echo "i $x - $s"; done
+                    grep -vxFf "$J/\(beforeName)" "$J/\(beforeName).now" | grep -qxF -- "$n" && echo "i $n - $s"
+                    for x in $(grep -vxFf "$J/\(beforeName).now" "$J/\(beforeName)"); do echo "r $x - $s"; done
+                fi ;;
+            s) echo "s $n $a $s" ;;
+            esac >> "$J/\(logName)"
+            rm -f "$J/\(runningName)" "$J/\(beforeName)" "$J/\(beforeName).now"
+            [ -s "$J/\(logName)" ] || rm -f "$J/\(logName)"
+        fi
         if [ -f "$J/\(logName)" ]; then
-            if command -v apk >/dev/null 2>&1; then pm=apk; else pm=opkg; fi
             awk '{ a[NR] = $0 } END { for (i = NR; i > 0; i--) print a[i] }' "$J/\(logName)" > "$J/\(logName).undo"
             while read -r t n a s; do
                 case "$t" in

@@ -43,7 +43,7 @@ enum JournalScripts {
             # running, it could load the new files again, or restore and unlock later, out of turn.
             rl=$(cat "$J/reloader" 2>/dev/null)
             [ "$rl" != "$caller" ] && ours "$rl" && kill -9 "$rl" 2>/dev/null
-            # Files are replaced only once the journal is complete: before that, nothing changed.
+            \(transaction.commands.isEmpty ? "" : CommandScript.stop)            # Files are replaced only once the journal is complete: before that, nothing changed.
             [ -f "$J/journaled" ] || exit 0
             failed=0
             r() {
@@ -149,7 +149,7 @@ enum JournalScripts {
             case "$st" in
                 pending|writing)
                     # Process ids written down before the reboot mean nothing now; nor does a payload.
-                    rm -f "$d/reloader" "$d/watchdog.pid" "$d/payload"
+                    rm -f "$d/reloader" "$d/watchdog.pid" "$d/\(CommandScript.pidName)" "$d/payload"
                     mkdir "$d/decided" 2>/dev/null
                     # (A pending run's journal is complete, also one written before the marker existed.)
                     if [ "$st" = writing ] && [ ! -f "$d/journaled" ] || [ ! -f "$d/restore" ]; then

@@ -194,3 +194,36 @@ import WrtformEngine
         return words
     }
 }
+
+/// The package round trip (the command script, its session, the restore that stops it) uses only
+/// what a stock 24.10 image has: an install, a failed install that is restored, and a rollback.
+@Suite struct TrapsStockToolsPackageTests {
+    @Test func packageRoundTripsUseOnlyStockCommands() async throws {
+        var options = VirtualRouter.Options()
+        options.packageManager = .opkg
+        try await withVirtualRouter(options) { router in
+            try TrapsRouter.installTracingShell(router)
+            let target = router.sshTarget()
+            let install = try PackageSSHTests.graph([try StepBuilder.step("mape", "package", ["name": "map"])])
+            let result = try await Applier(options: TrapsRouter.options()).apply(
+                try await PackageSSHTests.plan(install, target), to: target)
+            #expect(result.status == .done)
+            let unknown = try PackageSSHTests.graph([
+                try StepBuilder.step("mape", "package", ["name": "map"]),
+                try StepBuilder.step("nope", "package", ["name": "no-such-package"]),
+            ])
+            await #expect(throws: EngineError.self) {
+                try await Applier(options: TrapsRouter.options()).apply(
+                    try await PackageSSHTests.plan(unknown, target), to: target)
+            }
+            let undo = try Rollback().plan(try await target.snapshot(paths: [], run: try #require(result.runID)))
+            _ = try await Rollback().apply(undo, with: Applier(options: TrapsRouter.options()), to: target)
+            await target.close()
+            #expect(!router.installedPackages().contains("map"))
+
+            let problems = try TrapsStockToolsTests.audit(
+                router, probeOutputs: [], expecting: ["start-stop-daemon", "mkfifo", "opkg", "sync", "mv"])
+            #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+        }
+    }
+}

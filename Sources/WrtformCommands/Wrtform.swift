@@ -40,7 +40,9 @@ public struct Wrtform: AsyncParsableCommand {
             return exit.code
         } catch {
             let code = exitCode(for: error).rawValue
-            let message = fullMessage(for: error)
+            let message =
+                code == ExitCode.validationFailure.rawValue
+                ? usageError(message(for: error), arguments: arguments) : fullMessage(for: error)
             if code == 0 {
                 console.out(message + "\n")
             } else {
@@ -67,6 +69,15 @@ public struct Wrtform: AsyncParsableCommand {
         } else {
             try command.run()
         }
+    }
+
+    /// A bad command line as one line, like every other error: the parser's own form is three lines
+    /// ("Error: …", the usage, "See …") and capitalised unlike the rest.
+    static func usageError(_ message: String, arguments: [String]) -> String {
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+        let command = arguments.first.flatMap { names.contains($0) ? "wrtform \($0)" : nil } ?? "wrtform"
+        let line = message.split(whereSeparator: \.isNewline).first.map(String.init) ?? message
+        return "error: \(line) (see '\(command) --help')"
     }
 
     /// "'aply' is not a wrtform command (did you mean 'apply'?)" for a mistyped subcommand, where

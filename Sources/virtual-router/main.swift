@@ -7,23 +7,25 @@ import WrtformCommands
 #endif
 
 // Starts a virtual OpenWrt router by hand and waits for Ctrl-C (see README).
-//   virtual-router [FIXTURE]      FIXTURE: a directory under Fixtures/routers (default openwrt-24.10)
+//   virtual-router [FIXTURE] [--packages opkg|apk]   FIXTURE: a directory under Fixtures/routers (default openwrt-24.10)
 //   virtual-router demo [PLAYBOOK] plans PLAYBOOK (default the OCN one) against a fresh router, then stops it
 
-let arguments = CommandLine.arguments.dropFirst()
-if arguments.contains("-h") || arguments.contains("--help") {
-    print(
-        """
-        usage: virtual-router [FIXTURE]          start a router (a directory under Fixtures/routers; default openwrt-24.10)
-               virtual-router demo [PLAYBOOK]    plan PLAYBOOK (default Playbooks/ocn-dualstack-pppoe.yml) against a fresh one
-        """)
-    exit(0)
-}
-if arguments.first == "demo" {
-    exit(await Demo.run(playbook: arguments.dropFirst().first ?? "Playbooks/ocn-dualstack-pppoe.yml"))
-}
 var options = VirtualRouter.Options()
-if let fixture = arguments.first { options.fixture = fixture }
+do {
+    switch try VirtualRouterArguments.parse(Array(CommandLine.arguments.dropFirst())) {
+    case .help:
+        print(VirtualRouterArguments.usage)
+        exit(0)
+    case .demo(let playbook):
+        exit(await Demo.run(playbook: playbook ?? "Playbooks/ocn-dualstack-pppoe.yml"))
+    case .start(let fixture, let packageManager):
+        options.fixture = fixture
+        options.packageManager = packageManager
+    }
+} catch {
+    FileHandle.standardError.write(Data("virtual-router: \(error)\n".utf8))
+    exit(1)
+}
 
 // Ctrl-C and SIGTERM stop the router (its sandbox dies with us anyway: bwrap --die-with-parent).
 signal(SIGINT, SIG_IGN)
@@ -44,7 +46,7 @@ do {
 
 print(
     """
-    Virtual OpenWrt router '\(options.fixture)' is up.
+    Virtual OpenWrt router '\(options.fixture)' is up\(options.packageManager.map { " (package manager: \($0.rawValue))" } ?? "").
       host:          \(router.host)
       port:          \(router.port)
       known_hosts:   \(router.knownHostsFile)

@@ -146,3 +146,31 @@ import VirtualRouter
             badVar.stderr == "error: --var server: the playbook has no variable 'server' (did you mean 'server_ip'?)\n")
     }
 }
+
+/// A bad command line is one line too, `error:` as every other error, naming the help to read.
+@Suite struct CLIUsageErrorTests {
+    @Test(arguments: [
+        (
+            ["apply", "pb.yml", "--host", "gw", "--json"],
+            "error: --json needs --yes (there is no one to ask) (see 'wrtform apply --help')\n"
+        ),
+        (
+            ["plan", "pb.yml", "--host", "gw", "--confirm-timeout", "5"],
+            "error: Unknown option '--confirm-timeout' (see 'wrtform plan --help')\n"
+        ),
+        (
+            ["fleet", "--inventory", "f.yml", "apply", "pb.yml"],
+            "error: apply on several hosts needs --yes (plan them first: wrtform fleet … plan …) (see 'wrtform fleet --help')\n"
+        ),
+        (
+            ["fleet", "--inventory", "f.yml", "--max-failures"],
+            "error: Missing value for '--max-failures <max-failures>' (see 'wrtform fleet --help')\n"
+        ),
+    ])
+    func oneLine(arguments: [String], expected: String) async {
+        let result = await CLI.run(arguments)
+        #expect(result.code == 1)
+        #expect(result.stderr == expected)
+        #expect(result.stdout.isEmpty)
+    }
+}

@@ -120,6 +120,12 @@ import VirtualRouter
         }
         let bad = await CLI.run(["fleet", "--inventory", base, "--serial", "1,0%", "plan", CLI.ocn])
         #expect(bad.code == 1)
-        #expect(bad.stderr.contains("--serial 1,0%: '0%' is not a count or a percentage"), "\(bad.stderr)")
+        // 0% and 150% are percentages, just not allowed ones: the line says which are.
+        #expect(
+            bad.stderr.contains("--serial 1,0%: '0%' is not a count (1 or more) or a percentage (1%-100%)"),
+            "\(bad.stderr)")
+        let over = await CLI.run(["fleet", "--inventory", base, "--serial", "150%", "plan", CLI.ocn])
+        #expect(over.code == 1)
+        #expect(over.stderr.contains("'150%' is not a count (1 or more) or a percentage (1%-100%)"), "\(over.stderr)")
     }
 }

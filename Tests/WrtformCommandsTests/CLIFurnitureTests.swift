@@ -86,6 +86,14 @@ import VirtualRouter
             #expect(lines.count == 3, "\(all.stdout)")
             #expect(lines.first?.hasPrefix("RUN ") == true)
             #expect(lines.first?.contains("WHEN (UTC)") == true)
+            // The columns line up: FILES starts where each run's files start, whatever the playbook's name.
+            let filesColumn = lines.first.flatMap { $0.range(of: "FILES") }.map {
+                lines[0].distance(from: lines[0].startIndex, to: $0.lowerBound)
+            }
+            for line in lines.dropFirst() {
+                let files = line.range(of: "/etc/").map { line.distance(from: line.startIndex, to: $0.lowerBound) }
+                #expect(files == filesColumn, "\(all.stdout)")
+            }
             let last = await CLI.run(["history", "--last", "1"] + target)
             #expect(last.stdout.split(separator: "\n").count == 2)
             #expect(last.stdout.split(separator: "\n").last.map(String.init) == lines.last.map(String.init))

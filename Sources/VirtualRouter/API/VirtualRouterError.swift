@@ -20,6 +20,8 @@ public struct VirtualRouterError: Error, CustomStringConvertible, Sendable {
         public static let badRecord = Kind("badRecord")
         /// A socket operation of the delaying proxy failed.
         public static let socketFailed = Kind("socketFailed")
+        /// The `virtual-router` command line is not one it understands.
+        public static let badArgument = Kind("badArgument")
     }
 
     public var kind: Kind

@@ -47,9 +47,13 @@ extension Wrtform {
                 }
                 let statusWidth = max(6, runs.map(\.status.rawValue.count).max() ?? 0)
                 let idWidth = max(6, runs.map(\.id.count).max() ?? 0)
+                let playbookWidth = max(8, runs.map(\.playbook.count).max() ?? 0)
                 func row(_ id: String, _ when: String, _ status: String, _ playbook: String, _ files: String) -> String
                 {
-                    [id.padded(idWidth), when.padded(19), status.padded(statusWidth), playbook, files].joined(
+                    [
+                        id.padded(idWidth), when.padded(19), status.padded(statusWidth), playbook.padded(playbookWidth),
+                        files,
+                    ].joined(
                         separator: "  ")
                 }
                 printer.line(printer.styled(row("RUN", "WHEN (UTC)", "STATUS", "PLAYBOOK", "FILES"), .bold))

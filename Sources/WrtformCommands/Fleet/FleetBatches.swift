@@ -15,7 +15,7 @@ enum FleetBatches {
                 sizes.append(count)
             } else {
                 throw EngineError(
-                    .invalidInput, "--serial \(serial): '\(text)' is not a count or a percentage",
+                    .invalidInput, "--serial \(serial): '\(text)' is not a count (1 or more) or a percentage (1%-100%)",
                     hint: "for example --serial 1,25%,100%")
             }
         }

@@ -18,6 +18,8 @@ extension Wrtform.ApplyCommand {
         }
         let entry = try saved.entry(for: host, target: router, path: path)
         let source = saved.playbook
+        // A fleet's file is made again by the fleet: `wrtform plan` would save one host's plan over it.
+        let remake = saved.hosts.count > 1 ? "wrtform fleet … plan … --out \(path)" : "wrtform plan … --out \(path)"
         let options = try ApplyPlaybookOptions.options(
             playbook: playbook.playbook ?? source.path, vars: source.vars, varFiles: source.varFiles,
             steps: source.steps, allowOutsideTemplates: source.allowOutsideTemplates)
@@ -29,7 +31,7 @@ extension Wrtform.ApplyCommand {
                     throw EngineError(
                         .conflict,
                         "the playbook changed since the plan was made (\(options.playbook), its templates or --var-files); nothing was written",
-                        hint: "make the plan again with `wrtform plan … --out \(path)`")
+                        hint: "make the plan again with `\(remake)`")
                 }
             },
             read: { router, snapshot in
@@ -43,7 +45,7 @@ extension Wrtform.ApplyCommand {
                     throw EngineError(
                         .changedSincePlan,
                         "changed since the plan was made: \(changed.joined(separator: ", ")); nothing was written to \(router.name)",
-                        hint: "make the plan again with `wrtform plan … --out \(path)` and review it")
+                        hint: "make the plan again with `\(remake)` and review it")
                 }
             })
         try await PlanSession.run(

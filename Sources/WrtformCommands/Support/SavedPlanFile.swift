@@ -130,7 +130,7 @@ enum SavedPlanFile {
         guard let data = FileManager.default.contents(atPath: path), SavedPlan.isSavedPlan(Array(data)) else {
             throw refuse(
                 "exists and is not a wrtform saved plan, so it is not overwritten",
-                hint: "name a new file (or remove that one first)")
+                hint: "name a new file, or remove that one first")
         }
     }
 

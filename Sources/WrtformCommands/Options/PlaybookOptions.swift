@@ -7,30 +7,12 @@ struct PlaybookOptions: ParsableArguments {
     @Argument(help: "The playbook (YAML).")
     var playbook: String
 
-    @Option(
-        name: .customLong("var"),
-        help: ArgumentHelp("Override a playbook variable: --var name=value (repeatable).", valueName: "name=value"))
-    var vars: [String] = []
+    @OptionGroup var inputs: PlaybookInputs
 
-    @Option(
-        name: .customLong("var-file"),
-        help: ArgumentHelp(
-            "Read overrides from a file of name=value lines (# comments); --var wins (repeatable).", valueName: "file"))
-    var varFiles: [String] = []
-
-    @Option(
-        name: .customLong("step"),
-        help: ArgumentHelp(
-            "Only step ID and the steps it needs (repeatable; a for_each step's ID selects all its copies).",
-            valueName: "id"))
-    var steps: [String] = []
-
-    @Flag(
-        name: .customLong("allow-outside-templates"),
-        help:
-            "Let the playbook read templates and secret files outside its own directory (only for a playbook you trust)."
-    )
-    var allowOutsideTemplates = false
+    var vars: [String] { inputs.vars }
+    var varFiles: [String] { inputs.varFiles }
+    var steps: [String] { inputs.steps }
+    var allowOutsideTemplates: Bool { inputs.allowOutsideTemplates }
 
     func overrides() throws -> [String: String] {
         var result: [String: String] = [:]

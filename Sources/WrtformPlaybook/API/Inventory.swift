@@ -50,31 +50,25 @@ public struct Inventory: Sendable {
     /// A host's variables by precedence: inventory `vars` < group vars (in the order groups are listed)
     /// < host vars; a later value for the same name wins. The playbook's own vars sit below, `--var` above.
     public func variables(for host: Host) -> [InventoryVariable] {
-        var merged: [InventoryVariable] = []
-        func add(_ list: [InventoryVariable]) {
-            for variable in list {
-                merged.removeAll { $0.name == variable.name }
-                merged.append(variable)
-            }
-        }
-        add(vars)
-        for group in groups where group.hosts.contains(host.name) { add(group.vars) }
-        add(host.vars)
-        return merged
+        layered(vars, \.vars, host.vars, for: host, name: \.name)
     }
 
     /// A host's secret sources, with the same precedence as its variables: inventory < groups in order < host.
     public func secrets(for host: Host) -> [InventorySecret] {
-        var merged: [InventorySecret] = []
-        func add(_ list: [InventorySecret]) {
-            for secret in list {
-                merged.removeAll { $0.name == secret.name }
-                merged.append(secret)
-            }
+        layered(secrets, \.secrets, host.secrets, for: host, name: \.name)
+    }
+
+    /// `top`, then each of the host's groups' lists in the order groups are listed, then `own`: a
+    /// later entry of the same name replaces an earlier one (and takes its place at the end).
+    private func layered<Entry>(
+        _ top: [Entry], _ ofGroup: (Group) -> [Entry], _ own: [Entry], for host: Host, name: (Entry) -> String
+    ) -> [Entry] {
+        var merged: [Entry] = []
+        let lists = [top] + groups.filter { $0.hosts.contains(host.name) }.map(ofGroup) + [own]
+        for entry in lists.joined() {
+            merged.removeAll { name($0) == name(entry) }
+            merged.append(entry)
         }
-        add(secrets)
-        for group in groups where group.hosts.contains(host.name) { add(group.secrets) }
-        add(host.secrets)
         return merged
     }
 
